@@ -1,0 +1,1 @@
+"""picsift services: independent stages linked by a bus (see shared/ARCHITECTURE.md)."""

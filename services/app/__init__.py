@@ -1,0 +1,1 @@
+"""picsift app service."""

@@ -1,0 +1,213 @@
+"""The `picsift` command: the entrypoint owns the process (signals, logging, exit codes)."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import sys
+from pathlib import Path
+
+from services.app.index_command import index_paths, is_terminal, summary_text
+from services.app.output import CommandError, emit, fail
+from services.app.wiring import (
+    embedded_pipeline, make_ingest, service_pipeline, store_path,
+)
+from services.ingest.settings import IngestSettings
+from services.pipeline.settings import PipelineSettings
+from services.search.record_view import record_to_dict
+from services.search.store import RecordStore
+
+log = logging.getLogger("picsift")
+SERVICES = ("ingest", "exif", "vision", "semantic", "indexer", "search", "gateway")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="picsift", description="Find photos by typing what you remember.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("--json", action="store_true", help="machine-readable output")
+        return p
+
+    up = command("up", "run every service in one process on the embedded defaults, watching the media")
+    up.add_argument("--media", type=Path, action="append", help="media root (repeatable)")
+    up.add_argument("--host", default="127.0.0.1")
+    up.add_argument("--port", type=int, default=8080)
+    svc = command("service", "run one service against the configured bus (RabbitMQ)")
+    svc.add_argument("name", choices=SERVICES)
+    idx = command("index", "run the pipeline on paths and wait until every photo is processed")
+    idx.add_argument("paths", type=Path, nargs="+")
+    show = command("show", "print everything known about one photo, by path or id")
+    show.add_argument("target")
+    search = command("search", "search photos in plain words")
+    search.add_argument("query")
+    search.add_argument("--user")
+    search.add_argument("--explain", action="store_true")
+    users = command("users", "manage users")
+    users.add_argument("action", choices=("add", "passwd", "list", "remove"))
+    users.add_argument("name", nargs="?")
+    users.add_argument("--root", type=Path, action="append")
+    users.add_argument("--admin", action="store_true")
+    users.add_argument("--password-stdin", action="store_true")
+    models = command("models", "build or list the vision models")
+    models.add_argument("action", choices=("build", "list"))
+    reprocess = command("reprocess", "run a stage again for photos whose stage version changed")
+    reprocess.add_argument("--stage", required=True)
+    command("status", "what the pipeline has done and what it is doing")
+    dlq = command("dlq", "list or replay dead letters")
+    dlq.add_argument("action", choices=("list", "replay"))
+    dlq.add_argument("--stage", default=None)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    handler = COMMANDS.get(args.command)
+    try:
+        if handler is None:
+            raise CommandError(f"'{args.command}' is not available yet in this build of picsift")
+        return handler(args) or 0
+    except CommandError as exc:
+        return fail(str(exc), args.json)
+    except KeyboardInterrupt:
+        return 130
+
+
+def cmd_index(args) -> int:
+    missing = [str(p) for p in args.paths if not p.exists()]
+    if missing:
+        raise CommandError(f"no such file or folder: {', '.join(missing)}")
+    summary = asyncio.run(index_paths(args.paths, PipelineSettings(), IngestSettings(),
+                                      show_progress=is_terminal() and not args.json))
+    emit(summary, args.json, summary_text(summary))
+    return 0
+
+
+def cmd_show(args) -> int:
+    store = open_store()
+    try:
+        record = store.get(args.target)
+        if record is None:
+            photo_id = store.id_for_path(os.path.abspath(args.target))
+            record = store.get(photo_id) if photo_id else None
+    finally:
+        store.close()
+    if record is None:
+        raise CommandError(f"no photo with id or path {args.target!r}")
+    view = record_to_dict(record)
+    emit(view, args.json, format_show(view))
+    return 0
+
+
+def format_show(view: dict) -> str:
+    lines = [f"id      {view['id']}", *(f"path    {p}" for p in view["paths"]),
+             "status  " + ", ".join(f"{k}={v}" for k, v in view["status"].items())]
+    lines += [f"reason  {stage}: {why}" for stage, why in view["reasons"].items()]
+    lines += [f"term    {t['key']}={t['value']} ({t['source']}, {t['weight']})" for t in view["terms"]]
+    return "\n".join(lines)
+
+
+def cmd_status(args) -> int:
+    store = open_store()
+    try:
+        data = {"photos": store.count(),
+                "failed": [o.__dict__ for o in store.outcomes(("failed",))],
+                "skipped": len(store.outcomes(("skipped",)))}
+    finally:
+        store.close()
+    emit(data, args.json, f"{data['photos']} photos, {len(data['failed'])} failed files, "
+                          f"{data['skipped']} skipped")
+    return 0
+
+
+def cmd_service(args) -> int:
+    settings = PipelineSettings()
+    if settings.is_memory:
+        raise CommandError("`picsift service` needs PICSIFT_BUS=amqp://... (use `picsift up` for one process)")
+    return asyncio.run(run_service(args.name, settings))
+
+
+async def run_service(name: str, settings: PipelineSettings) -> int:
+    stop = until_signalled()
+    if name == "ingest":
+        ingest_settings = IngestSettings()
+        if not ingest_settings.media_root:
+            raise CommandError("set PICSIFT_MEDIA_ROOT to the folder(s) to ingest, e.g. '[\"/photos\"]'")
+        from services.pipeline.factory import make_bus
+
+        bus = make_bus(settings)
+        await bus.start()
+        try:
+            ingest = make_ingest(settings, ingest_settings, bus)
+            await ingest.scan(ingest_settings.media_root)
+            log.info("initial scan done; watching %s", ", ".join(map(str, ingest_settings.media_root)))
+            await ingest.watch(ingest_settings.media_root, stop)
+        finally:
+            await bus.stop()
+        return 0
+    try:
+        pipeline = service_pipeline(settings, name)
+    except KeyError:
+        raise CommandError(f"service '{name}' is not available yet in this build of picsift") from None
+    if settings.metrics_port:
+        pipeline.metrics.serve(settings.metrics_port)
+    await pipeline.start()
+    log.info("service %s consuming from %s", name, settings.exchange)
+    await stop.wait()
+    log.info("stopping %s: finishing in-flight messages", name)
+    await pipeline.stop()
+    return 0
+
+
+def cmd_up(args) -> int:
+    settings = PipelineSettings()
+    ingest_settings = IngestSettings()
+    roots = args.media or ingest_settings.media_root
+    if not roots:
+        raise CommandError("give a media folder with --media DIR or PICSIFT_MEDIA_ROOT")
+    missing = [str(r) for r in roots if not r.is_dir()]
+    if missing:
+        raise CommandError(f"media folder not found: {', '.join(missing)}")
+    return asyncio.run(run_up(roots, settings, ingest_settings))
+
+
+async def run_up(roots: list[Path], settings: PipelineSettings, ingest_settings: IngestSettings) -> int:
+    stop = until_signalled()
+    pipeline = embedded_pipeline(settings)
+    await pipeline.start()
+    ingest = make_ingest(settings, ingest_settings, pipeline.bus)
+    try:
+        results = await ingest.scan(roots)
+        log.info("scanned %d files under %s; watching for changes", len(results), ", ".join(map(str, roots)))
+        await ingest.watch(roots, stop)
+    finally:
+        await pipeline.stop()
+    return 0
+
+
+def until_signalled() -> asyncio.Event:
+    """An event set by SIGINT or SIGTERM, so services stop cleanly instead of dying mid-message."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    return stop
+
+
+def open_store() -> RecordStore:
+    path = store_path(PipelineSettings())
+    if not path.exists():
+        raise CommandError(f"no index at {path} yet: run `picsift index PATH` or `picsift up` first")
+    return RecordStore(path)
+
+
+COMMANDS = {"index": cmd_index, "show": cmd_show, "status": cmd_status, "service": cmd_service, "up": cmd_up}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""Wires adapters to ports: the only place that knows every service (entrypoints use it)."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from services.ingest.catalog import Catalog
+from services.ingest.examine import Examined
+from services.ingest.formats import register_openers
+from services.ingest.service import IngestService
+from services.ingest.settings import IngestSettings
+from services.pipeline.bus import Bus
+from services.pipeline.factory import make_bus
+from services.pipeline.memory_bus import InMemoryBus
+from services.pipeline.metrics import StageMetrics
+from services.pipeline.runner import StageRunner
+from services.pipeline.settings import PipelineSettings
+from services.pipeline.stage import Stage
+from services.search.indexer import build_indexer
+from services.search.store import RecordStore
+
+log = logging.getLogger(__name__)
+
+
+def store_path(settings: PipelineSettings) -> Path:
+    return settings.data_dir / "picsift.db"
+
+
+def thumbs_dir(settings: PipelineSettings) -> Path:
+    return settings.data_dir / "thumbs"
+
+
+def analysis_stages(settings: PipelineSettings) -> dict[str, Callable[[], Stage]]:
+    """Each analysis stage by service name, built on demand."""
+    return {}
+
+
+@dataclass
+class Pipeline:
+    """Bus, store and the stages a process hosts; start() subscribes them, stop() drains and closes."""
+
+    settings: PipelineSettings
+    bus: Bus
+    store: RecordStore | None
+    stages: list[Stage]
+    metrics: StageMetrics = field(default_factory=StageMetrics)
+
+    async def start(self) -> None:
+        await self.bus.start()
+        for stage in self.stages:
+            await StageRunner(stage, self.settings, self.metrics).start(self.bus)
+
+    async def stop(self) -> None:
+        await self.bus.stop()
+        if self.store is not None:
+            self.store.close()
+
+
+def embedded_pipeline(settings: PipelineSettings) -> Pipeline:
+    """Every stage in this process on the in-memory bus, writing the SQLite store."""
+    store = RecordStore(store_path(settings))
+    stages = [build_indexer(store), *(make() for make in analysis_stages(settings).values())]
+    return Pipeline(settings, InMemoryBus(), store, stages)
+
+
+def service_pipeline(settings: PipelineSettings, name: str) -> Pipeline:
+    """One named consumer service on the configured bus."""
+    factories = analysis_stages(settings)
+    if name in ("indexer", "search"):
+        store = RecordStore(store_path(settings))
+        return Pipeline(settings, make_bus(settings), store, [build_indexer(store)])
+    if name in factories:
+        return Pipeline(settings, make_bus(settings), None, [factories[name]()])
+    raise KeyError(name)
+
+
+def make_ingest(settings: PipelineSettings, ingest_settings: IngestSettings, bus: Bus,
+                on_outcome: Callable[[Examined], None] | None = None) -> IngestService:
+    register_openers()
+    catalog = Catalog(settings.data_dir / "ingest.db")
+    return IngestService(ingest_settings, bus, catalog, thumbs_dir(settings), on_outcome)

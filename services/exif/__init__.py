@@ -1,0 +1,1 @@
+"""picsift exif service."""

@@ -1,0 +1,117 @@
+"""One file to one typed outcome: new photo, duplicate, move, unchanged, skipped or failed (never raises)."""
+from __future__ import annotations
+
+import errno
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image
+
+from proto import SCHEMA_VERSION, pb
+from services.ingest.catalog import Catalog
+from services.ingest.formats import MIME, identify, is_candidate
+from services.ingest.hashing import sha256_file
+from services.ingest.terms import path_terms
+from services.ingest.thumbs import write_thumbnails
+
+VERSION = "ingest-1"
+NEW, DUPLICATE, MOVED, UNCHANGED, SKIPPED, FAILED, REMOVED = (
+    "new", "duplicate", "moved", "unchanged", "skipped", "failed", "removed")
+
+
+@dataclass
+class Examined:
+    """What ingest found out about one path, and the record to publish for it, if any."""
+
+    kind: str
+    path: str
+    root: str
+    reason: str = ""
+    id: str = ""
+    record: pb.Record | None = field(default=None, repr=False)
+    bytes: int = 0
+    mtime_ns: int = 0
+
+    @property
+    def is_photo(self) -> bool:
+        return self.kind in (NEW, DUPLICATE, MOVED)
+
+
+def examine(path: Path, root: Path, catalog: Catalog, thumbs_dir: Path, thumb_sizes: tuple[int, ...]) -> Examined:
+    """Hash, identify and thumbnail one file; every failure becomes a reason users can read.
+
+    The catalog is only read here: the caller remembers the file once its message is published.
+    """
+    spath, sroot = str(path), str(root)
+    if not is_candidate(path):
+        return Examined(SKIPPED, spath, sroot, f"unsupported file type '{path.suffix.lower() or path.name}'")
+    try:
+        stat = path.stat()
+        if not path.is_file():
+            return Examined(SKIPPED, spath, sroot, "not a regular file")
+        if stat.st_size == 0:
+            return Examined(FAILED, spath, sroot, "empty file (0 bytes)")
+        seen = catalog.seen(spath)
+        if seen and seen.size == stat.st_size and seen.mtime_ns == stat.st_mtime_ns:
+            return Examined(UNCHANGED, spath, sroot, id=seen.id)
+        photo_id = sha256_file(path)
+    except OSError as exc:
+        broken_link = isinstance(exc, FileNotFoundError) and path.is_symlink()
+        return Examined(FAILED, spath, sroot, "broken symbolic link" if broken_link else os_reason(exc))
+    try:
+        kind, width, height = identify(path)
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+        return Examined(FAILED, spath, sroot, f"not a readable image: {exc}", id=photo_id)
+
+    facts = pb.FileFacts(root=sroot, path=spath, size=stat.st_size, mtime=stat.st_mtime, format=kind,
+                         mime=MIME.get(kind, "application/octet-stream"), width=width, height=height)
+    others = catalog.other_paths(photo_id, spath)
+    known = catalog.is_known(photo_id)
+    record = pb.Record(id=photo_id, paths=[spath], schema=SCHEMA_VERSION)
+    record.terms.extend(path_terms(path, root, stat.st_mtime))
+    if known:
+        record.file.CopyFrom(facts)
+        return Examined(DUPLICATE if others else MOVED, spath, sroot, id=photo_id, record=record,
+                        bytes=stat.st_size, mtime_ns=stat.st_mtime_ns)
+    meta = pb.StageMeta(stage="ingest", version=VERSION, outcome=pb.OUTCOME_OK, finished_at=time.time())
+    try:
+        write_thumbnails(path, thumbs_dir, photo_id, thumb_sizes)
+        facts.has_thumbs = True
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError, MemoryError) as exc:
+        meta.outcome = pb.OUTCOME_PARTIAL
+        meta.reason = f"no thumbnail: {exc}"
+    record.file.CopyFrom(facts)
+    record.ingest.CopyFrom(meta)
+    return Examined(NEW, spath, sroot, meta.reason, id=photo_id, record=record, bytes=stat.st_size,
+                    mtime_ns=stat.st_mtime_ns)
+
+
+def os_reason(exc: OSError) -> str:
+    """A reason a user understands for a file that could not be read."""
+    if isinstance(exc, FileNotFoundError):
+        return "file vanished before it could be read"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop"
+    return f"cannot read file: {exc.strerror or exc}"
+
+
+def file_event(examined: Examined) -> pb.FileEvent:
+    outcome = {SKIPPED: pb.OUTCOME_SKIPPED, FAILED: pb.OUTCOME_FAILED}.get(examined.kind, pb.OUTCOME_UNSPECIFIED)
+    return pb.FileEvent(path=examined.path, root=examined.root, outcome=outcome, reason=examined.reason,
+                        id=examined.id, at=time.time())
+
+
+def is_stable(path: Path, seconds: float) -> bool:
+    """True once size and mtime hold still for the given time (a half-written file is not yet stable)."""
+    try:
+        before = os.stat(path)
+        if seconds > 0:
+            time.sleep(seconds)
+        after = os.stat(path)
+    except OSError:
+        return True  # vanished or unreadable: examine() gives it its outcome
+    return (before.st_size, before.st_mtime_ns) == (after.st_size, after.st_mtime_ns)

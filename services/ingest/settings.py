@@ -1,0 +1,18 @@
+"""Ingest settings: which roots to read, how to tell a file is complete, thumbnail sizes."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class IngestSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PICSIFT_", extra="ignore")
+
+    media_root: list[Path] = Field(default_factory=list, description="roots to scan and watch")
+    thumb_sizes: tuple[int, ...] = (320, 1280)
+    stable_seconds: float = Field(1.0, ge=0, description="a file must keep size and mtime this long")
+    poll: bool = Field(False, description="poll instead of inotify (network filesystems)")
+    poll_interval_ms: int = 2000
+    workers: int = Field(2, ge=1, description="files hashed at once")

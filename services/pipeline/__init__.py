@@ -1,0 +1,1 @@
+"""picsift pipeline service."""

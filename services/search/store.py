@@ -1,0 +1,257 @@
+"""The durable record store (SQLite, WAL): each stage's part merged into one record per photo id."""
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from proto import SCHEMA_VERSION, pb
+
+STAGE_PARTS = ("exif", "vision", "semantic")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS photos (
+  id TEXT PRIMARY KEY,
+  record BLOB NOT NULL,
+  sort_time REAL NOT NULL,      -- date taken, else file time: newest-first browsing
+  updated REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS photos_sort ON photos (sort_time DESC, id DESC);
+CREATE TABLE IF NOT EXISTS paths (
+  path TEXT PRIMARY KEY,
+  id TEXT NOT NULL,
+  root TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS paths_id ON paths (id);
+CREATE TABLE IF NOT EXISTS file_outcomes (
+  path TEXT PRIMARY KEY,
+  root TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  id TEXT NOT NULL,
+  at REAL NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """A file that is not (or no longer) a photo record, and why."""
+
+    path: str
+    root: str
+    outcome: str
+    reason: str
+    id: str
+    at: float
+
+
+def outcome_name(outcome: int) -> str:
+    """'ok', 'failed', ... from the proto enum."""
+    return pb.Outcome.Name(outcome).removeprefix("OUTCOME_").lower()
+
+
+class RecordStore:
+    """Thread-safe; one connection guarded by a lock, WAL so readers in other processes never block."""
+
+    def __init__(self, path: Path | str):
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
+        self._lock = threading.RLock()
+        with self._lock:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # -- writes -------------------------------------------------------------------------------
+
+    def merge(self, incoming: pb.Record) -> pb.Record:
+        """Merge one stage's part into the record; replaying the same part changes nothing."""
+        with self._lock, self._transaction():
+            record = self._load(incoming.id) or pb.Record(id=incoming.id, schema=SCHEMA_VERSION)
+            for path in incoming.paths:
+                self._detach(path, keep=incoming.id)
+                if path not in record.paths:
+                    record.paths.append(path)
+                root = incoming.file.root if incoming.HasField("file") else ""
+                self._db.execute(
+                    "INSERT INTO paths (path, id, root) VALUES (?, ?, ?) "
+                    "ON CONFLICT(path) DO UPDATE SET id = excluded.id, root = excluded.root",
+                    (path, incoming.id, root),
+                )
+                self._db.execute("DELETE FROM file_outcomes WHERE path = ?", (path,))
+            if incoming.HasField("file"):
+                record.file.CopyFrom(incoming.file)
+            if incoming.HasField("ingest"):
+                record.ingest.CopyFrom(incoming.ingest)
+            known = {(t.key, t.value, t.source) for t in record.terms}
+            record.terms.extend(t for t in incoming.terms if (t.key, t.value, t.source) not in known)
+            for part in STAGE_PARTS:
+                if incoming.HasField(part):
+                    getattr(record, part).CopyFrom(getattr(incoming, part))
+            self._save(record)
+            return record
+
+    def remove_path(self, path: str) -> str | None:
+        """Forget a path; a photo left with no path stays stored (a move keeps its analysis) but is hidden."""
+        with self._lock, self._transaction():
+            row = self._db.execute("SELECT id FROM paths WHERE path = ?", (path,)).fetchone()
+            self._db.execute("DELETE FROM paths WHERE path = ?", (path,))
+            self._db.execute("DELETE FROM file_outcomes WHERE path = ?", (path,))
+            if row is None:
+                return None
+            record = self._load(row[0])
+            if record is not None and path in record.paths:
+                record.paths.remove(path)
+                if record.file.path == path and record.paths:
+                    record.file.path = record.paths[0]
+                self._save(record)
+            return row[0]
+
+    def record_outcome(self, event: pb.FileEvent) -> None:
+        """Keep a skipped or failed file's outcome where users can see it."""
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO file_outcomes (path, root, outcome, reason, id, at) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(path) DO UPDATE SET root=excluded.root, outcome=excluded.outcome, "
+                "reason=excluded.reason, id=excluded.id, at=excluded.at",
+                (event.path, event.root, outcome_name(event.outcome), event.reason, event.id,
+                 event.at or time.time()),
+            )
+
+    # -- reads --------------------------------------------------------------------------------
+
+    def get(self, photo_id: str) -> pb.Record | None:
+        """The record by id, or None; hidden records (no path left) are None too."""
+        with self._lock:
+            record = self._load(photo_id)
+        return record if record is not None and record.paths else None
+
+    def id_for_path(self, path: str) -> str | None:
+        with self._lock:
+            row = self._db.execute("SELECT id FROM paths WHERE path = ?", (path,)).fetchone()
+        return row[0] if row else None
+
+    def count(self) -> int:
+        with self._lock:
+            return self._db.execute(
+                "SELECT COUNT(*) FROM photos WHERE EXISTS (SELECT 1 FROM paths WHERE paths.id = photos.id)"
+            ).fetchone()[0]
+
+    def list(self, limit: int = 50, cursor: tuple[float, str] | None = None,
+             roots: list[str] | None = None) -> list[pb.Record]:
+        """Newest first, keyset-paged by (sort_time, id); optionally only photos under these roots."""
+        params: list = []
+        where = [f"EXISTS (SELECT 1 FROM paths p WHERE p.id = photos.id{_root_clause(roots, params)})"]
+        if cursor is not None:
+            where.append("(sort_time < ? OR (sort_time = ? AND id < ?))")
+            params += [cursor[0], cursor[0], cursor[1]]
+        sql = f"SELECT record FROM photos WHERE {' AND '.join(where)} ORDER BY sort_time DESC, id DESC LIMIT ?"
+        with self._lock:
+            rows = self._db.execute(sql, [*params, limit]).fetchall()
+        return [_parse(row[0]) for row in rows]
+
+    def iter_all(self) -> Iterator[pb.Record]:
+        """Every visible record, for reprocessing and rebuilding an index."""
+        last = ""
+        while True:
+            with self._lock:
+                rows = self._db.execute(
+                    "SELECT id, record FROM photos WHERE id > ? ORDER BY id LIMIT 500", (last,)
+                ).fetchall()
+            if not rows:
+                return
+            for photo_id, blob in rows:
+                record = _parse(blob)
+                if record.paths:
+                    yield record
+            last = rows[-1][0]
+
+    def outcomes(self, kinds: tuple[str, ...] = ("failed", "skipped")) -> list[FileOutcome]:
+        marks = ",".join("?" * len(kinds))
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT path, root, outcome, reason, id, at FROM file_outcomes WHERE outcome IN ({marks}) "
+                "ORDER BY path", kinds,
+            ).fetchall()
+        return [FileOutcome(*row) for row in rows]
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _transaction(self):
+        return _Transaction(self._db)
+
+    def _detach(self, path: str, keep: str) -> None:
+        """A path whose bytes changed no longer belongs to the photo it showed before."""
+        row = self._db.execute("SELECT id FROM paths WHERE path = ?", (path,)).fetchone()
+        if row is None or row[0] == keep:
+            return
+        previous = self._load(row[0])
+        if previous is not None and path in previous.paths:
+            previous.paths.remove(path)
+            self._save(previous)
+
+    def _load(self, photo_id: str) -> pb.Record | None:
+        row = self._db.execute("SELECT record FROM photos WHERE id = ?", (photo_id,)).fetchone()
+        return _parse(row[0]) if row else None
+
+    def _save(self, record: pb.Record) -> None:
+        self._db.execute(
+            "INSERT INTO photos (id, record, sort_time, updated) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET record=excluded.record, sort_time=excluded.sort_time, "
+            "updated=excluded.updated",
+            (record.id, record.SerializeToString(deterministic=True), sort_time(record), time.time()),
+        )
+
+
+def sort_time(record: pb.Record) -> float:
+    """Date taken when EXIF has a trusted one, else the file's modification time."""
+    if record.exif.taken_at and record.exif.taken_at_trusted:
+        from datetime import datetime
+
+        try:
+            return datetime.fromisoformat(record.exif.taken_at).timestamp()
+        except ValueError:
+            pass
+    return record.file.mtime
+
+
+def _root_clause(roots: list[str] | None, params: list) -> str:
+    if roots is None:
+        return ""
+    if not roots:
+        return " AND 0"
+    clauses = []
+    for root in roots:
+        prefix = root.rstrip("/") + "/"
+        clauses.append("(p.path >= ? AND p.path < ?)")
+        params += [prefix, prefix[:-1] + "0"]  # '0' sorts right after '/': a prefix range on the index
+    return f" AND ({' OR '.join(clauses)})"
+
+
+def _parse(blob: bytes) -> pb.Record:
+    record = pb.Record()
+    record.ParseFromString(blob)
+    return record
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on error."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+
+    def __enter__(self):
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type, exc, tb):
+        self.db.execute("ROLLBACK" if exc_type else "COMMIT")

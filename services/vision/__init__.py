@@ -1,0 +1,1 @@
+"""picsift vision service."""
