@@ -21,11 +21,12 @@ class RabbitBus(Bus):
     """One topic exchange; per stage a quorum queue, a dead-letter queue and TTL delay queues."""
 
     def __init__(self, url: str, exchange: str = "picsift", connect_timeout: float = 300.0,
-                 publish_timeout: float = 120.0):
+                 publish_timeout: float = 120.0, stop_timeout: float = 30.0):
         self.url = url
         self.exchange_name = exchange
         self.connect_timeout = connect_timeout
         self.publish_timeout = publish_timeout
+        self.stop_timeout = stop_timeout
         self._connection: AbstractRobustConnection | None = None
         self._consumers: list[tuple[AbstractQueue, str]] = []
         self._delay_queues: set[str] = set()
@@ -54,16 +55,21 @@ class RabbitBus(Bus):
                 delay = min(delay * 2, 10)
 
     async def stop(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is None or connection.is_closed:
+            return
         for queue, tag in self._consumers:
             try:
-                await queue.cancel(tag)
+                await asyncio.wait_for(queue.cancel(tag), 10)
             except Exception as exc:  # noqa: BLE001 - a dead channel has nothing left to cancel
                 log.debug("cancel %s: %s", queue.name, exc)
         self._consumers.clear()
-        await self._idle.wait()
-        if self._connection is not None:
-            await self._connection.close()
-            self._connection = None
+        try:
+            await asyncio.wait_for(self._idle.wait(), self.stop_timeout)
+        except asyncio.TimeoutError:
+            log.warning("%d messages still in flight after %.0fs; the broker will redeliver them",
+                        self._in_flight, self.stop_timeout)
+        await asyncio.wait_for(connection.close(), 30)
 
     async def publish(self, routing_key: str, body: bytes) -> None:
         await self._publish(self._exchange, routing_key, body, {ROUTING_KEY_HEADER: routing_key})
@@ -94,7 +100,12 @@ class RabbitBus(Bus):
             "x-dead-letter-routing-key": dlq,
         })
 
-    async def subscribe(self, queue: str, keys: Sequence[str], consumer: Consumer, prefetch: int) -> None:
+    def _queue_name(self, stage: str) -> str:
+        """Queues are named after the exchange, so several deployments can share one broker."""
+        return f"{self.exchange_name}.{stage}"
+
+    async def subscribe(self, stage: str, keys: Sequence[str], consumer: Consumer, prefetch: int) -> None:
+        queue = self._queue_name(stage)
         channel = await self._connection.channel()
         await channel.set_qos(prefetch_count=prefetch)
         declared = await self._declare(channel, queue)
@@ -163,22 +174,23 @@ class RabbitBus(Bus):
             taken.append(message)
         return channel, taken
 
-    async def dead_letters(self, queue: str) -> list[DeadLetter]:
-        channel, taken = await self._drain_dlq(queue)
-        letters = [_dead_letter(queue, m) for m in taken]
+    async def dead_letters(self, stage: str) -> list[DeadLetter]:
+        channel, taken = await self._drain_dlq(self._queue_name(stage))
+        letters = [_dead_letter(stage, m) for m in taken]
         for message in taken:
             await message.nack(requeue=True)
         await channel.close()
         return letters
 
-    async def replay_dead_letters(self, queue: str, limit: int | None = None) -> int:
+    async def replay_dead_letters(self, stage: str, limit: int | None = None) -> int:
+        queue = self._queue_name(stage)
         channel, taken = await self._drain_dlq(queue)
         replayed = 0
         for message in taken:
             if limit is not None and replayed >= limit:
                 await message.nack(requeue=True)
                 continue
-            letter = _dead_letter(queue, message)
+            letter = _dead_letter(stage, message)
             await self._publish(self._channel.default_exchange, queue, letter.body,
                                 {ROUTING_KEY_HEADER: letter.routing_key, ATTEMPT_HEADER: 1})
             await message.ack()
@@ -186,11 +198,11 @@ class RabbitBus(Bus):
         await channel.close()
         return replayed
 
-    async def queue_depth(self, queue: str) -> int:
-        """Messages ready in a queue (0 when it does not exist yet)."""
+    async def queue_depth(self, stage: str) -> int:
+        """Messages ready in a stage's queue (0 when it does not exist yet)."""
         channel = await self._connection.channel()
         try:
-            declared = await channel.declare_queue(queue, passive=True)
+            declared = await channel.declare_queue(self._queue_name(stage), passive=True)
             return declared.declaration_result.message_count
         except aio_pika.exceptions.ChannelClosed:
             return 0

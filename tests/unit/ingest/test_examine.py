@@ -1,0 +1,136 @@
+"""examine(): one file to one typed outcome, with hashing, dedup and move detection."""
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+
+from proto import pb
+from services.ingest import examine as ex
+from services.ingest.catalog import Catalog
+from services.ingest.formats import register_openers
+from services.ingest.hashing import sha256_file
+from services.ingest.thumbs import thumb_path
+
+SIZES = (320, 64)
+
+
+@pytest.fixture
+def catalog(tmp_path):
+    register_openers()
+    return Catalog(tmp_path / "ingest.db")
+
+
+def run(path: Path, root: Path, catalog: Catalog, tmp_path: Path) -> ex.Examined:
+    return ex.examine(path, root, catalog, tmp_path / "thumbs", SIZES)
+
+
+def test_sha256_streams_whole_file(tmp_path):
+    data = os.urandom(3 * (1 << 20) + 17)
+    path = tmp_path / "big.bin"
+    path.write_bytes(data)
+    assert sha256_file(path) == hashlib.sha256(data).hexdigest()
+
+
+def test_new_photo_gets_id_facts_terms_and_thumbnails(tmp_path, catalog, jpeg_factory):
+    root = tmp_path / "media"
+    photo = jpeg_factory(root / "Holidays 2019" / "beach_sunset.jpg", seed=1, size=(400, 300))
+    result = run(photo, root, catalog, tmp_path)
+    assert result.kind == ex.NEW
+    assert result.id == hashlib.sha256(photo.read_bytes()).hexdigest()
+    record = result.record
+    assert (record.file.width, record.file.height, record.file.format) == (400, 300, "JPEG")
+    assert record.ingest.outcome == pb.OUTCOME_OK and record.ingest.version == ex.VERSION
+    terms = {(t.key, t.value) for t in record.terms}
+    assert {("folder", "holidays 2019"), ("path", "holidays"), ("path", "beach"), ("path", "sunset")} <= terms
+    for size in SIZES:
+        from PIL import Image
+
+        with Image.open(thumb_path(tmp_path / "thumbs", result.id, size)) as thumb:
+            assert max(thumb.size) == size
+
+
+def test_same_bytes_elsewhere_is_a_duplicate_and_a_vanished_path_a_move(tmp_path, catalog, jpeg_factory):
+    root = tmp_path / "media"
+    first = jpeg_factory(root / "a.jpg", seed=2)
+    copy = root / "b" / "copy.jpg"
+    copy.parent.mkdir()
+    copy.write_bytes(first.read_bytes())
+    original = run(first, root, catalog, tmp_path)
+    catalog.remember(original.path, original.root, original.bytes, original.mtime_ns, original.id)
+    duplicate = run(copy, root, catalog, tmp_path)
+    assert (duplicate.kind, duplicate.id) == (ex.DUPLICATE, original.id)
+    catalog.forget(str(first))
+    moved = run(copy, root, catalog, tmp_path)
+    assert (moved.kind, moved.id) == (ex.MOVED, original.id)
+
+
+def test_unchanged_file_is_not_hashed_again(tmp_path, catalog, jpeg_factory):
+    root = tmp_path / "media"
+    photo = jpeg_factory(root / "a.jpg", seed=3)
+    first = run(photo, root, catalog, tmp_path)
+    catalog.remember(first.path, first.root, first.bytes, first.mtime_ns, first.id)
+    assert run(photo, root, catalog, tmp_path).kind == ex.UNCHANGED
+    jpeg_factory(photo, seed=4)
+    os.utime(photo, ns=(first.mtime_ns + 10**9, first.mtime_ns + 10**9))
+    changed = run(photo, root, catalog, tmp_path)
+    assert changed.kind == ex.NEW and changed.id != first.id
+
+
+@pytest.mark.parametrize("name, content, kind, reason", [
+    ("notes.txt", b"hello", ex.SKIPPED, "unsupported file type '.txt'"),
+    ("empty.jpg", b"", ex.FAILED, "empty file (0 bytes)"),
+    ("text.jpg", b"this is not a jpeg at all", ex.FAILED, "not a readable image"),
+    ("odd ☃ name's [1].png", b"\x89PNG\r\n\x1a\n broken", ex.FAILED, "not a readable image"),
+])
+def test_bad_files_get_typed_outcomes(tmp_path, catalog, name, content, kind, reason):
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = run(path, tmp_path, catalog, tmp_path)
+    assert result.kind == kind
+    assert result.reason.startswith(reason)
+
+
+def test_truncated_jpeg_is_ingested_without_thumbnail(tmp_path, catalog, jpeg_factory):
+    photo = jpeg_factory(tmp_path / "whole.jpg", seed=5, size=(300, 200))
+    cut = tmp_path / "cut.jpg"
+    data = photo.read_bytes()
+    cut.write_bytes(data[: len(data) // 2])
+    result = run(cut, tmp_path, catalog, tmp_path)
+    assert result.kind == ex.NEW
+    assert result.record.ingest.outcome == pb.OUTCOME_PARTIAL
+    assert result.record.ingest.reason.startswith("no thumbnail")
+
+
+def test_vanished_loop_and_broken_links(tmp_path, catalog):
+    assert run(tmp_path / "gone.jpg", tmp_path, catalog, tmp_path).reason == "file vanished before it could be read"
+    (tmp_path / "loop1.jpg").symlink_to(tmp_path / "loop2.jpg")
+    (tmp_path / "loop2.jpg").symlink_to(tmp_path / "loop1.jpg")
+    assert run(tmp_path / "loop1.jpg", tmp_path, catalog, tmp_path).reason == "symbolic link loop"
+    (tmp_path / "dangling.jpg").symlink_to(tmp_path / "nowhere.jpg")
+    assert run(tmp_path / "dangling.jpg", tmp_path, catalog, tmp_path).reason == "broken symbolic link"
+
+
+def test_permission_error_reason():
+    assert ex.os_reason(PermissionError(13, "Permission denied")) == "permission denied"
+
+
+@pytest.mark.parametrize("shape, upright", [("landscape", (600, 450)), ("portrait", (450, 600))])
+def test_all_eight_orientations_give_the_same_upright_dimensions(samples_dir, catalog, tmp_path, shape, upright):
+    rotated = samples_dir / "jpg" / "orientation"
+    files = sorted(rotated.glob(f"{shape}_*.jpg"))
+    sizes = {(r.record.file.width, r.record.file.height) for r in (run(p, rotated, catalog, tmp_path) for p in files)}
+    assert len(files) == 8 and sizes == {upright}
+
+
+def test_every_sample_file_gets_an_outcome(samples_dir, catalog, tmp_path):
+    files = [p for p in samples_dir.rglob("*") if p.is_file()]
+    results = [run(p, samples_dir, catalog, tmp_path) for p in files]
+    assert len(results) == len(files) > 100
+    assert all(r.kind in (ex.NEW, ex.SKIPPED, ex.FAILED, ex.DUPLICATE, ex.MOVED) for r in results)
+    by_name = {Path(r.path).name: r for r in results}
+    assert by_name["README.rst"].kind == ex.SKIPPED
+    heic = [r for r in results if r.path.lower().endswith((".heic", ".heif"))]
+    assert heic and all(r.kind == ex.NEW and r.record.file.format == "HEIF" for r in heic)
+    tiff = [r for r in results if r.path.lower().endswith((".tif", ".tiff"))]
+    assert tiff and all(r.kind in (ex.NEW, ex.FAILED) for r in tiff)
