@@ -43,11 +43,11 @@ class IngestService:
             listed, problems = await asyncio.to_thread(list_files, target)
             for problem in problems:
                 results.append(await self._emit(problem))
-            results += await asyncio.gather(*(self.ingest_file(path, root) for path in listed))
-            if target.is_dir():
+            if target.is_dir():  # removals first, so a file moved within the tree is told as a move
                 gone = self.catalog.paths_under(str(target)) - {str(p) for p in listed}
                 for path in sorted(gone):
                     results.append(await self.remove(Path(path), root))
+            results += await asyncio.gather(*(self.ingest_file(path, root) for path in listed))
         return results
 
     async def ingest_file(self, path: Path, root: Path) -> ex.Examined:
@@ -83,10 +83,15 @@ class IngestService:
                 root = next((r for r in roots if path.is_relative_to(r)), path.parent)
                 if change == Change.deleted:
                     await self.remove(path, root)
-                elif path.is_dir():
-                    pending[raw] = asyncio.create_task(self.scan([path]))
-                elif raw not in pending or pending[raw].done():
-                    pending[raw] = asyncio.create_task(self._when_stable(path, root))
+                    continue
+                if path.is_dir():  # a folder moved or copied in; a modified folder just gained an entry
+                    files = (await asyncio.to_thread(list_files, path))[0] if change == Change.added else []
+                else:
+                    files = [path]
+                for file in files:
+                    key = str(file)
+                    if key not in pending or pending[key].done():
+                        pending[key] = asyncio.create_task(self._when_stable(file, root))
             for key in [k for k, task in pending.items() if task.done()]:
                 pending.pop(key)
         for task in pending.values():

@@ -1,0 +1,138 @@
+"""The in-memory pipeline over a temp media tree, drained with join(): nothing is lost, all is typed."""
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+
+import pytest
+
+from services.app.index_command import index_paths
+from services.app.wiring import Pipeline, make_ingest, store_path
+from services.ingest.settings import IngestSettings
+from services.pipeline.memory_bus import InMemoryBus
+from services.pipeline.settings import PipelineSettings
+from services.search.indexer import build_indexer
+from services.search.store import RecordStore
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return PipelineSettings(data_dir=tmp_path / "data")
+
+
+@pytest.fixture
+async def pipeline(settings):
+    store = RecordStore(store_path(settings))
+    pipe = Pipeline(settings, InMemoryBus(), store, [build_indexer(store)])
+    await pipe.start()
+    yield pipe
+    await pipe.stop()
+
+
+@pytest.fixture
+def media(tmp_path, jpeg_factory):
+    root = tmp_path / "media"
+    for i in range(6):
+        jpeg_factory(root / f"trip {i % 2}" / f"img_{i}.jpg", seed=i)
+    (root / "copies").mkdir()
+    (root / "copies" / "same.jpg").write_bytes((root / "trip 0" / "img_0.jpg").read_bytes())
+    (root / "notes.txt").write_text("not a photo")
+    (root / "broken.jpg").write_bytes(b"\xff\xd8\xff garbage")
+    (root / "empty.png").write_bytes(b"")
+    (root / "loop").symlink_to(root, target_is_directory=True)
+    return root
+
+
+async def test_scan_indexes_every_file_with_a_typed_outcome(pipeline, media, settings):
+    ingest = make_ingest(settings, IngestSettings(stable_seconds=0), pipeline.bus)
+    results = await ingest.scan([media])
+    await pipeline.bus.join()
+    kinds = sorted(r.kind for r in results)
+    assert kinds == ["duplicate", "failed", "failed", "new", "new", "new", "new", "new", "new",
+                     "skipped", "skipped"]
+    store = pipeline.store
+    assert store.count() == 6
+    copy_id = store.id_for_path(str(media / "copies" / "same.jpg"))
+    assert sorted(store.get(copy_id).paths) == [str(media / "copies" / "same.jpg"), str(media / "trip 0" / "img_0.jpg")]
+    outcomes = {o.path: (o.outcome, o.reason) for o in store.outcomes()}
+    assert outcomes[str(media / "empty.png")] == ("failed", "empty file (0 bytes)")
+    assert outcomes[str(media / "broken.jpg")][1].startswith("not a readable image")
+    assert outcomes[str(media / "notes.txt")] == ("skipped", "unsupported file type '.txt'")
+    assert outcomes[str(media / "loop")] == ("skipped", "symbolic link to a folder: not followed")
+
+
+async def test_rescan_moves_keep_id_deletes_leave_and_redelivery_changes_nothing(pipeline, media, settings):
+    ingest = make_ingest(settings, IngestSettings(stable_seconds=0), pipeline.bus)
+    await ingest.scan([media])
+    await pipeline.bus.join()
+    store = pipeline.store
+    moved_from, moved_to = media / "trip 1" / "img_1.jpg", media / "moved" / "img_1.jpg"
+    photo_id = store.id_for_path(str(moved_from))
+    before = store.get(photo_id)
+    moved_to.parent.mkdir()
+    os.rename(moved_from, moved_to)
+    gone_id = store.id_for_path(str(media / "trip 1" / "img_3.jpg"))
+    (media / "trip 1" / "img_3.jpg").unlink()
+    results = await ingest.scan([media])
+    await pipeline.bus.join()
+    assert sorted(r.kind for r in results if r.kind != "unchanged") == [
+        "failed", "failed", "moved", "removed", "removed", "skipped", "skipped"]
+    after = store.get(photo_id)
+    assert list(after.paths) == [str(moved_to)]
+    assert after.ingest == before.ingest and after.file.width == before.file.width
+    assert store.get(gone_id) is None and store.count() == 5
+    again = await ingest.scan([media])
+    await pipeline.bus.join()
+    assert {r.kind for r in again} <= {"unchanged", "failed", "skipped"}
+    assert store.count() == 5
+
+
+async def test_watch_picks_up_a_file_only_once_it_is_complete_and_sees_deletes(pipeline, tmp_path, settings,
+                                                                              jpeg_factory):
+    root = tmp_path / "watched"
+    root.mkdir()
+    ingest = make_ingest(settings, IngestSettings(stable_seconds=1.0, poll=True, poll_interval_ms=100),
+                         pipeline.bus)
+    stop = asyncio.Event()
+    watcher = asyncio.create_task(ingest.watch([root], stop))
+    await asyncio.sleep(0.5)
+    data = jpeg_factory(tmp_path / "source.jpg", seed=42, size=(640, 480)).read_bytes()
+    target = root / "arriving.jpg"
+
+    def slow_copy() -> None:
+        with open(target, "wb") as f:
+            f.write(data[: len(data) // 2])
+            f.flush()
+            time.sleep(0.2)
+            f.write(data[len(data) // 2:])
+
+    await asyncio.to_thread(slow_copy)
+    store = pipeline.store
+    for _ in range(100):
+        await pipeline.bus.join()
+        if store.id_for_path(str(target)):
+            break
+        await asyncio.sleep(0.1)
+    photo = store.get(store.id_for_path(str(target)))
+    assert photo is not None and photo.file.size == len(data)
+    assert photo.ingest.reason == ""
+    target.unlink()
+    for _ in range(100):
+        await pipeline.bus.join()
+        if store.id_for_path(str(target)) is None:
+            break
+        await asyncio.sleep(0.1)
+    assert store.count() == 0 and store.outcomes() == []
+    stop.set()
+    await asyncio.wait_for(watcher, 10)
+
+
+async def test_index_command_summary_over_the_sample_photos(samples_dir, tmp_path):
+    summary = await index_paths([samples_dir], PipelineSettings(data_dir=tmp_path / "d"), IngestSettings())
+    files = [p for p in samples_dir.rglob("*") if p.is_file()]
+    accounted = summary["indexed"] + summary["duplicates"] + len(summary["skipped"]) + \
+        len([f for f in summary["failed"] if f["path"] and not f["reason"].startswith(("exif", "vision", "semantic"))])
+    assert accounted == len(files)
+    assert summary["indexed"] > 90
+    assert all(item["reason"] for item in summary["skipped"] + summary["failed"])
