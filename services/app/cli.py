@@ -12,7 +12,7 @@ from pathlib import Path
 from services.app.index_command import index_paths, is_terminal, summary_text
 from services.app.output import CommandError, emit, fail
 from services.app.wiring import (
-    embedded_pipeline, make_ingest, service_pipeline, store_path,
+    declare_topology, embedded_pipeline, make_ingest, service_pipeline, store_path,
 )
 from services.ingest.settings import IngestSettings
 from services.pipeline.settings import PipelineSettings
@@ -143,6 +143,7 @@ async def run_service(name: str, settings: PipelineSettings) -> int:
 
         bus = make_bus(settings)
         await bus.start()
+        await declare_topology(bus, settings)
         try:
             ingest = make_ingest(settings, ingest_settings, bus)
             await ingest.scan(ingest_settings.media_root)
@@ -158,6 +159,7 @@ async def run_service(name: str, settings: PipelineSettings) -> int:
     if settings.metrics_port:
         pipeline.metrics.serve(settings.metrics_port)
     await pipeline.start()
+    await declare_topology(pipeline.bus, settings)
     log.info("service %s consuming from %s", name, settings.exchange)
     await stop.wait()
     log.info("stopping %s: finishing in-flight messages", name)

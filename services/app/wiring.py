@@ -17,7 +17,7 @@ from services.pipeline.memory_bus import InMemoryBus
 from services.pipeline.metrics import StageMetrics
 from services.pipeline.runner import StageRunner
 from services.pipeline.settings import PipelineSettings
-from services.pipeline.stage import Stage
+from services.pipeline.stage import INGESTED, VISION, Stage
 from services.search.indexer import build_indexer
 from services.search.store import RecordStore
 
@@ -30,6 +30,20 @@ def store_path(settings: PipelineSettings) -> Path:
 
 def thumbs_dir(settings: PipelineSettings) -> Path:
     return settings.data_dir / "thumbs"
+
+
+# Which keys each consumer stage takes; declared up front so nothing published before a consumer first starts is lost.
+TOPOLOGY: dict[str, tuple[str, ...]] = {
+    "exif": (INGESTED,),
+    "vision": (INGESTED,),
+    "semantic": (VISION,),
+    "indexer": ("photo.#", "file.#"),
+}
+
+
+async def declare_topology(bus: Bus, settings: PipelineSettings) -> None:
+    for stage in settings.stages:
+        await bus.declare(stage, TOPOLOGY[stage])
 
 
 def analysis_stages(settings: PipelineSettings) -> dict[str, Callable[[], Stage]]:

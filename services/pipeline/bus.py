@@ -61,6 +61,9 @@ class Bus(abc.ABC):
     async def subscribe(self, queue: str, keys: Sequence[str], consumer: Consumer, prefetch: int) -> None:
         """Declare the queue bound to keys and start consuming with at most prefetch in flight."""
 
+    async def declare(self, queue: str, keys: Sequence[str]) -> None:
+        """Make a queue exist and collect its keys before its consumer first starts (durable buses only)."""
+
     @abc.abstractmethod
     async def dead_letters(self, queue: str) -> list[DeadLetter]:
         """The queue's dead letters, oldest first, left in place."""

@@ -104,13 +104,20 @@ class RabbitBus(Bus):
         """Queues are named after the exchange, so several deployments can share one broker."""
         return f"{self.exchange_name}.{stage}"
 
+    async def declare(self, stage: str, keys: Sequence[str]) -> None:
+        await self._bind(self._channel, stage, keys)
+
+    async def _bind(self, channel, stage: str, keys: Sequence[str]) -> AbstractQueue:
+        declared = await self._declare(channel, self._queue_name(stage))
+        for key in keys:
+            await declared.bind(self._exchange, routing_key=key)
+        return declared
+
     async def subscribe(self, stage: str, keys: Sequence[str], consumer: Consumer, prefetch: int) -> None:
         queue = self._queue_name(stage)
         channel = await self._connection.channel()
         await channel.set_qos(prefetch_count=prefetch)
-        declared = await self._declare(channel, queue)
-        for key in keys:
-            await declared.bind(self._exchange, routing_key=key)
+        declared = await self._bind(channel, stage, keys)
 
         async def on_message(message: AbstractIncomingMessage) -> None:
             self._in_flight += 1
