@@ -13,6 +13,7 @@ from services.ingest.service import IngestService
 from services.ingest.settings import IngestSettings
 from services.pipeline.bus import Bus
 from services.pipeline.factory import make_bus
+from services.pipeline.layout import thumbs_dir
 from services.pipeline.memory_bus import InMemoryBus
 from services.pipeline.metrics import StageMetrics
 from services.pipeline.runner import StageRunner
@@ -26,10 +27,6 @@ log = logging.getLogger(__name__)
 
 def store_path(settings: PipelineSettings) -> Path:
     return settings.data_dir / "picsift.db"
-
-
-def thumbs_dir(settings: PipelineSettings) -> Path:
-    return settings.data_dir / "thumbs"
 
 
 # Which keys each consumer stage takes; declared up front so nothing published before a consumer first starts is lost.
@@ -94,4 +91,4 @@ def make_ingest(settings: PipelineSettings, ingest_settings: IngestSettings, bus
                 on_outcome: Callable[[Examined], None] | None = None) -> IngestService:
     register_openers()
     catalog = Catalog(settings.data_dir / "ingest.db")
-    return IngestService(ingest_settings, bus, catalog, thumbs_dir(settings), on_outcome)
+    return IngestService(ingest_settings, bus, catalog, thumbs_dir(settings.data_dir), on_outcome)

@@ -6,12 +6,14 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from services.pipeline.layout import THUMB_SIZES
+
 
 class IngestSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PICSIFT_", extra="ignore")
 
     media_root: list[Path] = Field(default_factory=list, description="roots to scan and watch")
-    thumb_sizes: tuple[int, ...] = (320, 1280)
+    thumb_sizes: tuple[int, ...] = THUMB_SIZES
     stable_seconds: float = Field(1.0, ge=0, description="a file must keep size and mtime this long")
     poll: bool = Field(False, description="poll instead of inotify (network filesystems)")
     poll_interval_ms: int = 2000

@@ -6,9 +6,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
-
-def thumb_path(thumbs_dir: Path, photo_id: str, size: int) -> Path:
-    return thumbs_dir / photo_id[:2] / f"{photo_id}_{size}.jpg"
+from services.pipeline.layout import thumb_path
 
 
 def write_thumbnails(source: Path, thumbs_dir: Path, photo_id: str, sizes: tuple[int, ...]) -> None:

@@ -10,7 +10,7 @@ from services.ingest import examine as ex
 from services.ingest.catalog import Catalog
 from services.ingest.formats import register_openers
 from services.ingest.hashing import sha256_file
-from services.ingest.thumbs import thumb_path
+from services.pipeline.layout import thumb_path
 
 SIZES = (320, 64)
 

