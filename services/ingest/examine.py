@@ -77,8 +77,9 @@ def examine(path: Path, root: Path, catalog: Catalog, thumbs_dir: Path, thumb_si
                         bytes=stat.st_size, mtime_ns=stat.st_mtime_ns)
     meta = pb.StageMeta(stage="ingest", version=VERSION, outcome=pb.OUTCOME_OK, finished_at=time.time())
     try:
-        write_thumbnails(path, thumbs_dir, photo_id, thumb_sizes)
-        facts.has_thumbs = True
+        if thumb_sizes:
+            write_thumbnails(path, thumbs_dir, photo_id, thumb_sizes)
+            facts.has_thumbs = True
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError, MemoryError) as exc:
         meta.outcome = pb.OUTCOME_PARTIAL
         meta.reason = f"no thumbnail: {exc}"
