@@ -1,0 +1,71 @@
+"""The runner's dispositions, topic matching, and a broker that is down at start."""
+import logging
+import socket
+
+import pytest
+
+from proto import pb
+from services.pipeline.bus import Delivery, topic_matches
+from services.pipeline.errors import Reject, Retry
+from services.pipeline.metrics import StageMetrics
+from services.pipeline.rabbit_bus import RabbitBus
+from services.pipeline.runner import StageRunner, backoff_seconds
+from services.pipeline.settings import PipelineSettings
+from services.pipeline.stage import Stage, encode
+
+SETTINGS = PipelineSettings(retry_base_seconds=1, retry_max_seconds=5, max_attempts=3)
+
+
+@pytest.mark.parametrize("pattern, key, matches", [
+    ("photo.#", "photo.exif", True), ("photo.#", "photo", True), ("photo.*", "photo.exif.x", False),
+    ("#", "file.removed", True), ("photo.ingested", "photo.exif", False), ("*.removed", "file.removed", True),
+])
+def test_topic_matching(pattern, key, matches):
+    assert topic_matches(pattern, key) is matches
+
+
+def test_backoff_doubles_and_caps():
+    assert [backoff_seconds(a, SETTINGS) for a in (1, 2, 3, 4)] == [1, 2, 4, 5]
+
+
+def runner_for(handle):
+    metrics = StageMetrics()
+    return StageRunner(Stage("exif", ("photo.ingested",), handle), SETTINGS, metrics), metrics
+
+
+async def test_success_publishes_encoded_outputs_and_counts():
+    async def handle(key, record):
+        return [("photo.exif", pb.Record(id=record.id, exif=pb.ExifResult(make="Nikon")))]
+
+    runner, metrics = runner_for(handle)
+    outcome = await runner.handle(Delivery("photo.ingested", encode(pb.Record(id="a"))))
+    (key, body), = outcome.publish
+    assert key == "photo.exif" and pb.Record.FromString(body).exif.make == "Nikon"
+    assert (metrics.value("exif", "received"), metrics.value("exif", "done")) == (1, 1)
+
+
+@pytest.mark.parametrize("error, attempt, retry_after, dead", [
+    (Retry("server down"), 1, 1, None),
+    (Retry("server down"), 2, 2, None),
+    (RuntimeError("boom"), 3, None, "gave up after 3 attempts: RuntimeError: boom"),
+    (Reject("not a photo"), 1, None, "rejected: not a photo"),
+])
+async def test_failures_become_retries_then_dead_letters(error, attempt, retry_after, dead):
+    async def handle(key, record):
+        raise error
+
+    runner, metrics = runner_for(handle)
+    outcome = await runner.handle(Delivery("photo.ingested", encode(pb.Record(id="a")), attempt))
+    assert (outcome.retry_after, outcome.dead_reason, list(outcome.publish)) == (retry_after, dead, [])
+    assert metrics.value("exif", "dead" if dead else "retried") == 1
+
+
+async def test_broker_down_at_start_is_retried_with_backoff_then_reported(caplog):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nothing listens here once closed
+    bus = RabbitBus(f"amqp://guest:guest@127.0.0.1:{port}/", "x", connect_timeout=2.5)
+    with caplog.at_level(logging.WARNING), pytest.raises(ConnectionError, match="unreachable"):
+        await bus.start()
+    retries = [r for r in caplog.records if "unreachable" in r.getMessage() and "retrying" in r.getMessage()]
+    assert len(retries) >= 2
