@@ -32,6 +32,7 @@ class Catalog:
         self._lock = threading.Lock()
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")  # a lost last write only means hashing a file again
             self._db.executescript(SCHEMA)
 
     def close(self) -> None:

@@ -60,7 +60,8 @@ class IngestService:
             self._claimed.add(examined.id)
         await self._emit(examined)
         if examined.is_photo:  # only now: a crash before the publish leaves the file to be seen again
-            self.catalog.remember(examined.path, examined.root, examined.bytes, examined.mtime_ns, examined.id)
+            await asyncio.to_thread(self.catalog.remember, examined.path, examined.root, examined.bytes,
+                                    examined.mtime_ns, examined.id)
         return examined
 
     async def remove(self, path: Path, root: Path) -> ex.Examined:
