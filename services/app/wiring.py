@@ -45,7 +45,10 @@ async def declare_topology(bus: Bus, settings: PipelineSettings) -> None:
 
 def analysis_stages(settings: PipelineSettings) -> dict[str, Callable[[], Stage]]:
     """Each analysis stage by service name, built on demand."""
-    return {}
+    from services.exif.service import build_stage as exif_stage
+    from services.exif.settings import ExifSettings
+
+    return {"exif": lambda: exif_stage(ExifSettings())}
 
 
 @dataclass
