@@ -12,10 +12,11 @@ from pathlib import Path
 from services.app.index_command import index_paths, is_terminal, summary_text
 from services.app.output import CommandError, emit, fail
 from services.app.wiring import (
-    declare_topology, embedded_pipeline, make_ingest, service_pipeline, store_path,
+    declare_topology, embedded_pipeline, make_ingest, open_index, service_pipeline, store_path,
 )
 from services.ingest.settings import IngestSettings
 from services.pipeline.settings import PipelineSettings
+from services.search.api import CursorError, QueryError, SearchService
 from services.search.record_view import record_to_dict
 from services.search.store import RecordStore
 
@@ -209,7 +210,26 @@ def open_store() -> RecordStore:
     return RecordStore(path)
 
 
-COMMANDS = {"index": cmd_index, "show": cmd_show, "status": cmd_status, "service": cmd_service, "up": cmd_up}
+def cmd_search(args) -> int:
+    if args.user:
+        raise CommandError("--user needs the gateway's user accounts, which this build does not have yet")
+    store = open_store()
+    index = open_index(PipelineSettings())
+    try:
+        result = SearchService(index).search_sync(args.query, None, explain=args.explain)
+    except (QueryError, CursorError) as exc:
+        raise CommandError(str(exc)) from None
+    finally:
+        index.close()
+        store.close()
+    lines = [f"{result['total']} photos"]
+    for hit in result["hits"]:
+        lines.append(f"{hit['score']:6.2f}  {hit['path']}  [{', '.join(hit['matched'])}]")
+    emit(result, args.json, "\n".join(lines))
+    return 0
+
+
+COMMANDS = {"search": cmd_search, "index": cmd_index, "show": cmd_show, "status": cmd_status, "service": cmd_service, "up": cmd_up}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -19,6 +19,7 @@ from services.pipeline.metrics import StageMetrics
 from services.pipeline.runner import StageRunner
 from services.pipeline.settings import PipelineSettings
 from services.pipeline.stage import INGESTED, VISION, Stage
+from services.search.index.sqlite import SqliteIndex
 from services.search.indexer import build_indexer
 from services.search.store import RecordStore
 
@@ -72,10 +73,19 @@ class Pipeline:
             self.store.close()
 
 
+def open_index(settings: PipelineSettings) -> SqliteIndex:
+    """The search index beside the record store (the embedded default)."""
+    return SqliteIndex(store_path(settings))
+
+
+def indexer_stage(settings: PipelineSettings, store: RecordStore) -> Stage:
+    return build_indexer(store, open_index(settings))
+
+
 def embedded_pipeline(settings: PipelineSettings) -> Pipeline:
-    """Every stage in this process on the in-memory bus, writing the SQLite store."""
+    """Every stage in this process on the in-memory bus, writing the SQLite store and index."""
     store = RecordStore(store_path(settings))
-    stages = [build_indexer(store), *(make() for make in analysis_stages(settings).values())]
+    stages = [indexer_stage(settings, store), *(make() for make in analysis_stages(settings).values())]
     return Pipeline(settings, InMemoryBus(), store, stages)
 
 
@@ -84,7 +94,7 @@ def service_pipeline(settings: PipelineSettings, name: str) -> Pipeline:
     factories = analysis_stages(settings)
     if name in ("indexer", "search"):
         store = RecordStore(store_path(settings))
-        return Pipeline(settings, make_bus(settings), store, [build_indexer(store)])
+        return Pipeline(settings, make_bus(settings), store, [indexer_stage(settings, store)])
     if name in factories:
         return Pipeline(settings, make_bus(settings), None, [factories[name]()])
     raise KeyError(name)

@@ -76,6 +76,6 @@ class Geocoder:
 def place_terms(place: pb.Place) -> list[pb.Term]:
     """Place words, weighted so the town counts most and the nearest big city least."""
     pairs = [("city", place.city, 1.0), ("region", place.region, 0.8), ("country", place.country, 0.8),
-             ("country", place.country_code, 0.5), ("continent", place.continent, 0.6),
+             ("country_code", place.country_code, 0.5), ("continent", place.continent, 0.6),
              ("near", place.near, 0.5 if place.near_km > 10 else 0.9)]
     return [pb.Term(key=k, value=v.lower(), source="place", weight=w) for k, v, w in pairs if v]

@@ -2,19 +2,16 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Callable
-
 from google.protobuf.message import Message
 
 from proto import pb
 from services.pipeline.stage import FILE_REMOVED, Outgoing, Stage
+from services.search.index.port import Index
 from services.search.store import RecordStore
 
-Listener = Callable[[str, Message], None]
 
-
-def build_indexer(store: RecordStore, on_indexed: Listener | None = None, prefetch: int = 32) -> Stage:
-    """A stage with no output: its effect is the store (and whatever on_indexed feeds, e.g. a search index)."""
+def build_indexer(store: RecordStore, index: Index | None = None, prefetch: int = 32) -> Stage:
+    """A stage with no output: its effect is the merged record in the store and in the search index."""
 
     def apply(routing_key: str, message: Message) -> None:
         if routing_key == FILE_REMOVED:
@@ -22,9 +19,9 @@ def build_indexer(store: RecordStore, on_indexed: Listener | None = None, prefet
         elif isinstance(message, pb.FileEvent):
             store.record_outcome(message)
         else:
-            store.merge(message)
-        if on_indexed is not None:
-            on_indexed(routing_key, message)
+            merged = store.merge(message)
+            if index is not None:
+                index.upsert(merged)
 
     async def handle(routing_key: str, message: Message) -> list[Outgoing]:
         await asyncio.to_thread(apply, routing_key, message)

@@ -1,0 +1,68 @@
+"""The search service's query API, used by the CLI and the gateway: text in, the `search --json` shape out."""
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+
+from services.search.index.port import Index, SearchResult
+from services.search.query.parser import Gazetteer, QueryError, parse
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+
+
+class CursorError(ValueError):
+    """A cursor that this service did not hand out."""
+
+
+def encode_cursor(offset: int | None) -> str | None:
+    return None if offset is None else base64.urlsafe_b64encode(json.dumps({"o": offset}).encode()).decode()
+
+
+def decode_cursor(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    try:
+        offset = json.loads(base64.urlsafe_b64decode(cursor.encode()))["o"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise CursorError("invalid cursor") from exc
+    if not isinstance(offset, int) or offset < 0:
+        raise CursorError("invalid cursor")
+    return offset
+
+
+class SearchService:
+    """Parses, runs on the index off the event loop, and shapes the answer; errors are QueryError/CursorError."""
+
+    def __init__(self, index: Index):
+        self.index = index
+        self.gazetteer = Gazetteer()
+
+    def search_sync(self, text: str, roots: list[str] | None, cursor: str | None = None,
+                    limit: int | None = None, explain: bool = False) -> dict:
+        query = parse(text, self.gazetteer)
+        size = min(limit or query.limit or DEFAULT_LIMIT, MAX_LIMIT)
+        result = self.index.search(query, roots, decode_cursor(cursor), size, explain)
+        return shape(result, explain)
+
+    async def search(self, text: str, roots: list[str] | None, cursor: str | None = None,
+                     limit: int | None = None, explain: bool = False) -> dict:
+        return await asyncio.to_thread(self.search_sync, text, roots, cursor, limit, explain)
+
+    async def suggest(self, prefix: str, roots: list[str] | None, limit: int = 10) -> list[dict]:
+        return await asyncio.to_thread(self.index.suggest, prefix, roots, limit)
+
+
+def shape(result: SearchResult, explain: bool) -> dict:
+    hits = []
+    for hit in result.hits:
+        item = {"id": hit.id, "path": hit.path, "score": hit.score, "matched": hit.matched}
+        if explain:
+            item["explain"] = hit.explain
+        hits.append(item)
+    return {"total": result.total, "hits": hits, "facets": result.facets,
+            "next_cursor": encode_cursor(result.next_offset)}
+
+
+__all__ = ["SearchService", "QueryError", "CursorError"]

@@ -1,0 +1,96 @@
+"""The Index port: what the indexer writes and what the query API reads, whatever the engine."""
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass, field
+
+from proto import pb
+from services.search.query.ast import Query
+from services.search.record_view import all_terms
+from services.semantic.lexicon import normalize, words_of
+
+FILTER_KEYS = {
+    "camera": ("camera", "make", "model"),
+    "place": ("city", "region", "country", "country_code", "continent", "near"),
+    "country": ("country", "country_code"),
+    "tag": ("label", "object", "hypernym", "synonym", "keyword"),
+    "label": ("label", "object", "hypernym", "synonym"),
+    "year": ("year",), "month": ("month",), "folder": ("folder", "path"),
+}
+FACET_KEYS = ("country", "city", "year", "camera", "gender", "age", "emotion")
+DATE_FALLBACKS = {"file_year": "year", "file_month": "month"}  # file time stands in where EXIF has no date
+
+
+@dataclass(frozen=True)
+class IndexTerm:
+    key: str
+    value: str
+    source: str
+    weight: float
+    face: int
+    whole: bool = True
+
+
+@dataclass
+class Hit:
+    id: str
+    path: str
+    score: float
+    matched: list[str] = field(default_factory=list)
+    explain: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class SearchResult:
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[dict]]
+    next_offset: int | None
+
+
+def normalize_value(value: str) -> str:
+    """Term values are stored the way query words are written: lower case, singular, one space."""
+    return " ".join(normalize(w) for w in words_of(value)) or value.strip().lower()
+
+
+def index_terms(record: pb.Record) -> list[IndexTerm]:
+    """Every term of a record as stored for search: whole values, their words, date fallbacks."""
+    terms: dict[tuple[str, str, int], IndexTerm] = {}
+
+    def put(key: str, value: str, source: str, weight: float, face: int, whole: bool = True) -> None:
+        slot = (key, value, face)
+        if value and (slot not in terms or terms[slot].weight < weight):
+            terms[slot] = IndexTerm(key, value, source, weight, face, whole or (slot in terms and terms[slot].whole))
+
+    keys = {t.key for t in all_terms(record)}
+    for term in all_terms(record):
+        key = term.key
+        if key in DATE_FALLBACKS:
+            if DATE_FALLBACKS[key] in keys:
+                continue
+            key = DATE_FALLBACKS[key]
+        value = normalize_value(term.value)
+        put(key, value, term.source, term.weight, term.face)
+        words = value.split()
+        if len(words) > 1:
+            for word in words:
+                put(key, word, term.source, term.weight * 0.7, term.face, whole=False)
+    return list(terms.values())
+
+
+class Index(abc.ABC):
+    """Upsert whole records, search with a parsed query, always within the caller's roots."""
+
+    @abc.abstractmethod
+    def upsert(self, record: pb.Record) -> None: ...
+
+    @abc.abstractmethod
+    def search(self, query: Query, roots: list[str] | None, offset: int, limit: int,
+               explain: bool = False) -> SearchResult:
+        """roots=None searches everything (the CLI's admin view); an empty list finds nothing."""
+
+    @abc.abstractmethod
+    def suggest(self, prefix: str, roots: list[str] | None, limit: int = 10) -> list[dict]: ...
+
+    def close(self) -> None:
+        return None

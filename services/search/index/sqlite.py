@@ -1,0 +1,279 @@
+"""The embedded Index: term, face and place tables beside the record store, queries compiled to bound SQL."""
+from __future__ import annotations
+
+import math
+import sqlite3
+import threading
+from pathlib import Path
+
+from proto import pb
+from services.search.index.port import (
+    FACET_KEYS, FILTER_KEYS, Hit, Index, SearchResult, index_terms, normalize_value,
+)
+from services.search.query.ast import (
+    And, DateRange, FaceCount, Filter, Near, Node, Not, Or, Person, Phrase, Query, Word,
+)
+from services.search.store import sort_time
+from services.semantic.lexicon import synonyms
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS search_terms (
+  photo_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, source TEXT NOT NULL,
+  weight REAL NOT NULL, face INTEGER NOT NULL, whole INTEGER NOT NULL  -- 0: one word of a longer value
+);
+CREATE INDEX IF NOT EXISTS search_terms_value ON search_terms (value, photo_id);
+CREATE INDEX IF NOT EXISTS search_terms_key ON search_terms (key, value, photo_id);
+CREATE INDEX IF NOT EXISTS search_terms_photo ON search_terms (photo_id);
+CREATE TABLE IF NOT EXISTS search_photos (
+  photo_id TEXT PRIMARY KEY, sort_time REAL NOT NULL, lat REAL, lon REAL, faces INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS search_photos_time ON search_photos (sort_time DESC, photo_id);
+CREATE INDEX IF NOT EXISTS search_photos_place ON search_photos (lat, lon);
+"""
+PHRASE_BONUS = 2.0
+UPPER = "\U0010ffff"
+
+
+def distance_km(lat1, lon1, lat2, lon2) -> float:
+    if lat1 is None or lon1 is None:
+        return math.inf
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * math.asin(math.sqrt(min(1.0, a)))
+
+
+class SqliteIndex(Index):
+    """Shares the record store's database file: the store's paths table scopes every query to the user's roots."""
+
+    def __init__(self, path: Path | str):
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
+        self._db.create_function("distance_km", 4, distance_km, deterministic=True)
+        self._lock = threading.RLock()
+        with self._lock:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def upsert(self, record: pb.Record) -> None:
+        rows = [(record.id, t.key, t.value, t.source, t.weight, t.face, t.whole) for t in index_terms(record)]
+        place = record.exif.place if record.exif.has_place else None
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.execute("DELETE FROM search_terms WHERE photo_id = ?", (record.id,))
+                self._db.executemany("INSERT INTO search_terms VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+                self._db.execute(
+                    "INSERT INTO search_photos VALUES (?, ?, ?, ?, ?) ON CONFLICT(photo_id) DO UPDATE SET "
+                    "sort_time=excluded.sort_time, lat=excluded.lat, lon=excluded.lon, faces=excluded.faces",
+                    (record.id, sort_time(record), place.lat if place else None, place.lon if place else None,
+                     len(record.vision.faces)),
+                )
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def search(self, query: Query, roots: list[str] | None, offset: int, limit: int,
+               explain: bool = False) -> SearchResult:
+        root = query.root
+        words = query.words()
+        result = self._run(root, words, roots, offset, limit, explain)
+        plain = isinstance(root, And) and all(isinstance(n, Word) for n in root.nodes)
+        if result.total == 0 and plain:  # the last tier: photos with any of the words, most words first
+            result = self._run(Or(root.nodes), words, roots, offset, limit, explain)
+        return result
+
+    def _run(self, root: Node | None, words: list[str], roots: list[str] | None, offset: int, limit: int,
+             explain: bool) -> SearchResult:
+        compiler = _Compiler()
+        where = [compiler.scope(roots)]
+        if root is not None:
+            where.append(compiler.condition(root))
+        score_sql, score_params = compiler.score(root, words)
+        condition = " AND ".join(where)
+        with self._lock:
+            total = self._db.execute(f"SELECT COUNT(*) FROM search_photos p WHERE {condition}",
+                                     compiler.params).fetchone()[0]
+            rows = self._db.execute(
+                f"SELECT p.photo_id, {score_sql} AS score FROM search_photos p WHERE {condition} "
+                "ORDER BY score DESC, p.sort_time DESC, p.photo_id LIMIT ? OFFSET ?",
+                [*score_params, *compiler.params, limit, offset],
+            ).fetchall()
+            hits = [Hit(photo_id, self._path(photo_id, roots), round(score, 4)) for photo_id, score in rows]
+            self._explain(hits, root)
+            facets = self._facets(condition, compiler.params)
+        if not explain:
+            for hit in hits:
+                hit.explain = []
+        next_offset = offset + limit if offset + limit < total else None
+        return SearchResult(total, hits, facets, next_offset)
+
+    def _path(self, photo_id: str, roots: list[str] | None) -> str:
+        paths = [r[0] for r in self._db.execute("SELECT path FROM paths WHERE id = ? ORDER BY path", (photo_id,))]
+        inside = [p for p in paths if roots is None or any(p.startswith(r.rstrip("/") + "/") for r in roots)]
+        return inside[0] if inside else ""
+
+    def _explain(self, hits: list[Hit], root: Node | None) -> None:
+        if not hits or root is None:
+            return
+        compiler = _Compiler()
+        matches = [compiler.match(atom) for atom in _positive_atoms(root)]
+        if not matches:
+            return
+        marks = ",".join("?" * len(hits))
+        rows = self._db.execute(
+            f"SELECT photo_id, key, value, source, weight, face FROM search_terms t WHERE photo_id IN ({marks}) "
+            f"AND ({' OR '.join(matches)}) ORDER BY weight DESC",
+            [*(h.id for h in hits), *compiler.params],
+        ).fetchall()
+        by_id = {h.id: h for h in hits}
+        for photo_id, key, value, source, weight, face in rows:
+            hit = by_id[photo_id]
+            label = f"{key}:{value}"
+            if label not in hit.matched:
+                hit.matched.append(label)
+                hit.explain.append({"key": key, "value": value, "source": source, "weight": round(weight, 3),
+                                    **({"face": face} if face else {})})
+
+    def _facets(self, condition: str, params: list) -> dict[str, list[dict]]:
+        marks = ",".join("?" * len(FACET_KEYS))
+        rows = self._db.execute(
+            f"SELECT key, value, COUNT(DISTINCT t.photo_id) AS n FROM search_terms t WHERE key IN ({marks}) "
+            f"AND whole = 1 AND t.photo_id IN (SELECT p.photo_id FROM search_photos p WHERE {condition}) "
+            "GROUP BY key, value ORDER BY n DESC, value",
+            [*FACET_KEYS, *params],
+        ).fetchall()
+        facets: dict[str, list[dict]] = {key: [] for key in FACET_KEYS}
+        for key, value, n in rows:
+            if len(facets[key]) < 10:
+                facets[key].append({"value": value, "count": n})
+        return facets
+
+    def suggest(self, prefix: str, roots: list[str] | None, limit: int = 10) -> list[dict]:
+        value = normalize_value(prefix) if prefix.strip() else ""
+        if not value:
+            return []
+        compiler = _Compiler()
+        scope = compiler.scope(roots)
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT key, value, COUNT(DISTINCT photo_id) AS n FROM search_terms t WHERE value >= ? AND value < ? "
+                f"AND photo_id IN (SELECT p.photo_id FROM search_photos p WHERE {scope}) "
+                "GROUP BY key, value ORDER BY n DESC, value LIMIT ?",
+                [value, value + UPPER, *compiler.params, limit],
+            ).fetchall()
+        return [{"key": k, "value": v, "count": n} for k, v, n in rows]
+
+
+def _positive_atoms(node: Node) -> list[Node]:
+    if isinstance(node, (And, Or)):
+        return [a for child in node.nodes for a in _positive_atoms(child)]
+    if isinstance(node, Person):
+        return list(node.words)
+    if isinstance(node, (Word, Phrase, Filter)):
+        return [node]
+    return []
+
+
+class _Compiler:
+    """Turns the AST into a WHERE condition over search_photos p, with parameters bound in order."""
+
+    def __init__(self):
+        self.params: list = []
+
+    def scope(self, roots: list[str] | None) -> str:
+        if roots is None:
+            return "EXISTS (SELECT 1 FROM paths s WHERE s.id = p.photo_id)"
+        if not roots:
+            return "0"
+        ranges = []
+        for root in roots:
+            prefix = root.rstrip("/") + "/"
+            ranges.append("(s.path >= ? AND s.path < ?)")
+            self.params += [prefix, prefix[:-1] + "0"]
+        return f"p.photo_id IN (SELECT s.id FROM paths s WHERE {' OR '.join(ranges)})"
+
+    def match(self, atom: Node, alias: str = "t") -> str:
+        """A condition on one search_terms row (alias) for a word, phrase or key:value atom."""
+        if isinstance(atom, Word):
+            same = synonyms(atom.text)
+            self.params += [atom.text, atom.text + UPPER, *same[1:]]
+            alternatives = f" OR {alias}.value IN ({','.join('?' * (len(same) - 1))})" if len(same) > 1 else ""
+            return f"(({alias}.value >= ? AND {alias}.value < ?){alternatives})"
+        if isinstance(atom, Phrase):
+            self.params.append(" ".join(atom.words))
+            return f"{alias}.value = ?"
+        if isinstance(atom, Filter):
+            keys = FILTER_KEYS.get(atom.key, (atom.key,))
+            self.params += list(keys)
+            key_sql = f"{alias}.key IN ({','.join('?' * len(keys))})"
+            if not atom.value:
+                return key_sql
+            value = normalize_value(atom.value)
+            self.params += [value, value + UPPER]
+            return f"({key_sql} AND {alias}.value >= ? AND {alias}.value < ?)"
+        raise TypeError(f"not a term atom: {atom!r}")
+
+    def terms_with(self, atom: Node) -> str:
+        return f"p.photo_id IN (SELECT t.photo_id FROM search_terms t WHERE {self.match(atom)})"
+
+    def condition(self, node: Node) -> str:
+        if isinstance(node, (Word, Filter)):
+            return self.terms_with(node)
+        if isinstance(node, Phrase):
+            whole = self.terms_with(node)
+            parts = " AND ".join(self.terms_with(Word(w)) for w in node.words)
+            return f"({whole} OR ({parts}))"
+        if isinstance(node, Person):
+            joins, wheres = [], []
+            for i, word in enumerate(node.words):
+                alias = f"f{i}"
+                if i:
+                    joins.append(f"JOIN search_terms {alias} ON {alias}.photo_id = f0.photo_id AND {alias}.face = f0.face")
+                wheres.append(self.match(word, alias))
+            return (f"p.photo_id IN (SELECT f0.photo_id FROM search_terms f0 {' '.join(joins)} "
+                    f"WHERE f0.face > 0 AND {' AND '.join(wheres)})")
+        if isinstance(node, Not):
+            return f"NOT ({self.condition(node.node)})"
+        if isinstance(node, And):
+            return "(" + " AND ".join(self.condition(n) for n in node.nodes) + ")"
+        if isinstance(node, Or):
+            return "(" + " OR ".join(self.condition(n) for n in node.nodes) + ")"
+        if isinstance(node, DateRange):
+            parts = []
+            if node.start is not None:
+                parts.append("p.sort_time >= ?")
+                self.params.append(node.start)
+            if node.end is not None:
+                parts.append("p.sort_time < ?")
+                self.params.append(node.end)
+            return "(" + " AND ".join(parts) + ")"
+        if isinstance(node, Near):
+            dlat = node.km / 111.0
+            dlon = node.km / max(1e-6, 111.0 * math.cos(math.radians(node.lat)))
+            self.params += [node.lat - dlat, node.lat + dlat, node.lon - dlon, node.lon + dlon,
+                            node.lat, node.lon, node.km]
+            return ("(p.lat BETWEEN ? AND ? AND p.lon BETWEEN ? AND ? "
+                    "AND distance_km(p.lat, p.lon, ?, ?) <= ?)")
+        if isinstance(node, FaceCount):
+            self.params += [node.low, node.high]
+            return "(p.faces BETWEEN ? AND ?)"
+        raise TypeError(f"unknown query node {node!r}")
+
+    def score(self, root: Node | None, words: list[str]) -> tuple[str, list]:
+        """Sum over positive atoms of the best matching weight, plus a bonus for the whole phrase."""
+        if root is None:
+            return "0.0", []
+        before = len(self.params)
+        parts = [f"COALESCE((SELECT MAX(t.weight) FROM search_terms t WHERE t.photo_id = p.photo_id "
+                 f"AND {self.match(atom)}), 0)" for atom in _positive_atoms(root)]
+        if len(words) > 1:
+            self.params.append(" ".join(words))
+            parts.append(f"{PHRASE_BONUS} * EXISTS (SELECT 1 FROM search_terms t WHERE t.photo_id = p.photo_id "
+                         "AND t.value = ?)")
+        score_params = self.params[before:]
+        del self.params[before:]
+        return (" + ".join(parts) or "0.0"), score_params

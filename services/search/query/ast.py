@@ -1,0 +1,105 @@
+"""The query AST: one parser produces it, each index adapter compiles it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Word:
+    """A plain word, matched as a prefix of any term value ('dog' finds 'dogs', '20' finds '20ies')."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Quoted words: a term value equal to them, or all of them on one photo."""
+
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Filter:
+    """key:value, matched against terms with that key (value as a prefix)."""
+
+    key: str
+    value: str
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """Taken at or after start and before end (unix seconds; None = open)."""
+
+    start: float | None
+    end: float | None
+
+
+@dataclass(frozen=True)
+class Near:
+    """Within km of a known place."""
+
+    place: str
+    lat: float
+    lon: float
+    km: float
+
+
+@dataclass(frozen=True)
+class FaceCount:
+    low: int
+    high: int
+
+
+@dataclass(frozen=True)
+class Person:
+    """Words that must all hold for the same face ("happy woman 20ies")."""
+
+    words: tuple[Word, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    node: "Node"
+
+
+@dataclass(frozen=True)
+class And:
+    nodes: tuple["Node", ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    nodes: tuple["Node", ...]
+
+
+Node = Word | Phrase | Filter | DateRange | Near | FaceCount | Person | Not | And | Or
+
+
+@dataclass(frozen=True)
+class Query:
+    """The parsed query: its tree (None: browse everything) and the options given in it."""
+
+    root: Node | None
+    limit: int | None = None
+    text: str = ""
+
+    def words(self) -> list[str]:
+        """Every positive plain word, for the any-word fallback and the phrase tier."""
+        found: list[str] = []
+
+        def walk(node, negated=False):
+            if isinstance(node, Word) and not negated:
+                found.append(node.text)
+            elif isinstance(node, Person) and not negated:
+                found.extend(w.text for w in node.words)
+            elif isinstance(node, Phrase) and not negated:
+                found.extend(node.words)
+            elif isinstance(node, Not):
+                walk(node.node, True)
+            elif isinstance(node, (And, Or)):
+                for child in node.nodes:
+                    walk(child, negated)
+
+        if self.root is not None:
+            walk(self.root)
+        return found

