@@ -54,7 +54,8 @@ def normalize_value(value: str) -> str:
 
 
 def index_terms(record: pb.Record) -> list[IndexTerm]:
-    """Every term of a record as stored for search: whole values, their words, date fallbacks."""
+    """Every term of a record as stored for search: whole values as shown, their query forms and words,
+    date fallbacks; `whole` marks the rows facets show."""
     terms: dict[tuple[str, str, int], IndexTerm] = {}
 
     def put(key: str, value: str, source: str, weight: float, face: int, whole: bool = True) -> None:
@@ -69,8 +70,11 @@ def index_terms(record: pb.Record) -> list[IndexTerm]:
             if DATE_FALLBACKS[key] in keys:
                 continue
             key = DATE_FALLBACKS[key]
+        shown = " ".join(term.value.lower().split())
+        put(key, shown, term.source, term.weight, term.face)
         value = normalize_value(term.value)
-        put(key, value, term.source, term.weight, term.face)
+        if value != shown:  # the form queries are written in ("united states" -> "united state")
+            put(key, value, term.source, term.weight, term.face, whole=False)
         words = value.split()
         if len(words) > 1:
             for word in words:

@@ -1,0 +1,176 @@
+"""One contract for the Index port over generated records.
+
+Adapters: the SQLite index. (The Elasticsearch adapter is not built yet; when it is, it joins the params.)
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from proto import pb
+from services.search.api import CursorError, SearchService
+from services.search.index.sqlite import SqliteIndex
+from services.search.store import RecordStore
+
+ALICE, BOB = "/media/alice", "/media/bob"
+
+
+def face_terms(index: int, gender: str, age: int, emotion: str) -> list[pb.Term]:
+    """The terms the semantic stage writes for one face."""
+    band = "kid" if age < 10 else "teen" if age < 20 else f"{age // 10 * 10}ies" if age < 60 else "old"
+    words = {"female": ("female", "woman"), "male": ("male", "man")}[gender]
+    terms = [pb.Term(key="gender", value=w, source="face", weight=0.9, face=index) for w in words]
+    terms.append(pb.Term(key="age", value=band, source="face", weight=0.8, face=index))
+    terms.append(pb.Term(key="emotion", value=emotion, source="face", weight=0.8, face=index))
+    return terms
+
+
+def record(photo_id: str, path: str, words=(), faces=(), place=None, taken=None, camera=None) -> pb.Record:
+    r = pb.Record(id=photo_id, paths=[path])
+    r.file.path, r.file.root, r.file.mtime = path, path.rsplit("/", 1)[0], 1_000_000 + int(photo_id[-2:], 16)
+    for key, value in words:
+        r.terms.append(pb.Term(key=key, value=value, source="classifier", weight=1.0))
+    semantic = []
+    for i, (gender, age, emotion) in enumerate(faces, start=1):
+        r.vision.faces.append(pb.Face(age=age, gender=gender, emotion=emotion, box=pb.Box(x2=0.2, y2=0.2)))
+        semantic += face_terms(i, gender, age, emotion)
+    r.semantic.terms.extend(semantic)
+    if place:
+        city, country, lat, lon = place
+        r.exif.has_place = True
+        r.exif.place.CopyFrom(pb.Place(city=city, country=country, lat=lat, lon=lon))
+        r.exif.terms.extend([pb.Term(key="city", value=city, source="place", weight=1.0),
+                             pb.Term(key="country", value=country, source="place", weight=0.8)])
+    if taken:
+        r.exif.taken_at, r.exif.taken_at_trusted = taken, True
+        year = taken[:4]
+        r.exif.terms.append(pb.Term(key="year", value=year, source="exif", weight=1.0))
+    if camera:
+        r.exif.terms.append(pb.Term(key="camera", value=camera, source="exif", weight=0.9))
+    return r
+
+
+MIAMI = ("miami", "united states", 25.7743, -80.1937)
+TAMPA = ("tampa", "united states", 27.9475, -82.4584)
+PARIS = ("paris", "france", 48.8534, 2.3488)
+
+RECORDS = [
+    # The PiGallery sentence's photo: a happy woman in her twenties in Miami, dress, dining outdoors.
+    record("aa01", f"{ALICE}/2019/miami/dinner.jpg", [("label", "dress"), ("label", "dining"), ("light", "outdoors")],
+           [("female", 24, "happy")], MIAMI, "2019-06-01T20:00:00", "canon"),
+    # Same place and words, but the woman is sad and the happy one is an old man: must not match the person.
+    record("aa02", f"{ALICE}/2019/miami/party.jpg", [("label", "dress"), ("label", "dining"), ("light", "outdoors")],
+           [("female", 26, "sad"), ("male", 71, "happy")], MIAMI, "2019-06-02T20:00:00", "nikon"),
+    record("aa03", f"{ALICE}/pets/tabby.jpg", [("label", "tabby cat"), ("hypernym", "cat"), ("hypernym", "animal")],
+           (), PARIS, "2021-03-01T10:00:00", "canon"),
+    record("aa04", f"{ALICE}/pets/rex.jpg", [("label", "golden retriever"), ("hypernym", "dog"),
+                                             ("hypernym", "animal")], (), TAMPA, "2020-07-01T10:00:00", "sony"),
+    record("aa05", f"{ALICE}/family/four.jpg", [("label", "group")],
+           [("female", 35, "happy"), ("male", 38, "happy"), ("female", 8, "happy"), ("male", 12, "neutral")],
+           PARIS, "2018-12-24T18:00:00", "canon"),
+    # Bob's photos look just like Alice's: they must never show up for her.
+    record("bb01", f"{BOB}/miami/dinner.jpg", [("label", "dress"), ("label", "dining"), ("light", "outdoors")],
+           [("female", 24, "happy")], MIAMI, "2019-06-01T20:00:00", "canon"),
+    record("bb02", f"{BOB}/cats/kitty.jpg", [("label", "tabby cat"), ("hypernym", "cat")], (), PARIS,
+           "2021-03-02T10:00:00", "canon"),
+]
+
+
+@pytest.fixture(params=["sqlite"])
+def service(request, tmp_path):
+    store = RecordStore(tmp_path / "picsift.db")
+    index = SqliteIndex(tmp_path / "picsift.db")
+    for r in RECORDS:
+        index.upsert(store.merge(r))
+    yield SearchService(index)
+    index.close()
+    store.close()
+
+
+def ids(result) -> list[str]:
+    return [h["id"] for h in result["hits"]]
+
+
+def test_pigallery_sentence_finds_the_happy_woman_in_her_twenties(service):
+    result = service.search_sync("happy woman in her 20ies in Miami wearing a dress, dining outdoors", [ALICE])
+    assert ids(result) == ["aa01"]
+
+
+def test_person_words_must_hold_for_the_same_face(service):
+    assert set(ids(service.search_sync("happy woman", [ALICE]))) == {"aa01", "aa05"}
+    assert ids(service.search_sync("happy old man", [ALICE])) == ["aa02"]
+    assert ids(service.search_sync("sad woman 20ies", [ALICE])) == ["aa02"]
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("cat", {"aa03"}),                       # a hypernym
+    ("cats", {"aa03"}),                      # plural meets singular
+    ("tab", {"aa03"}),                       # prefix
+    ("animal -dog", {"aa03"}),
+    ("cat or dog", {"aa03", "aa04"}),
+    ("kitten", {"aa03"}),                    # synonym group
+    ('"tabby cat"', {"aa03"}),
+    ("camera:canon", {"aa01", "aa03", "aa05"}),
+    ("city:miami", {"aa01", "aa02"}),
+    ("country:france", {"aa03", "aa05"}),
+    ("2019..2020", {"aa01", "aa02", "aa04"}),  # the end year is included
+    ("after:2020-01", {"aa03", "aa04"}),
+    ("near:miami 50km", {"aa01", "aa02"}),
+    ("near:miami 500km", {"aa01", "aa02", "aa04"}),
+    ("faces:2..4", {"aa02", "aa05"}),
+    ("faces:1", {"aa01"}),
+    ("kid", {"aa05"}),
+    ("label:golden", {"aa04"}),
+])
+def test_queries_over_generated_records(service, query, expected):
+    assert set(ids(service.search_sync(query, [ALICE]))) == expected
+
+
+def test_any_word_is_the_last_tier_ranked_by_words_matched(service):
+    result = service.search_sync("tabby retriever zebra", [ALICE])
+    assert set(ids(result)) == {"aa03", "aa04"}
+
+
+def test_the_whole_phrase_ranks_first(service):
+    result = service.search_sync("tabby cat", [ALICE])
+    assert ids(result)[0] == "aa03"
+
+
+def test_no_query_however_crafted_escapes_the_users_roots(service):
+    for query in ("", "cat", "miami", "happy woman", "camera:canon or dog", "-zebra", "faces:0..9",
+                  "' OR 1=1 --", "near:paris 20000km"):
+        hits = ids(service.search_sync(query, [ALICE]))
+        assert not any(h.startswith("bb") for h in hits), query
+    assert ids(service.search_sync("cat", [BOB])) == ["bb02"]
+    assert service.search_sync("cat", [])["total"] == 0
+    assert service.search_sync("cat", ["/media/ali"])["total"] == 0  # a prefix of a root is not the root
+
+
+def test_explain_says_which_terms_matched_and_where_from(service):
+    hit = service.search_sync("happy woman miami", [ALICE], explain=True)["hits"][0]
+    assert {"city:miami", "emotion:happy", "gender:woman"} <= set(hit["matched"])
+    sources = {e["value"]: e["source"] for e in hit["explain"]}
+    assert sources["miami"] == "place" and sources["happy"] == "face"
+
+
+def test_facets_and_cursor_paging(service):
+    first = service.search_sync("", [ALICE], limit=2)
+    assert first["total"] == 5 and len(first["hits"]) == 2
+    assert {f["value"] for f in first["facets"]["country"]} == {"united states", "france"}
+    seen = ids(first)
+    cursor = first["next_cursor"]
+    while cursor:
+        page = service.search_sync("", [ALICE], cursor=cursor, limit=2)
+        seen += ids(page)
+        cursor = page["next_cursor"]
+    assert len(seen) == len(set(seen)) == 5
+    with pytest.raises(CursorError):
+        service.search_sync("", [ALICE], cursor="not-a-cursor")
+
+
+def test_browsing_without_a_query_is_newest_first(service):
+    newest = ids(service.search_sync("", [ALICE]))
+    taken = {r.id: r.exif.taken_at for r in RECORDS}
+    assert newest == sorted(newest, key=lambda i: datetime.fromisoformat(taken[i]).replace(tzinfo=timezone.utc),
+                            reverse=True)
