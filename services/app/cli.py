@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
 import logging
+import secrets
 import os
 import signal
 import sys
@@ -12,8 +14,11 @@ from pathlib import Path
 from services.app.index_command import index_paths, is_terminal, summary_text
 from services.app.output import CommandError, emit, fail
 from services.app.wiring import (
-    declare_topology, embedded_pipeline, make_ingest, open_index, service_pipeline, store_path,
+    build_gateway, declare_topology, embedded_pipeline, make_ingest, open_index, open_users, serve_gateway,
+    service_pipeline, store_path,
 )
+from services.gateway.app import Ops
+from services.gateway.users import UserError
 from services.ingest.settings import IngestSettings
 from services.pipeline.settings import PipelineSettings
 from services.search.api import CursorError, QueryError, SearchService
@@ -136,6 +141,17 @@ def cmd_service(args) -> int:
 
 async def run_service(name: str, settings: PipelineSettings) -> int:
     stop = until_signalled()
+    if name == "gateway":
+        from services.gateway.settings import GatewaySettings
+
+        gateway_settings = GatewaySettings()
+        store = RecordStore(store_path(settings))
+        runner = await serve_gateway(build_gateway(settings, store), gateway_settings.host, gateway_settings.port)
+        log.info("gateway on http://%s:%d/", gateway_settings.host, gateway_settings.port)
+        await stop.wait()
+        await runner.cleanup()
+        store.close()
+        return 0
     if name == "ingest":
         ingest_settings = IngestSettings()
         if not ingest_settings.media_root:
@@ -177,21 +193,87 @@ def cmd_up(args) -> int:
     missing = [str(r) for r in roots if not r.is_dir()]
     if missing:
         raise CommandError(f"media folder not found: {', '.join(missing)}")
-    return asyncio.run(run_up(roots, settings, ingest_settings))
+    return asyncio.run(run_up(roots, settings, ingest_settings, args.host, args.port))
 
 
-async def run_up(roots: list[Path], settings: PipelineSettings, ingest_settings: IngestSettings) -> int:
+async def run_up(roots: list[Path], settings: PipelineSettings, ingest_settings: IngestSettings,
+                 host: str, port: int) -> int:
     stop = until_signalled()
     pipeline = embedded_pipeline(settings)
     await pipeline.start()
     ingest = make_ingest(settings, ingest_settings, pipeline.bus)
+    ops = Ops(rescan=lambda: _count(ingest.scan(roots)), dead_letters=lambda: _dead_letters(pipeline),
+              replay=pipeline.bus.replay_dead_letters, registry=pipeline.metrics.registry)
+    gateway = build_gateway(settings, pipeline.store, ops)
+    first_admin(gateway.users, roots)
+    runner = await serve_gateway(gateway, host, port)
+    print(f"picsift is up: http://{host}:{port}/ (Ctrl-C stops it)", flush=True)
     try:
         results = await ingest.scan(roots)
         log.info("scanned %d files under %s; watching for changes", len(results), ", ".join(map(str, roots)))
         await ingest.watch(roots, stop)
     finally:
+        await runner.cleanup()
         await pipeline.stop()
     return 0
+
+
+async def _count(scan) -> int:
+    return len(await scan)
+
+
+async def _dead_letters(pipeline) -> list[dict]:
+    return [{"stage": stage.name, "routing_key": letter.routing_key, "reason": letter.reason,
+             "attempts": letter.attempts}
+            for stage in pipeline.stages for letter in await pipeline.bus.dead_letters(stage.name)]
+
+
+def first_admin(users, roots: list[Path]) -> None:
+    """On a first start with no users, an admin with a one-time password, printed once."""
+    if users.count():
+        return
+    password = secrets.token_urlsafe(12)
+    users.add("admin", password, [str(r) for r in roots], admin=True)
+    print(f"created user 'admin' with the one-time password {password} "
+          "(change it: picsift users passwd admin)", flush=True)
+
+
+def cmd_users(args) -> int:
+    settings = PipelineSettings()
+    users = open_users(settings)
+    try:
+        if args.action == "list":
+            items = [u.public() for u in users.list()]
+            emit(items, args.json, "\n".join(f"{u['name']}{' (admin)' if u['admin'] else ''}: "
+                                             f"{', '.join(u['roots'])}" for u in items) or "no users")
+            return 0
+        if not args.name:
+            raise CommandError(f"users {args.action} needs a NAME")
+        if args.action == "remove":
+            users.remove(args.name)
+        elif args.action == "add":
+            roots = [str(r) for r in args.root or []]
+            missing = [r for r in roots if not Path(r).is_dir()]
+            if missing:
+                raise CommandError(f"media root not found: {', '.join(missing)}")
+            users.add(args.name, read_password(args), roots, admin=args.admin)
+        else:
+            users.set_password(args.name, read_password(args))
+        emit({"ok": True, "user": args.name}, args.json, f"{args.action}: {args.name}")
+        return 0
+    except UserError as exc:
+        raise CommandError(str(exc)) from None
+    finally:
+        users.close()
+
+
+def read_password(args) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("password: ")
+    if first != getpass.getpass("again: "):
+        raise CommandError("the passwords differ")
+    return first
 
 
 def until_signalled() -> asyncio.Event:
@@ -229,7 +311,7 @@ def cmd_search(args) -> int:
     return 0
 
 
-COMMANDS = {"search": cmd_search, "index": cmd_index, "show": cmd_show, "status": cmd_status, "service": cmd_service, "up": cmd_up}
+COMMANDS = {"users": cmd_users, "search": cmd_search, "index": cmd_index, "show": cmd_show, "status": cmd_status, "service": cmd_service, "up": cmd_up}
 
 if __name__ == "__main__":
     sys.exit(main())

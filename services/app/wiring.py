@@ -105,3 +105,31 @@ def make_ingest(settings: PipelineSettings, ingest_settings: IngestSettings, bus
     register_openers()
     catalog = Catalog(settings.data_dir / "ingest.db")
     return IngestService(ingest_settings, bus, catalog, thumbs_dir(settings.data_dir), on_outcome)
+
+
+def open_users(settings: PipelineSettings):
+    from services.gateway.users import UserStore
+
+    return UserStore(settings.data_dir / "users.db")
+
+
+def build_gateway(settings: PipelineSettings, store: RecordStore, ops=None):
+    """The gateway over this process's record store and search index."""
+    from services.gateway.app import Gateway, Ops
+    from services.gateway.settings import GatewaySettings
+    from services.search.api import SearchService
+
+    return Gateway(GatewaySettings(), settings.data_dir, store, SearchService(open_index(settings)),
+                   open_users(settings), ops or Ops())
+
+
+async def serve_gateway(gateway, host: str, port: int):
+    """Start the gateway's HTTP server; returns the runner to clean up."""
+    from aiohttp import web
+
+    from services.gateway.app import create_app
+
+    runner = web.AppRunner(create_app(gateway), access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    return runner

@@ -26,6 +26,9 @@ CREATE TABLE IF NOT EXISTS paths (
   root TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS paths_id ON paths (id);
+CREATE TABLE IF NOT EXISTS photo_status (
+  id TEXT NOT NULL, stage TEXT NOT NULL, outcome TEXT NOT NULL, PRIMARY KEY (id, stage)
+);
 CREATE TABLE IF NOT EXISTS file_outcomes (
   path TEXT PRIMARY KEY,
   root TEXT NOT NULL,
@@ -204,7 +207,28 @@ class RecordStore:
         row = self._db.execute("SELECT record FROM photos WHERE id = ?", (photo_id,)).fetchone()
         return _parse(row[0]) if row else None
 
+    def stage_counts(self) -> dict[str, dict[str, int]]:
+        """Per stage, how many visible photos ended how ('pending' for none yet)."""
+        with self._lock:
+            total = self.count()
+            rows = self._db.execute(
+                "SELECT stage, outcome, COUNT(*) FROM photo_status s WHERE EXISTS "
+                "(SELECT 1 FROM paths p WHERE p.id = s.id) GROUP BY stage, outcome").fetchall()
+        counts: dict[str, dict[str, int]] = {stage: {} for stage in ("ingest", *STAGE_PARTS)}
+        for stage, outcome, n in rows:
+            counts[stage][outcome] = n
+        for stage, by_outcome in counts.items():
+            by_outcome["pending"] = total - sum(by_outcome.values())
+        return counts
+
     def _save(self, record: pb.Record) -> None:
+        metas = {"ingest": record.ingest, **{p: getattr(record, p).meta for p in STAGE_PARTS}}
+        self._db.executemany(
+            "INSERT INTO photo_status (id, stage, outcome) VALUES (?, ?, ?) "
+            "ON CONFLICT(id, stage) DO UPDATE SET outcome = excluded.outcome",
+            [(record.id, stage, outcome_name(meta.outcome)) for stage, meta in metas.items()
+             if meta.outcome != pb.OUTCOME_UNSPECIFIED],
+        )
         self._db.execute(
             "INSERT INTO photos (id, record, sort_time, updated) VALUES (?, ?, ?, ?) "
             "ON CONFLICT(id) DO UPDATE SET record=excluded.record, sort_time=excluded.sort_time, "

@@ -1,0 +1,396 @@
+"""The gateway: an aiohttp app serving the REST API, media by id, and the web gallery to signed-in users."""
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Awaitable, Callable
+
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+
+from proto import pb
+from services.gateway.openapi import OPENAPI
+from services.gateway.security import (
+    SESSION_COOKIE, LoginThrottle, error, make_auth_middleware, make_headers_middleware, require_admin, session_of,
+)
+from services.gateway.settings import GatewaySettings
+from services.gateway.users import User, UserError, UserStore
+from services.pipeline.layout import THUMB_SIZES, thumb_path, thumbs_dir
+from services.search.api import CursorError, QueryError, SearchService
+from services.search.record_view import record_to_dict
+from services.search.store import RecordStore, sort_time
+
+WEB_DIR = Path(__file__).parent / "web"
+MAX_PAGE = 200
+SHARE_MAX_PHOTOS = 1000
+
+
+@dataclass
+class Ops:
+    """What the process hosting the gateway can do for admins (embedded mode wires all of it)."""
+
+    rescan: Callable[[], Awaitable[int]] | None = None
+    dead_letters: Callable[[], Awaitable[list[dict]]] | None = None
+    replay: Callable[[str], Awaitable[int]] | None = None
+    registry: CollectorRegistry | None = None
+
+
+@dataclass
+class Gateway:
+    settings: GatewaySettings
+    data_dir: Path
+    store: RecordStore
+    search: SearchService
+    users: UserStore
+    ops: Ops = field(default_factory=Ops)
+    throttle: LoginThrottle | None = None
+    rates: dict[str, tuple[float, int]] = field(default_factory=dict)
+
+
+GATEWAY = web.AppKey("gateway", Gateway)
+
+
+def create_app(gateway: Gateway) -> web.Application:
+    gateway.throttle = gateway.throttle or LoginThrottle(gateway.settings.login_attempts,
+                                                         gateway.settings.login_window_seconds)
+    app = web.Application(middlewares=[make_headers_middleware(gateway.settings.allowed_origins),
+                                       make_auth_middleware(gateway.users)],
+                          client_max_size=1 << 20)
+    app[GATEWAY] = gateway
+    app.add_routes([
+        web.get("/", page), web.get("/login", page), web.get("/s/{token}", page),
+        web.static("/static", WEB_DIR / "static"),
+        web.get("/api/openapi.json", openapi),
+        web.post("/api/auth/login", login), web.post("/api/auth/logout", logout), web.get("/api/auth/me", me),
+        web.post("/api/auth/keys", create_key),
+        web.get("/api/photos", list_photos), web.get("/api/photos/{id}", get_photo),
+        web.get("/api/search", search), web.get("/api/suggest", suggest),
+        web.get("/media/{id}/original", original), web.get("/media/{id}/thumb", thumbnail),
+        web.post("/api/shares", create_share), web.get("/api/shares/public/{token}", shared),
+        web.get("/api/shares/public/{token}/thumb/{id}", shared_thumb),
+        web.get("/api/status", status),
+        web.get("/api/admin/users", admin_users), web.post("/api/admin/users", admin_add_user),
+        web.delete("/api/admin/users/{name}", admin_remove_user),
+        web.get("/api/admin/failed", admin_failed), web.post("/api/admin/rescan", admin_rescan),
+        web.get("/api/admin/dead-letters", admin_dead_letters),
+        web.post("/api/admin/dead-letters/{stage}/replay", admin_replay),
+        web.get("/metrics", metrics),
+    ])
+    return app
+
+
+def gw(request: web.Request) -> Gateway:
+    return request.app[GATEWAY]
+
+
+def user_of(request: web.Request) -> User:
+    return session_of(request).user
+
+
+async def body_json(request: web.Request) -> dict:
+    try:
+        data = await request.json()
+    except (ValueError, UnicodeDecodeError):
+        raise error(web.HTTPBadRequest, "the body must be JSON") from None
+    if not isinstance(data, dict):
+        raise error(web.HTTPBadRequest, "the body must be a JSON object")
+    return data
+
+
+def int_param(request: web.Request, name: str, default: int, high: int) -> int:
+    raw = request.query.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or not 0 < int(raw) <= high:
+        raise error(web.HTTPBadRequest, f"{name} must be a number from 1 to {high}")
+    return int(raw)
+
+
+# -- pages ------------------------------------------------------------------------------------------
+
+async def page(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(WEB_DIR / "index.html", headers={"Cache-Control": "no-store"})
+
+
+async def openapi(request: web.Request) -> web.Response:
+    return web.json_response(OPENAPI)
+
+
+# -- auth -------------------------------------------------------------------------------------------
+
+async def login(request: web.Request) -> web.Response:
+    g = gw(request)
+    data = await body_json(request)
+    name, password = str(data.get("username", "")).strip().lower(), str(data.get("password", ""))
+    address = request.remote or ""
+    wait = g.throttle.blocked(name, address)
+    if wait:
+        raise web.HTTPTooManyRequests(text=json.dumps({"error": f"too many attempts; try again in {wait:.0f}s"}),
+                                      content_type="application/json", headers={"Retry-After": str(int(wait) + 1)})
+    user = await asyncio.to_thread(g.users.verify, name, password)
+    if user is None:
+        g.throttle.failed(name, address)
+        raise error(web.HTTPUnauthorized, "wrong user name or password")
+    g.throttle.succeeded(name, address)
+    token, csrf = g.users.open_session(user, g.settings.session_hours)
+    response = web.json_response({"user": user.public(), "csrf": csrf})
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="Strict", secure=g.settings.secure_cookies,
+                        max_age=int(g.settings.session_hours * 3600), path="/")
+    return response
+
+
+async def logout(request: web.Request) -> web.Response:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        gw(request).users.close_session(token)
+    response = web.json_response({"ok": True})
+    response.del_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+async def me(request: web.Request) -> web.Response:
+    session = session_of(request)
+    return web.json_response({"user": session.user.public(), "csrf": session.csrf})
+
+
+async def create_key(request: web.Request) -> web.Response:
+    data = await body_json(request)
+    key = gw(request).users.create_api_key(user_of(request), str(data.get("label", "script"))[:100])
+    return web.json_response({"key": key}, status=201)
+
+
+# -- photos and search --------------------------------------------------------------------------------
+
+def photo_item(record: pb.Record, path: str) -> dict:
+    return {"id": record.id, "path": path, "taken": record.exif.taken_at or None,
+            "width": record.file.width, "height": record.file.height,
+            "thumb": f"/media/{record.id}/thumb", "place": record.exif.place.city if record.exif.has_place else None}
+
+
+def path_in_scope(record: pb.Record, roots: tuple[str, ...]) -> str | None:
+    """The first of the photo's paths under one of the roots, or None: the photo is not the user's."""
+    for path in sorted(record.paths):
+        if any(path.startswith(root.rstrip("/") + "/") for root in roots):
+            return path
+    return None
+
+
+def scoped_record(request: web.Request, photo_id: str, roots: tuple[str, ...]) -> tuple[pb.Record, str]:
+    record = gw(request).store.get(photo_id)
+    path = path_in_scope(record, roots) if record is not None else None
+    if record is None or path is None:
+        raise error(web.HTTPNotFound, "no such photo")
+    return record, path
+
+
+async def list_photos(request: web.Request) -> web.Response:
+    user = user_of(request)
+    limit = int_param(request, "limit", 60, MAX_PAGE)
+    cursor = None
+    if raw := request.query.get("cursor"):
+        try:
+            when, last = json.loads(base64.urlsafe_b64decode(raw.encode()))
+            cursor = (float(when), str(last))
+        except (ValueError, TypeError):
+            raise error(web.HTTPBadRequest, "invalid cursor") from None
+    records = await asyncio.to_thread(gw(request).store.list, limit, cursor, list(user.roots))
+    items = [photo_item(r, path_in_scope(r, user.roots) or "") for r in records]
+    next_cursor = None
+    if len(records) == limit:
+        last = records[-1]
+        next_cursor = base64.urlsafe_b64encode(json.dumps([sort_time(last), last.id]).encode()).decode()
+    return web.json_response({"items": items, "next_cursor": next_cursor})
+
+
+async def get_photo(request: web.Request) -> web.Response:
+    user = user_of(request)
+    record, path = scoped_record(request, request.match_info["id"], user.roots)
+    view = record_to_dict(record)
+    view["paths"] = [p for p in view["paths"] if path_in_scope(pb.Record(paths=[p]), user.roots)]
+    view["path"] = path
+    return web.json_response(view)
+
+
+async def search(request: web.Request) -> web.Response:
+    user = user_of(request)
+    limit = int_param(request, "limit", 60, MAX_PAGE)
+    try:
+        result = await gw(request).search.search(request.query.get("q", ""), list(user.roots),
+                                                 request.query.get("cursor"), limit,
+                                                 request.query.get("explain") in ("1", "true"))
+    except (QueryError, CursorError) as exc:
+        raise error(web.HTTPBadRequest, str(exc)) from None
+    for hit in result["hits"]:
+        hit["thumb"] = f"/media/{hit['id']}/thumb"
+    return web.json_response(result)
+
+
+async def suggest(request: web.Request) -> web.Response:
+    user = user_of(request)
+    items = await gw(request).search.suggest(request.query.get("q", "")[:100], list(user.roots), 10)
+    return web.json_response({"items": items})
+
+
+# -- media -------------------------------------------------------------------------------------------
+
+async def original(request: web.Request) -> web.FileResponse:
+    _, path = scoped_record(request, request.match_info["id"], user_of(request).roots)
+    return web.FileResponse(path, headers={"Cache-Control": "private, max-age=3600"})
+
+
+def thumb_response(request: web.Request, photo_id: str) -> web.FileResponse:
+    raw = request.query.get("size", str(THUMB_SIZES[0]))
+    if not raw.isdigit() or int(raw) not in THUMB_SIZES:
+        raise error(web.HTTPBadRequest, f"size must be one of {list(THUMB_SIZES)}")
+    path = thumb_path(thumbs_dir(gw(request).data_dir), photo_id, int(raw))
+    if not path.is_file():
+        raise error(web.HTTPNotFound, "no thumbnail for this photo")
+    return web.FileResponse(path, headers={"Cache-Control": "private, max-age=86400"})
+
+
+async def thumbnail(request: web.Request) -> web.FileResponse:
+    record, _ = scoped_record(request, request.match_info["id"], user_of(request).roots)
+    return thumb_response(request, record.id)
+
+
+# -- shares ------------------------------------------------------------------------------------------
+
+async def create_share(request: web.Request) -> web.Response:
+    g, user = gw(request), user_of(request)
+    data = await body_json(request)
+    hours = data.get("hours", 72)
+    if not isinstance(hours, (int, float)) or not 0 < hours <= 24 * 365:
+        raise error(web.HTTPBadRequest, "hours must be between 0 and 8760")
+    query = str(data.get("query", ""))
+    if query:
+        try:
+            found = await g.search.search(query, list(user.roots), None, SHARE_MAX_PHOTOS)
+        except QueryError as exc:
+            raise error(web.HTTPBadRequest, str(exc)) from None
+        ids = [hit["id"] for hit in found["hits"]]
+    else:
+        ids = data.get("ids")
+        if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
+            raise error(web.HTTPBadRequest, "give ids (a list of photo ids) or a query")
+        for photo_id in ids:
+            scoped_record(request, photo_id, user.roots)
+    token = g.users.create_share(user, ids[:SHARE_MAX_PHOTOS], query, float(hours))
+    return web.json_response({"token": token, "url": f"/s/{token}", "photos": len(ids)}, status=201)
+
+
+def share_of(request: web.Request):
+    share = gw(request).users.share(request.match_info["token"])
+    if share is None:
+        raise error(web.HTTPNotFound, "this link does not exist or has expired")
+    return share
+
+
+async def shared(request: web.Request) -> web.Response:
+    share = share_of(request)
+    items = []
+    for photo_id in share.photo_ids:
+        record = gw(request).store.get(photo_id)
+        path = path_in_scope(record, share.user.roots) if record else None
+        if path:
+            item = photo_item(record, Path(path).name)
+            item["thumb"] = f"/api/shares/public/{request.match_info['token']}/thumb/{photo_id}"
+            items.append(item)
+    return web.json_response({"query": share.query, "expires": share.expires, "items": items})
+
+
+async def shared_thumb(request: web.Request) -> web.FileResponse:
+    share, photo_id = share_of(request), request.match_info["id"]
+    if photo_id not in share.photo_ids:
+        raise error(web.HTTPNotFound, "no such photo in this share")
+    scoped_record(request, photo_id, share.user.roots)
+    return thumb_response(request, photo_id)
+
+
+# -- status, admin, metrics --------------------------------------------------------------------------
+
+async def status(request: web.Request) -> web.Response:
+    g = gw(request)
+    counts = await asyncio.to_thread(g.store.stage_counts)
+    now = time.monotonic()
+    stages = {}
+    for stage, by_outcome in counts.items():
+        done = sum(n for outcome, n in by_outcome.items() if outcome != "pending")
+        last = g.rates.get(stage)
+        rate = (done - last[1]) / (now - last[0]) if last and now > last[0] else 0.0
+        g.rates[stage] = (now, done)
+        waiting = by_outcome.get("pending", 0)
+        stages[stage] = {"done": done, "waiting": waiting, "failed": by_outcome.get("failed", 0),
+                         "outcomes": by_outcome, "rate": round(max(rate, 0.0), 2),
+                         "eta_seconds": round(waiting / rate) if rate > 0 and waiting else None}
+    return web.json_response({"photos": g.store.count(), "stages": stages,
+                              "failed_files": len(g.store.outcomes(("failed",)))})
+
+
+async def admin_users(request: web.Request) -> web.Response:
+    require_admin(request)
+    return web.json_response({"items": [u.public() for u in gw(request).users.list()]})
+
+
+async def admin_add_user(request: web.Request) -> web.Response:
+    require_admin(request)
+    data = await body_json(request)
+    roots = data.get("roots")
+    if not isinstance(roots, list) or not all(isinstance(r, str) for r in roots):
+        raise error(web.HTTPBadRequest, "roots must be a list of folders")
+    try:
+        user = await asyncio.to_thread(gw(request).users.add, str(data.get("name", "")), str(data.get("password", "")),
+                                       roots, bool(data.get("admin", False)))
+    except UserError as exc:
+        raise error(web.HTTPBadRequest, str(exc)) from None
+    return web.json_response(user.public(), status=201)
+
+
+async def admin_remove_user(request: web.Request) -> web.Response:
+    session = require_admin(request)
+    name = request.match_info["name"]
+    if name == session.user.name:
+        raise error(web.HTTPBadRequest, "you cannot remove yourself")
+    try:
+        gw(request).users.remove(name)
+    except UserError as exc:
+        raise error(web.HTTPNotFound, str(exc)) from None
+    return web.json_response({"ok": True})
+
+
+async def admin_failed(request: web.Request) -> web.Response:
+    require_admin(request)
+    files = [o.__dict__ for o in gw(request).store.outcomes(("failed",))]
+    return web.json_response({"files": files})
+
+
+async def admin_rescan(request: web.Request) -> web.Response:
+    require_admin(request)
+    ops = gw(request).ops
+    if ops.rescan is None:
+        raise error(web.HTTPServiceUnavailable, "this gateway runs without the ingest service; rescan from it")
+    asyncio.get_running_loop().create_task(ops.rescan())
+    return web.json_response({"started": True}, status=202)
+
+
+async def admin_dead_letters(request: web.Request) -> web.Response:
+    require_admin(request)
+    ops = gw(request).ops
+    return web.json_response({"items": await ops.dead_letters() if ops.dead_letters else []})
+
+
+async def admin_replay(request: web.Request) -> web.Response:
+    require_admin(request)
+    ops = gw(request).ops
+    if ops.replay is None:
+        raise error(web.HTTPServiceUnavailable, "no bus to replay on in this gateway")
+    return web.json_response({"replayed": await ops.replay(request.match_info["stage"])})
+
+
+async def metrics(request: web.Request) -> web.Response:
+    require_admin(request)
+    registry = gw(request).ops.registry or CollectorRegistry()
+    return web.Response(body=generate_latest(registry), headers={"Content-Type": CONTENT_TYPE_LATEST})

@@ -1,0 +1,109 @@
+"""Who is asking and may they: sessions or API keys, CSRF on state changes, login throttling, safe headers."""
+from __future__ import annotations
+
+import hmac
+import time
+from collections import defaultdict, deque
+
+from aiohttp import web
+
+from services.gateway.users import Session, UserStore
+
+SESSION_COOKIE = "picsift_session"
+CSRF_HEADER = "X-CSRF-Token"
+API_KEY_HEADER = "X-API-Key"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+PUBLIC_PATHS = {"/", "/login", "/api/auth/login", "/api/openapi.json", "/favicon.ico"}
+PUBLIC_PREFIXES = ("/static/", "/s/", "/api/shares/public/")
+CSP = ("default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
+       "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+
+SESSION_KEY = web.AppKey("users", UserStore)
+
+
+class LoginThrottle:
+    """At most N failed logins per (user, address) in a sliding window."""
+
+    def __init__(self, attempts: int, window_seconds: float):
+        self.attempts, self.window = attempts, window_seconds
+        self._failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
+
+    def blocked(self, name: str, address: str) -> float:
+        """Seconds to wait, 0 when a try is allowed."""
+        failures = self._failures[(name, address)]
+        now = time.monotonic()
+        while failures and failures[0] < now - self.window:
+            failures.popleft()
+        return failures[0] + self.window - now if len(failures) >= self.attempts else 0.0
+
+    def failed(self, name: str, address: str) -> None:
+        self._failures[(name, address)].append(time.monotonic())
+
+    def succeeded(self, name: str, address: str) -> None:
+        self._failures.pop((name, address), None)
+
+
+def session_of(request: web.Request) -> Session | None:
+    return request.get("session")
+
+
+def error(status: type[web.HTTPException], message: str) -> web.HTTPException:
+    return status(text=f'{{"error": {_json_str(message)}}}', content_type="application/json")
+
+
+def _json_str(text: str) -> str:
+    import json
+
+    return json.dumps(text)
+
+
+def make_auth_middleware(users: UserStore):
+    @web.middleware
+    async def auth(request: web.Request, handler):
+        session = None
+        key = request.headers.get(API_KEY_HEADER)
+        if key:
+            session = users.api_key(key)
+        elif (token := request.cookies.get(SESSION_COOKIE)) is not None:
+            session = users.session(token)
+        request["session"] = session
+        public = request.path in PUBLIC_PATHS or request.path.startswith(PUBLIC_PREFIXES)
+        if session is None and not public:
+            raise error(web.HTTPUnauthorized, "sign in first")
+        if session is not None and session.via_cookie and request.method not in SAFE_METHODS:
+            sent = request.headers.get(CSRF_HEADER, "")
+            if not hmac.compare_digest(sent, session.csrf) and request.path != "/api/auth/login":
+                raise error(web.HTTPForbidden, "missing or wrong CSRF token")
+        return await handler(request)
+
+    return auth
+
+
+def make_headers_middleware(allowed_origins: list[str]):
+    @web.middleware
+    async def headers(request: web.Request, handler):
+        origin = request.headers.get("Origin")
+        try:
+            response = await handler(request)
+        except web.HTTPException as exc:
+            response = exc
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if origin and origin in allowed_origins:  # never a wildcard
+            response.headers["Access-Control-Allow-Origin"] = origin
+            response.headers["Access-Control-Allow-Credentials"] = "true"
+            response.headers["Vary"] = "Origin"
+        if isinstance(response, web.HTTPException):
+            raise response
+        return response
+
+    return headers
+
+
+def require_admin(request: web.Request) -> Session:
+    session = session_of(request)
+    if session is None or not session.user.admin:
+        raise error(web.HTTPForbidden, "admins only")
+    return session

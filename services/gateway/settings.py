@@ -1,0 +1,15 @@
+"""Gateway settings (env prefix PICSIFT_GATEWAY_; the data dir is the pipeline's PICSIFT_DATA_DIR)."""
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class GatewaySettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PICSIFT_GATEWAY_", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+    session_hours: float = Field(24 * 14, gt=0)
+    secure_cookies: bool = Field(False, description="set behind HTTPS so the session cookie is Secure")
+    login_attempts: int = Field(5, ge=1, description="failed logins per user and address before a pause")
+    login_window_seconds: float = Field(300, gt=0)
+    allowed_origins: list[str] = Field(default_factory=list, description="extra origins allowed for CORS")

@@ -1,0 +1,200 @@
+"""Users, sessions, API keys and share links in SQLite; passwords hashed with argon2id, tokens stored hashed."""
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS users (
+  name TEXT PRIMARY KEY, password_hash TEXT NOT NULL, roots TEXT NOT NULL, admin INTEGER NOT NULL, created REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sessions (
+  token_hash TEXT PRIMARY KEY, user TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+  csrf TEXT NOT NULL, expires REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS api_keys (
+  key_hash TEXT PRIMARY KEY, user TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+  label TEXT NOT NULL, created REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS shares (
+  token_hash TEXT PRIMARY KEY, user TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+  photo_ids TEXT NOT NULL, query TEXT NOT NULL, expires REAL NOT NULL, created REAL NOT NULL
+);
+"""
+NAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
+MIN_PASSWORD = 10
+
+
+class UserError(ValueError):
+    """A request about users that cannot be done, said plainly."""
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    roots: tuple[str, ...]
+    admin: bool
+
+    def public(self) -> dict:
+        return {"name": self.name, "roots": list(self.roots), "admin": self.admin}
+
+
+@dataclass(frozen=True)
+class Session:
+    user: User
+    csrf: str
+    via_cookie: bool
+
+
+@dataclass(frozen=True)
+class Share:
+    user: User
+    photo_ids: tuple[str, ...]
+    query: str
+    expires: float
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class UserStore:
+    """Thread-safe; secrets (session tokens, API keys, share tokens) are only ever stored as hashes."""
+
+    def __init__(self, path: Path | str):
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
+        self._lock = threading.Lock()
+        self._hasher = PasswordHasher()  # argon2id with the library's current parameters
+        with self._lock:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    # -- users ----------------------------------------------------------------------------------
+
+    def add(self, name: str, password: str, roots: list[str], admin: bool = False) -> User:
+        name = name.strip().lower()
+        if not name or not set(name) <= NAME_CHARS:
+            raise UserError("user names use letters, digits, '.', '_' and '-'")
+        _check_password(password)
+        clean = sorted({str(Path(r).resolve()) for r in roots})
+        if not clean:
+            raise UserError("a user needs at least one media root (--root DIR)")
+        try:
+            with self._lock:
+                self._db.execute("INSERT INTO users VALUES (?, ?, ?, ?, ?)",
+                                 (name, self._hasher.hash(password), json.dumps(clean), int(admin), time.time()))
+        except sqlite3.IntegrityError:
+            raise UserError(f"user '{name}' exists already") from None
+        return User(name, tuple(clean), admin)
+
+    def get(self, name: str) -> User | None:
+        with self._lock:
+            row = self._db.execute("SELECT name, roots, admin FROM users WHERE name = ?", (name,)).fetchone()
+        return User(row[0], tuple(json.loads(row[1])), bool(row[2])) if row else None
+
+    def list(self) -> list[User]:
+        with self._lock:
+            rows = self._db.execute("SELECT name, roots, admin FROM users ORDER BY name").fetchall()
+        return [User(r[0], tuple(json.loads(r[1])), bool(r[2])) for r in rows]
+
+    def count(self) -> int:
+        with self._lock:
+            return self._db.execute("SELECT COUNT(*) FROM users").fetchone()[0]
+
+    def set_password(self, name: str, password: str) -> None:
+        _check_password(password)
+        with self._lock:
+            changed = self._db.execute("UPDATE users SET password_hash = ? WHERE name = ?",
+                                       (self._hasher.hash(password), name)).rowcount
+            self._db.execute("DELETE FROM sessions WHERE user = ?", (name,))
+        if not changed:
+            raise UserError(f"no user '{name}'")
+
+    def remove(self, name: str) -> None:
+        with self._lock:
+            if not self._db.execute("DELETE FROM users WHERE name = ?", (name,)).rowcount:
+                raise UserError(f"no user '{name}'")
+
+    def verify(self, name: str, password: str) -> User | None:
+        """The user when the password is right; the same work is done for unknown names (no timing oracle)."""
+        name = name.strip().lower()
+        with self._lock:
+            row = self._db.execute("SELECT password_hash FROM users WHERE name = ?", (name,)).fetchone()
+        stored = row[0] if row else self._hasher.hash(secrets.token_hex(8))
+        try:
+            self._hasher.verify(stored, password)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return None
+        return self.get(name) if row else None
+
+    # -- sessions and keys ----------------------------------------------------------------------
+
+    def open_session(self, user: User, hours: float) -> tuple[str, str]:
+        token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
+        with self._lock:
+            self._db.execute("DELETE FROM sessions WHERE expires < ?", (time.time(),))
+            self._db.execute("INSERT INTO sessions VALUES (?, ?, ?, ?)",
+                             (_digest(token), user.name, csrf, time.time() + hours * 3600))
+        return token, csrf
+
+    def session(self, token: str) -> Session | None:
+        with self._lock:
+            row = self._db.execute("SELECT user, csrf FROM sessions WHERE token_hash = ? AND expires > ?",
+                                   (_digest(token), time.time())).fetchone()
+        user = self.get(row[0]) if row else None
+        return Session(user, row[1], True) if user else None
+
+    def close_session(self, token: str) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM sessions WHERE token_hash = ?", (_digest(token),))
+
+    def create_api_key(self, user: User, label: str) -> str:
+        key = "psk_" + secrets.token_urlsafe(32)
+        with self._lock:
+            self._db.execute("INSERT INTO api_keys VALUES (?, ?, ?, ?)", (_digest(key), user.name, label, time.time()))
+        return key
+
+    def api_key(self, key: str) -> Session | None:
+        with self._lock:
+            row = self._db.execute("SELECT user FROM api_keys WHERE key_hash = ?", (_digest(key),)).fetchone()
+        user = self.get(row[0]) if row else None
+        return Session(user, "", False) if user else None
+
+    # -- shares ---------------------------------------------------------------------------------
+
+    def create_share(self, user: User, photo_ids: list[str], query: str, hours: float) -> str:
+        token = secrets.token_urlsafe(24)
+        with self._lock:
+            self._db.execute("INSERT INTO shares VALUES (?, ?, ?, ?, ?, ?)",
+                             (_digest(token), user.name, json.dumps(photo_ids), query, time.time() + hours * 3600,
+                              time.time()))
+        return token
+
+    def share(self, token: str) -> Share | None:
+        with self._lock:
+            row = self._db.execute("SELECT user, photo_ids, query, expires FROM shares WHERE token_hash = ?",
+                                   (_digest(token),)).fetchone()
+        if row is None or row[3] <= time.time():
+            return None
+        user = self.get(row[0])
+        return Share(user, tuple(json.loads(row[1])), row[2], row[3]) if user else None
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise UserError(f"passwords need at least {MIN_PASSWORD} characters")
