@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["fixtures.gateway"]
+
 REPO = Path(__file__).resolve().parents[1]
 BROKER_HOST = os.environ.get("PICSIFT_TEST_RABBITMQ_HOST", "127.0.0.1")
 

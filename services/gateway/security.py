@@ -18,7 +18,7 @@ PUBLIC_PREFIXES = ("/static/", "/s/", "/api/shares/public/")
 CSP = ("default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 
-SESSION_KEY = web.AppKey("users", UserStore)
+SESSION = web.RequestKey("session", object)
 
 
 class LoginThrottle:
@@ -44,7 +44,7 @@ class LoginThrottle:
 
 
 def session_of(request: web.Request) -> Session | None:
-    return request.get("session")
+    return request.get(SESSION)
 
 
 def error(status: type[web.HTTPException], message: str) -> web.HTTPException:
@@ -66,7 +66,7 @@ def make_auth_middleware(users: UserStore):
             session = users.api_key(key)
         elif (token := request.cookies.get(SESSION_COOKIE)) is not None:
             session = users.session(token)
-        request["session"] = session
+        request[SESSION] = session
         public = request.path in PUBLIC_PATHS or request.path.startswith(PUBLIC_PREFIXES)
         if session is None and not public:
             raise error(web.HTTPUnauthorized, "sign in first")

@@ -1,0 +1,67 @@
+"""The web gallery in a real headless Chromium (Playwright driving Debian's chromium); screenshots in test-artifacts/."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from playwright.async_api import async_playwright, expect
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+async def page():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("chromium is not installed: scripts/setup.sh installs it")
+    ARTIFACTS.mkdir(exist_ok=True)
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = await browser.new_page(viewport={"width": 1100, "height": 800})
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.errors = errors
+        yield page
+        await browser.close()
+
+
+async def test_sign_in_browse_search_open_and_sign_out(world, page, password):
+    base = str(world.client.make_url("/"))
+    await page.goto(base)
+    await page.fill("input[name=username]", "alice")
+    await page.fill("input[name=password]", password)
+    await page.click("#login-form button[type=submit]")
+    await expect(page.locator(".tile")).to_have_count(2)
+    await page.screenshot(path=ARTIFACTS / "grid.png")
+
+    await page.fill("#q", "cat")
+    await page.press("#q", "Enter")
+    await expect(page.locator("#summary")).to_have_text("1 photos")
+    first = page.locator(".tile").first
+    assert await first.get_attribute("data-id") == world.ids["alice/cat.jpg"]
+    await page.screenshot(path=ARTIFACTS / "search.png")
+
+    await first.click()
+    face = page.locator("#boxes .box.face")
+    await expect(face).to_be_visible()
+    await expect(face).to_contain_text("female")
+    description = page.locator("#details dd", has_text="<script>")
+    await expect(description).to_have_text("<script>window.pwned = 1</script>")
+    assert await page.evaluate("window.pwned") is None
+    await page.screenshot(path=ARTIFACTS / "photo.png")
+
+    await page.click("#close-viewer")
+    await page.click("#logout")
+    await expect(page.locator("#login-form")).to_be_visible()
+    assert page.errors == []
+
+
+async def test_a_wrong_password_says_so(world, page):
+    await page.goto(str(world.client.make_url("/")))
+    await page.fill("input[name=username]", "alice")
+    await page.fill("input[name=password]", "wrong password!")
+    await page.click("#login-form button[type=submit]")
+    await expect(page.locator("#login-error")).to_have_text("wrong user name or password")

@@ -1,0 +1,161 @@
+"""The HTTP API: every endpoint with and without a session, as the wrong user, as a non-admin; CSRF; shares."""
+import asyncio
+
+import pytest
+
+
+PROTECTED = [("GET", "/api/auth/me"), ("GET", "/api/photos"), ("GET", "/api/photos/{alice}"),
+             ("GET", "/api/search?q=beach"), ("GET", "/api/suggest?q=be"), ("GET", "/media/{alice}/original"),
+             ("GET", "/media/{alice}/thumb"), ("POST", "/api/shares"), ("GET", "/api/status"),
+             ("GET", "/api/admin/users"), ("POST", "/api/admin/users"), ("DELETE", "/api/admin/users/bob"),
+             ("GET", "/api/admin/failed"), ("POST", "/api/admin/rescan"), ("GET", "/api/admin/dead-letters"),
+             ("GET", "/metrics"), ("POST", "/api/auth/keys")]
+ADMIN_ONLY = [("GET", "/api/admin/users"), ("GET", "/api/admin/failed"), ("GET", "/api/admin/dead-letters"),
+              ("GET", "/metrics"), ("DELETE", "/api/admin/users/bob")]
+
+
+def url(world, template):
+    return template.format(alice=world.ids["alice/beach.jpg"])
+
+
+@pytest.mark.parametrize("method, path", PROTECTED)
+async def test_every_endpoint_needs_a_session(world, method, path, sign_in, password):
+    response = await world.client.request(method, url(world, path))
+    assert response.status == 401
+    assert (await response.json())["error"] == "sign in first"
+
+
+async def test_login_sets_a_strict_httponly_cookie_and_me_answers(world, sign_in, password):
+    response = await world.client.post("/api/auth/login", json={"username": "Alice", "password": password})
+    cookie = response.headers["Set-Cookie"]
+    assert response.status == 200 and "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    me = await (await world.client.get("/api/auth/me")).json()
+    assert me["user"] == {"name": "alice", "roots": [str(world.media / "alice")], "admin": False}
+    assert "Content-Security-Policy" in response.headers
+
+
+async def test_wrong_passwords_are_throttled(world, sign_in, password):
+    for _ in range(3):
+        response = await world.client.post("/api/auth/login", json={"username": "alice", "password": "nope-nope-nope"})
+        assert response.status == 401
+    blocked = await world.client.post("/api/auth/login", json={"username": "alice", "password": password})
+    assert blocked.status == 429 and "Retry-After" in blocked.headers
+
+
+async def test_bad_input_is_a_clear_400(world, sign_in, password):
+    await sign_in(world.client, "alice")
+    assert (await world.client.post("/api/auth/login", data=b"{not json")).status == 400
+    response = await world.client.get("/api/search", params={"q": "(cat"})
+    assert response.status == 400 and "missing ')'" in (await response.json())["error"]
+    assert (await world.client.get("/api/photos", params={"limit": "0"})).status == 400
+    assert (await world.client.get("/api/photos", params={"cursor": "%%%"})).status == 400
+
+
+async def test_users_see_only_their_own_photos_everywhere(world, sign_in, password):
+    await sign_in(world.client, "alice")
+    items = (await (await world.client.get("/api/photos")).json())["items"]
+    assert {i["id"] for i in items} == {world.ids["alice/beach.jpg"], world.ids["alice/cat.jpg"]}
+    found = await (await world.client.get("/api/search", params={"q": "beach"})).json()
+    assert [h["id"] for h in found["hits"]] == [world.ids["alice/beach.jpg"]]
+    bob = world.ids["bob/secret.jpg"]
+    for path in (f"/api/photos/{bob}", f"/media/{bob}/original", f"/media/{bob}/thumb"):
+        assert (await world.client.get(path)).status == 404, path
+
+
+@pytest.mark.parametrize("attempt", ["../../../etc/passwd", "..%2F..%2Fetc%2Fpasswd", "%2Fetc%2Fpasswd",
+                                     "0" * 64, "{alice}%00"])
+async def test_media_is_served_by_id_never_by_path(world, attempt, sign_in, password):
+    await sign_in(world.client, "alice")
+    response = await world.client.get(f"/media/{url(world, attempt)}/original")
+    assert response.status == 404
+
+
+async def test_original_supports_range_requests_and_thumbs_sizes(world, sign_in, password):
+    await sign_in(world.client, "alice")
+    photo_id = world.ids["alice/beach.jpg"]
+    whole = (world.media / "alice" / "beach.jpg").read_bytes()
+    response = await world.client.get(f"/media/{photo_id}/original", headers={"Range": "bytes=10-19"})
+    assert response.status == 206 and await response.read() == whole[10:20]
+    assert (await world.client.get(f"/media/{photo_id}/thumb", params={"size": "1280"})).status == 200
+    assert (await world.client.get(f"/media/{photo_id}/thumb", params={"size": "77"})).status == 400
+
+
+async def test_photo_detail_has_boxes_and_keeps_exif_text_as_data(world, sign_in, password):
+    await sign_in(world.client, "alice")
+    photo = await (await world.client.get(f"/api/photos/{world.ids['alice/cat.jpg']}")).json()
+    assert photo["faces"][0]["box"] == {"x1": 0.25, "y1": 0.2, "x2": 0.5, "y2": 0.6}
+    assert photo["exif"]["description"] == "<script>window.pwned = 1</script>"
+
+
+async def test_state_changes_need_the_csrf_token(world, sign_in, password):
+    csrf = await sign_in(world.client, "alice")
+    body = {"ids": [world.ids["alice/beach.jpg"]]}
+    assert (await world.client.post("/api/shares", json=body)).status == 403
+    assert (await world.client.post("/api/shares", json=body, headers={"X-CSRF-Token": "forged"})).status == 403
+    assert (await world.client.post("/api/shares", json=body, headers={"X-CSRF-Token": csrf})).status == 201
+
+
+async def test_api_keys_work_without_cookies_or_csrf(world, sign_in, password):
+    csrf = await sign_in(world.client, "alice")
+    key = (await (await world.client.post("/api/auth/keys", json={"label": "cron"},
+                                          headers={"X-CSRF-Token": csrf})).json())["key"]
+    world.client.session.cookie_jar.clear()
+    response = await world.client.get("/api/search", params={"q": "cat"}, headers={"X-API-Key": key})
+    assert response.status == 200 and (await response.json())["total"] == 1
+    assert (await world.client.get("/api/photos", headers={"X-API-Key": "psk_wrong"})).status == 401
+
+
+@pytest.mark.parametrize("method, path", ADMIN_ONLY)
+async def test_admin_endpoints_check_the_role(world, method, path, sign_in, password):
+    csrf = await sign_in(world.client, "alice")
+    assert (await world.client.request(method, path, headers={"X-CSRF-Token": csrf})).status == 403
+
+
+async def test_admin_manages_users(world, sign_in, password):
+    csrf = await sign_in(world.client, "root")
+    headers = {"X-CSRF-Token": csrf}
+    added = await world.client.post("/api/admin/users", headers=headers, json={
+        "name": "carol", "password": "long enough pw", "roots": [str(world.media / "alice")]})
+    assert added.status == 201
+    weak = await world.client.post("/api/admin/users", headers=headers, json={"name": "dan", "password": "short",
+                                                                               "roots": ["/x"]})
+    assert weak.status == 400 and "10 characters" in (await weak.json())["error"]
+    names = [u["name"] for u in (await (await world.client.get("/api/admin/users")).json())["items"]]
+    assert names == ["alice", "bob", "carol", "root"]
+    assert (await world.client.delete("/api/admin/users/carol", headers=headers)).status == 200
+    assert (await world.client.get("/metrics")).status == 200
+
+
+async def test_shares_show_just_their_photos_read_only_until_they_expire(world, sign_in, password):
+    csrf = await sign_in(world.client, "alice")
+    headers = {"X-CSRF-Token": csrf}
+    bob = world.ids["bob/secret.jpg"]
+    assert (await world.client.post("/api/shares", json={"ids": [bob]}, headers=headers)).status == 404
+    share = await (await world.client.post("/api/shares", json={"query": "cat"}, headers=headers)).json()
+    world.client.session.cookie_jar.clear()
+    public = await (await world.client.get(f"/api/shares/public/{share['token']}")).json()
+    cat = world.ids["alice/cat.jpg"]
+    assert [i["id"] for i in public["items"]] == [cat]
+    assert (await world.client.get(f"/api/shares/public/{share['token']}/thumb/{cat}")).status == 200
+    other = world.ids["alice/beach.jpg"]
+    assert (await world.client.get(f"/api/shares/public/{share['token']}/thumb/{other}")).status == 404
+    assert (await world.client.get(f"/api/photos/{cat}")).status == 401
+    csrf = await sign_in(world.client, "alice")
+    short = await (await world.client.post("/api/shares", json={"ids": [cat], "hours": 0.00002},
+                                           headers={"X-CSRF-Token": csrf})).json()
+    await asyncio.sleep(0.2)
+    assert (await world.client.get(f"/api/shares/public/{short['token']}")).status == 404
+
+
+async def test_status_and_openapi(world, sign_in, password):
+    spec = await (await world.client.get("/api/openapi.json")).json()
+    assert "/api/search" in spec["paths"] and spec["openapi"].startswith("3.")
+    await sign_in(world.client, "bob")
+    status = await (await world.client.get("/api/status")).json()
+    assert status["photos"] == 3 and set(status["stages"]) == {"ingest", "exif", "vision", "semantic"}
+
+
+async def test_logout_ends_the_session(world, sign_in, password):
+    csrf = await sign_in(world.client, "alice")
+    assert (await world.client.post("/api/auth/logout", headers={"X-CSRF-Token": csrf})).status == 200
+    assert (await world.client.get("/api/photos")).status == 401
