@@ -23,7 +23,7 @@ CREATE TABLE IF NOT EXISTS search_terms (
 );
 CREATE INDEX IF NOT EXISTS search_terms_value ON search_terms (value, photo_id);
 CREATE INDEX IF NOT EXISTS search_terms_key ON search_terms (key, value, photo_id);
-CREATE INDEX IF NOT EXISTS search_terms_photo ON search_terms (photo_id);
+CREATE INDEX IF NOT EXISTS search_terms_photo ON search_terms (photo_id, key, value, weight, face, whole);
 CREATE TABLE IF NOT EXISTS search_photos (
   photo_id TEXT PRIMARY KEY, sort_time REAL NOT NULL, lat REAL, lon REAL, faces INTEGER NOT NULL
 );
@@ -31,6 +31,7 @@ CREATE INDEX IF NOT EXISTS search_photos_time ON search_photos (sort_time DESC, 
 CREATE INDEX IF NOT EXISTS search_photos_place ON search_photos (lat, lon);
 """
 PHRASE_BONUS = 2.0
+FACET_SAMPLE = 2000  # facets count over the newest matches only, so broad queries stay fast
 UPPER = "\U0010ffff"
 
 
@@ -94,17 +95,20 @@ class SqliteIndex(Index):
             where.append(compiler.condition(root))
         score_sql, score_params = compiler.score(root, words)
         condition = " AND ".join(where)
-        with self._lock:
-            total = self._db.execute(f"SELECT COUNT(*) FROM search_photos p WHERE {condition}",
-                                     compiler.params).fetchone()[0]
+        with self._lock:  # the matches are found once, then counted, ranked and faceted from a temp table
+            self._db.execute("DROP TABLE IF EXISTS temp.matched")
+            self._db.execute("CREATE TEMP TABLE matched AS SELECT p.photo_id AS photo_id, p.sort_time AS sort_time "
+                             f"FROM search_photos p WHERE {condition}", compiler.params)
+            total = self._db.execute("SELECT COUNT(*) FROM temp.matched").fetchone()[0]
+            order = "score DESC, p.sort_time DESC, p.photo_id" if root is not None else "p.sort_time DESC, p.photo_id"
             rows = self._db.execute(
-                f"SELECT p.photo_id, {score_sql} AS score FROM search_photos p WHERE {condition} "
-                "ORDER BY score DESC, p.sort_time DESC, p.photo_id LIMIT ? OFFSET ?",
-                [*score_params, *compiler.params, limit, offset],
+                f"SELECT p.photo_id, {score_sql} AS score FROM temp.matched p ORDER BY {order} LIMIT ? OFFSET ?",
+                [*score_params, limit, offset],
             ).fetchall()
             hits = [Hit(photo_id, self._path(photo_id, roots), round(score, 4)) for photo_id, score in rows]
             self._explain(hits, root)
-            facets = self._facets(condition, compiler.params)
+            facets = self._facets()
+            self._db.execute("DROP TABLE temp.matched")
         if not explain:
             for hit in hits:
                 hit.explain = []
@@ -125,7 +129,8 @@ class SqliteIndex(Index):
             return
         marks = ",".join("?" * len(hits))
         rows = self._db.execute(
-            f"SELECT photo_id, key, value, source, weight, face FROM search_terms t WHERE photo_id IN ({marks}) "
+            "SELECT photo_id, key, value, source, weight, face FROM search_terms t INDEXED BY search_terms_photo "
+            f"WHERE photo_id IN ({marks}) "
             f"AND ({' OR '.join(matches)}) ORDER BY weight DESC",
             [*(h.id for h in hits), *compiler.params],
         ).fetchall()
@@ -138,13 +143,14 @@ class SqliteIndex(Index):
                 hit.explain.append({"key": key, "value": value, "source": source, "weight": round(weight, 3),
                                     **({"face": face} if face else {})})
 
-    def _facets(self, condition: str, params: list) -> dict[str, list[dict]]:
+    def _facets(self) -> dict[str, list[dict]]:
+        """Counts of place, year, camera and people values over the newest FACET_SAMPLE matches."""
         marks = ",".join("?" * len(FACET_KEYS))
         rows = self._db.execute(
-            f"SELECT key, value, COUNT(DISTINCT t.photo_id) AS n FROM search_terms t WHERE key IN ({marks}) "
-            f"AND whole = 1 AND t.photo_id IN (SELECT p.photo_id FROM search_photos p WHERE {condition}) "
-            "GROUP BY key, value ORDER BY n DESC, value",
-            [*FACET_KEYS, *params],
+            "SELECT key, value, COUNT(*) AS n FROM search_terms t INDEXED BY search_terms_photo "
+            f"WHERE t.photo_id IN (SELECT photo_id FROM temp.matched ORDER BY sort_time DESC LIMIT {FACET_SAMPLE}) "
+            f"AND key IN ({marks}) AND whole = 1 GROUP BY key, value ORDER BY n DESC, value",
+            FACET_KEYS,
         ).fetchall()
         facets: dict[str, list[dict]] = {key: [] for key in FACET_KEYS}
         for key, value, n in rows:
@@ -232,7 +238,8 @@ class _Compiler:
             for i, word in enumerate(node.words):
                 alias = f"f{i}"
                 if i:
-                    joins.append(f"JOIN search_terms {alias} ON {alias}.photo_id = f0.photo_id AND {alias}.face = f0.face")
+                    joins.append(f"JOIN search_terms {alias} INDEXED BY search_terms_photo "
+                                 f"ON {alias}.photo_id = f0.photo_id AND {alias}.face = f0.face")
                 wheres.append(self.match(word, alias))
             return (f"p.photo_id IN (SELECT f0.photo_id FROM search_terms f0 {' '.join(joins)} "
                     f"WHERE f0.face > 0 AND {' AND '.join(wheres)})")
@@ -268,12 +275,12 @@ class _Compiler:
         if root is None:
             return "0.0", []
         before = len(self.params)
-        parts = [f"COALESCE((SELECT MAX(t.weight) FROM search_terms t WHERE t.photo_id = p.photo_id "
-                 f"AND {self.match(atom)}), 0)" for atom in _positive_atoms(root)]
+        parts = [f"COALESCE((SELECT MAX(t.weight) FROM search_terms t INDEXED BY search_terms_photo "
+                 f"WHERE t.photo_id = p.photo_id AND {self.match(atom)}), 0)" for atom in _positive_atoms(root)]
         if len(words) > 1:
             self.params.append(" ".join(words))
-            parts.append(f"{PHRASE_BONUS} * EXISTS (SELECT 1 FROM search_terms t WHERE t.photo_id = p.photo_id "
-                         "AND t.value = ?)")
+            parts.append(f"{PHRASE_BONUS} * EXISTS (SELECT 1 FROM search_terms t INDEXED BY search_terms_photo "
+                         "WHERE t.photo_id = p.photo_id AND t.value = ?)")
         score_params = self.params[before:]
         del self.params[before:]
         return (" + ".join(parts) or "0.0"), score_params
