@@ -10,7 +10,11 @@ log = logging.getLogger("picsift.prepare")
 
 def steps() -> list[tuple[str, Callable[[], object]]]:
     """Each preparation step with the function that makes it so; every function is a no-op when done."""
-    return []
+    from services.semantic.settings import SemanticSettings
+    from services.semantic.wordnet_data import ensure_wordnet
+
+    return [("WordNet 3.0 data for nltk (from Debian's wordnet-base)",
+             lambda: ensure_wordnet(SemanticSettings().nltk_dir))]
 
 
 def main() -> int:

@@ -48,8 +48,10 @@ def analysis_stages(settings: PipelineSettings) -> dict[str, Callable[[], Stage]
     """Each analysis stage by service name, built on demand."""
     from services.exif.service import build_stage as exif_stage
     from services.exif.settings import ExifSettings
+    from services.semantic.service import build_stage as semantic_stage
+    from services.semantic.settings import SemanticSettings
 
-    return {"exif": lambda: exif_stage(ExifSettings())}
+    return {"exif": lambda: exif_stage(ExifSettings()), "semantic": lambda: semantic_stage(SemanticSettings())}
 
 
 @dataclass

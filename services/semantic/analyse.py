@@ -1,0 +1,115 @@
+"""The semantic stage's pure function: what vision saw, in the words people use, each with source and weight."""
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+
+from proto import pb
+from services.semantic import tables
+from services.semantic.lexicon import SYNONYM_GROUPS
+from services.semantic.wordnet import WordNet
+
+log = logging.getLogger(__name__)
+GROUP_OF = {word: group for group in SYNONYM_GROUPS for word in group}
+
+
+class Terms:
+    """Collects terms, keeping the highest weight for each (key, value, face)."""
+
+    def __init__(self):
+        self._best: dict[tuple[str, str, int], pb.Term] = {}
+
+    def add(self, key: str, value: str, source: str, weight: float, face: int = 0) -> None:
+        value = value.strip().lower()
+        slot = (key, value, face)
+        if value and (slot not in self._best or self._best[slot].weight < weight):
+            self._best[slot] = pb.Term(key=key, value=value, source=source, weight=round(weight, 4), face=face)
+
+    def list(self) -> list[pb.Term]:
+        return sorted(self._best.values(), key=lambda t: (-t.weight, t.key, t.value))
+
+
+def analyse(vision: pb.VisionResult, wordnet: WordNet, misses: Counter | None = None) -> pb.SemanticResult:
+    """Never fails on what it does not know: unknown wnids and labels are counted and logged as misses."""
+    misses = misses if misses is not None else Counter()
+    terms = Terms()
+    for label in vision.classes:
+        if label.score < tables.MIN_CLASS_SCORE:
+            continue
+        terms.add("label", label.label, "classifier", label.score)
+        synset = wordnet.by_wnid(label.wnid)
+        if synset is None:
+            misses[f"wnid:{label.wnid}"] += 1
+            log.info("no WordNet synset for wnid %r (%s)", label.wnid, label.label)
+            continue
+        _synset_terms(terms, wordnet, synset.name(), label.score, "label")
+    for detection in vision.objects:
+        terms.add("object", detection.label, "detector", detection.score)
+        name = tables.COCO_SYNSETS.get(detection.label.lower())
+        if name is None or wordnet.by_name(name) is None:
+            misses[f"label:{detection.label}"] += 1
+            log.info("no WordNet synset for detector label %r", detection.label)
+            continue
+        _synset_terms(terms, wordnet, name, detection.score, "object")
+    for index, face in enumerate(vision.faces, start=1):
+        _face_terms(terms, face, index)
+    _people_terms(terms, vision.faces)
+    _synonyms(terms)
+    return pb.SemanticResult(
+        meta=pb.StageMeta(stage="semantic", version=tables.VERSION, outcome=pb.OUTCOME_OK, finished_at=time.time(),
+                          reason=f"no meaning known for {', '.join(sorted(misses))}" if misses else ""),
+        terms=terms.list(),
+    )
+
+
+def _synset_terms(terms: Terms, wordnet: WordNet, name: str, score: float, key: str) -> None:
+    synset = wordnet.by_name(name)
+    for word in wordnet.words(name):
+        terms.add(key, word, "wordnet", score * tables.LEAF_WEIGHT)
+    for related in tables.RELATED_WORDS.get(name, ()):
+        terms.add("related", related, "wordnet", score * tables.SYNONYM_WEIGHT)
+    for ancestor, steps in wordnet.chain(synset):
+        weight = score * tables.HYPERNYM_DECAY ** steps
+        for word in wordnet.words(ancestor)[:3]:
+            terms.add("hypernym", word, "wordnet", weight)
+        for related in tables.RELATED_WORDS.get(ancestor, ()):
+            terms.add("related", related, "wordnet", weight * tables.SYNONYM_WEIGHT)
+
+
+def _face_terms(terms: Terms, face: pb.Face, index: int) -> None:
+    if face.age > 0:
+        band = next(words for bound, words in tables.AGE_BANDS if face.age < bound)
+        for word in band:
+            terms.add("age", word, "face", 0.8, index)
+        if face.age < tables.YOUNG_BELOW:
+            terms.add("age", "young", "face", 0.6, index)
+        if face.age >= tables.ADULT_FROM:
+            terms.add("age", "adult", "face", 0.4, index)
+    for word in tables.GENDER_WORDS.get(face.gender.lower(), ()):
+        terms.add("gender", word, "face", 0.9 * (face.gender_score or 1.0), index)
+    for word in tables.EMOTION_WORDS.get(face.emotion.lower(), ()):
+        terms.add("emotion", word, "face", 0.8 * (face.emotion_score or 1.0), index)
+
+
+def _people_terms(terms: Terms, faces) -> None:
+    if not faces:
+        return
+    for word in next(words for bound, words in tables.PEOPLE_WORDS if len(faces) <= bound):
+        terms.add("people", word, "face", 0.7)
+    if len(faces) == 1:
+        box = faces[0].box
+        area = max(0.0, box.x2 - box.x1) * max(0.0, box.y2 - box.y1)
+        if area >= tables.PORTRAIT_AREA:
+            terms.add("people", "portrait", "face", 0.7)
+        if area >= tables.SELFIE_AREA:
+            terms.add("people", "selfie", "face", 0.6)
+
+
+def _synonyms(terms: Terms) -> None:
+    """Every word of a synonym group finds the others (the face-bound ones stay on their face)."""
+    for term in list(terms.list()):
+        for other in GROUP_OF.get(term.value, ()):
+            if other != term.value:
+                key = term.key if term.face else "synonym"
+                terms.add(key, other, "synonym", term.weight * tables.SYNONYM_WEIGHT, term.face)

@@ -1,0 +1,22 @@
+"""The semantic stage on the bus: photo.vision -> photo.semantic."""
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+
+from proto import pb
+from services.pipeline.stage import SEMANTIC, VISION, Outgoing, Stage
+from services.semantic.analyse import analyse
+from services.semantic.settings import SemanticSettings
+from services.semantic.wordnet import WordNet
+
+
+def build_stage(settings: SemanticSettings, wordnet: WordNet | None = None) -> Stage:
+    wordnet = wordnet or WordNet(settings.nltk_dir)
+    misses: Counter = Counter()  # what WordNet did not know, over the process's life
+
+    async def handle(routing_key: str, record: pb.Record) -> list[Outgoing]:
+        result = await asyncio.to_thread(analyse, record.vision, wordnet, misses)
+        return [(SEMANTIC, pb.Record(id=record.id, semantic=result))]
+
+    return Stage(name="semantic", subscribes=(VISION,), handle=handle, prefetch=settings.prefetch)

@@ -1,0 +1,12 @@
+"""Semantic service settings (env prefix PICSIFT_SEMANTIC_)."""
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class SemanticSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PICSIFT_SEMANTIC_", extra="ignore")
+
+    nltk_dir: Path | None = Field(None, description="where WordNet's nltk data is built (default ~/.cache/picsift)")
+    prefetch: int = Field(16, ge=1)

@@ -1,0 +1,72 @@
+"""WordNet 3.0 loaded once per process: a synset by ImageNet wnid or name, its words and useful hypernyms."""
+from __future__ import annotations
+
+import logging
+import threading
+import warnings
+from pathlib import Path
+
+from services.semantic import tables
+from services.semantic.wordnet_data import ensure_wordnet
+
+log = logging.getLogger(__name__)
+
+
+class WordNet:
+    """Lazily loads nltk's reader over the data dir built by ensure_wordnet(); thread-safe."""
+
+    def __init__(self, nltk_dir: Path | None = None):
+        self._nltk_dir = nltk_dir
+        self._lock = threading.Lock()
+        self._reader = None
+        self._chains: dict[str, list[tuple[str, int]]] = {}
+
+    @property
+    def reader(self):
+        with self._lock:
+            if self._reader is None:
+                import nltk
+                from nltk.corpus.reader.wordnet import WordNetCorpusReader
+
+                root = ensure_wordnet(self._nltk_dir)
+                if str(root) not in nltk.data.path:
+                    nltk.data.path.insert(0, str(root))  # nltk only reads corpora under its data path
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", UserWarning)  # no multilingual data: not needed
+                    self._reader = WordNetCorpusReader(nltk.data.find("corpora/wordnet"), None)
+            return self._reader
+
+    def by_wnid(self, wnid: str):
+        """The noun synset of an ImageNet wnid (n02123045), or None."""
+        if len(wnid) < 2 or wnid[0] != "n" or not wnid[1:].isdigit():
+            return None
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # nltk warns and returns None for unknown offsets
+                return self.reader.synset_from_pos_and_offset("n", int(wnid[1:]))
+        except Exception:  # noqa: BLE001 - nltk raises WordNetError or ValueError for unknown offsets
+            return None
+
+    def by_name(self, name: str):
+        try:
+            return self.reader.synset(name)
+        except Exception:  # noqa: BLE001 - unknown synset names
+            return None
+
+    def chain(self, synset) -> list[tuple[str, int]]:
+        """(synset name, fewest steps above the leaf) over every hypernym path, below the stop set."""
+        name = synset.name()
+        if name not in self._chains:
+            steps_of: dict[str, int] = {}
+            for path in synset.hypernym_paths():
+                for steps, ancestor in enumerate(reversed(path[:-1]), start=1):
+                    if ancestor.name() in tables.STOP_SYNSETS or steps > tables.MAX_HYPERNYMS:
+                        break
+                    steps_of[ancestor.name()] = min(steps, steps_of.get(ancestor.name(), steps))
+            self._chains[name] = sorted(steps_of.items(), key=lambda item: (item[1], item[0]))
+        return self._chains[name]
+
+    def words(self, name: str) -> list[str]:
+        """The synset's lemmas as people write them ('tabby_cat' -> 'tabby cat')."""
+        synset = self.by_name(name)
+        return [lemma.replace("_", " ").lower() for lemma in synset.lemma_names()] if synset else []

@@ -1,0 +1,116 @@
+"""WordNet meaning and human words: golden wnid tables, age boundaries, synonyms both ways, bad input."""
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from proto import pb
+from services.semantic.analyse import analyse
+from services.semantic.lexicon import normalize, synonyms
+from services.semantic.tables import COCO_SYNSETS, VERSION
+from services.semantic.wordnet import WordNet
+
+EXPECTED = json.loads((Path(__file__).parent / "expected_terms.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def wordnet():
+    return WordNet()
+
+
+def values(result, key=None, face=None):
+    return {t.value for t in result.terms if (key is None or t.key == key) and (face is None or t.face == face)}
+
+
+@pytest.mark.parametrize("wnid", sorted(EXPECTED))
+def test_imagenet_classes_get_their_words_and_useful_hypernyms(wordnet, wnid):
+    expected = EXPECTED[wnid]
+    result = analyse(pb.VisionResult(classes=[pb.Label(label=expected["label"], wnid=wnid, score=0.9)]), wordnet)
+    assert set(expected["must"]) <= values(result)
+    assert not values(result) & {"entity", "physical entity", "object", "whole", "organism"}
+    assert result.meta.version == VERSION and result.meta.outcome == pb.OUTCOME_OK
+
+
+def test_a_direct_label_outranks_a_far_hypernym(wordnet):
+    result = analyse(pb.VisionResult(classes=[pb.Label(label="tabby", wnid="n02123045", score=0.9)]), wordnet)
+    weight = {t.value: t.weight for t in result.terms}
+    assert weight["tabby"] > weight["cat"] > weight["animal"]
+    assert {t.source for t in result.terms if t.value == "feline"} == {"wordnet"}
+
+
+def test_every_coco_label_has_a_synset(wordnet):
+    assert len(COCO_SYNSETS) == 80
+    assert [label for label, name in COCO_SYNSETS.items() if wordnet.by_name(name) is None] == []
+
+
+def test_detections_get_words_too(wordnet):
+    result = analyse(pb.VisionResult(objects=[pb.Detection(label="dog", score=0.8)]), wordnet)
+    assert {"dog", "canine", "animal", "pet"} <= values(result)
+
+
+def face(age, gender="female", emotion="happy", box=(0.4, 0.4, 0.5, 0.5)):
+    return pb.Face(age=age, gender=gender, emotion=emotion, box=pb.Box(x1=box[0], y1=box[1], x2=box[2], y2=box[3]))
+
+
+def test_a_woman_of_24_is_found_by_the_words_people_use(wordnet):
+    result = analyse(pb.VisionResult(faces=[face(24)]), wordnet)
+    assert {"woman", "girl", "female", "lady", "20ies", "young", "happy", "smiling"} <= values(result, face=1)
+
+
+@pytest.mark.parametrize("age, band, not_band", [
+    (9.9, "kid", "teen"), (10, "teen", "kid"), (19.9, "teen", "20ies"), (20, "20ies", "teen"),
+    (29.9, "20ies", "30ies"), (30, "30ies", "20ies"), (40, "40ies", "30ies"), (50, "50ies", "40ies"),
+    (59.9, "50ies", "old"), (60, "old", "50ies"),
+])
+def test_age_band_boundaries(wordnet, age, band, not_band):
+    ages = values(analyse(pb.VisionResult(faces=[face(age)]), wordnet), "age")
+    assert band in ages and not_band not in ages
+    assert ("young" in ages) == (age < 30)
+
+
+def test_face_words_stay_on_their_own_face(wordnet):
+    result = analyse(pb.VisionResult(faces=[face(24, "female", "sad"), face(71, "male", "happy")]), wordnet)
+    assert values(result, face=1) >= {"woman", "sad", "20ies"} and "happy" not in values(result, face=1)
+    assert values(result, face=2) >= {"man", "happy", "old"} and "woman" not in values(result, face=2)
+    assert {"couple", "people"} <= values(result, "people")
+
+
+@pytest.mark.parametrize("count, word", [(1, "person"), (2, "couple"), (5, "group"), (12, "crowd")])
+def test_people_count_words(wordnet, count, word):
+    assert word in values(analyse(pb.VisionResult(faces=[face(30)] * count), wordnet), "people")
+
+
+def test_one_face_filling_the_frame_is_a_portrait_and_a_selfie(wordnet):
+    big = values(analyse(pb.VisionResult(faces=[face(30, box=(0.1, 0.1, 0.7, 0.7))]), wordnet), "people")
+    small = values(analyse(pb.VisionResult(faces=[face(30)]), wordnet), "people")
+    assert {"portrait", "selfie"} <= big and not {"portrait", "selfie"} & small
+
+
+@pytest.mark.parametrize("group", [("girl", "female", "woman"), ("church", "monastery"),
+                                   ("food", "produce", "meal", "dinner", "dining"),
+                                   ("motorcycle", "motorbike", "bike"),
+                                   ("building", "architecture", "house", "skyscraper", "palace", "lighthouse")])
+def test_synonym_groups_work_both_ways(group):
+    for word in group:
+        assert set(group) <= set(synonyms(word)), word
+
+
+@pytest.mark.parametrize("plural, singular", [("women", "woman"), ("dogs", "dog"), ("churches", "church"),
+                                              ("people", "person"), ("glass", "glass"), ("twenties", "20ies")])
+def test_query_words_meet_indexed_words(plural, singular):
+    assert normalize(plural) == singular
+
+
+def test_bad_input_gives_terms_from_what_is_known_and_counts_misses(wordnet):
+    misses = Counter()
+    empty = analyse(pb.VisionResult(), wordnet, misses)
+    assert empty.meta.outcome == pb.OUTCOME_OK and list(empty.terms) == []
+    odd = pb.VisionResult(classes=[pb.Label(label="tabby", wnid="n02123045", score=0.9),
+                                   pb.Label(label="??", wnid="n99999999", score=0.9),
+                                   pb.Label(label="bad", wnid="not-a-wnid", score=0.9)],
+                          objects=[pb.Detection(label="unicorn", score=0.9)])
+    result = analyse(odd, wordnet, misses)
+    assert result.meta.outcome == pb.OUTCOME_OK and "cat" in values(result)
+    assert misses == Counter({"wnid:n99999999": 1, "wnid:not-a-wnid": 1, "label:unicorn": 1})
+    assert "unicorn" in result.meta.reason
