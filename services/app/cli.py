@@ -311,7 +311,25 @@ def cmd_search(args) -> int:
     return 0
 
 
-COMMANDS = {"users": cmd_users, "search": cmd_search, "index": cmd_index, "show": cmd_show, "status": cmd_status, "service": cmd_service, "up": cmd_up}
+def cmd_models(args) -> int:
+    from services.vision.build import build_models, read_manifest
+    from services.vision.settings import VisionSettings
+
+    models_dir = VisionSettings().models_dir
+    if args.action == "build":
+        progress = (lambda line: print(line, file=sys.stderr)) if args.json else print
+        manifest = build_models(models_dir, progress=progress)
+    else:
+        manifest = read_manifest(models_dir)
+    items = [{"name": m["name"], "version": m["version"], "task": m["task"], "source": m["source"],
+              "licence": m["licence"]} for m in manifest["models"].values()]
+    emit({"models_dir": str(models_dir), "models": items}, args.json,
+         "\n".join(f"{m['name']} v{m['version']} ({m['task']}): {m['source']}" for m in items)
+         or f"no models in {models_dir}: run `picsift models build`")
+    return 0
+
+
+COMMANDS = {"models": cmd_models, "users": cmd_users, "search": cmd_search, "index": cmd_index, "show": cmd_show, "status": cmd_status, "service": cmd_service, "up": cmd_up}
 
 if __name__ == "__main__":
     sys.exit(main())

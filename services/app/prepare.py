@@ -13,8 +13,13 @@ def steps() -> list[tuple[str, Callable[[], object]]]:
     from services.semantic.settings import SemanticSettings
     from services.semantic.wordnet_data import ensure_wordnet
 
+    from services.vision.build import build_models
+    from services.vision.settings import VisionSettings
+
     return [("WordNet 3.0 data for nltk (from Debian's wordnet-base)",
-             lambda: ensure_wordnet(SemanticSettings().nltk_dir))]
+             lambda: ensure_wordnet(SemanticSettings().nltk_dir)),
+            ("vision models (SavedModels from package weights)",
+             lambda: build_models(VisionSettings().models_dir, progress=log.info))]
 
 
 def main() -> int:

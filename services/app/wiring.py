@@ -51,7 +51,27 @@ def analysis_stages(settings: PipelineSettings) -> dict[str, Callable[[], Stage]
     from services.semantic.service import build_stage as semantic_stage
     from services.semantic.settings import SemanticSettings
 
-    return {"exif": lambda: exif_stage(ExifSettings()), "semantic": lambda: semantic_stage(SemanticSettings())}
+    stages = {"exif": lambda: exif_stage(ExifSettings()), "semantic": lambda: semantic_stage(SemanticSettings())}
+    vision = vision_factory()
+    if vision is not None:
+        stages["vision"] = vision
+    return stages
+
+
+def vision_factory() -> Callable[[], Stage] | None:
+    """The vision stage on the local runtime, or None (said in the log) while its models are not built."""
+    from services.vision.build import read_manifest
+    from services.vision.classify import MODEL
+    from services.vision.runtime.local import LocalRuntime
+    from services.vision.service import build_stage as vision_stage
+    from services.vision.settings import VisionSettings
+
+    settings = VisionSettings()
+    manifest = read_manifest(settings.models_dir)["models"]
+    if MODEL not in manifest:
+        log.warning("vision is off: no models in %s (run `picsift models build`)", settings.models_dir)
+        return None
+    return lambda: vision_stage(settings, LocalRuntime(settings.models_dir, settings.vision_threads), manifest)
 
 
 @dataclass

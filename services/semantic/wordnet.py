@@ -18,6 +18,7 @@ class WordNet:
     def __init__(self, nltk_dir: Path | None = None):
         self._nltk_dir = nltk_dir
         self._lock = threading.Lock()
+        self._use = threading.RLock()  # nltk's reader seeks shared files: one thread at a time
         self._reader = None
         self._chains: dict[str, list[tuple[str, int]]] = {}
 
@@ -40,22 +41,31 @@ class WordNet:
         """The noun synset of an ImageNet wnid (n02123045), or None."""
         if len(wnid) < 2 or wnid[0] != "n" or not wnid[1:].isdigit():
             return None
+        with self._use:
+            return self._by_offset(int(wnid[1:]))
+
+    def _by_offset(self, offset: int):
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", UserWarning)  # nltk warns and returns None for unknown offsets
-                return self.reader.synset_from_pos_and_offset("n", int(wnid[1:]))
+                return self.reader.synset_from_pos_and_offset("n", offset)
         except Exception:  # noqa: BLE001 - nltk raises WordNetError or ValueError for unknown offsets
             return None
 
     def by_name(self, name: str):
-        try:
-            return self.reader.synset(name)
-        except Exception:  # noqa: BLE001 - unknown synset names
-            return None
+        with self._use:
+            try:
+                return self.reader.synset(name)
+            except Exception:  # noqa: BLE001 - unknown synset names
+                return None
 
     def chain(self, synset) -> list[tuple[str, int]]:
         """(synset name, fewest steps above the leaf) over every hypernym path, below the stop set."""
         name = synset.name()
+        with self._use:
+            return self._chain(synset, name)
+
+    def _chain(self, synset, name: str) -> list[tuple[str, int]]:
         if name not in self._chains:
             steps_of: dict[str, int] = {}
             for path in synset.hypernym_paths():
@@ -68,5 +78,6 @@ class WordNet:
 
     def words(self, name: str) -> list[str]:
         """The synset's lemmas as people write them ('tabby_cat' -> 'tabby cat')."""
-        synset = self.by_name(name)
-        return [lemma.replace("_", " ").lower() for lemma in synset.lemma_names()] if synset else []
+        with self._use:
+            synset = self.by_name(name)
+            return [lemma.replace("_", " ").lower() for lemma in synset.lemma_names()] if synset else []

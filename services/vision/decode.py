@@ -1,0 +1,34 @@
+"""Decode once, upright, RGB, at about the size the models need (JPEG draft mode keeps big photos cheap)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PIL import Image, ImageOps
+
+DECODE_SIZE = 512
+
+
+class DecodeError(ValueError):
+    """An image that cannot become pixels, with why."""
+
+
+def decode(path: Path | str, size: int = DECODE_SIZE) -> Image.Image:
+    """First frame, EXIF orientation applied, RGB (CMYK, 16-bit, palette and alpha converted)."""
+    try:
+        with Image.open(path) as image:
+            if image.format == "JPEG":
+                image.draft("RGB", (size, size))
+            image.seek(0)
+            image.load()
+            upright = ImageOps.exif_transpose(image)
+            if upright.mode in ("I;16", "I;16B", "I;16L", "I"):
+                upright = upright.point(lambda v: v * (1 / 256)).convert("L")
+            rgb = upright.convert("RGBA").convert("RGB") if upright.mode in ("P", "LA", "PA") else upright.convert("RGB")
+    except Image.DecompressionBombError as exc:
+        raise DecodeError(f"refused as a decompression bomb: {exc}") from exc
+    except (OSError, ValueError, SyntaxError, EOFError) as exc:
+        raise DecodeError(f"cannot decode: {exc}") from exc
+    if rgb.width < 1 or rgb.height < 1:
+        raise DecodeError("the image has no pixels")
+    rgb.thumbnail((size, size), Image.Resampling.BILINEAR, reducing_gap=2.0)
+    return rgb

@@ -1,0 +1,1 @@
+"""Model runtimes: the port and its adapters."""

