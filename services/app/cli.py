@@ -134,7 +134,7 @@ def cmd_status(args) -> int:
 
 def cmd_service(args) -> int:
     settings = PipelineSettings()
-    if settings.is_memory:
+    if settings.is_memory and args.name != "gateway":
         raise CommandError("`picsift service` needs PICSIFT_BUS=amqp://... (use `picsift up` for one process)")
     return asyncio.run(run_service(args.name, settings))
 

@@ -47,34 +47,53 @@ class SqliteIndex(Index):
     """Shares the record store's database file: the store's paths table scopes every query to the user's roots."""
 
     def __init__(self, path: Path | str):
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
-        self._db.create_function("distance_km", 4, distance_km, deterministic=True)
+        self.path = str(path)
+        self._writer = self._connect()
         self._lock = threading.RLock()
+        self._local = threading.local()  # one reader connection per thread: WAL lets searches run side by side
+        self._readers: list[sqlite3.Connection] = []
         with self._lock:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(SCHEMA)
+            self._writer.execute("PRAGMA journal_mode=WAL")
+            self._writer.execute("PRAGMA synchronous=NORMAL")
+            self._writer.executescript(SCHEMA)
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
+        db.create_function("distance_km", 4, distance_km, deterministic=True)
+        return db
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        """This thread's reader connection (its temp tables are its own)."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = self._local.db = self._connect()
+            with self._lock:
+                self._readers.append(db)
+        return db
 
     def close(self) -> None:
-        self._db.close()
+        with self._lock:
+            for db in [self._writer, *self._readers]:
+                db.close()
 
     def upsert(self, record: pb.Record) -> None:
         rows = [(record.id, t.key, t.value, t.source, t.weight, t.face, t.whole) for t in index_terms(record)]
         place = record.exif.place if record.exif.has_place else None
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
+            self._writer.execute("BEGIN IMMEDIATE")
             try:
-                self._db.execute("DELETE FROM search_terms WHERE photo_id = ?", (record.id,))
-                self._db.executemany("INSERT INTO search_terms VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-                self._db.execute(
+                self._writer.execute("DELETE FROM search_terms WHERE photo_id = ?", (record.id,))
+                self._writer.executemany("INSERT INTO search_terms VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+                self._writer.execute(
                     "INSERT INTO search_photos VALUES (?, ?, ?, ?, ?) ON CONFLICT(photo_id) DO UPDATE SET "
                     "sort_time=excluded.sort_time, lat=excluded.lat, lon=excluded.lon, faces=excluded.faces",
                     (record.id, sort_time(record), place.lat if place else None, place.lon if place else None,
                      len(record.vision.faces)),
                 )
-                self._db.execute("COMMIT")
+                self._writer.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                self._writer.execute("ROLLBACK")
                 raise
 
     def search(self, query: Query, roots: list[str] | None, offset: int, limit: int,
@@ -95,20 +114,20 @@ class SqliteIndex(Index):
             where.append(compiler.condition(root))
         score_sql, score_params = compiler.score(root, words)
         condition = " AND ".join(where)
-        with self._lock:  # the matches are found once, then counted, ranked and faceted from a temp table
-            self._db.execute("DROP TABLE IF EXISTS temp.matched")
-            self._db.execute("CREATE TEMP TABLE matched AS SELECT p.photo_id AS photo_id, p.sort_time AS sort_time "
-                             f"FROM search_photos p WHERE {condition}", compiler.params)
-            total = self._db.execute("SELECT COUNT(*) FROM temp.matched").fetchone()[0]
-            order = "score DESC, p.sort_time DESC, p.photo_id" if root is not None else "p.sort_time DESC, p.photo_id"
-            rows = self._db.execute(
-                f"SELECT p.photo_id, {score_sql} AS score FROM temp.matched p ORDER BY {order} LIMIT ? OFFSET ?",
-                [*score_params, limit, offset],
-            ).fetchall()
-            hits = [Hit(photo_id, self._path(photo_id, roots), round(score, 4)) for photo_id, score in rows]
-            self._explain(hits, root)
-            facets = self._facets()
-            self._db.execute("DROP TABLE temp.matched")
+        # the matches are found once, then counted, ranked and faceted from this thread's temp table
+        self._db.execute("DROP TABLE IF EXISTS temp.matched")
+        self._db.execute("CREATE TEMP TABLE matched AS SELECT p.photo_id AS photo_id, p.sort_time AS sort_time "
+                         f"FROM search_photos p WHERE {condition}", compiler.params)
+        total = self._db.execute("SELECT COUNT(*) FROM temp.matched").fetchone()[0]
+        order = "score DESC, p.sort_time DESC, p.photo_id" if root is not None else "p.sort_time DESC, p.photo_id"
+        rows = self._db.execute(
+            f"SELECT p.photo_id, {score_sql} AS score FROM temp.matched p ORDER BY {order} LIMIT ? OFFSET ?",
+            [*score_params, limit, offset],
+        ).fetchall()
+        hits = [Hit(photo_id, self._path(photo_id, roots), round(score, 4)) for photo_id, score in rows]
+        self._explain(hits, root)
+        facets = self._facets()
+        self._db.execute("DROP TABLE temp.matched")
         if not explain:
             for hit in hits:
                 hit.explain = []
@@ -164,13 +183,12 @@ class SqliteIndex(Index):
             return []
         compiler = _Compiler()
         scope = compiler.scope(roots)
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT key, value, COUNT(DISTINCT photo_id) AS n FROM search_terms t WHERE value >= ? AND value < ? "
-                f"AND photo_id IN (SELECT p.photo_id FROM search_photos p WHERE {scope}) "
-                "GROUP BY key, value ORDER BY n DESC, value LIMIT ?",
-                [value, value + UPPER, *compiler.params, limit],
-            ).fetchall()
+        rows = self._db.execute(
+            "SELECT key, value, COUNT(DISTINCT photo_id) AS n FROM search_terms t WHERE value >= ? AND value < ? "
+            f"AND photo_id IN (SELECT p.photo_id FROM search_photos p WHERE {scope}) "
+            "GROUP BY key, value ORDER BY n DESC, value LIMIT ?",
+            [value, value + UPPER, *compiler.params, limit],
+        ).fetchall()
         return [{"key": k, "value": v, "count": n} for k, v, n in rows]
 
 

@@ -1,0 +1,127 @@
+"""Gateway requests/s and latency for the photo list, search and thumbnails under concurrent local load.
+
+The gateway runs as its own process (`picsift service gateway`) over a generated index; a local aiohttp client
+signs in and keeps CONCURRENCY requests in flight per endpoint for a fixed time.
+Usage: .venv/bin/python bench/gateway_bench.py [--records 100000] [--seconds 10] [--concurrency 32]
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).parent))
+from search_bench import QUERIES, make_record  # noqa: E402
+
+from services.gateway.users import UserStore  # noqa: E402
+from services.pipeline.layout import THUMB_SIZES, thumb_path, thumbs_dir  # noqa: E402
+from services.search.index.sqlite import SqliteIndex  # noqa: E402
+from services.search.store import RecordStore  # noqa: E402
+
+PASSWORD = "benchmark password"
+
+
+def build(data: Path, n: int) -> list[str]:
+    store, index = RecordStore(data / "picsift.db"), SqliteIndex(data / "picsift.db")
+    rng = random.Random(n)
+    thumb = data / "one-thumb.jpg"
+    Image.new("RGB", (320, 240), (90, 120, 150)).save(thumb, quality=85)
+    ids = []
+    for i in range(n):
+        record = make_record(i, rng)
+        index.upsert(store.merge(record))
+        if record.paths[0].startswith("/media/user1/") and len(ids) < 2000:
+            ids.append(record.id)
+            target = thumb_path(thumbs_dir(data), record.id, THUMB_SIZES[0])
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(thumb, target)
+    users = UserStore(data / "users.db")
+    users.add("bench", PASSWORD, ["/media/user1"])
+    users.close()
+    return ids
+
+
+async def load(session: aiohttp.ClientSession, base: str, paths: list[str], seconds: float,
+               concurrency: int) -> tuple[int, list[float], int]:
+    latencies: list[float] = []
+    errors = 0
+    deadline = time.perf_counter() + seconds
+
+    async def worker(offset: int) -> None:
+        nonlocal errors
+        i = offset
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            async with session.get(base + paths[i % len(paths)]) as response:
+                await response.read()
+                errors += response.status != 200
+            latencies.append((time.perf_counter() - started) * 1000)
+            i += concurrency
+
+    await asyncio.gather(*(worker(k) for k in range(concurrency)))
+    return len(latencies), latencies, errors
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--records", type=int, default=100000)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--concurrency", type=int, default=32)
+    args = parser.parse_args()
+    data = Path(tempfile.mkdtemp(prefix="picsift-gateway-bench-"))
+    ids = build(data, args.records)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "PICSIFT_DATA_DIR": str(data), "PICSIFT_GATEWAY_PORT": str(port)}
+    server = subprocess.Popen([sys.executable, "-m", "services.app.cli", "service", "gateway"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=args.concurrency),
+                                         cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:  # an IP host
+            for _ in range(100):
+                try:
+                    async with session.post(base + "/api/auth/login",
+                                            json={"username": "bench", "password": PASSWORD}) as response:
+                        if response.status == 200:
+                            break
+                except aiohttp.ClientConnectionError:
+                    await asyncio.sleep(0.2)
+            endpoints = {
+                "photo list (60, newest first)": ["/api/photos?limit=60"],
+                "search (20 queries)": [f"/api/search?q={q}" for q in QUERIES],
+                "thumbnail": [f"/media/{i}/thumb" for i in ids],
+            }
+            rows = []
+            for name, paths in endpoints.items():
+                count, latencies, errors = await load(session, base, paths, args.seconds, args.concurrency)
+                rows.append((name, count / args.seconds, pct(latencies, 0.5), pct(latencies, 0.95), errors))
+    finally:
+        server.terminate()
+        server.wait(30)
+        shutil.rmtree(data, ignore_errors=True)
+    print(f"\n{args.records} records, {args.concurrency} concurrent requests, {args.seconds:.0f} s per endpoint")
+    print(f"{'endpoint':<32} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7}")
+    for name, rate, p50, p95, errors in rows:
+        print(f"{name:<32} {rate:>8.0f} {p50:>8.1f} {p95:>8.1f} {errors:>7}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
