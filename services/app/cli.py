@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from services.app.index_command import index_paths, is_terminal, summary_text
+from services.app.logs import setup_logging
 from services.app.output import CommandError, emit, fail
 from services.app.wiring import (
     build_gateway, declare_topology, embedded_pipeline, make_ingest, open_index, open_users, serve_gateway,
@@ -71,9 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ banner is not for users
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    setup_logging(args.verbose)
     handler = COMMANDS.get(args.command)
     try:
         if handler is None:

@@ -1,6 +1,7 @@
 """Hosts a stage on a bus: decode, handle, encode, and turn failures into retries or dead letters."""
 from __future__ import annotations
 
+import contextvars
 import logging
 import time
 
@@ -11,6 +12,12 @@ from services.pipeline.settings import PipelineSettings
 from services.pipeline.stage import Stage, decode, encode
 
 log = logging.getLogger(__name__)
+_message: contextvars.ContextVar[dict] = contextvars.ContextVar("picsift_message", default={})
+
+
+def current_message() -> dict:
+    """The stage and photo id of the message this task is handling (for log lines)."""
+    return _message.get()
 
 
 def backoff_seconds(attempt: int, settings: PipelineSettings) -> float:
@@ -33,8 +40,10 @@ class StageRunner:
         name = self.stage.name
         self.metrics.count(name, "received")
         started = time.perf_counter()
+        token = _message.set({"stage": name, "routing_key": delivery.routing_key, "attempt": delivery.attempt})
         try:
             message = decode(delivery.routing_key, delivery.body)
+            _message.set({**_message.get(), "photo_id": getattr(message, "id", "") or getattr(message, "path", "")})
             outgoing = await self.stage.handle(delivery.routing_key, message)
             self.metrics.count(name, "done")
             return Disposition(publish=[(key, encode(out)) for key, out in outgoing])
@@ -50,6 +59,7 @@ class StageRunner:
             return Disposition(retry_after=delay)
         finally:
             self.metrics.seconds.labels(name).observe(time.perf_counter() - started)
+            _message.reset(token)
 
     def _dead(self, delivery: Delivery, reason: str) -> Disposition:
         log.error("%s: dead-lettered %s: %s", self.stage.name, delivery.routing_key, reason)
