@@ -121,16 +121,68 @@ def format_show(view: dict) -> str:
 
 
 def cmd_status(args) -> int:
+    settings = PipelineSettings()
     store = open_store()
     try:
-        data = {"photos": store.count(),
+        data = {"photos": store.count(), "stages": store.stage_counts(),
                 "failed": [o.__dict__ for o in store.outcomes(("failed",))],
                 "skipped": len(store.outcomes(("skipped",)))}
     finally:
         store.close()
-    emit(data, args.json, f"{data['photos']} photos, {len(data['failed'])} failed files, "
-                          f"{data['skipped']} skipped")
+    if not settings.is_memory:
+        data["queues"] = asyncio.run(queue_state(settings))
+    lines = [f"{data['photos']} photos, {len(data['failed'])} failed files, {data['skipped']} skipped"]
+    for stage, outcomes in data["stages"].items():
+        lines.append(f"  {stage:<9} " + ", ".join(f"{n} {outcome}" for outcome, n in sorted(outcomes.items()) if n))
+    for stage, queue in data.get("queues", {}).items():
+        lines.append(f"  queue {stage:<9} {queue['ready']} waiting, {len(queue['dead_letters'])} dead letters")
+    lines += [f"  failed: {f['path']}: {f['reason']}" for f in data["failed"]]
+    emit(data, args.json, "\n".join(lines))
     return 0
+
+
+async def queue_state(settings: PipelineSettings) -> dict:
+    """Per stage queue on RabbitMQ: messages waiting and the dead letters with their reasons."""
+    from services.pipeline.factory import make_bus
+
+    bus = make_bus(settings)
+    await bus.start()
+    try:
+        return {stage: {"ready": await bus.queue_depth(stage),
+                        "dead_letters": [{"routing_key": d.routing_key, "reason": d.reason, "attempts": d.attempts}
+                                         for d in await bus.dead_letters(stage)]}
+                for stage in settings.stages}
+    finally:
+        await bus.stop()
+
+
+def cmd_dlq(args) -> int:
+    settings = PipelineSettings()
+    if settings.is_memory:
+        raise CommandError("dead letters live on RabbitMQ: set PICSIFT_BUS=amqp://... "
+                           "(in one process, `picsift index` lists them in its summary)")
+    stages = [args.stage] if args.stage else settings.stages
+    data = asyncio.run(dead_letter_action(settings, stages, args.action))
+    if args.action == "list":
+        emit(data, args.json, "\n".join(f"{stage}: {d['routing_key']}: {d['reason']} ({d['attempts']} attempts)"
+                                         for stage, items in data.items() for d in items) or "no dead letters")
+    else:
+        emit(data, args.json, "\n".join(f"{stage}: replayed {n}" for stage, n in data.items()))
+    return 0
+
+
+async def dead_letter_action(settings: PipelineSettings, stages: list[str], action: str) -> dict:
+    from services.pipeline.factory import make_bus
+
+    bus = make_bus(settings)
+    await bus.start()
+    try:
+        if action == "replay":
+            return {stage: await bus.replay_dead_letters(stage) for stage in stages}
+        return {stage: [{"routing_key": d.routing_key, "reason": d.reason, "attempts": d.attempts}
+                        for d in await bus.dead_letters(stage)] for stage in stages}
+    finally:
+        await bus.stop()
 
 
 def cmd_service(args) -> int:
@@ -330,7 +382,7 @@ def cmd_models(args) -> int:
     return 0
 
 
-COMMANDS = {"models": cmd_models, "users": cmd_users, "search": cmd_search, "index": cmd_index, "show": cmd_show, "status": cmd_status, "service": cmd_service, "up": cmd_up}
+COMMANDS = {"dlq": cmd_dlq, "models": cmd_models, "users": cmd_users, "search": cmd_search, "index": cmd_index, "show": cmd_show, "status": cmd_status, "service": cmd_service, "up": cmd_up}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -72,6 +72,10 @@ class Bus(abc.ABC):
     async def replay_dead_letters(self, queue: str, limit: int | None = None) -> int:
         """Move dead letters back to their queue as first attempts; returns how many."""
 
+    @abc.abstractmethod
+    async def queue_depth(self, queue: str) -> int:
+        """Messages waiting in a stage's queue."""
+
     async def join(self) -> None:
         """Wait until every queue is drained (only buses that can know this support it)."""
         raise TypeError(f"{type(self).__name__} cannot tell when it is drained")

@@ -51,6 +51,9 @@ class InMemoryBus(Bus):
         if self._errors:
             raise RuntimeError("a consumer crashed while draining") from self._errors[0]
 
+    async def queue_depth(self, queue: str) -> int:
+        return self._queues[queue].qsize() if queue in self._queues else 0
+
     async def dead_letters(self, queue: str) -> list[DeadLetter]:
         return list(self._dead.get(queue, []))
 

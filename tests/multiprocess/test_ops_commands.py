@@ -1,0 +1,59 @@
+"""`picsift dlq` and `picsift status` against the real RabbitMQ: a poison message is listed with its reason and replayed."""
+import asyncio
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from proto import pb
+from services.pipeline.errors import Reject
+from services.pipeline.metrics import StageMetrics
+from services.pipeline.rabbit_bus import RabbitBus
+from services.pipeline.runner import StageRunner
+from services.pipeline.settings import PipelineSettings
+from services.pipeline.stage import Stage, encode
+from services.search.store import RecordStore
+
+pytestmark = pytest.mark.rabbitmq
+
+
+def picsift(env: dict, *args: str) -> dict:
+    done = subprocess.run([sys.executable, "-m", "services.app.cli", *args, "--json"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+async def test_dead_letters_are_listed_with_reasons_and_replayed(tmp_path, amqp_url, exchange_name):
+    bus = RabbitBus(amqp_url, exchange_name, connect_timeout=30)
+    await bus.start()
+    seen = []
+
+    async def picky(key, record):
+        seen.append(record.id)
+        if record.id == "poison":
+            raise Reject("cannot read this photo")
+        return []
+
+    settings = PipelineSettings(max_attempts=2, retry_base_seconds=0.05)
+    await StageRunner(Stage("exif", ("photo.ingested",), picky), settings, StageMetrics()).start(bus)
+    for photo_id in ("good", "poison"):
+        await bus.publish("photo.ingested", encode(pb.Record(id=photo_id)))
+    for _ in range(200):
+        if len(seen) == 2:
+            break
+        await asyncio.sleep(0.05)
+    await bus.stop()
+    RecordStore(tmp_path / "data" / "picsift.db").close()
+    env = {**os.environ, "PICSIFT_BUS": amqp_url, "PICSIFT_EXCHANGE": exchange_name,
+           "PICSIFT_DATA_DIR": str(tmp_path / "data"), "PICSIFT_STAGES": '["exif"]'}
+    listed = await asyncio.to_thread(picsift, env, "dlq", "list")
+    assert listed == {"exif": [{"routing_key": "photo.ingested", "reason": "rejected: cannot read this photo",
+                                "attempts": 1}]}
+    status = await asyncio.to_thread(picsift, env, "status")
+    assert status["queues"]["exif"]["dead_letters"][0]["reason"] == "rejected: cannot read this photo"
+    assert await asyncio.to_thread(picsift, env, "dlq", "replay") == {"exif": 1}
+    assert await asyncio.to_thread(picsift, env, "dlq", "list") == {"exif": []}
+    assert status["queues"]["exif"]["ready"] == 0
