@@ -6,8 +6,8 @@ cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3.11}
 command -v "$PYTHON" >/dev/null || PYTHON=python3
 
-# System packages: the broker the tests run on, WordNet 3.0, the browser for UI tests.
-APT_PACKAGES=(rabbitmq-server wordnet-base wordnet-sense-index chromium)
+# System packages: the broker the tests run on, WordNet 3.0, the browser for UI tests, the compose validator.
+APT_PACKAGES=(rabbitmq-server wordnet-base wordnet-sense-index chromium docker-compose)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

@@ -1,0 +1,55 @@
+"""deploy/docker-compose.yml validates (Debian's docker-compose checks it without an engine) and holds together."""
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+DEPLOY = Path(__file__).resolve().parents[3] / "deploy"
+
+
+@pytest.fixture(scope="module")
+def compose():
+    tool = shutil.which("docker-compose")
+    if tool is None:
+        pytest.fail("docker-compose is not installed: scripts/setup.sh installs it")
+    done = subprocess.run([tool, "-f", str(DEPLOY / "docker-compose.yml"), "--env-file", str(DEPLOY / ".env.example"),
+                           "config"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return yaml.safe_load(done.stdout)
+
+
+def test_every_picsift_service_runs_from_one_image_with_its_own_command(compose):
+    services = compose["services"]
+    picsift = {name: s for name, s in services.items() if s.get("image") == "picsift:latest"}
+    assert {s["command"][-1] for s in picsift.values() if s["command"][0] == "service"} == {
+        "ingest", "exif", "vision", "semantic", "indexer", "gateway"}
+    assert services["models"]["command"] == ["models", "build"]
+
+
+def test_vision_scales_out_after_its_models_are_built(compose):
+    vision = compose["services"]["vision"]
+    assert int(vision["deploy"]["replicas"]) > 1
+    assert vision["depends_on"]["models"]["condition"] == "service_completed_successfully"
+
+
+def test_every_long_running_service_is_health_checked_or_waits_on_one(compose):
+    for name, service in compose["services"].items():
+        if name == "models":
+            continue
+        checked = "healthcheck" in service and not service["healthcheck"].get("disable")
+        assert checked, name
+        for dependency in service.get("depends_on", {}).values():
+            assert dependency["condition"] in ("service_healthy", "service_started",
+                                               "service_completed_successfully")
+
+
+def test_no_secret_is_committed():
+    text = (DEPLOY / "docker-compose.yml").read_text()
+    keys = list(re.finditer(r"(?im)^\s*\w*(password|pass|secret)\w*:\s*(\S+)", text))
+    assert keys
+    for match in keys:
+        assert match.group(2).startswith("${"), match.group(0)
+    assert "change-me" in (DEPLOY / ".env.example").read_text()
