@@ -25,6 +25,8 @@ stamp=.venv/.picsift-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/pip install -q --upgrade pip
   .venv/bin/pip install -q -e '.[dev]'
+  # TF Serving's Python stubs declare a dependency on the full `tensorflow`; tensorflow-cpu provides that module.
+  .venv/bin/pip install -q --no-deps "tensorflow-serving-api==2.18.1"
   touch "$stamp"
 fi
 

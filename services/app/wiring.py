@@ -71,7 +71,15 @@ def vision_factory() -> Callable[[], Stage] | None:
     if MODEL not in manifest:
         log.warning("vision is off: no models in %s (run `picsift models build`)", settings.models_dir)
         return None
-    return lambda: vision_stage(settings, LocalRuntime(settings.models_dir, settings.vision_threads), manifest)
+    def runtime():
+        if settings.serving_target:
+            from services.vision.runtime.grpc_serving import GrpcRuntime
+
+            versions = {name: entry["version"] for name, entry in manifest.items()}
+            return GrpcRuntime(settings.serving_target, versions, settings.serving_deadline_seconds)
+        return LocalRuntime(settings.models_dir, settings.vision_threads)
+
+    return lambda: vision_stage(settings, runtime(), manifest)
 
 
 @dataclass

@@ -10,9 +10,12 @@ def default_models_dir() -> Path:
 
 
 class VisionSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="PICSIFT_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="PICSIFT_", extra="ignore", populate_by_name=True)
 
     models: str = Field("", description="'local:DIR' (default: ~/.cache/picsift/models) or 'grpc://host:8500'")
+    models_dir_for_serving: Path = Field(default_factory=default_models_dir, alias="PICSIFT_MODELS_DIR",
+                                         description="with grpc://: where the manifest and labels are")
+    serving_deadline_seconds: float = Field(30, gt=0)
     vision_batch_size: int = Field(8, ge=1, description="images per model call")
     vision_batch_wait_ms: float = Field(25, ge=0, description="how long a batch waits to fill")
     vision_threads: int = Field(2, ge=1, description="TensorFlow threads per model call")
@@ -26,5 +29,11 @@ class VisionSettings(BaseSettings):
             return default_models_dir()
         if self.models.startswith("local:"):
             return Path(self.models.removeprefix("local:")).expanduser()
-        raise ValueError(f"PICSIFT_MODELS={self.models!r}: only local:DIR is built so far (TF Serving over gRPC "
-                         "is not implemented yet)")
+        if self.models.startswith("grpc://"):
+            return self.models_dir_for_serving
+        raise ValueError(f"PICSIFT_MODELS={self.models!r}: use local:DIR or grpc://host:port")
+
+    @property
+    def serving_target(self) -> str | None:
+        """host:port of TF Serving, or None to run the models in process."""
+        return self.models.removeprefix("grpc://") if self.models.startswith("grpc://") else None
