@@ -1,0 +1,26 @@
+"""Every service its own OS process on RabbitMQ, two vision workers on one queue: every photo analysed once."""
+import pytest
+
+from fixtures.cluster import Cluster, make_photos, wait_until
+from services.vision.build import build_models
+from services.vision.settings import VisionSettings
+
+pytestmark = [pytest.mark.rabbitmq, pytest.mark.slow]
+N = 24
+
+
+def test_two_vision_workers_share_the_queue_and_every_photo_is_analysed_once(tmp_path, amqp_url, exchange_name):
+    build_models(VisionSettings().models_dir, progress=lambda line: None)
+    make_photos(tmp_path / "media", N)
+    (tmp_path / "logs").mkdir()
+    cluster = Cluster(amqp_url, exchange_name, tmp_path / "data", tmp_path / "media", tmp_path / "logs")
+    try:
+        cluster.start_all(vision_workers=2)
+        wait_until(lambda: cluster.analysed() == N, 300, f"all {N} photos analysed")
+        done = [cluster.done_by(f"vision{i}", "vision") for i in (1, 2)]
+    finally:
+        codes = cluster.stop()
+    assert sum(done) == N and all(d > 0 for d in done), done
+    assert cluster.count("SELECT COUNT(*) FROM photos") == N
+    assert cluster.count("SELECT COUNT(*), COUNT(DISTINCT path) FROM paths") == N
+    assert set(codes.values()) == {0}, codes
