@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["fixtures.gateway", "fixtures.tf_serving"]
+pytest_plugins = ["fixtures.gateway", "fixtures.tf_serving", "fixtures.elastic"]
 
 REPO = Path(__file__).resolve().parents[1]
 BROKER_HOST = os.environ.get("PICSIFT_TEST_RABBITMQ_HOST", "127.0.0.1")

@@ -19,7 +19,9 @@ from services.pipeline.metrics import StageMetrics
 from services.pipeline.runner import StageRunner
 from services.pipeline.settings import PipelineSettings
 from services.pipeline.stage import INGESTED, VISION, Stage
+from services.search.index.port import Index
 from services.search.index.sqlite import SqliteIndex
+from services.search.settings import SearchSettings
 from services.search.indexer import build_indexer
 from services.search.store import RecordStore
 
@@ -103,8 +105,15 @@ class Pipeline:
             self.store.close()
 
 
-def open_index(settings: PipelineSettings) -> SqliteIndex:
-    """The search index beside the record store (the embedded default)."""
+def open_index(settings: PipelineSettings) -> Index:
+    """The search index: SQLite beside the record store (the embedded default) or Elasticsearch."""
+    search = SearchSettings()
+    if search.is_elastic:
+        from services.search.index.elastic import ElasticIndex
+
+        return ElasticIndex(search.index, search.index_name)
+    if search.index != "sqlite":
+        raise ValueError(f"PICSIFT_INDEX={search.index!r}: use 'sqlite' or an http(s):// Elasticsearch URL")
     return SqliteIndex(store_path(settings))
 
 

@@ -96,5 +96,9 @@ class Index(abc.ABC):
     @abc.abstractmethod
     def suggest(self, prefix: str, roots: list[str] | None, limit: int = 10) -> list[dict]: ...
 
+    def upsert_many(self, records: list[pb.Record]) -> None:
+        for record in records:
+            self.upsert(record)
+
     def close(self) -> None:
         return None

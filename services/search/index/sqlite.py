@@ -11,7 +11,7 @@ from services.search.index.port import (
     FACET_KEYS, FILTER_KEYS, Hit, Index, SearchResult, index_terms, normalize_value,
 )
 from services.search.query.ast import (
-    And, DateRange, FaceCount, Filter, Near, Node, Not, Or, Person, Phrase, Query, Word,
+    And, DateRange, FaceCount, Filter, Near, Node, Not, Or, Person, Phrase, Query, Word, positive_atoms,
 )
 from services.search.store import sort_time
 from services.semantic.lexicon import synonyms
@@ -143,7 +143,7 @@ class SqliteIndex(Index):
         if not hits or root is None:
             return
         compiler = _Compiler()
-        matches = [compiler.match(atom) for atom in _positive_atoms(root)]
+        matches = [compiler.match(atom) for atom in positive_atoms(root)]
         if not matches:
             return
         marks = ",".join("?" * len(hits))
@@ -190,16 +190,6 @@ class SqliteIndex(Index):
             [value, value + UPPER, *compiler.params, limit],
         ).fetchall()
         return [{"key": k, "value": v, "count": n} for k, v, n in rows]
-
-
-def _positive_atoms(node: Node) -> list[Node]:
-    if isinstance(node, (And, Or)):
-        return [a for child in node.nodes for a in _positive_atoms(child)]
-    if isinstance(node, Person):
-        return list(node.words)
-    if isinstance(node, (Word, Phrase, Filter)):
-        return [node]
-    return []
 
 
 class _Compiler:
@@ -294,7 +284,7 @@ class _Compiler:
             return "0.0", []
         before = len(self.params)
         parts = [f"COALESCE((SELECT MAX(t.weight) FROM search_terms t INDEXED BY search_terms_photo "
-                 f"WHERE t.photo_id = p.photo_id AND {self.match(atom)}), 0)" for atom in _positive_atoms(root)]
+                 f"WHERE t.photo_id = p.photo_id AND {self.match(atom)}), 0)" for atom in positive_atoms(root)]
         if len(words) > 1:
             self.params.append(" ".join(words))
             parts.append(f"{PHRASE_BONUS} * EXISTS (SELECT 1 FROM search_terms t INDEXED BY search_terms_photo "

@@ -103,3 +103,14 @@ class Query:
         if self.root is not None:
             walk(self.root)
         return found
+
+
+def positive_atoms(node: Node | None) -> list[Node]:
+    """The words, phrases, filters and person words a hit is ranked and explained by (not the negated ones)."""
+    if isinstance(node, (And, Or)):
+        return [atom for child in node.nodes for atom in positive_atoms(child)]
+    if isinstance(node, Person):
+        return list(node.words)
+    if isinstance(node, (Word, Phrase, Filter)):
+        return [node]
+    return []

@@ -1,0 +1,231 @@
+"""The Elasticsearch 8 Index: faces as nested documents, `_name`d clauses, geo_point places, bulk upserts.
+
+Runs the synchronous elasticsearch-py client on the caller's worker thread (the search API and the indexer
+already call the Index port off the event loop).
+"""
+from __future__ import annotations
+
+import posixpath
+
+from elasticsearch import Elasticsearch, helpers
+
+from proto import pb
+from services.search.index.port import (
+    FACET_KEYS, FILTER_KEYS, Hit, Index, SearchResult, index_terms, normalize_value,
+)
+from services.search.query.ast import (
+    And, DateRange, FaceCount, Filter, Near, Node, Not, Or, Person, Phrase, Query, Word, positive_atoms,
+)
+from services.search.store import sort_time
+from services.semantic.lexicon import synonyms
+
+KEYWORD = {"type": "keyword"}
+MAPPINGS = {
+    "dynamic": "strict",
+    "properties": {
+        "paths": KEYWORD,
+        "dirs": KEYWORD,  # every folder above every path: per-user scoping is a terms filter on it
+        "sort_time": {"type": "double"},
+        "location": {"type": "geo_point"},
+        "faces_count": {"type": "integer"},
+        "terms": {"type": "nested", "properties": {
+            "key": KEYWORD, "value": KEYWORD, "source": KEYWORD, "weight": {"type": "float"},
+            "face": {"type": "integer"}, "whole": {"type": "boolean"}}},
+        "faces": {"type": "nested", "properties": {"face": {"type": "integer"}, "words": KEYWORD}},
+        "facets": {"properties": {key: KEYWORD for key in FACET_KEYS}},
+    },
+}
+SETTINGS = {"number_of_shards": 1, "refresh_interval": "1s"}
+FACET_SIZE = 10
+
+
+def dirs_of(paths) -> list[str]:
+    found: set[str] = set()
+    for path in paths:
+        folder = posixpath.dirname(path)
+        while folder not in ("/", ""):
+            found.add(folder)
+            folder = posixpath.dirname(folder)
+    return sorted(found)
+
+
+def document(record: pb.Record) -> dict:
+    terms = index_terms(record)
+    faces: dict[int, list[str]] = {}
+    facets: dict[str, list[str]] = {}
+    for term in terms:
+        if term.face:
+            faces.setdefault(term.face, []).append(term.value)
+        if term.whole and term.key in FACET_KEYS and term.value not in facets.setdefault(term.key, []):
+            facets[term.key].append(term.value)
+    doc = {"paths": list(record.paths), "dirs": dirs_of(record.paths), "sort_time": sort_time(record),
+           "faces_count": len(record.vision.faces),
+           "terms": [{"key": t.key, "value": t.value, "source": t.source, "weight": round(t.weight, 4),
+                      "face": t.face, "whole": t.whole} for t in terms],
+           "faces": [{"face": face, "words": words} for face, words in sorted(faces.items())],
+           "facets": facets}
+    if record.exif.has_place:
+        doc["location"] = {"lat": record.exif.place.lat, "lon": record.exif.place.lon}
+    return doc
+
+
+def word_clause(field: str, text: str) -> dict:
+    """A word as a prefix of a value, or one of its synonyms exactly."""
+    alternatives = [{"prefix": {field: text}}]
+    others = list(synonyms(text)[1:])
+    if others:
+        alternatives.append({"terms": {field: others}})
+    return {"bool": {"should": alternatives, "minimum_should_match": 1}}
+
+
+def term_clause(atom: Node) -> dict:
+    """The condition on one nested terms entry for a word, phrase or key:value atom."""
+    if isinstance(atom, Word):
+        return word_clause("terms.value", atom.text)
+    if isinstance(atom, Phrase):
+        return {"term": {"terms.value": " ".join(atom.words)}}
+    if isinstance(atom, Filter):
+        must = [{"terms": {"terms.key": list(FILTER_KEYS.get(atom.key, (atom.key,)))}}]
+        if atom.value:
+            must.append({"prefix": {"terms.value": normalize_value(atom.value)}})
+        return {"bool": {"must": must}}
+    raise TypeError(f"not a term atom: {atom!r}")
+
+
+def atom_name(atom: Node) -> str:
+    if isinstance(atom, Word):
+        return atom.text
+    if isinstance(atom, Phrase):
+        return '"' + " ".join(atom.words) + '"'
+    return f"{atom.key}:{atom.value}"
+
+
+def scored(atom: Node) -> dict:
+    """A nested match scored by the best matching term's weight, named for explain."""
+    return {"nested": {"path": "terms", "score_mode": "max", "_name": atom_name(atom), "query": {
+        "function_score": {"query": term_clause(atom), "boost_mode": "replace",
+                           "field_value_factor": {"field": "terms.weight", "missing": 0.5}}}}}
+
+
+def compile_query(node: Node | None) -> dict:
+    """The AST as Elasticsearch query DSL (scope is added by the caller)."""
+    if node is None:
+        return {"match_all": {}}
+    if isinstance(node, (Word, Filter)):
+        return scored(node)
+    if isinstance(node, Phrase):
+        return {"bool": {"should": [scored(node), {"bool": {"must": [scored(Word(w)) for w in node.words]}}],
+                         "minimum_should_match": 1}}
+    if isinstance(node, Person):
+        return {"nested": {"path": "faces", "_name": "person:" + " ".join(w.text for w in node.words), "query": {
+            "bool": {"must": [word_clause("faces.words", w.text) for w in node.words]}}}}
+    if isinstance(node, Not):
+        return {"bool": {"must_not": [compile_query(node.node)]}}
+    if isinstance(node, And):
+        return {"bool": {"must": [compile_query(n) for n in node.nodes]}}
+    if isinstance(node, Or):
+        return {"bool": {"should": [compile_query(n) for n in node.nodes], "minimum_should_match": 1}}
+    if isinstance(node, DateRange):
+        bounds = {**({"gte": node.start} if node.start is not None else {}),
+                  **({"lt": node.end} if node.end is not None else {})}
+        return {"range": {"sort_time": bounds}}
+    if isinstance(node, Near):
+        return {"geo_distance": {"distance": f"{node.km}km", "location": {"lat": node.lat, "lon": node.lon}}}
+    if isinstance(node, FaceCount):
+        return {"range": {"faces_count": {"gte": node.low, "lte": node.high}}}
+    raise TypeError(f"unknown query node {node!r}")
+
+
+def scope_filter(roots: list[str] | None) -> list[dict]:
+    if roots is None:
+        return []
+    if not roots:
+        return [{"match_none": {}}]
+    return [{"terms": {"dirs": [root.rstrip("/") for root in roots]}}]
+
+
+def search_body(query: Query, roots: list[str] | None, offset: int, limit: int) -> dict:
+    """The whole request body: the query, scope as a filter, sort, paging and facet aggregations."""
+    return {
+        "query": {"bool": {"must": [compile_query(query.root)], "filter": scope_filter(roots)}},
+        "sort": [{"_score": "desc"}, {"sort_time": "desc"}] if query.root is not None else [{"sort_time": "desc"}],
+        "from": offset, "size": limit, "track_total_hits": True,
+        "aggs": {key: {"terms": {"field": f"facets.{key}", "size": FACET_SIZE}} for key in FACET_KEYS},
+        "_source": ["paths", "terms"],
+    }
+
+
+def matches(term: dict, atom: Node) -> bool:
+    """The same test as the query, on one term of a hit, to say which terms matched."""
+    value = term["value"]
+    if isinstance(atom, Word):
+        return value.startswith(atom.text) or value in synonyms(atom.text)[1:]
+    if isinstance(atom, Phrase):
+        return value == " ".join(atom.words)
+    if isinstance(atom, Filter):
+        return term["key"] in FILTER_KEYS.get(atom.key, (atom.key,)) and value.startswith(normalize_value(atom.value))
+    return False
+
+
+class ElasticIndex(Index):
+    def __init__(self, url: str, index: str = "picsift-photos", client: Elasticsearch | None = None,
+                 refresh: bool | str = False):
+        self.client = client or Elasticsearch(url, request_timeout=30, retry_on_timeout=True, max_retries=3)
+        self.index = index
+        self.refresh = refresh  # staged availability: the default 1 s refresh; tests ask for "wait_for"
+        if not self.client.indices.exists(index=index):
+            self.client.indices.create(index=index, mappings=MAPPINGS, settings=SETTINGS)
+
+    def close(self) -> None:
+        self.client.close()
+
+    def upsert(self, record: pb.Record) -> None:
+        self.client.index(index=self.index, id=record.id, document=document(record), refresh=self.refresh)
+
+    def upsert_many(self, records: list[pb.Record]) -> None:
+        actions = ({"_op_type": "index", "_index": self.index, "_id": r.id, "_source": document(r)} for r in records)
+        helpers.bulk(self.client, actions, refresh=self.refresh)
+
+    def search(self, query: Query, roots: list[str] | None, offset: int, limit: int,
+               explain: bool = False) -> SearchResult:
+        result = self._run(query.root, query, roots, offset, limit)
+        plain = isinstance(query.root, And) and all(isinstance(n, Word) for n in query.root.nodes)
+        if result.total == 0 and plain:  # the last tier: any of the words, most words first
+            result = self._run(Or(query.root.nodes), query, roots, offset, limit)
+        if not explain:
+            for hit in result.hits:
+                hit.explain = []
+        return result
+
+    def _run(self, root: Node | None, query: Query, roots: list[str] | None, offset: int,
+             limit: int) -> SearchResult:
+        body = search_body(Query(root, query.limit, query.text), roots, offset, limit)
+        response = self.client.search(index=self.index, **body)
+        atoms = positive_atoms(root)
+        hits = []
+        for raw in response["hits"]["hits"]:
+            source = raw["_source"]
+            inside = [p for p in sorted(source["paths"])
+                      if roots is None or any(p.startswith(r.rstrip("/") + "/") for r in roots)]
+            hit = Hit(raw["_id"], inside[0] if inside else "", round(raw.get("_score") or 0.0, 4))
+            for term in sorted(source["terms"], key=lambda t: -t["weight"]):
+                if any(matches(term, atom) for atom in atoms) and f"{term['key']}:{term['value']}" not in hit.matched:
+                    hit.matched.append(f"{term['key']}:{term['value']}")
+                    hit.explain.append({"key": term["key"], "value": term["value"], "source": term["source"],
+                                        "weight": term["weight"], **({"face": term["face"]} if term["face"] else {})})
+            hits.append(hit)
+        total = response["hits"]["total"]["value"]
+        facets = {key: [{"value": b["key"], "count": b["doc_count"]} for b in agg["buckets"]]
+                  for key, agg in response.get("aggregations", {}).items()}
+        return SearchResult(total, hits, facets, offset + limit if offset + limit < total else None)
+
+    def suggest(self, prefix: str, roots: list[str] | None, limit: int = 10) -> list[dict]:
+        value = normalize_value(prefix) if prefix.strip() else ""
+        if not value:
+            return []
+        response = self.client.search(index=self.index, size=0, query={"bool": {"filter": scope_filter(roots)}},
+                                      aggs={"terms": {"nested": {"path": "terms"}, "aggs": {"matching": {
+                                          "filter": {"prefix": {"terms.value": value}},
+                                          "aggs": {"values": {"terms": {"field": "terms.value", "size": limit}}}}}}})
+        buckets = response["aggregations"]["terms"]["matching"]["values"]["buckets"]
+        return [{"key": "", "value": b["key"], "count": b["doc_count"]} for b in buckets]
