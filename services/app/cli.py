@@ -63,7 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     models = command("models", "build or list the vision models")
     models.add_argument("action", choices=("build", "list"))
     reprocess = command("reprocess", "run a stage again for photos whose stage version changed")
-    reprocess.add_argument("--stage", required=True)
+    reprocess.add_argument("--stage", required=True, choices=("exif", "vision", "semantic"))
+    reprocess.add_argument("--all", action="store_true", help="every photo, not only those of another version")
     command("status", "what the pipeline has done and what it is doing")
     dlq = command("dlq", "list or replay dead letters")
     dlq.add_argument("action", choices=("list", "replay"))
@@ -382,7 +383,39 @@ def cmd_models(args) -> int:
     return 0
 
 
-COMMANDS = {"dlq": cmd_dlq, "models": cmd_models, "users": cmd_users, "search": cmd_search, "index": cmd_index, "show": cmd_show, "status": cmd_status, "service": cmd_service, "up": cmd_up}
+def cmd_reprocess(args) -> int:
+    result = asyncio.run(run_reprocess(args.stage, args.all, PipelineSettings()))
+    emit(result, args.json, f"{args.stage} ({result['version']}): {result['requested']} photos reprocessed"
+         if result.get("drained") else f"{args.stage} ({result['version']}): {result['requested']} photos queued")
+    return 0
+
+
+async def run_reprocess(stage: str, everything: bool, settings: PipelineSettings) -> dict:
+    """Embedded: run the pipeline in process until drained. On RabbitMQ: queue the requests for the services."""
+    from services.app.reprocess import reprocess
+    from services.pipeline.factory import make_bus
+
+    if settings.is_memory:
+        pipeline = embedded_pipeline(settings)
+        await pipeline.start()
+        try:
+            result = await reprocess(stage, pipeline.store, pipeline.bus, force=everything)
+            await pipeline.bus.join()
+        finally:
+            await pipeline.stop()
+        return {**result, "drained": True}
+    store = open_store()
+    bus = make_bus(settings)
+    await bus.start()
+    try:
+        await declare_topology(bus, settings)
+        return await reprocess(stage, store, bus, force=everything)
+    finally:
+        await bus.stop()
+        store.close()
+
+
+COMMANDS = {"reprocess": cmd_reprocess, "dlq": cmd_dlq, "models": cmd_models, "users": cmd_users, "search": cmd_search, "index": cmd_index, "show": cmd_show, "status": cmd_status, "service": cmd_service, "up": cmd_up}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -18,7 +18,7 @@ from services.pipeline.memory_bus import InMemoryBus
 from services.pipeline.metrics import StageMetrics
 from services.pipeline.runner import StageRunner
 from services.pipeline.settings import PipelineSettings
-from services.pipeline.stage import INGESTED, VISION, Stage
+from services.pipeline.stage import INGESTED, VISION, Stage, reprocess_key
 from services.search.index.port import Index
 from services.search.index.sqlite import SqliteIndex
 from services.search.settings import SearchSettings
@@ -34,9 +34,9 @@ def store_path(settings: PipelineSettings) -> Path:
 
 # Which keys each consumer stage takes; declared up front so nothing published before a consumer first starts is lost.
 TOPOLOGY: dict[str, tuple[str, ...]] = {
-    "exif": (INGESTED,),
-    "vision": (INGESTED,),
-    "semantic": (VISION,),
+    "exif": (INGESTED, reprocess_key("exif")),
+    "vision": (INGESTED, reprocess_key("vision")),
+    "semantic": (VISION, reprocess_key("semantic")),
     "indexer": ("photo.#", "file.#"),
 }
 

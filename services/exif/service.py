@@ -7,7 +7,7 @@ from proto import pb
 from services.exif.analyse import analyse
 from services.exif.place import Geocoder
 from services.exif.settings import ExifSettings
-from services.pipeline.stage import EXIF, INGESTED, Outgoing, Stage
+from services.pipeline.stage import EXIF, INGESTED, Outgoing, Stage, reprocess_key
 
 
 def build_stage(settings: ExifSettings, geocoder: Geocoder | None = None) -> Stage:
@@ -17,4 +17,4 @@ def build_stage(settings: ExifSettings, geocoder: Geocoder | None = None) -> Sta
         result = await asyncio.to_thread(analyse, record.file.path, geocoder)
         return [(EXIF, pb.Record(id=record.id, exif=result))]
 
-    return Stage(name="exif", subscribes=(INGESTED,), handle=handle, prefetch=settings.prefetch)
+    return Stage(name="exif", subscribes=(INGESTED, reprocess_key("exif")), handle=handle, prefetch=settings.prefetch)

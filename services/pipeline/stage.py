@@ -22,6 +22,11 @@ FILE_FAILED = "file.failed"
 FILE_REMOVED = "file.removed"
 
 
+def reprocess_key(stage: str) -> str:
+    """The key that asks one stage, and no other, to run again for a photo."""
+    return f"reprocess.{stage}"
+
+
 @dataclass(frozen=True)
 class Stage:
     """A consumer: queue name, the keys it subscribes to, and its handler."""

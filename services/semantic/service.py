@@ -5,7 +5,7 @@ import asyncio
 from collections import Counter
 
 from proto import pb
-from services.pipeline.stage import SEMANTIC, VISION, Outgoing, Stage
+from services.pipeline.stage import SEMANTIC, VISION, Outgoing, Stage, reprocess_key
 from services.semantic.analyse import analyse
 from services.semantic.settings import SemanticSettings
 from services.semantic.wordnet import WordNet
@@ -19,4 +19,4 @@ def build_stage(settings: SemanticSettings, wordnet: WordNet | None = None) -> S
         result = await asyncio.to_thread(analyse, record.vision, wordnet, misses)
         return [(SEMANTIC, pb.Record(id=record.id, semantic=result))]
 
-    return Stage(name="semantic", subscribes=(VISION,), handle=handle, prefetch=settings.prefetch)
+    return Stage(name="semantic", subscribes=(VISION, reprocess_key("semantic")), handle=handle, prefetch=settings.prefetch)

@@ -6,7 +6,7 @@ import time
 
 from proto import pb
 from services.pipeline.errors import Retry
-from services.pipeline.stage import INGESTED, VISION, Outgoing, Stage
+from services.pipeline.stage import INGESTED, VISION, Outgoing, Stage, reprocess_key
 from services.vision import classify
 from services.vision.batcher import Batcher
 from services.vision.decode import DecodeError, decode
@@ -42,4 +42,4 @@ def build_stage(settings: VisionSettings, runtime: ModelRuntime, manifest: dict)
         result.meta.finished_at = time.time()
         return [(VISION, pb.Record(id=record.id, vision=result))]
 
-    return Stage(name="vision", subscribes=(INGESTED,), handle=handle, prefetch=settings.vision_prefetch)
+    return Stage(name="vision", subscribes=(INGESTED, reprocess_key("vision")), handle=handle, prefetch=settings.vision_prefetch)

@@ -1,0 +1,44 @@
+"""Reprocessing after a version change touches only the stale photos and only that stage (and what follows it)."""
+from PIL import Image
+from skimage import data
+
+from proto import pb
+from services.app.index_command import index_paths
+from services.app.reprocess import current_versions, reprocess
+from services.app.wiring import embedded_pipeline
+from services.ingest.settings import IngestSettings
+from services.pipeline.settings import PipelineSettings
+from services.vision.build import build_models
+from services.vision.settings import VisionSettings
+
+
+async def test_only_stale_vision_results_run_again(tmp_path):
+    build_models(VisionSettings().models_dir, progress=lambda line: None)
+    media = tmp_path / "media"
+    media.mkdir()
+    for name in ("chelsea", "coffee"):
+        Image.fromarray(getattr(data, name)()).save(media / f"{name}.jpg", quality=90)
+    settings = PipelineSettings(data_dir=tmp_path / "data")
+    await index_paths([media], settings, IngestSettings())
+    pipeline = embedded_pipeline(settings)
+    await pipeline.start()
+    try:
+        store = pipeline.store
+        stale_id = store.id_for_path(str(media / "chelsea.jpg"))
+        fresh_id = store.id_for_path(str(media / "coffee.jpg"))
+        before = {i: store.get(i) for i in (stale_id, fresh_id)}
+        old = pb.VisionResult()
+        old.CopyFrom(before[stale_id].vision)
+        old.meta.version = "vision-0:an-older-model"
+        store.merge(pb.Record(id=stale_id, vision=old))
+        result = await reprocess("vision", store, pipeline.bus)
+        await pipeline.bus.join()
+        after = {i: store.get(i) for i in (stale_id, fresh_id)}
+    finally:
+        await pipeline.stop()
+    assert result["requested"] == 1
+    assert after[stale_id].vision.meta.version == current_versions()["vision"]
+    assert after[stale_id].vision.meta.finished_at > before[stale_id].vision.meta.finished_at
+    assert after[stale_id].semantic.meta.finished_at > before[stale_id].semantic.meta.finished_at  # follows vision
+    assert after[stale_id].exif == before[stale_id].exif  # other stages untouched
+    assert after[fresh_id] == before[fresh_id]
