@@ -21,7 +21,8 @@ CREATE TABLE IF NOT EXISTS search_terms (
   photo_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, source TEXT NOT NULL,
   weight REAL NOT NULL, face INTEGER NOT NULL, whole INTEGER NOT NULL  -- 0: one word of a longer value
 );
-CREATE INDEX IF NOT EXISTS search_terms_value ON search_terms (value, photo_id);
+DROP INDEX IF EXISTS search_terms_value;  -- replaced by search_terms_by_value, which covers face too
+CREATE INDEX IF NOT EXISTS search_terms_by_value ON search_terms (value, photo_id, face);
 CREATE INDEX IF NOT EXISTS search_terms_key ON search_terms (key, value, photo_id);
 CREATE INDEX IF NOT EXISTS search_terms_photo ON search_terms (photo_id, key, value, weight, face, whole);
 CREATE TABLE IF NOT EXISTS search_photos (
@@ -241,16 +242,10 @@ class _Compiler:
             whole = self.terms_with(node)
             parts = " AND ".join(self.terms_with(Word(w)) for w in node.words)
             return f"({whole} OR ({parts}))"
-        if isinstance(node, Person):
-            joins, wheres = [], []
-            for i, word in enumerate(node.words):
-                alias = f"f{i}"
-                if i:
-                    joins.append(f"JOIN search_terms {alias} INDEXED BY search_terms_photo "
-                                 f"ON {alias}.photo_id = f0.photo_id AND {alias}.face = f0.face")
-                wheres.append(self.match(word, alias))
-            return (f"p.photo_id IN (SELECT f0.photo_id FROM search_terms f0 {' '.join(joins)} "
-                    f"WHERE f0.face > 0 AND {' AND '.join(wheres)})")
+        if isinstance(node, Person):  # (photo, face) pairs holding each word, intersected: one face has them all
+            parts = [f"SELECT t.photo_id, t.face FROM search_terms t WHERE t.face > 0 AND {self.match(word)}"
+                     for word in node.words]
+            return f"p.photo_id IN (SELECT photo_id FROM ({' INTERSECT '.join(parts)}))"
         if isinstance(node, Not):
             return f"NOT ({self.condition(node.node)})"
         if isinstance(node, And):
