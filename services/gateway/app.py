@@ -22,7 +22,7 @@ from services.gateway.users import User, UserError, UserStore
 from services.pipeline.layout import THUMB_SIZES, thumb_path, thumbs_dir
 from services.search.api import CursorError, QueryError, SearchService
 from services.search.record_view import record_to_dict
-from services.search.store import RecordStore, sort_time
+from services.search.store import RecordStore, sort_time, under_roots
 
 WEB_DIR = Path(__file__).parent / "web"
 MAX_PAGE = 200
@@ -173,10 +173,7 @@ def photo_item(record: pb.Record, path: str) -> dict:
 
 def path_in_scope(record: pb.Record, roots: tuple[str, ...]) -> str | None:
     """The first of the photo's paths under one of the roots, or None: the photo is not the user's."""
-    for path in sorted(record.paths):
-        if any(path.startswith(root.rstrip("/") + "/") for root in roots):
-            return path
-    return None
+    return next((path for path in sorted(record.paths) if under_roots(path, roots)), None)
 
 
 def scoped_record(request: web.Request, photo_id: str, roots: tuple[str, ...]) -> tuple[pb.Record, str]:

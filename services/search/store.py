@@ -249,17 +249,29 @@ def sort_time(record: pb.Record) -> float:
     return record.file.mtime
 
 
+def prefix_ranges(roots: list[str], column: str) -> tuple[str, list[str]]:
+    """'column is under one of the roots' as index-friendly ranges ('0' sorts right after '/')."""
+    clauses, params = [], []
+    for root in roots:
+        prefix = root.rstrip("/") + "/"
+        clauses.append(f"({column} >= ? AND {column} < ?)")
+        params += [prefix, prefix[:-1] + "0"]
+    return " OR ".join(clauses), params
+
+
+def under_roots(path: str, roots: list[str] | tuple[str, ...] | None) -> bool:
+    """True when the path lies below one of the roots (None: no scoping)."""
+    return roots is None or any(path.startswith(root.rstrip("/") + "/") for root in roots)
+
+
 def _root_clause(roots: list[str] | None, params: list) -> str:
     if roots is None:
         return ""
     if not roots:
         return " AND 0"
-    clauses = []
-    for root in roots:
-        prefix = root.rstrip("/") + "/"
-        clauses.append("(p.path >= ? AND p.path < ?)")
-        params += [prefix, prefix[:-1] + "0"]  # '0' sorts right after '/': a prefix range on the index
-    return f" AND ({' OR '.join(clauses)})"
+    sql, values = prefix_ranges(roots, "p.path")
+    params += values
+    return f" AND ({sql})"
 
 
 def _parse(blob: bytes) -> pb.Record:

@@ -16,7 +16,7 @@ from services.search.index.port import (
 from services.search.query.ast import (
     And, DateRange, FaceCount, Filter, Near, Node, Not, Or, Person, Phrase, Query, Word, positive_atoms,
 )
-from services.search.store import sort_time
+from services.search.store import sort_time, under_roots
 from services.semantic.lexicon import synonyms
 
 KEYWORD = {"type": "keyword"}
@@ -205,8 +205,7 @@ class ElasticIndex(Index):
         hits = []
         for raw in response["hits"]["hits"]:
             source = raw["_source"]
-            inside = [p for p in sorted(source["paths"])
-                      if roots is None or any(p.startswith(r.rstrip("/") + "/") for r in roots)]
+            inside = [p for p in sorted(source["paths"]) if under_roots(p, roots)]
             hit = Hit(raw["_id"], inside[0] if inside else "", round(raw.get("_score") or 0.0, 4))
             for term in sorted(source["terms"], key=lambda t: -t["weight"]):
                 if any(matches(term, atom) for atom in atoms) and f"{term['key']}:{term['value']}" not in hit.matched:

@@ -13,7 +13,7 @@ from services.search.index.port import (
 from services.search.query.ast import (
     And, DateRange, FaceCount, Filter, Near, Node, Not, Or, Person, Phrase, Query, Word, positive_atoms,
 )
-from services.search.store import sort_time
+from services.search.store import prefix_ranges, sort_time, under_roots
 from services.semantic.lexicon import synonyms
 
 SCHEMA = """
@@ -137,7 +137,7 @@ class SqliteIndex(Index):
 
     def _path(self, photo_id: str, roots: list[str] | None) -> str:
         paths = [r[0] for r in self._db.execute("SELECT path FROM paths WHERE id = ? ORDER BY path", (photo_id,))]
-        inside = [p for p in paths if roots is None or any(p.startswith(r.rstrip("/") + "/") for r in roots)]
+        inside = [p for p in paths if under_roots(p, roots)]
         return inside[0] if inside else ""
 
     def _explain(self, hits: list[Hit], root: Node | None) -> None:
@@ -204,12 +204,9 @@ class _Compiler:
             return "EXISTS (SELECT 1 FROM paths s WHERE s.id = p.photo_id)"
         if not roots:
             return "0"
-        ranges = []
-        for root in roots:
-            prefix = root.rstrip("/") + "/"
-            ranges.append("(s.path >= ? AND s.path < ?)")
-            self.params += [prefix, prefix[:-1] + "0"]
-        return f"p.photo_id IN (SELECT s.id FROM paths s WHERE {' OR '.join(ranges)})"
+        ranges, params = prefix_ranges(roots, "s.path")
+        self.params += params
+        return f"p.photo_id IN (SELECT s.id FROM paths s WHERE {ranges})"
 
     def match(self, atom: Node, alias: str = "t") -> str:
         """A condition on one search_terms row (alias) for a word, phrase or key:value atom."""
