@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import json
 import logging
 import secrets
 import os
@@ -130,9 +131,13 @@ def cmd_status(args) -> int:
                 "skipped": len(store.outcomes(("skipped",)))}
     finally:
         store.close()
+    state = settings.data_dir / "ingest.state.json"
+    data["ingest"] = json.loads(state.read_text()) if state.exists() else {"paused": False, "reason": ""}
     if not settings.is_memory:
         data["queues"] = asyncio.run(queue_state(settings))
     lines = [f"{data['photos']} photos, {len(data['failed'])} failed files, {data['skipped']} skipped"]
+    if data["ingest"]["paused"]:
+        lines.append(f"  ingest: {data['ingest']['reason']}")
     for stage, outcomes in data["stages"].items():
         lines.append(f"  {stage:<9} " + ", ".join(f"{n} {outcome}" for outcome, n in sorted(outcomes.items()) if n))
     for stage, queue in data.get("queues", {}).items():

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
+import shutil
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -33,6 +35,7 @@ class IngestService:
         self.on_outcome = on_outcome
         self._gate = asyncio.Semaphore(settings.workers)
         self._claimed: set[str] = set()
+        self.thumbs_dir.parent.mkdir(parents=True, exist_ok=True)
 
     async def scan(self, targets: Iterable[Path]) -> list[ex.Examined]:
         """Ingest every file under each target (a folder or one file); forget paths that are gone."""
@@ -50,8 +53,29 @@ class IngestService:
             results += await asyncio.gather(*(self.ingest_file(path, root) for path in listed))
         return results
 
+    @property
+    def state_file(self) -> Path:
+        """Where ingest says whether it is paused, for `picsift status` and the gateway."""
+        return self.thumbs_dir.parent / "ingest.state.json"
+
+    async def wait_for_disk(self) -> None:
+        """Pause while the data dir's disk is nearly full (thumbnails and the index need room), and say so."""
+        paused = False
+        while (free := shutil.disk_usage(self.thumbs_dir.parent).free) < self.settings.min_free_bytes:
+            if not paused:
+                reason = (f"disk almost full: {free >> 20} MiB free under {self.thumbs_dir.parent}, "
+                          f"ingest needs {self.settings.min_free_bytes >> 20} MiB; paused")
+                log.warning(reason)
+                self.state_file.write_text(json.dumps({"paused": True, "reason": reason}))
+                paused = True
+            await asyncio.sleep(self.settings.disk_check_seconds)
+        if paused:
+            log.info("disk has room again: ingest resumes")
+            self.state_file.write_text(json.dumps({"paused": False, "reason": ""}))
+
     async def ingest_file(self, path: Path, root: Path) -> ex.Examined:
         async with self._gate:
+            await self.wait_for_disk()
             examined = await asyncio.to_thread(
                 ex.examine, path, root, self.catalog, self.thumbs_dir, self.settings.thumb_sizes)
         if examined.kind == ex.NEW:

@@ -18,3 +18,5 @@ class IngestSettings(BaseSettings):
     poll: bool = Field(False, description="poll instead of inotify (network filesystems)")
     poll_interval_ms: int = 2000
     workers: int = Field(2, ge=1, description="files hashed at once")
+    min_free_bytes: int = Field(256 << 20, ge=0, description="below this much free space ingest pauses")
+    disk_check_seconds: float = Field(5.0, gt=0, description="how often a paused ingest looks again")

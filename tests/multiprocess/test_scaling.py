@@ -7,6 +7,7 @@ from services.vision.settings import VisionSettings
 
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.slow]
 N = 24
+DRILL_N = 150  # enough that a worker is still busy when it is killed
 
 
 def test_two_vision_workers_share_the_queue_and_every_photo_is_analysed_once(tmp_path, amqp_url, exchange_name):
@@ -24,3 +25,20 @@ def test_two_vision_workers_share_the_queue_and_every_photo_is_analysed_once(tmp
     assert cluster.count("SELECT COUNT(*) FROM photos") == N
     assert cluster.count("SELECT COUNT(*), COUNT(DISTINCT path) FROM paths") == N
     assert set(codes.values()) == {0}, codes
+
+
+def test_a_vision_worker_killed_mid_batch_loses_nothing(tmp_path, amqp_url, exchange_name):
+    build_models(VisionSettings().models_dir, progress=lambda line: None)
+    make_photos(tmp_path / "media", DRILL_N)
+    (tmp_path / "logs").mkdir()
+    cluster = Cluster(amqp_url, exchange_name, tmp_path / "data", tmp_path / "media", tmp_path / "logs")
+    try:
+        cluster.start_all(vision_workers=2)
+        wait_until(lambda: cluster.analysed() >= 2, 300, "vision to get going", poll=0.02)
+        cluster.kill("vision1")  # with up to a prefetch of messages taken but not acked
+        assert cluster.analysed() < DRILL_N, "everything was done before the kill"
+        wait_until(lambda: cluster.analysed() == DRILL_N, 300, f"all {DRILL_N} photos analysed by the survivor")
+    finally:
+        cluster.stop()
+    assert cluster.count("SELECT COUNT(*) FROM photos") == DRILL_N
+    assert cluster.count("SELECT COUNT(*) FROM photo_status WHERE stage = 'vision' AND outcome = 'ok'") == DRILL_N

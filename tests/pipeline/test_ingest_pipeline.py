@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import time
 
@@ -136,3 +137,17 @@ async def test_index_command_summary_over_the_sample_photos(samples_dir, tmp_pat
     assert accounted == len(files)
     assert summary["indexed"] > 90
     assert all(item["reason"] for item in summary["skipped"] + summary["failed"])
+
+
+async def test_a_full_disk_pauses_ingest_and_says_so_then_it_resumes(pipeline, media, settings):
+    ingest_settings = IngestSettings(stable_seconds=0, min_free_bytes=1 << 62, disk_check_seconds=0.05)
+    ingest = make_ingest(settings, ingest_settings, pipeline.bus)
+    scan = asyncio.create_task(ingest.scan([media]))
+    await asyncio.sleep(0.5)
+    assert not scan.done() and pipeline.store.count() == 0
+    state = json.loads(ingest.state_file.read_text())
+    assert state["paused"] and "disk almost full" in state["reason"]
+    ingest_settings.min_free_bytes = 0
+    await asyncio.wait_for(scan, 30)
+    await pipeline.bus.join()
+    assert pipeline.store.count() == 6 and not json.loads(ingest.state_file.read_text())["paused"]
