@@ -15,11 +15,11 @@ def current_versions() -> dict[str, str]:
     from services.semantic.tables import VERSION as SEMANTIC_VERSION
     from services.vision.build import read_manifest
     from services.vision.classify import MODEL
-    from services.vision.service import STAGE_VERSION
+    from services.vision.service import stage_version
     from services.vision.settings import VisionSettings
 
     models = read_manifest(VisionSettings().models_dir)["models"]
-    vision = f"{STAGE_VERSION}:{MODEL}@{models[MODEL]['version']}" if MODEL in models else ""
+    vision = stage_version(models) if MODEL in models else ""
     return {"exif": RULES_VERSION, "vision": vision, "semantic": SEMANTIC_VERSION}
 
 

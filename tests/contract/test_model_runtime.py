@@ -81,3 +81,12 @@ async def test_grpc_server_down_is_a_retryable_error_and_a_wrong_version_a_clear
     with pytest.raises(ModelError, match="NOT_FOUND"):
         await pinned.predict("mobilenet_v2", {"images": images[:1]})
     await pinned.close()
+
+
+async def test_both_runtimes_find_the_same_face(runtime, models_dir):
+    from services.vision import faces
+
+    image = Image.fromarray(data.astronaut())
+    outputs = await runtime.predict("blazeface", {"images": faces.detector_input(image)[None]})
+    (box, score), = faces.decode_faces(outputs)
+    assert score > 0.8 and 0.3 < box[0] < box[2] < 0.6

@@ -10,9 +10,7 @@ import time
 
 import pytest
 
-from fixtures.cluster import Cluster, make_photos, wait_until
-from services.vision.build import build_models
-from services.vision.settings import VisionSettings
+from fixtures.cluster import Cluster, photo_cluster, wait_until
 
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.slow]
 N = 90
@@ -20,10 +18,7 @@ N = 90
 
 @pytest.fixture
 def cluster(tmp_path, amqp_url, exchange_name):
-    build_models(VisionSettings().models_dir, progress=lambda line: None)
-    make_photos(tmp_path / "media", N)
-    (tmp_path / "logs").mkdir()
-    cluster = Cluster(amqp_url, exchange_name, tmp_path / "data", tmp_path / "media", tmp_path / "logs")
+    cluster = photo_cluster(tmp_path, amqp_url, exchange_name, N)
     yield cluster
     cluster.stop()
 

@@ -1,9 +1,7 @@
 """Every service its own OS process on RabbitMQ, two vision workers on one queue: every photo analysed once."""
 import pytest
 
-from fixtures.cluster import Cluster, make_photos, wait_until
-from services.vision.build import build_models
-from services.vision.settings import VisionSettings
+from fixtures.cluster import photo_cluster, wait_until
 
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.slow]
 N = 24
@@ -11,10 +9,7 @@ DRILL_N = 150  # enough that a worker is still busy when it is killed
 
 
 def test_two_vision_workers_share_the_queue_and_every_photo_is_analysed_once(tmp_path, amqp_url, exchange_name):
-    build_models(VisionSettings().models_dir, progress=lambda line: None)
-    make_photos(tmp_path / "media", N)
-    (tmp_path / "logs").mkdir()
-    cluster = Cluster(amqp_url, exchange_name, tmp_path / "data", tmp_path / "media", tmp_path / "logs")
+    cluster = photo_cluster(tmp_path, amqp_url, exchange_name, N)
     try:
         cluster.start_all(vision_workers=2)
         wait_until(lambda: cluster.analysed() == N, 300, f"all {N} photos analysed")
@@ -28,10 +23,7 @@ def test_two_vision_workers_share_the_queue_and_every_photo_is_analysed_once(tmp
 
 
 def test_a_vision_worker_killed_mid_batch_loses_nothing(tmp_path, amqp_url, exchange_name):
-    build_models(VisionSettings().models_dir, progress=lambda line: None)
-    make_photos(tmp_path / "media", DRILL_N)
-    (tmp_path / "logs").mkdir()
-    cluster = Cluster(amqp_url, exchange_name, tmp_path / "data", tmp_path / "media", tmp_path / "logs")
+    cluster = photo_cluster(tmp_path, amqp_url, exchange_name, DRILL_N)
     try:
         cluster.start_all(vision_workers=2)
         wait_until(lambda: cluster.analysed() >= 2, 300, "vision to get going", poll=0.02)

@@ -36,3 +36,6 @@ async def test_photos_are_found_by_what_is_in_them(tmp_path):
     for query in ("espresso", "coffee", "drink"):
         assert found(query) == ["img_co.jpg"], query
     assert set(found("holiday")) == {"img_ch.jpg", "img_co.jpg", "img_as.jpg"}
+    for query in ("happy woman", "smiling lady", "woman faces:1", "happy woman in her 30ies"):
+        assert found(query) == ["img_as.jpg"], query
+    assert found("sad woman") == []

@@ -36,6 +36,8 @@ class LocalRuntime(ModelRuntime):
 
                 tf.config.threading.set_intra_op_parallelism_threads(self.threads)
                 tf.config.threading.set_inter_op_parallelism_threads(1)
+                # the remapper's fused kernels crash on the converted face detector (seen with TF 2.18)
+                tf.config.optimizer.set_experimental_options({"remapping": False})
                 path = self.models_dir / model / str(entry["version"])
                 self._models[model] = tf.saved_model.load(str(path)).signatures["serving_default"]
             return self._models[model]

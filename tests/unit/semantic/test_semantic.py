@@ -114,3 +114,10 @@ def test_bad_input_gives_terms_from_what_is_known_and_counts_misses(wordnet):
     assert result.meta.outcome == pb.OUTCOME_OK and "cat" in values(result)
     assert misses == Counter({"wnid:n99999999": 1, "wnid:not-a-wnid": 1, "label:unicorn": 1})
     assert "unicorn" in result.meta.reason
+
+
+def test_an_unsure_gender_gives_no_gender_words(wordnet):
+    unsure = pb.Face(age=30, gender="male", gender_score=0.06, emotion="neutral")
+    sure = pb.Face(age=30, gender="male", gender_score=0.8, emotion="neutral")
+    assert not values(analyse(pb.VisionResult(faces=[unsure]), wordnet), "gender")
+    assert "man" in values(analyse(pb.VisionResult(faces=[sure]), wordnet), "gender")

@@ -11,7 +11,7 @@ from skimage import data
 
 from proto import pb
 from services.ingest.formats import register_openers
-from services.vision import classify
+from services.vision import classify, faces
 from services.vision.batcher import Batcher
 from services.vision.build import build_models, read_manifest
 from services.vision.decode import DecodeError, decode
@@ -125,3 +125,26 @@ async def test_stage_gives_classes_or_a_typed_failure(settings, runtime, tmp_pat
     assert key == "photo.vision" and out_good.vision.classes[0].label == "espresso"
     assert out_good.vision.meta.outcome == pb.OUTCOME_OK and out_good.vision.models["mobilenet_v2"] == "1"
     assert out_bad.vision.meta.outcome == pb.OUTCOME_FAILED and "cannot decode" in out_bad.vision.meta.reason
+
+
+@pytest.mark.parametrize("name, expected", [("astronaut", 1), ("coffee", 0)])
+async def test_faces_with_age_gender_and_emotion(settings, runtime, tmp_path, name, expected):
+    stage = build_stage(settings, runtime, read_manifest(settings.models_dir)["models"])
+    (_, out), = await stage.handle("photo.ingested", pb.Record(id=name, file=pb.FileFacts(path=str(sample(tmp_path, name)))))
+    found = out.vision.faces
+    assert len(found) == expected
+    assert set(out.vision.models) == {"mobilenet_v2", "blazeface", "faceres", "emotion"}
+    if expected:
+        face = found[0]
+        assert (face.gender, face.emotion) == ("female", "happy") and 25 <= face.age <= 50
+        assert 0.25 < face.box.x1 < face.box.x2 < 0.65 and 0.05 < face.box.y1 < face.box.y2 < 0.45
+
+
+def test_face_decoding_rules():
+    assert faces.ANCHORS.shape == (896, 2) and tuple(faces.ANCHORS[0]) == (8.0, 8.0)
+    assert faces.gender_of(0.1) == ("female", 0.8) and faces.gender_of(0.9)[0] == "male"
+    bins = np.zeros(100)
+    bins[30], bins[40] = 0.5, 0.5
+    assert faces.age_of(bins) == 35.0
+    boxes = np.array([[0, 0, 1, 1], [0.05, 0, 1, 1], [0.5, 0.5, 0.6, 0.6]], np.float32)
+    assert faces.nms(boxes, np.array([0.9, 0.8, 0.7]), 0.5, 0.3, 10) == [0, 2]
