@@ -10,19 +10,27 @@ from PIL import Image
 from proto import pb
 from services.pipeline.errors import Retry
 from services.pipeline.stage import INGESTED, VISION, Outgoing, Stage, reprocess_key
-from services.vision import classify, faces
+from services.vision import classify, faces, objects
 from services.vision.batcher import Batcher
 from services.vision.decode import DecodeError, decode
 from services.vision.runtime.port import ModelError, ModelRuntime
 from services.vision.settings import VisionSettings
 
-STAGE_VERSION = "vision-2"
+STAGE_VERSION = "vision-3"
 FACE_MODELS = (faces.DETECTOR, faces.DESCRIBER, faces.EMOTION)
 
 
 def used_models(manifest: dict) -> list[str]:
-    """The classifier, plus the three face models when all of them are built."""
-    return [classify.MODEL] + (list(FACE_MODELS) if all(m in manifest for m in FACE_MODELS) else [])
+    """The classifier, plus the object detector and the three face models when they are built."""
+    return [classify.MODEL] + ([objects.MODEL] if objects.MODEL in manifest else []) + \
+        (list(FACE_MODELS) if all(m in manifest for m in FACE_MODELS) else [])
+
+
+async def find_objects(runtime: ModelRuntime, image: Image.Image) -> list[pb.Detection]:
+    pixels = await asyncio.to_thread(objects.detector_input, image)
+    detections = (await runtime.predict(objects.MODEL, {"images": pixels[None]}))["detections"]
+    return [pb.Detection(label=label, score=score, box=pb.Box(x1=box[0], y1=box[1], x2=box[2], y2=box[3]),
+                         model=objects.MODEL) for label, score, box in objects.decode_objects(detections[0])]
 
 
 def stage_version(manifest: dict) -> str:
@@ -68,6 +76,8 @@ def build_stage(settings: VisionSettings, runtime: ModelRuntime, manifest: dict)
         else:
             try:
                 outputs = await batcher.submit(pixels)
+                if objects.MODEL in models:
+                    result.objects.extend(await find_objects(runtime, image))
                 if faces.DETECTOR in models:
                     result.faces.extend(await find_faces(runtime, image))
             except ModelError as exc:

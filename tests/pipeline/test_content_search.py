@@ -39,3 +39,4 @@ async def test_photos_are_found_by_what_is_in_them(tmp_path):
     for query in ("happy woman", "smiling lady", "woman faces:1", "happy woman in her 30ies"):
         assert found(query) == ["img_as.jpg"], query
     assert found("sad woman") == []
+    assert found("cup") == ["img_co.jpg"] and "img_as.jpg" in found("person")

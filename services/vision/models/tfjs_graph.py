@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 from google.protobuf import json_format
-from tensorflow.core.framework import graph_pb2
+from tensorflow.core.framework import graph_pb2, node_def_pb2
 
 DTYPES = {"float32": np.float32, "int32": np.int32, "float16": np.float16, "uint8": np.uint8, "uint16": np.uint16,
           "bool": np.bool_}
@@ -40,15 +40,52 @@ def graph_def(model_json_path: Path) -> graph_pb2.GraphDef:
     model = json.loads(model_json_path.read_text())
     graph = json_format.ParseDict(model["modelTopology"], graph_pb2.GraphDef(), ignore_unknown_fields=True)
     weights = read_weights(model, model_json_path.parent)
+    nodes = []
     for node in graph.node:
         if node.op == "Const" and node.name in weights:
             node.attr["value"].tensor.CopyFrom(tf.make_tensor_proto(weights[node.name]))
-        elif node.op in ("_FusedConv2D", "_FusedDepthwiseConv2dNative") and "TArgs" not in node.attr:
-            # tfjs drops the extra arguments' types; each is of the op's own type
-            extra = len(node.input) - 2
-            node.attr["TArgs"].list.type.extend([node.attr["T"].type] * extra)
-            node.attr["num_args"].i = extra
+        nodes += split_fused(node) if node.op in FUSED else [node]
+    del graph.node[:]
+    graph.node.extend(nodes)
     return graph
+
+
+# tfjs's fused ops and the plain op each one starts with; the rest (bias, activation) become their own nodes.
+FUSED = {"_FusedConv2D": "Conv2D", "FusedDepthwiseConv2dNative": "DepthwiseConv2dNative",
+         "_FusedDepthwiseConv2dNative": "DepthwiseConv2dNative", "_FusedMatMul": "MatMul"}
+BASE_ATTRS = {"Conv2D": ("T", "strides", "padding", "explicit_paddings", "data_format", "dilations"),
+              "DepthwiseConv2dNative": ("T", "strides", "padding", "explicit_paddings", "data_format", "dilations"),
+              "MatMul": ("T", "transpose_a", "transpose_b")}
+ACTIVATIONS = {"Relu", "Relu6", "Elu", "Sigmoid", "Tanh"}
+
+
+def split_fused(node) -> list:
+    """A fused node as base op -> BiasAdd -> activation, the last one keeping the node's name."""
+    base_op, fused = FUSED[node.op], [op.decode() for op in node.attr["fused_ops"].list.s]
+    unknown = [op for op in fused if op != "BiasAdd" and op not in ACTIVATIONS]
+    if unknown:
+        raise ValueError(f"{node.name}: fused {unknown} cannot be split")
+    steps = [("base", base_op, list(node.input[:2]))]
+    if "BiasAdd" in fused:
+        steps.append(("bias", "BiasAdd", [None, node.input[2]]))
+    steps += [(op.lower(), op, [None]) for op in fused if op in ACTIVATIONS]
+    result, previous = [], None
+    for i, (suffix, op, inputs) in enumerate(steps):
+        part = node_def_pb2.NodeDef()
+        part.name = node.name if i == len(steps) - 1 else f"{node.name}/{suffix}"
+        part.op = op
+        part.device = node.device
+        part.input.extend(previous if name is None else name for name in inputs)
+        part.attr["T"].CopyFrom(node.attr["T"])
+        if op == base_op:
+            for key in BASE_ATTRS[op]:
+                if key in node.attr:
+                    part.attr[key].CopyFrom(node.attr[key])
+        if op == "BiasAdd" and "data_format" in node.attr:
+            part.attr["data_format"].CopyFrom(node.attr["data_format"])
+        result.append(part)
+        previous = part.name
+    return result
 
 
 class GraphModule(tf.Module):

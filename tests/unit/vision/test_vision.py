@@ -133,7 +133,7 @@ async def test_faces_with_age_gender_and_emotion(settings, runtime, tmp_path, na
     (_, out), = await stage.handle("photo.ingested", pb.Record(id=name, file=pb.FileFacts(path=str(sample(tmp_path, name)))))
     found = out.vision.faces
     assert len(found) == expected
-    assert set(out.vision.models) == {"mobilenet_v2", "blazeface", "faceres", "emotion"}
+    assert set(out.vision.models) == {"mobilenet_v2", "centernet", "blazeface", "faceres", "emotion"}
     if expected:
         face = found[0]
         assert (face.gender, face.emotion) == ("female", "happy") and 25 <= face.age <= 50
@@ -148,3 +148,24 @@ def test_face_decoding_rules():
     assert faces.age_of(bins) == 35.0
     boxes = np.array([[0, 0, 1, 1], [0.05, 0, 1, 1], [0.5, 0.5, 0.6, 0.6]], np.float32)
     assert faces.nms(boxes, np.array([0.9, 0.8, 0.7]), 0.5, 0.3, 10) == [0, 2]
+
+
+@pytest.mark.parametrize("name, label", [("astronaut", "person"), ("coffee", "cup")])
+async def test_objects_are_detected_with_boxes(settings, runtime, tmp_path, name, label):
+    stage = build_stage(settings, runtime, read_manifest(settings.models_dir)["models"])
+    (_, out), = await stage.handle("photo.ingested", pb.Record(id=name, file=pb.FileFacts(path=str(sample(tmp_path, name)))))
+    found = {o.label: o for o in out.vision.objects}
+    assert label in found and found[label].model == "centernet"
+    box = found[label].box
+    assert 0 <= box.x1 < box.x2 <= 1 and 0 <= box.y1 < box.y2 <= 1
+
+
+def test_object_decoding_keeps_the_best_per_class_and_rejects_foreign_classes():
+    from services.vision import objects
+
+    rows = np.array([[0, 0, 256, 256, 0.9, 41], [5, 5, 250, 250, 0.8, 41], [300, 300, 500, 500, 0.6, 0],
+                     [0, 0, 10, 10, 0.1, 2]], np.float32)
+    found = objects.decode_objects(rows)
+    assert [(label, round(score, 1)) for label, score, _ in found] == [("cup", 0.9), ("person", 0.6)]
+    with pytest.raises(ValueError, match="outside COCO"):
+        objects.decode_objects(np.array([[0, 0, 1, 1, 0.9, 99]], np.float32))
