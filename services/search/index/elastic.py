@@ -6,6 +6,7 @@ already call the Index port off the event loop).
 from __future__ import annotations
 
 import posixpath
+import time
 
 from elasticsearch import Elasticsearch, helpers
 
@@ -16,7 +17,8 @@ from services.search.index.port import (
 from services.search.query.ast import (
     And, DateRange, FaceCount, Filter, Near, Node, Not, Or, Person, Phrase, Query, Word, positive_atoms,
 )
-from services.search.store import sort_time, under_roots
+from services.search.record_view import status_of
+from services.search.store import STAGE_PARTS, sort_time, under_roots
 from services.semantic.lexicon import synonyms
 
 KEYWORD = {"type": "keyword"}
@@ -33,6 +35,8 @@ MAPPINGS = {
             "face": {"type": "integer"}, "whole": {"type": "boolean"}}},
         "faces": {"type": "nested", "properties": {"face": {"type": "integer"}, "words": KEYWORD}},
         "facets": {"properties": {key: KEYWORD for key in FACET_KEYS}},
+        "status": {"properties": {stage: KEYWORD for stage in ("ingest", *STAGE_PARTS)}},
+        "indexed_at": {"type": "date", "format": "epoch_millis"},  # for "photos indexed over time" in Kibana
     },
 }
 SETTINGS = {"number_of_shards": 1, "refresh_interval": "1s"}
@@ -63,7 +67,7 @@ def document(record: pb.Record) -> dict:
            "terms": [{"key": t.key, "value": t.value, "source": t.source, "weight": round(t.weight, 4),
                       "face": t.face, "whole": t.whole} for t in terms],
            "faces": [{"face": face, "words": words} for face, words in sorted(faces.items())],
-           "facets": facets}
+           "facets": facets, "status": status_of(record), "indexed_at": int(time.time() * 1000)}
     if record.exif.has_place:
         doc["location"] = {"lat": record.exif.place.lat, "lon": record.exif.place.lon}
     return doc

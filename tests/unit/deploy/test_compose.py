@@ -63,4 +63,7 @@ def test_the_index_is_elasticsearch_with_security_and_kibana_gets_its_saved_obje
     import json
 
     objects = [json.loads(line) for line in (DEPLOY / "kibana" / "saved_objects.ndjson").read_text().splitlines()]
-    assert {o["type"] for o in objects} == {"index-pattern", "visualization", "dashboard"}
+    assert {o["type"] for o in objects} == {"index-pattern", "visualization", "search", "dashboard"}
+    titles = {o["attributes"]["title"] for o in objects}
+    assert {"Photos indexed over time", "Photos by camera", "Photos by country", "Vision outcome",
+            "Photos with a failed stage"} <= titles
