@@ -22,6 +22,7 @@ from services.app.wiring import (
 from services.gateway.app import Ops
 from services.gateway.users import UserError
 from services.ingest.settings import IngestSettings
+from services.pipeline.factory import make_bus
 from services.pipeline.settings import PipelineSettings
 from services.search.api import CursorError, QueryError, SearchService
 from services.search.record_view import record_to_dict
@@ -149,7 +150,6 @@ def cmd_status(args) -> int:
 
 async def queue_state(settings: PipelineSettings) -> dict:
     """Per stage queue on RabbitMQ: messages waiting and the dead letters with their reasons."""
-    from services.pipeline.factory import make_bus
 
     bus = make_bus(settings)
     await bus.start()
@@ -178,7 +178,6 @@ def cmd_dlq(args) -> int:
 
 
 async def dead_letter_action(settings: PipelineSettings, stages: list[str], action: str) -> dict:
-    from services.pipeline.factory import make_bus
 
     bus = make_bus(settings)
     await bus.start()
@@ -205,18 +204,22 @@ async def run_service(name: str, settings: PipelineSettings) -> int:
 
         gateway_settings = GatewaySettings()
         store = RecordStore(store_path(settings))
-        runner = await serve_gateway(build_gateway(settings, store), gateway_settings.host, gateway_settings.port)
+        bus = None if settings.is_memory else make_bus(settings)
+        if bus is not None:
+            await bus.start()
+        runner = await serve_gateway(build_gateway(settings, store, bus_ops(bus, settings)),
+                                     gateway_settings.host, gateway_settings.port)
         log.info("gateway on http://%s:%d/", gateway_settings.host, gateway_settings.port)
         await stop.wait()
         await runner.cleanup()
+        if bus is not None:
+            await bus.stop()
         store.close()
         return 0
     if name == "ingest":
         ingest_settings = IngestSettings()
         if not ingest_settings.media_root:
             raise CommandError("set PICSIFT_MEDIA_ROOT to the folder(s) to ingest, e.g. '[\"/photos\"]'")
-        from services.pipeline.factory import make_bus
-
         bus = make_bus(settings)
         await bus.start()
         await declare_topology(bus, settings)
@@ -262,7 +265,8 @@ async def run_up(roots: list[Path], settings: PipelineSettings, ingest_settings:
     await pipeline.start()
     ingest = make_ingest(settings, ingest_settings, pipeline.bus)
     ops = Ops(rescan=lambda: _count(ingest.scan(roots)), dead_letters=lambda: _dead_letters(pipeline),
-              replay=pipeline.bus.replay_dead_letters, registry=pipeline.metrics.registry)
+              replay=pipeline.bus.replay_dead_letters, registry=pipeline.metrics.registry,
+              queues=lambda: _queues(pipeline))
     gateway = build_gateway(settings, pipeline.store, ops)
     first_admin(gateway.users, roots)
     runner = await serve_gateway(gateway, host, port)
@@ -277,8 +281,27 @@ async def run_up(roots: list[Path], settings: PipelineSettings, ingest_settings:
     return 0
 
 
+def bus_ops(bus, settings: PipelineSettings) -> Ops:
+    """What the gateway can show and do on the bus: queue depths, dead letters, replay (none without a bus)."""
+    if bus is None:
+        return Ops()
+
+    async def dead_letters() -> list[dict]:
+        return [{"stage": stage, "routing_key": d.routing_key, "reason": d.reason, "attempts": d.attempts}
+                for stage in settings.stages for d in await bus.dead_letters(stage)]
+
+    async def queues() -> dict[str, int]:
+        return {stage: await bus.queue_depth(stage) for stage in settings.stages}
+
+    return Ops(dead_letters=dead_letters, replay=bus.replay_dead_letters, queues=queues)
+
+
 async def _count(scan) -> int:
     return len(await scan)
+
+
+async def _queues(pipeline) -> dict[str, int]:
+    return {stage.name: await pipeline.bus.queue_depth(stage.name) for stage in pipeline.stages}
 
 
 async def _dead_letters(pipeline) -> list[dict]:
@@ -398,7 +421,6 @@ def cmd_reprocess(args) -> int:
 async def run_reprocess(stage: str, everything: bool, settings: PipelineSettings) -> dict:
     """Embedded: run the pipeline in process until drained. On RabbitMQ: queue the requests for the services."""
     from services.app.reprocess import reprocess
-    from services.pipeline.factory import make_bus
 
     if settings.is_memory:
         pipeline = embedded_pipeline(settings)

@@ -36,6 +36,7 @@ class Ops:
     rescan: Callable[[], Awaitable[int]] | None = None
     dead_letters: Callable[[], Awaitable[list[dict]]] | None = None
     replay: Callable[[str], Awaitable[int]] | None = None
+    queues: Callable[[], Awaitable[dict[str, int]]] | None = None
     registry: CollectorRegistry | None = None
 
 
@@ -323,6 +324,8 @@ async def status(request: web.Request) -> web.Response:
         stages[stage] = {"done": done, "waiting": waiting, "failed": by_outcome.get("failed", 0),
                          "outcomes": by_outcome, "rate": round(max(rate, 0.0), 2),
                          "eta_seconds": round(waiting / rate) if rate > 0 and waiting else None}
+    for stage, waiting in (await g.ops.queues() if g.ops.queues else {}).items():
+        stages.setdefault(stage, {})["queued"] = waiting
     return web.json_response({"photos": g.store.count(), "stages": stages,
                               "failed_files": len(g.store.outcomes(("failed",)))})
 

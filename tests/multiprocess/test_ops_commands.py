@@ -57,3 +57,45 @@ async def test_dead_letters_are_listed_with_reasons_and_replayed(tmp_path, amqp_
     assert await asyncio.to_thread(picsift, env, "dlq", "replay") == {"exif": 1}
     assert await asyncio.to_thread(picsift, env, "dlq", "list") == {"exif": []}
     assert status["queues"]["exif"]["ready"] == 0
+
+
+async def test_the_gateway_service_shows_queues_and_dead_letters_and_replays(tmp_path, amqp_url, exchange_name):
+    import aiohttp
+
+    from services.gateway.users import UserStore
+
+    bus = RabbitBus(amqp_url, exchange_name, connect_timeout=30)
+    await bus.start()
+    await bus.declare("exif", ["photo.ingested"])
+    await bus.publish("photo.ingested", encode(pb.Record(id="waiting")))
+    await bus.stop()
+    RecordStore(tmp_path / "data" / "picsift.db").close()
+    users = UserStore(tmp_path / "data" / "users.db")
+    users.add("root", "long enough password", [str(tmp_path)], admin=True)
+    users.close()
+    from fixtures.cluster import free_port
+
+    port = free_port()
+    env = {**os.environ, "PICSIFT_BUS": amqp_url, "PICSIFT_EXCHANGE": exchange_name,
+           "PICSIFT_DATA_DIR": str(tmp_path / "data"), "PICSIFT_STAGES": '["exif"]', "PICSIFT_GATEWAY_PORT": str(port)}
+    server = subprocess.Popen([sys.executable, "-m", "services.app.cli", "service", "gateway"], env=env)
+    try:
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+            base = f"http://127.0.0.1:{port}"
+            for _ in range(100):
+                try:
+                    async with session.post(base + "/api/auth/login",
+                                            json={"username": "root", "password": "long enough password"}) as r:
+                        if r.status == 200:
+                            break
+                except aiohttp.ClientConnectionError:
+                    await asyncio.sleep(0.2)
+            async with session.get(base + "/api/status") as r:
+                status = await r.json()
+            async with session.get(base + "/api/admin/dead-letters") as r:
+                dead = await r.json()
+    finally:
+        server.terminate()
+        server.wait(30)
+    assert status["stages"]["exif"]["queued"] == 1
+    assert dead == {"items": []}

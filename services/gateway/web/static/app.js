@@ -175,7 +175,7 @@ async function pollStatus() {
   if ($("#app").hidden) return;
   try {
     const status = await api("/api/status");
-    const parts = Object.entries(status.stages).map(([stage, s]) => `${stage} ${s.done}/${s.done + s.waiting}` + (s.failed ? ` (${s.failed} failed)` : "") + (s.eta_seconds ? ` ~${s.eta_seconds}s` : ""));
+    const parts = Object.entries(status.stages).map(([stage, s]) => `${stage} ${s.done}/${s.done + s.waiting}` + (s.failed ? ` (${s.failed} failed)` : "") + (s.queued ? ` (${s.queued} queued)` : "") + (s.eta_seconds ? ` ~${s.eta_seconds}s` : ""));
     $("#status").textContent = `${status.photos} photos · ${parts.join(" · ")}` + (status.failed_files ? ` · ${status.failed_files} files failed` : "");
   } catch { /* the next poll tries again */ }
   setTimeout(pollStatus, 3000);
