@@ -23,6 +23,7 @@ from services.gateway.app import Ops
 from services.gateway.users import UserError
 from services.ingest.settings import IngestSettings
 from services.pipeline.factory import make_bus
+from services.pipeline.metrics import StageMetrics
 from services.pipeline.settings import PipelineSettings
 from services.search.api import CursorError, QueryError, SearchService
 from services.search.record_view import record_to_dict
@@ -71,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     dlq = command("dlq", "list or replay dead letters")
     dlq.add_argument("action", choices=("list", "replay"))
     dlq.add_argument("--stage", default=None)
+    dlq.add_argument("--limit", type=int, default=None, help="replay at most this many per stage (oldest first)")
     return parser
 
 
@@ -168,7 +170,7 @@ def cmd_dlq(args) -> int:
         raise CommandError("dead letters live on RabbitMQ: set PICSIFT_BUS=amqp://... "
                            "(in one process, `picsift index` lists them in its summary)")
     stages = [args.stage] if args.stage else settings.stages
-    data = asyncio.run(dead_letter_action(settings, stages, args.action))
+    data = asyncio.run(dead_letter_action(settings, stages, args.action, args.limit))
     if args.action == "list":
         emit(data, args.json, "\n".join(f"{stage}: {d['routing_key']}: {d['reason']} ({d['attempts']} attempts)"
                                          for stage, items in data.items() for d in items) or "no dead letters")
@@ -177,13 +179,14 @@ def cmd_dlq(args) -> int:
     return 0
 
 
-async def dead_letter_action(settings: PipelineSettings, stages: list[str], action: str) -> dict:
+async def dead_letter_action(settings: PipelineSettings, stages: list[str], action: str,
+                             limit: int | None = None) -> dict:
 
     bus = make_bus(settings)
     await bus.start()
     try:
         if action == "replay":
-            return {stage: await bus.replay_dead_letters(stage) for stage in stages}
+            return {stage: await bus.replay_dead_letters(stage, limit) for stage in stages}
         return {stage: [{"routing_key": d.routing_key, "reason": d.reason, "attempts": d.attempts}
                         for d in await bus.dead_letters(stage)] for stage in stages}
     finally:
@@ -223,8 +226,11 @@ async def run_service(name: str, settings: PipelineSettings) -> int:
         bus = make_bus(settings)
         await bus.start()
         await declare_topology(bus, settings)
+        metrics = StageMetrics()
+        if settings.metrics_port:
+            metrics.serve(settings.metrics_port)
         try:
-            ingest = make_ingest(settings, ingest_settings, bus)
+            ingest = make_ingest(settings, ingest_settings, bus, lambda done: metrics.count("ingest", done.kind))
             await ingest.scan(ingest_settings.media_root)
             log.info("initial scan done; watching %s", ", ".join(map(str, ingest_settings.media_root)))
             await ingest.watch(ingest_settings.media_root, stop)

@@ -54,7 +54,8 @@ async def test_dead_letters_are_listed_with_reasons_and_replayed(tmp_path, amqp_
                                 "attempts": 1}]}
     status = await asyncio.to_thread(picsift, env, "status")
     assert status["queues"]["exif"]["dead_letters"][0]["reason"] == "rejected: cannot read this photo"
-    assert await asyncio.to_thread(picsift, env, "dlq", "replay") == {"exif": 1}
+    assert await asyncio.to_thread(picsift, env, "dlq", "replay", "--limit", "0") == {"exif": 0}
+    assert await asyncio.to_thread(picsift, env, "dlq", "replay", "--limit", "1") == {"exif": 1}
     assert await asyncio.to_thread(picsift, env, "dlq", "list") == {"exif": []}
     assert status["queues"]["exif"]["ready"] == 0
 

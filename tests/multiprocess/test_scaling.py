@@ -14,9 +14,11 @@ def test_two_vision_workers_share_the_queue_and_every_photo_is_analysed_once(tmp
         cluster.start_all(vision_workers=2)
         wait_until(lambda: cluster.analysed() == N, 300, f"all {N} photos analysed")
         done = [cluster.done_by(f"vision{i}", "vision") for i in (1, 2)]
+        ingested = cluster.done_by("ingest", "ingest", outcome="new")
     finally:
         codes = cluster.stop()
     assert sum(done) == N and all(d > 0 for d in done), done
+    assert ingested == N
     assert cluster.count("SELECT COUNT(*) FROM photos") == N
     assert cluster.count("SELECT COUNT(*), COUNT(DISTINCT path) FROM paths") == N
     assert set(codes.values()) == {0}, codes
