@@ -54,7 +54,7 @@ def main() -> None:
             shutil.rmtree(work, ignore_errors=True)
         rows.append((workers, args.photos / total, first, total, indexed_once))
     shutil.rmtree(source, ignore_errors=True)
-    lines = [f"{args.photos} photos (640x480 JPEG), every service its own process, RabbitMQ, MobileNetV2 on the CPU",
+    lines = [f"{args.photos} photos (640x480 JPEG), every service its own process, RabbitMQ, all five vision models on the CPU",
              f"{'vision workers':>14} {'photos/s':>9} {'first searchable s':>19} {'all analysed s':>15} "
              f"{'each once':>10}"]
     lines += [f"{w:>14} {rate:>9.2f} {first:>19.1f} {total:>15.1f} {str(once):>10}"
