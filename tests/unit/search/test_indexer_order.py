@@ -1,0 +1,70 @@
+"""The indexer's write per photo is one ordered step: concurrent stage parts, in any order, always end complete."""
+from __future__ import annotations
+
+import asyncio
+import random
+import sqlite3
+
+import pytest
+
+from proto import pb
+from services.search.index.port import index_terms
+from services.search.index.sqlite import SqliteIndex
+from services.search.indexer import build_indexer
+from services.search.store import RecordStore
+from services.pipeline.stage import EXIF, INGESTED, SEMANTIC, VISION
+
+PHOTOS, ROUNDS = 200, 5
+
+
+def parts(photo_id: str, n: int) -> list[tuple[str, pb.Record]]:
+    """What each stage publishes for one photo, each part carrying a word only it writes."""
+    path = f"/media/u/p{n}.jpg"
+    ingested = pb.Record(id=photo_id, paths=[path])
+    ingested.file.path, ingested.file.root = path, "/media/u"
+    ingested.terms.append(pb.Term(key="folder", value=f"ingestword{n}", source="path", weight=1.0))
+    exif = pb.Record(id=photo_id)
+    exif.exif.terms.append(pb.Term(key="camera", value=f"exifword{n}", source="exif", weight=1.0))
+    vision = pb.Record(id=photo_id)
+    vision.vision.classes.append(pb.Label(label=f"visionword{n}", score=0.9))
+    semantic = pb.Record(id=photo_id)
+    semantic.semantic.terms.append(pb.Term(key="label", value=f"semanticword{n}", source="classifier", weight=1.0))
+    return [(INGESTED, ingested), (EXIF, exif), (VISION, vision), (SEMANTIC, semantic)]
+
+
+def indexed_terms(db_path, photo_id: str) -> set[tuple[str, str]]:
+    """Read the index's own table with a separate connection, not through the code under test."""
+    with sqlite3.connect(db_path) as db:
+        return {(k, v) for k, v in db.execute(
+            "SELECT key, value FROM search_terms WHERE photo_id = ?", (photo_id,))}
+
+
+@pytest.mark.parametrize("round_", range(ROUNDS))
+def test_concurrent_parts_in_random_order_always_end_complete(tmp_path, round_):
+    db_path = tmp_path / "picsift.db"
+    store, index = RecordStore(db_path), SqliteIndex(db_path)
+    stage = build_indexer(store, index)
+    rng = random.Random(round_)
+    deliveries = []
+    for n in range(PHOTOS):  # one photo's parts side by side, so they race each other
+        mine = parts(f"{round_:02d}{n:062d}", n)
+        mine += rng.sample(mine, 2)  # redeliveries
+        rng.shuffle(mine)
+        deliveries += mine
+
+    async def deliver_all():
+        await asyncio.gather(*(stage.handle(key, msg) for key, msg in deliveries))
+
+    asyncio.run(deliver_all())
+    incomplete = []
+    for n in range(PHOTOS):
+        photo_id = f"{round_:02d}{n:062d}"
+        stored = store.get(photo_id)
+        assert stored is not None
+        assert stored.exif.terms and stored.vision.classes and stored.semantic.terms and stored.terms
+        expected = {(t.key, t.value) for t in index_terms(stored)}
+        if indexed_terms(db_path, photo_id) != expected:
+            incomplete.append(photo_id)
+    index.close()
+    store.close()
+    assert incomplete == [], f"{len(incomplete)} of {PHOTOS} photos lost index terms"
