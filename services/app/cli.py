@@ -98,7 +98,7 @@ def cmd_index(args) -> int:
     summary = asyncio.run(index_paths(args.paths, PipelineSettings(), IngestSettings(),
                                       show_progress=is_terminal() and not args.json))
     emit(summary, args.json, summary_text(summary))
-    return 0
+    return 1 if summary["failed"] or summary["incomplete"] else 0
 
 
 def cmd_show(args) -> int:
@@ -157,8 +157,7 @@ async def queue_state(settings: PipelineSettings) -> dict:
     await bus.start()
     try:
         return {stage: {"ready": await bus.queue_depth(stage),
-                        "dead_letters": [{"routing_key": d.routing_key, "reason": d.reason, "attempts": d.attempts}
-                                         for d in await bus.dead_letters(stage)]}
+                        "dead_letters": [d.as_dict() for d in await bus.dead_letters(stage)]}
                 for stage in settings.stages}
     finally:
         await bus.stop()
@@ -172,7 +171,7 @@ def cmd_dlq(args) -> int:
     stages = [args.stage] if args.stage else settings.stages
     data = asyncio.run(dead_letter_action(settings, stages, args.action, args.limit))
     if args.action == "list":
-        emit(data, args.json, "\n".join(f"{stage}: {d['routing_key']}: {d['reason']} ({d['attempts']} attempts)"
+        emit(data, args.json, "\n".join(f"{stage}: {d['path'] or d['routing_key']}: {d['reason']} ({d['attempts']} attempts)"
                                          for stage, items in data.items() for d in items) or "no dead letters")
     else:
         emit(data, args.json, "\n".join(f"{stage}: replayed {n}" for stage, n in data.items()))
@@ -187,8 +186,7 @@ async def dead_letter_action(settings: PipelineSettings, stages: list[str], acti
     try:
         if action == "replay":
             return {stage: await bus.replay_dead_letters(stage, limit) for stage in stages}
-        return {stage: [{"routing_key": d.routing_key, "reason": d.reason, "attempts": d.attempts}
-                        for d in await bus.dead_letters(stage)] for stage in stages}
+        return {stage: [d.as_dict() for d in await bus.dead_letters(stage)] for stage in stages}
     finally:
         await bus.stop()
 
@@ -229,12 +227,13 @@ async def run_service(name: str, settings: PipelineSettings) -> int:
         metrics = StageMetrics()
         if settings.metrics_port:
             metrics.serve(settings.metrics_port)
+        ingest = make_ingest(settings, ingest_settings, bus, lambda done: metrics.count("ingest", done.kind))
         try:
-            ingest = make_ingest(settings, ingest_settings, bus, lambda done: metrics.count("ingest", done.kind))
             await ingest.scan(ingest_settings.media_root)
             log.info("initial scan done; watching %s", ", ".join(map(str, ingest_settings.media_root)))
             await ingest.watch(ingest_settings.media_root, stop)
         finally:
+            ingest.close()
             await bus.stop()
         return 0
     try:
@@ -282,6 +281,7 @@ async def run_up(roots: list[Path], settings: PipelineSettings, ingest_settings:
         log.info("scanned %d files under %s; watching for changes", len(results), ", ".join(map(str, roots)))
         await ingest.watch(roots, stop)
     finally:
+        ingest.close()
         await runner.cleanup()
         await pipeline.stop()
     return 0
@@ -293,8 +293,7 @@ def bus_ops(bus, settings: PipelineSettings) -> Ops:
         return Ops()
 
     async def dead_letters() -> list[dict]:
-        return [{"stage": stage, "routing_key": d.routing_key, "reason": d.reason, "attempts": d.attempts}
-                for stage in settings.stages for d in await bus.dead_letters(stage)]
+        return [{"stage": stage, **d.as_dict()} for stage in settings.stages for d in await bus.dead_letters(stage)]
 
     async def queues() -> dict[str, int]:
         return {stage: await bus.queue_depth(stage) for stage in settings.stages}
@@ -311,8 +310,7 @@ async def _queues(pipeline) -> dict[str, int]:
 
 
 async def _dead_letters(pipeline) -> list[dict]:
-    return [{"stage": stage.name, "routing_key": letter.routing_key, "reason": letter.reason,
-             "attempts": letter.attempts}
+    return [{"stage": stage.name, **letter.as_dict()}
             for stage in pipeline.stages for letter in await pipeline.bus.dead_letters(stage.name)]
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Callable
 
 from services.ingest.catalog import Catalog
+from services.ingest.decoding import IsolatedDecoder
 from services.ingest.examine import Examined
 from services.ingest.formats import register_openers
 from services.ingest.service import IngestService
@@ -143,7 +144,8 @@ def make_ingest(settings: PipelineSettings, ingest_settings: IngestSettings, bus
                 on_outcome: Callable[[Examined], None] | None = None) -> IngestService:
     register_openers()
     catalog = Catalog(settings.data_dir / "ingest.db")
-    return IngestService(ingest_settings, bus, catalog, thumbs_dir(settings.data_dir), on_outcome)
+    decoder = IsolatedDecoder(ingest_settings.workers, ingest_settings.decode_seconds)
+    return IngestService(ingest_settings, bus, catalog, thumbs_dir(settings.data_dir), on_outcome, decoder)
 
 
 def open_users(settings: PipelineSettings):

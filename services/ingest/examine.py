@@ -7,14 +7,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PIL import Image
-
 from proto import SCHEMA_VERSION, pb
 from services.ingest.catalog import Catalog
-from services.ingest.formats import MIME, identify, is_candidate
+from services.ingest.decoding import IN_PROCESS, DecodeError, Decoder, decode_photo, describe
+from services.ingest.formats import MIME, is_candidate
 from services.ingest.hashing import sha256_file
 from services.ingest.terms import path_terms
-from services.ingest.thumbs import write_thumbnails
 
 VERSION = "ingest-1"
 NEW, DUPLICATE, MOVED, UNCHANGED, SKIPPED, FAILED, REMOVED = (
@@ -39,12 +37,15 @@ class Examined:
         return self.kind in (NEW, DUPLICATE, MOVED)
 
 
-def examine(path: Path, root: Path, catalog: Catalog, thumbs_dir: Path, thumb_sizes: tuple[int, ...]) -> Examined:
+def examine(path: Path, root: Path, catalog: Catalog, thumbs_dir: Path, thumb_sizes: tuple[int, ...],
+            decoder: Decoder = IN_PROCESS) -> Examined:
     """Hash, identify and thumbnail one file; every failure becomes a reason users can read.
 
     The catalog is only read here: the caller remembers the file once its message is published.
     """
-    spath, sroot = str(path), str(root)
+    spath, sroot = shown_path(path), shown_path(root)
+    if spath != str(path):
+        return Examined(SKIPPED, spath, sroot, "the name is not valid UTF-8 (shown escaped): rename it to index it")
     if not is_candidate(path):
         return Examined(SKIPPED, spath, sroot, f"unsupported file type '{path.suffix.lower() or path.name}'")
     try:
@@ -60,15 +61,18 @@ def examine(path: Path, root: Path, catalog: Catalog, thumbs_dir: Path, thumb_si
     except OSError as exc:
         broken_link = isinstance(exc, FileNotFoundError) and path.is_symlink()
         return Examined(FAILED, spath, sroot, "broken symbolic link" if broken_link else os_reason(exc))
+    known = catalog.is_known(photo_id)
     try:
-        kind, width, height = identify(path)
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
-        return Examined(FAILED, spath, sroot, f"not a readable image: {exc}", id=photo_id)
+        (kind, width, height), no_thumbs = decoder.run(
+            decode_photo, path, thumbs_dir, photo_id, () if known else thumb_sizes)
+    except DecodeError as exc:
+        return Examined(FAILED, spath, sroot, str(exc), id=photo_id)
+    except Exception as exc:  # noqa: BLE001 - whatever a decoder raises is this file's failure, never the scan's
+        return Examined(FAILED, spath, sroot, f"not a readable image: {describe(exc)}", id=photo_id)
 
     facts = pb.FileFacts(root=sroot, path=spath, size=stat.st_size, mtime=stat.st_mtime, format=kind,
                          mime=MIME.get(kind, "application/octet-stream"), width=width, height=height)
     others = catalog.other_paths(photo_id, spath)
-    known = catalog.is_known(photo_id)
     record = pb.Record(id=photo_id, paths=[spath], schema=SCHEMA_VERSION)
     record.terms.extend(path_terms(path, root, stat.st_mtime))
     if known:
@@ -76,17 +80,18 @@ def examine(path: Path, root: Path, catalog: Catalog, thumbs_dir: Path, thumb_si
         return Examined(DUPLICATE if others else MOVED, spath, sroot, id=photo_id, record=record,
                         bytes=stat.st_size, mtime_ns=stat.st_mtime_ns)
     meta = pb.StageMeta(stage="ingest", version=VERSION, outcome=pb.OUTCOME_OK, finished_at=time.time())
-    try:
-        if thumb_sizes:
-            write_thumbnails(path, thumbs_dir, photo_id, thumb_sizes)
-            facts.has_thumbs = True
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError, MemoryError) as exc:
-        meta.outcome = pb.OUTCOME_PARTIAL
-        meta.reason = f"no thumbnail: {exc}"
+    facts.has_thumbs = bool(thumb_sizes) and not no_thumbs
+    if no_thumbs:
+        meta.outcome, meta.reason = pb.OUTCOME_PARTIAL, no_thumbs
     record.file.CopyFrom(facts)
     record.ingest.CopyFrom(meta)
     return Examined(NEW, spath, sroot, meta.reason, id=photo_id, record=record, bytes=stat.st_size,
                     mtime_ns=stat.st_mtime_ns)
+
+
+def shown_path(path: Path | str) -> str:
+    """A path as text users and storage can hold: bytes that are not UTF-8 shown as \\xNN escapes."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def os_reason(exc: OSError) -> str:

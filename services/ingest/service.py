@@ -13,6 +13,7 @@ from watchfiles import Change, awatch
 
 from services.ingest import examine as ex
 from services.ingest.catalog import Catalog
+from services.ingest.decoding import IN_PROCESS, Decoder, describe
 from services.ingest.settings import IngestSettings
 from services.pipeline.bus import Bus
 from services.pipeline.stage import FILE_FAILED, FILE_REMOVED, FILE_SKIPPED, INGESTED, PATH_ADDED, encode
@@ -27,15 +28,20 @@ class IngestService:
     """Producer of photo.ingested / photo.path_added / file.* messages."""
 
     def __init__(self, settings: IngestSettings, bus: Bus, catalog: Catalog, thumbs_dir: Path,
-                 on_outcome: Listener | None = None):
+                 on_outcome: Listener | None = None, decoder: Decoder = IN_PROCESS):
         self.settings = settings
         self.bus = bus
         self.catalog = catalog
+        self.decoder = decoder
         self.thumbs_dir = thumbs_dir
         self.on_outcome = on_outcome
         self._gate = asyncio.Semaphore(settings.workers)
         self._claimed: set[str] = set()
         self.thumbs_dir.parent.mkdir(parents=True, exist_ok=True)
+
+    def close(self) -> None:
+        self.decoder.close()
+        self.catalog.close()
 
     async def scan(self, targets: Iterable[Path]) -> list[ex.Examined]:
         """Ingest every file under each target (a folder or one file); forget paths that are gone."""
@@ -43,6 +49,10 @@ class IngestService:
         for target in targets:
             target = Path(os.path.abspath(target))
             root = target if target.is_dir() else target.parent
+            if ex.shown_path(target) != str(target):
+                results.append(await self._emit(ex.Examined(
+                    ex.FAILED, ex.shown_path(target), ex.shown_path(root), "the folder name is not valid UTF-8")))
+                continue
             listed, problems = await asyncio.to_thread(list_files, target)
             for problem in problems:
                 results.append(await self._emit(problem))
@@ -76,8 +86,13 @@ class IngestService:
     async def ingest_file(self, path: Path, root: Path) -> ex.Examined:
         async with self._gate:
             await self.wait_for_disk()
-            examined = await asyncio.to_thread(
-                ex.examine, path, root, self.catalog, self.thumbs_dir, self.settings.thumb_sizes)
+            try:
+                examined = await asyncio.to_thread(
+                    ex.examine, path, root, self.catalog, self.thumbs_dir, self.settings.thumb_sizes, self.decoder)
+            except Exception as exc:  # noqa: BLE001 - one file's surprise is its own outcome, never the scan's end
+                log.exception("ingest failed on %s", ex.shown_path(path))
+                examined = ex.Examined(ex.FAILED, ex.shown_path(path), ex.shown_path(root),
+                                       f"could not be read: {describe(exc)}")
         if examined.kind == ex.NEW:
             if examined.id in self._claimed:
                 examined.kind = ex.DUPLICATE  # the same bytes at another path earlier in this run
@@ -90,6 +105,8 @@ class IngestService:
 
     async def remove(self, path: Path, root: Path) -> ex.Examined:
         """A deleted file (or folder) leaves the index; its photo keeps its analysis for a later move."""
+        if ex.shown_path(path) != str(path):  # never catalogued: its name was skipped as not UTF-8
+            return ex.Examined(ex.REMOVED, ex.shown_path(path), ex.shown_path(root))
         removed = [str(path)] if self.catalog.seen(str(path)) else sorted(self.catalog.paths_under(str(path)))
         last = ex.Examined(ex.REMOVED, str(path), str(root))
         for one in removed:
@@ -104,29 +121,48 @@ class IngestService:
         async for changes in awatch(*roots, stop_event=stop, force_polling=self.settings.poll,
                                     poll_delay_ms=self.settings.poll_interval_ms, recursive=True):
             for change, raw in changes:
-                path = Path(raw)
-                root = next((r for r in roots if path.is_relative_to(r)), path.parent)
-                if change == Change.deleted:
-                    await self.remove(path, root)
-                    continue
-                if path.is_dir():  # a folder moved or copied in; a modified folder just gained an entry
-                    files = (await asyncio.to_thread(list_files, path))[0] if change == Change.added else []
-                else:
-                    files = [path]
-                for file in files:
-                    key = str(file)
-                    if key not in pending or pending[key].done():
-                        pending[key] = asyncio.create_task(self._when_stable(file, root))
+                try:
+                    await self._follow(change, Path(raw), roots, pending)
+                except Exception:  # noqa: BLE001 - a change that cannot be followed must not end the watch
+                    log.exception("could not follow a change to %s", raw)
             for key in [k for k, task in pending.items() if task.done()]:
                 pending.pop(key)
         for task in pending.values():
             task.cancel()
 
+    async def _follow(self, change: Change, path: Path, roots: list[Path], pending: dict[str, asyncio.Task]) -> None:
+        root = next((r for r in roots if path.is_relative_to(r)), path.parent)
+        if change == Change.deleted:
+            await self.remove(path, root)
+            return
+        if path.is_dir():  # a folder moved or copied in; a modified folder just gained an entry
+            listed, problems = await asyncio.to_thread(list_files, path) if change == Change.added else ([], [])
+            for problem in problems:
+                await self._emit(problem)
+        else:
+            listed = [path]
+        for file in listed:
+            key = str(file)
+            if key not in pending or pending[key].done():
+                pending[key] = asyncio.create_task(self._when_stable(file, root))
+
     async def _when_stable(self, path: Path, root: Path) -> None:
-        while not await asyncio.to_thread(ex.is_stable, path, self.settings.stable_seconds):
-            log.debug("%s is still being written", path)
-        if path.exists():
-            await self.ingest_file(path, root)
+        """Ingest a watched file once it is complete; whatever happens, it ends with an outcome."""
+        try:
+            while not await asyncio.to_thread(ex.is_stable, path, self.settings.stable_seconds):
+                log.debug("%s is still being written", path)
+            if path.exists():
+                await self.ingest_file(path, root)
+        except Exception as exc:  # noqa: BLE001 - e.g. the bus went away: say so for this file and go on
+            log.exception("watched file %s got no outcome", ex.shown_path(path))
+            await self._emit_safely(ex.Examined(ex.FAILED, ex.shown_path(path), ex.shown_path(root),
+                                                f"could not be ingested: {describe(exc)}"))
+
+    async def _emit_safely(self, examined: ex.Examined) -> None:
+        try:
+            await self._emit(examined)
+        except Exception:  # noqa: BLE001 - nothing left to tell it with; the log has it
+            log.exception("could not publish the outcome of %s", examined.path)
 
     async def _emit(self, examined: ex.Examined) -> ex.Examined:
         route = ROUTES.get(examined.kind)
@@ -141,21 +177,39 @@ class IngestService:
 
 
 def list_files(target: Path) -> tuple[list[Path], list[ex.Examined]]:
-    """Every file below target, symlinked folders not followed (no loops), unreadable folders reported."""
+    """Every file below target, symlinked folders not followed (no loops), unreadable folders reported.
+
+    Walks with an explicit stack, so a tree of any depth is listed without recursion.
+    """
     if not target.is_dir():
         return [target], []
     files: list[Path] = []
     problems: list[ex.Examined] = []
-
-    def on_error(error: OSError) -> None:
-        problems.append(ex.Examined(ex.FAILED, str(error.filename), str(target), ex.os_reason(error)))
-
-    for folder, dirs, names in os.walk(target, followlinks=False, onerror=on_error):
-        base = Path(folder)
-        for name in list(dirs):
-            if (base / name).is_symlink():
-                problems.append(ex.Examined(ex.SKIPPED, str(base / name), str(target),
+    shown_root = ex.shown_path(target)
+    folders = [target]
+    while folders:
+        folder = folders.pop()
+        try:
+            with os.scandir(folder) as entries:
+                listed = sorted(entries, key=lambda e: e.name)
+        except OSError as error:
+            problems.append(ex.Examined(ex.FAILED, ex.shown_path(folder), shown_root, ex.os_reason(error)))
+            continue
+        below: list[Path] = []
+        for entry in listed:
+            try:
+                is_folder = entry.is_dir(follow_symlinks=False)
+                links_to_folder = entry.is_symlink() and entry.is_dir()
+            except OSError:
+                is_folder = links_to_folder = False
+            if is_folder and entry.name.startswith("."):
+                continue  # hidden folders (.thumbnails, .git) are not photo albums
+            if links_to_folder:
+                problems.append(ex.Examined(ex.SKIPPED, ex.shown_path(entry.path), shown_root,
                                             "symbolic link to a folder: not followed"))
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        files.extend(base / name for name in sorted(names))
+            elif is_folder:
+                below.append(Path(entry.path))
+            else:
+                files.append(Path(entry.path))
+        folders.extend(reversed(below))  # the first subfolder is listed next: top-down, in name order
     return files, problems

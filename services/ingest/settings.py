@@ -17,6 +17,7 @@ class IngestSettings(BaseSettings):
     stable_seconds: float = Field(1.0, ge=0, description="a file must keep size and mtime this long")
     poll: bool = Field(False, description="poll instead of inotify (network filesystems)")
     poll_interval_ms: int = 2000
-    workers: int = Field(2, ge=1, description="files hashed at once")
+    workers: int = Field(2, ge=1, description="files hashed and decoded at once")
+    decode_seconds: float = Field(60.0, gt=0, description="a file whose decoding takes longer fails with that reason")
     min_free_bytes: int = Field(256 << 20, ge=0, description="below this much free space ingest pauses")
     disk_check_seconds: float = Field(5.0, gt=0, description="how often a paused ingest looks again")

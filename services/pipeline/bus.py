@@ -5,6 +5,8 @@ import abc
 from dataclasses import dataclass, field
 from typing import Awaitable, Callable, Sequence
 
+from services.pipeline.stage import decode
+
 ROUTING_KEY_HEADER = "x-picsift-routing-key"
 ATTEMPT_HEADER = "x-picsift-attempt"
 REASON_HEADER = "x-picsift-reason"
@@ -38,6 +40,22 @@ class DeadLetter:
     body: bytes
     reason: str
     attempts: int
+
+    def subject(self) -> tuple[str, str]:
+        """(photo id, path) of the file the message was about, so a dead letter can be traced to its file."""
+        try:
+            message = decode(self.routing_key, self.body)
+        except Exception:  # noqa: BLE001 - a poison message may not parse: it still has its reason
+            return "", ""
+        if message.DESCRIPTOR.name == "FileEvent":
+            return message.id, message.path
+        return message.id, message.file.path or (message.paths[0] if message.paths else "")
+
+    def as_dict(self) -> dict:
+        """The public JSON shape of a dead letter (`dlq list --json`, `status --json`, the gateway)."""
+        photo_id, path = self.subject()
+        return {"routing_key": self.routing_key, "reason": self.reason, "attempts": self.attempts,
+                "path": path, "id": photo_id}
 
 
 Consumer = Callable[[Delivery], Awaitable[Disposition]]

@@ -1,0 +1,78 @@
+"""Decoders run where a hostile file can be stopped: a worker process with a time limit, killed on overrun."""
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import TimeoutError as FutureTimeout
+from pathlib import Path
+from typing import Callable, Protocol, TypeVar
+
+from pebble import ProcessExpired, ProcessPool
+
+from services.ingest.formats import identify, register_openers
+from services.ingest.thumbs import write_thumbnails
+
+T = TypeVar("T")
+
+
+class DecodeError(Exception):
+    """A decoder overran its time or died; the reason is for users."""
+
+
+class Decoder(Protocol):
+    def run(self, function: Callable[..., T], *args) -> T: ...
+
+    def close(self) -> None: ...
+
+
+class InProcessDecoder:
+    """Decodes in the calling thread: for tests and tools that read trusted files."""
+
+    def run(self, function: Callable[..., T], *args) -> T:
+        return function(*args)
+
+    def close(self) -> None:
+        return None
+
+
+class IsolatedDecoder:
+    """A pool of decoder processes; a decode past `timeout` seconds, or one that crashes its process, fails alone."""
+
+    def __init__(self, workers: int, timeout: float):
+        self.timeout = timeout
+        # spawn, not fork: the parent runs threads and models that a forked child must not inherit mid-lock
+        self._pool = ProcessPool(max_workers=workers, initializer=register_openers,
+                                 context=multiprocessing.get_context("spawn"))
+
+    def run(self, function: Callable[..., T], *args) -> T:
+        future = self._pool.schedule(function, args=args, timeout=self.timeout)
+        try:
+            return future.result()
+        except FutureTimeout as exc:
+            raise DecodeError(f"decoding took longer than {self.timeout:g} s: stopped") from exc
+        except ProcessExpired as exc:
+            raise DecodeError(f"the decoder crashed on this file (exit code {exc.exitcode})") from exc
+
+    def close(self) -> None:
+        self._pool.stop()
+        self._pool.join()
+
+
+def decode_photo(path: Path, thumbs_dir: Path, photo_id: str, sizes: tuple[int, ...]) -> tuple[tuple, str]:
+    """Identify the image, then write its thumbnails: ((format, width, height), why there are none or '')."""
+    facts = identify(path)
+    if not sizes:
+        return facts, ""
+    try:
+        write_thumbnails(path, thumbs_dir, photo_id, sizes)
+    except Exception as exc:  # noqa: BLE001 - any decoder error leaves a photo without thumbnails, not a crash
+        return facts, f"no thumbnail: {describe(exc)}"
+    return facts, ""
+
+
+def describe(exc: BaseException) -> str:
+    """A decoder's error in one line, with its type when the message alone says little."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+IN_PROCESS = InProcessDecoder()
