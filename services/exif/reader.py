@@ -141,12 +141,15 @@ def as_text(value) -> str:
 
 
 def dms_to_degrees(values, ref: str) -> float | None:
-    """Degrees, minutes, seconds and N/S/E/W to signed degrees (S and W negative)."""
+    """Degrees, minutes, seconds and N/S/E/W to signed degrees (S and W negative).
+
+    Missing or 0/0 minutes and seconds count as 0 (a Nikon D5000 writes 0/0 seconds); degrees must be readable.
+    """
     if not isinstance(values, (list, tuple)) or not values:
         return None
     parts = [as_float(v) for v in list(values)[:3]]
-    if any(p is None for p in parts):
+    if parts[0] is None:
         return None
-    parts += [0.0] * (3 - len(parts))
+    parts = [p or 0.0 for p in parts] + [0.0] * (3 - len(parts))
     degrees = parts[0] + parts[1] / 60 + parts[2] / 3600
     return -degrees if ref.strip().upper()[:1] in ("S", "W") else degrees
