@@ -9,7 +9,7 @@ from typing import Callable
 from services.ingest.catalog import Catalog
 from services.ingest.decoding import IsolatedDecoder
 from services.ingest.examine import Examined
-from services.ingest.formats import register_openers
+from services.media.formats import register_openers
 from services.ingest.service import IngestService
 from services.ingest.settings import IngestSettings
 from services.pipeline.bus import Bus

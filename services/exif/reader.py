@@ -1,6 +1,7 @@
 """Reads what a photo's metadata says (EXIF, XMP, header facts) from the bytes that hold it, never the pixels."""
 from __future__ import annotations
 
+import io
 import logging
 import re
 from dataclasses import dataclass, field
@@ -10,6 +11,9 @@ from pathlib import Path
 import exifread
 from defusedxml import ElementTree
 from PIL import Image
+
+from services.media import raw
+from services.media.formats import is_raw
 
 log = logging.getLogger(__name__)
 logging.getLogger("exifread").setLevel(logging.ERROR)  # it logs every malformed tag it skips
@@ -34,10 +38,38 @@ def read_metadata(path: Path) -> Metadata:
     meta = Metadata()
     try:
         with open(path, "rb") as f:
-            tags = exifread.process_file(f, details=False)
-        meta.tags = {name: tag.values for name, tag in tags.items() if hasattr(tag, "values")}
-    except Exception as exc:  # noqa: BLE001 - exifread raises anything on malformed files
+            meta.tags = exif_tags(f)
+        if not meta.tags and is_raw(path):  # CR3, RAF...: the camera's JPEG preview carries the EXIF
+            preview = raw.embedded_jpeg(path)
+            meta.tags = exif_tags(io.BytesIO(preview)) if preview else {}
+    except Exception as exc:  # noqa: BLE001 - exifread and libraw raise anything on malformed files
         meta.problems.append(f"EXIF unreadable: {type(exc).__name__}: {exc}")
+    if is_raw(path):
+        _read_raw_header(path, meta)
+    else:
+        _read_header(path, meta)
+    try:
+        meta.xmp = read_xmp(path)
+    except Exception as exc:  # noqa: BLE001 - malformed XMP must not lose the rest
+        meta.problems.append(f"XMP unreadable: {type(exc).__name__}: {exc}")
+    return meta
+
+
+def exif_tags(stream) -> dict:
+    tags = exifread.process_file(stream, details=False)
+    return {name: tag.values for name, tag in tags.items() if hasattr(tag, "values")}
+
+
+def _read_raw_header(path: Path, meta: Metadata) -> None:
+    """Size as viewed, from libraw (Pillow would read only a raw's small preview)."""
+    try:
+        meta.format, (meta.width, meta.height) = "RAW", raw.upright_size(path)
+    except Exception as exc:  # noqa: BLE001 - libraw raises its own error types
+        meta.readable = False
+        meta.problems.append(f"not a readable raw file: {type(exc).__name__}: {exc}")
+
+
+def _read_header(path: Path, meta: Metadata) -> None:
     try:
         with Image.open(path) as image:
             meta.format = image.format or ""
@@ -52,11 +84,6 @@ def read_metadata(path: Path) -> Metadata:
         meta.problems.append(f"not a readable image: {exc}")
     if meta.readable and first_int(meta.tags.get("Image Orientation")) in ROTATED:
         meta.width, meta.height = meta.height, meta.width
-    try:
-        meta.xmp = read_xmp(path)
-    except Exception as exc:  # noqa: BLE001 - malformed XMP must not lose the rest
-        meta.problems.append(f"XMP unreadable: {type(exc).__name__}: {exc}")
-    return meta
 
 
 def _pillow_tags(image: Image.Image) -> dict:
