@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from services.app.output import CommandError
 from services.ingest.catalog import Catalog
 from services.ingest.decoding import IsolatedDecoder
 from services.ingest.examine import Examined
-from services.ingest.formats import register_openers
 from services.ingest.service import IngestService
 from services.ingest.settings import IngestSettings
+from services.media.formats import register_openers
 from services.pipeline.bus import Bus
 from services.pipeline.factory import make_bus
 from services.pipeline.layout import thumbs_dir
@@ -174,3 +175,11 @@ async def serve_gateway(gateway, host: str, port: int):
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     return runner
+
+
+def open_store() -> RecordStore:
+    """The record store of an existing library, for commands that read it."""
+    path = store_path(PipelineSettings())
+    if not path.exists():
+        raise CommandError(f"no index at {path} yet: run `picsift index PATH` or `picsift up` first")
+    return RecordStore(path)

@@ -10,13 +10,13 @@ from pathlib import Path
 from proto import SCHEMA_VERSION, pb
 from services.ingest.catalog import Catalog
 from services.ingest.decoding import IN_PROCESS, DecodeError, Decoder, decode_photo, describe
-from services.ingest.formats import MIME, is_candidate
+from services.media.formats import MIME, is_candidate, is_raw
 from services.ingest.hashing import sha256_file
 from services.ingest.terms import path_terms
 
 VERSION = "ingest-1"
-NEW, DUPLICATE, MOVED, UNCHANGED, SKIPPED, FAILED, REMOVED = (
-    "new", "duplicate", "moved", "unchanged", "skipped", "failed", "removed")
+NEW, DUPLICATE, MOVED, UNCHANGED, SKIPPED, FAILED, REMOVED, STACKED = (
+    "new", "duplicate", "moved", "unchanged", "skipped", "failed", "removed", "stacked")
 
 
 @dataclass
@@ -34,7 +34,7 @@ class Examined:
 
     @property
     def is_photo(self) -> bool:
-        return self.kind in (NEW, DUPLICATE, MOVED)
+        return self.kind in (NEW, DUPLICATE, MOVED, STACKED)
 
 
 def examine(path: Path, root: Path, catalog: Catalog, thumbs_dir: Path, thumb_sizes: tuple[int, ...],
@@ -57,6 +57,9 @@ def examine(path: Path, root: Path, catalog: Catalog, thumbs_dir: Path, thumb_si
         seen = catalog.seen(spath)
         if seen and seen.size == stat.st_size and seen.mtime_ns == stat.st_mtime_ns:
             return Examined(UNCHANGED, spath, sroot, id=seen.id)
+        lead = stack_lead(path)
+        if lead is not None:
+            return _stacked(path, root, lead, catalog, stat)
         photo_id = sha256_file(path)
     except OSError as exc:
         broken_link = isinstance(exc, FileNotFoundError) and path.is_symlink()
@@ -87,6 +90,28 @@ def examine(path: Path, root: Path, catalog: Catalog, thumbs_dir: Path, thumb_si
     record.ingest.CopyFrom(meta)
     return Examined(NEW, spath, sroot, meta.reason, id=photo_id, record=record, bytes=stat.st_size,
                     mtime_ns=stat.st_mtime_ns)
+
+
+def stack_lead(path: Path) -> Path | None:
+    """The JPEG (or other non-raw photo) beside a camera raw with the same name: the raw joins its stack."""
+    if not is_raw(path):
+        return None
+    stem = path.stem.lower()
+    for sibling in sorted(path.parent.iterdir()):
+        if sibling.stem.lower() == stem and is_candidate(sibling) and not is_raw(sibling) and sibling.is_file():
+            return sibling
+    return None
+
+
+def _stacked(path: Path, root: Path, lead: Path, catalog: Catalog, stat: os.stat_result) -> Examined:
+    """A raw shown once, with its JPEG: the lead photo's record gains the raw's path in its stack."""
+    seen = catalog.seen(str(lead))
+    lead_stat = lead.stat()
+    fresh = seen and seen.size == lead_stat.st_size and seen.mtime_ns == lead_stat.st_mtime_ns
+    lead_id = seen.id if fresh else sha256_file(lead)
+    record = pb.Record(id=lead_id, stack=[str(path)], schema=SCHEMA_VERSION)
+    return Examined(STACKED, str(path), str(root), f"shown with {lead.name}", id=lead_id, record=record,
+                    bytes=stat.st_size, mtime_ns=stat.st_mtime_ns)
 
 
 def shown_path(path: Path | str) -> str:

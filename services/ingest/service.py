@@ -21,7 +21,7 @@ from services.pipeline.stage import FILE_FAILED, FILE_REMOVED, FILE_SKIPPED, ING
 
 log = logging.getLogger(__name__)
 Listener = Callable[[ex.Examined], None]
-ROUTES = {ex.NEW: INGESTED, ex.DUPLICATE: PATH_ADDED, ex.MOVED: PATH_ADDED,
+ROUTES = {ex.NEW: INGESTED, ex.DUPLICATE: PATH_ADDED, ex.MOVED: PATH_ADDED, ex.STACKED: PATH_ADDED,
           ex.SKIPPED: FILE_SKIPPED, ex.FAILED: FILE_FAILED, ex.REMOVED: FILE_REMOVED}
 
 
@@ -101,7 +101,7 @@ class IngestService:
         await self._emit(examined)
         if examined.is_photo:  # only now: a crash before the publish leaves the file to be seen again
             await asyncio.to_thread(self.catalog.remember, examined.path, examined.root, examined.bytes,
-                                    examined.mtime_ns, examined.id)
+                                    examined.mtime_ns, examined.id, examined.kind != ex.STACKED)
         return examined
 
     async def remove(self, path: Path, root: Path) -> ex.Examined:

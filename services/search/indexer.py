@@ -31,7 +31,7 @@ def build_indexer(store: RecordStore, index: Index | None = None, prefetch: int 
 
     def apply(routing_key: str, message: Message) -> None:
         if routing_key == FILE_REMOVED:
-            store.remove_path(message.path)
+            store.remove_path(message.path, message.id)
         elif isinstance(message, pb.FileEvent):
             store.record_outcome(message)
         else:

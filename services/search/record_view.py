@@ -37,6 +37,7 @@ def record_to_dict(record: pb.Record) -> dict:
     return {
         "id": record.id,
         "paths": list(record.paths),
+        "stack": list(record.stack),
         "path": record.file.path or (record.paths[0] if record.paths else ""),
         "status": status_of(record),
         "reasons": reasons_of(record),

@@ -19,7 +19,7 @@ from services.search.query.ast import (
 )
 from services.search.record_view import status_of
 from services.search.store import STAGE_PARTS, sort_time, under_roots
-from services.semantic.lexicon import synonyms
+from services.vocabulary import synonyms
 
 KEYWORD = {"type": "keyword"}
 MAPPINGS = {

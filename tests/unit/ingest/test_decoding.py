@@ -1,51 +1,79 @@
-"""The decoder pool: a decode that overruns its time or kills its process fails alone, and the pool goes on."""
+"""A decoder that hangs, crashes its process or raises fails its own file, and the next file decodes."""
 from __future__ import annotations
 
 import os
+import signal
 import time
 
 import pytest
 
-from services.ingest import examine as ex
 from services.ingest.catalog import Catalog
-from services.ingest.decoding import DecodeError, IsolatedDecoder, decode_photo
-from services.ingest.formats import identify
+from services.ingest.decoding import DecodeError, IsolatedDecoder
+from services.ingest.examine import FAILED, NEW, examine
 
-TIME_LIMIT = 2.0
+
+def hangs(seconds: float) -> str:
+    time.sleep(seconds)  # stands for a decoder stuck in a hostile file
+    return "finished"
+
+
+def crashes() -> None:
+    os.kill(os.getpid(), signal.SIGSEGV)
+
+
+def raises() -> None:
+    raise EOFError("truncated")
+
+
+def doubles(x: int) -> int:
+    return 2 * x
 
 
 @pytest.fixture
-def pool():
-    decoder = IsolatedDecoder(workers=1, timeout=TIME_LIMIT)
-    yield decoder
-    decoder.close()
+def decoder():
+    pool = IsolatedDecoder(workers=1, timeout=2)
+    yield pool
+    pool.close()
 
 
-def decode_one(pool: IsolatedDecoder, photo, tmp_path) -> tuple:
-    return pool.run(decode_photo, photo, tmp_path / "thumbs", "id", (64,))
-
-
-def test_a_decode_past_the_time_limit_is_stopped_and_the_next_file_decodes(pool, samples_dir, tmp_path):
-    photo = samples_dir / "jpg" / "Canon_40D.jpg"
+def test_a_hanging_decoder_is_stopped_and_the_next_file_decodes(decoder):
     started = time.monotonic()
-    with pytest.raises(DecodeError, match=f"longer than {TIME_LIMIT:g} s"):
-        pool.run(time.sleep, 60)  # stands in for a decoder stuck in a loop: it never returns by itself
-    assert time.monotonic() - started < 30
-    assert decode_one(pool, photo, tmp_path) == (identify(photo), "")
+    with pytest.raises(DecodeError, match="longer than 2 s"):
+        decoder.run(hangs, 120)
+    assert time.monotonic() - started < 60  # stopped at its limit, not left to finish
+    assert decoder.run(doubles, 21) == 42
 
 
-def test_a_decoder_that_kills_its_process_fails_alone(pool, samples_dir, tmp_path):
-    photo = samples_dir / "jpg" / "Canon_40D.jpg"
+def test_a_decoder_that_crashes_its_process_fails_alone(decoder):
     with pytest.raises(DecodeError, match="crashed"):
-        pool.run(os.abort)  # what a segfault in a C decoder looks like from outside
-    assert decode_one(pool, photo, tmp_path) == (identify(photo), "")
+        decoder.run(crashes)
+    assert decoder.run(doubles, 4) == 8
+
+
+def test_a_decoder_error_reaches_the_caller_as_itself(decoder):
+    with pytest.raises(EOFError):
+        decoder.run(raises)
+
+
+def test_every_truncation_of_a_heif_is_one_typed_outcome(tmp_path, samples_dir, decoder):
+    """pillow-heif raises EOFError on some cuts: each cut is a failed or a new photo, never an exception."""
+    data = (samples_dir / "heic" / "IMG_5195.HEIC").read_bytes()
+    catalog = Catalog(":memory:")
+    kinds = []
+    for cut in range(200, len(data), len(data) // 12):
+        path = tmp_path / f"cut{cut}.heic"
+        path.write_bytes(data[:cut])
+        found = examine(path, tmp_path, catalog, tmp_path / "thumbs", (128,), decoder)
+        assert found.kind in (NEW, FAILED) and (found.kind == NEW or found.reason)
+        kinds.append(found.kind)
+    assert FAILED in kinds
 
 
 def test_examine_turns_an_overrun_into_a_failed_outcome(samples_dir, tmp_path):
     biggest = max((samples_dir / "jpg").glob("*.jpg"), key=lambda p: p.stat().st_size)
-    decoder = IsolatedDecoder(workers=1, timeout=0.001)  # no real photo decodes and thumbnails in 1 ms
+    pool = IsolatedDecoder(workers=1, timeout=0.001)  # no real photo is decoded and thumbnailed in 1 ms
     try:
-        result = ex.examine(biggest, samples_dir, Catalog(tmp_path / "c.db"), tmp_path / "thumbs", (1280,), decoder)
+        found = examine(biggest, samples_dir, Catalog(":memory:"), tmp_path / "thumbs", (1280,), pool)
     finally:
-        decoder.close()
-    assert (result.kind, result.reason) == (ex.FAILED, "decoding took longer than 0.001 s: stopped")
+        pool.close()
+    assert (found.kind, found.reason) == (FAILED, "decoding took longer than 0.001 s: stopped")
