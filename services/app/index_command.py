@@ -8,6 +8,7 @@ from pathlib import Path
 
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from services.app.output import printable
 from services.app.wiring import embedded_pipeline, make_ingest
 from services.ingest import examine as ex
 from services.ingest.settings import IngestSettings
@@ -92,11 +93,6 @@ def summary_text(summary: dict) -> str:
     lines += [f"  incomplete: {printable(item['path'])}: {item['stage']}: {item['reason']}"
               for item in summary["incomplete"]]
     return "\n".join(lines)
-
-
-def printable(path: str) -> str:
-    """A path on one terminal line: newlines and other control characters escaped."""
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in path)
 
 
 def is_terminal() -> bool:
