@@ -3,8 +3,9 @@
 Usage: PYTHONPATH=. .venv/bin/python bench/ingest_rss_bench.py [--sizes 500,1000,2500] [--corpus DIR ...]
 The file set mixes the exif samples with any third-party test corpora given (e.g. Pillow's Tests/images,
 drewnoakes/metadata-extractor-images, libheif's examples and fuzzing data, exif-py's tests/resources, each
-extracted from `fetch`), in one seeded shuffle, so each smaller set is a prefix of the larger one. When there
-are fewer real files than asked, files repeat with a unique tail (decoders ignore it) so every copy is a new photo.
+extracted from `fetch`), in one seeded shuffle. Two series: "mixed", where each smaller set is a prefix of the larger (more kinds of
+file as it grows), and "same 500", the first 500 files repeated, so only the count changes. A repeated file gets a
+unique tail (decoders ignore it), so every copy is a new photo.
 Each size runs the real command in a fresh data dir; memory is the sum over the command's process tree (the
 decoder workers included), sampled every 50 ms, and the largest single process as the kernel counted it.
 """
@@ -38,7 +39,7 @@ def real_files(roots: list[Path]) -> list[Path]:
 
 
 def build_set(files: list[Path], count: int, target: Path) -> None:
-    """The first `count` of the shuffled files; repeats carry a tail that makes their bytes (and id) new."""
+    """`count` files cycling through `files`; repeats carry a tail that makes their bytes (and id) new."""
     for number in range(count):
         source = files[number % len(files)]
         copy = target / f"{number // PER_FOLDER:03}" / f"{number:05}-{source.name}"
@@ -87,17 +88,27 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, action="append", default=[], help="a folder of third-party test files")
     args = parser.parse_args()
     files = real_files([SAMPLES, *args.corpus])
-    rows = []
-    for count in (int(s) for s in args.sizes.split(",")):
-        work = Path(tempfile.mkdtemp(prefix="picsift-rss-"))
-        try:
-            build_set(files, count, work / "media")
-            (work / "data").mkdir()
-            rows.append((count, run_index(work / "media", work / "data")))
-        finally:
-            shutil.rmtree(work)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    series = {"mixed": files, f"same {sizes[0]}": files[:sizes[0]]}
+    results = {name: [(count, measure(pool, count)) for count in sizes] for name, pool in series.items()}
     print(stamp())
     print(f"# {len(files)} distinct real files from {', '.join(str(p) for p in [SAMPLES, *args.corpus])}")
+    for name, rows in results.items():
+        print_series(name, rows)
+
+
+def measure(pool: list[Path], count: int) -> dict:
+    work = Path(tempfile.mkdtemp(prefix="picsift-rss-"))
+    try:
+        build_set(pool, count, work / "media")
+        (work / "data").mkdir()
+        return run_index(work / "media", work / "data")
+    finally:
+        shutil.rmtree(work)
+
+
+def print_series(name: str, rows: list[tuple[int, dict]]) -> None:
+    print(f"\n{name}:")
     print(f"{'files':>6} {'indexed':>8} {'stacked':>8} {'dups':>5} {'skipped':>8} {'failed':>7} {'incompl':>8} "
           f"{'seconds':>8} {'ms/file':>8} {'peak tree MiB':>14} {'peak 1 proc MiB':>16} {'tree vs first':>14}")
     first = rows[0][1]["peak_tree"]
@@ -107,12 +118,10 @@ def main() -> None:
               f"{len(s['failed']):>7} {len(s['incomplete']):>8} {run['seconds']:>8.1f} "
               f"{1000 * run['seconds'] / count:>8.1f} {run['peak_tree'] / 2**20:>14.0f} "
               f"{run['largest'] / 2**20:>16.0f} {run['peak_tree'] / first:>13.2f}x")
-    (small, a), (large, b) = rows[0], rows[-1]
-    if large > small:
-        growth = (b["peak_tree"] - a["peak_tree"]) / (large - small)
-        print(f"peak tree memory per extra file: {growth / 1024:+.1f} KiB "
-              f"({(b['peak_tree'] - a['peak_tree']) / 2**20:+.0f} MiB from {small} to {large} files)")
-
+    for (small, a), (large, b) in zip(rows, rows[1:]):
+        growth = b["peak_tree"] - a["peak_tree"]
+        print(f"  {small} -> {large} files: peak tree {growth / 2**20:+.0f} MiB, {growth / 1024 / (large - small):+.1f} "
+              f"KiB per extra file; largest process {(b['largest'] - a['largest']) / 2**20:+.0f} MiB")
 
 if __name__ == "__main__":
     main()
