@@ -11,6 +11,7 @@ from services.app.wiring import declare_topology, embedded_pipeline, open_index,
 from services.ingest.settings import IngestSettings
 from services.pipeline.factory import make_bus
 from services.pipeline.settings import PipelineSettings
+from services.pipeline.stages import STAGE_PARTS
 from services.search.api import CursorError, QueryError, SearchService
 from services.search.record_view import record_to_dict
 
@@ -25,7 +26,7 @@ def register(command) -> None:
     search.add_argument("--user")
     search.add_argument("--explain", action="store_true")
     reprocess = command("reprocess", "run a stage again for photos whose stage version changed", cmd_reprocess)
-    reprocess.add_argument("--stage", required=True, choices=("exif", "vision", "semantic"))
+    reprocess.add_argument("--stage", required=True, choices=STAGE_PARTS)
     reprocess.add_argument("--all", action="store_true", help="every photo, not only those of another version")
 
 

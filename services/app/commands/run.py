@@ -16,10 +16,11 @@ from services.ingest.settings import IngestSettings
 from services.pipeline.factory import make_bus
 from services.pipeline.metrics import StageMetrics
 from services.pipeline.settings import PipelineSettings
+from services.pipeline.stages import CONSUMERS
 from services.search.store import RecordStore
 
 log = logging.getLogger("picsift")
-SERVICES = ("ingest", "exif", "vision", "semantic", "indexer", "search", "gateway")
+SERVICES = ("ingest", *CONSUMERS, "search", "gateway")  # "search" is the indexer's older name
 
 
 def register(command) -> None:
