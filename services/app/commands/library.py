@@ -39,6 +39,7 @@ def cmd_index(args) -> int:
     emit(summary, args.json, summary_text(summary))
     return 1 if summary["failed"] or summary["incomplete"] else 0
 
+
 def cmd_show(args) -> int:
     store = open_store()
     try:
@@ -54,12 +55,14 @@ def cmd_show(args) -> int:
     emit(view, args.json, format_show(view))
     return 0
 
+
 def format_show(view: dict) -> str:
     lines = [f"id      {view['id']}", *(f"path    {p}" for p in view["paths"]),
              "status  " + ", ".join(f"{k}={v}" for k, v in view["status"].items())]
     lines += [f"reason  {stage}: {why}" for stage, why in view["reasons"].items()]
     lines += [f"term    {t['key']}={t['value']} ({t['source']}, {t['weight']})" for t in view["terms"]]
     return "\n".join(lines)
+
 
 def cmd_search(args) -> int:
     if args.user:
@@ -79,11 +82,13 @@ def cmd_search(args) -> int:
     emit(result, args.json, "\n".join(lines))
     return 0
 
+
 def cmd_reprocess(args) -> int:
     result = asyncio.run(run_reprocess(args.stage, args.all, PipelineSettings()))
     emit(result, args.json, f"{args.stage} ({result['version']}): {result['requested']} photos reprocessed"
          if result.get("drained") else f"{args.stage} ({result['version']}): {result['requested']} photos queued")
     return 0
+
 
 async def run_reprocess(stage: str, everything: bool, settings: PipelineSettings) -> dict:
     """Embedded: run the pipeline in process until drained. On RabbitMQ: queue the requests for the services."""
