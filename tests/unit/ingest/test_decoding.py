@@ -67,3 +67,13 @@ def test_every_truncation_of_a_heif_is_one_typed_outcome(tmp_path, samples_dir, 
         assert found.kind in (NEW, FAILED) and (found.kind == NEW or found.reason)
         kinds.append(found.kind)
     assert FAILED in kinds
+
+
+def test_examine_turns_an_overrun_into_a_failed_outcome(samples_dir, tmp_path):
+    biggest = max((samples_dir / "jpg").glob("*.jpg"), key=lambda p: p.stat().st_size)
+    pool = IsolatedDecoder(workers=1, timeout=0.001)  # no real photo is decoded and thumbnailed in 1 ms
+    try:
+        found = examine(biggest, samples_dir, Catalog(":memory:"), tmp_path / "thumbs", (1280,), pool)
+    finally:
+        pool.close()
+    assert (found.kind, found.reason) == (FAILED, "decoding took longer than 0.001 s: stopped")
