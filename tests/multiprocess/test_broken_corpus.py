@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from fixtures.broken_corpus import write_broken_corpus
+from proto import pb
 
 REPO = Path(__file__).resolve().parents[2]
 CORE_FORMATS = {"JPEG", "HEIF", "TIFF", "PNG", "WEBP", "GIF"}
@@ -30,12 +31,15 @@ def picsift_index(target: Path, data_dir: Path) -> subprocess.CompletedProcess:
         pytest.fail(f"picsift index hung: no result within {HANG_SECONDS} s")
 
 
-def stored_paths(data_dir: Path) -> tuple[list[str], dict[str, str]]:
-    """Read back independently of the summary: indexed paths, and the failed/skipped outcome of each other file."""
+def stored_paths(data_dir: Path) -> tuple[list[str], list[str], dict[str, str]]:
+    """Read back independently of the summary: indexed paths, raws stacked with a photo of the same name,
+    and the failed/skipped outcome of each other file."""
     with sqlite3.connect(data_dir / "picsift.db") as db:
         indexed = [row[0] for row in db.execute("SELECT path FROM paths")]
         outcomes = dict(db.execute("SELECT path, outcome FROM file_outcomes"))
-    return indexed, outcomes
+        stacked = [path for (blob,) in db.execute("SELECT record FROM photos")
+                   for path in pb.Record.FromString(blob).stack]
+    return indexed, stacked, outcomes
 
 
 def test_every_broken_file_gets_exactly_one_typed_outcome(samples_dir, tmp_path):
@@ -49,9 +53,9 @@ def test_every_broken_file_gets_exactly_one_typed_outcome(samples_dir, tmp_path)
     assert done.returncode == 1, done.stderr[-2000:]  # exit 1: some files failed, and the command said so
     summary = json.loads(done.stdout)
     listed = [item["path"] for item in summary["skipped"] + summary["failed"]]
-    indexed, outcomes = stored_paths(tmp_path / "data")
-    assert summary["indexed"] == len(indexed) and summary["duplicates"] == 0
-    assert sorted(listed + indexed) == sorted(files), "every file once: indexed, skipped or failed"
+    indexed, stacked, outcomes = stored_paths(tmp_path / "data")
+    assert summary["indexed"] == len(indexed) and summary["duplicates"] == 0 and summary["stacked"] == len(stacked)
+    assert sorted(listed + indexed + stacked) == sorted(files), "every file once: indexed, stacked, skipped or failed"
     assert all(item["reason"] for item in summary["skipped"] + summary["failed"] + summary["incomplete"])
     assert {p: "failed" for p in (i["path"] for i in summary["failed"])} | \
         {p: "skipped" for p in (i["path"] for i in summary["skipped"])} == outcomes
