@@ -64,9 +64,9 @@ def run_index(media: Path, data_dir: Path) -> dict:
     """`picsift index --json` in its own process, its tree's memory sampled until it ends."""
     env = {**os.environ, "PYTHONPATH": str(REPO), "PICSIFT_DATA_DIR": str(data_dir), "TF_CPP_MIN_LOG_LEVEL": "2"}
     started = time.perf_counter()
-    with open(data_dir.parent / "stdout.json", "wb") as out:
+    with open(data_dir.parent / "stdout.json", "wb") as out, open(data_dir.parent / "stderr.log", "wb") as err:
         process = subprocess.Popen([sys.executable, "-m", "services.app.cli", "index", "--json", str(media)], env=env,
-                                   stdout=out, stderr=subprocess.DEVNULL)
+                                   stdout=out, stderr=err)
         watched = psutil.Process(process.pid)
         peak_tree = 0
         while not (ended := os.wait4(process.pid, os.WNOHANG))[0]:
@@ -77,6 +77,9 @@ def run_index(media: Path, data_dir: Path) -> dict:
             time.sleep(SAMPLE_EVERY)
         process.returncode = os.waitstatus_to_exitcode(ended[1])
     seconds = time.perf_counter() - started
+    if process.returncode not in (0, 1):
+        log = (data_dir.parent / "stderr.log").read_text(errors="backslashreplace")
+        raise RuntimeError(f"picsift index ended with exit code {process.returncode}:\n{log[-4000:]}")
     summary = json.loads((data_dir.parent / "stdout.json").read_text())
     largest = ended[2].ru_maxrss * 1024  # the kernel's peak for the largest process of the tree (KiB on Linux)
     return {"summary": summary, "seconds": seconds, "peak_tree": peak_tree, "largest": largest}

@@ -4,7 +4,8 @@ from __future__ import annotations
 from google.protobuf.json_format import MessageToDict
 
 from proto import pb
-from services.search.store import STAGE_PARTS, outcome_name
+from services.pipeline.stages import STAGE_PARTS
+from services.search.store import outcome_name
 
 
 def _plain(message) -> dict:

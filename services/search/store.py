@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Iterator
 
 from proto import SCHEMA_VERSION, pb
+from services.pipeline.stages import STAGE_PARTS, STATUS_STAGES
 
-STAGE_PARTS = ("exif", "vision", "semantic")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS photos (
@@ -219,7 +219,7 @@ class RecordStore:
             rows = self._db.execute(
                 "SELECT stage, outcome, COUNT(*) FROM photo_status s WHERE EXISTS "
                 "(SELECT 1 FROM paths p WHERE p.id = s.id) GROUP BY stage, outcome").fetchall()
-        counts: dict[str, dict[str, int]] = {stage: {} for stage in ("ingest", *STAGE_PARTS)}
+        counts: dict[str, dict[str, int]] = {stage: {} for stage in STATUS_STAGES}
         for stage, outcome, n in rows:
             counts[stage][outcome] = n
         for stage, by_outcome in counts.items():

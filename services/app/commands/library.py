@@ -7,11 +7,13 @@ from pathlib import Path
 
 from services.app.index_command import index_paths, is_terminal, summary_text
 from services.app.output import CommandError, emit, printable
-from services.app.wiring import declare_topology, embedded_pipeline, open_index, open_store
+from services.app.wiring import embedded_pipeline, open_index, open_store
 from services.ingest.examine import shown_path
 from services.ingest.settings import IngestSettings
 from services.pipeline.factory import make_bus
+from services.pipeline.host import declare_topology
 from services.pipeline.settings import PipelineSettings
+from services.pipeline.stages import STAGE_PARTS
 from services.search.api import CursorError, QueryError, SearchService
 from services.search.record_view import record_to_dict
 
@@ -26,7 +28,7 @@ def register(command) -> None:
     search.add_argument("--user")
     search.add_argument("--explain", action="store_true")
     reprocess = command("reprocess", "run a stage again for photos whose stage version changed", cmd_reprocess)
-    reprocess.add_argument("--stage", required=True, choices=("exif", "vision", "semantic"))
+    reprocess.add_argument("--stage", required=True, choices=STAGE_PARTS)
     reprocess.add_argument("--all", action="store_true", help="every photo, not only those of another version")
 
 
@@ -38,6 +40,7 @@ def cmd_index(args) -> int:
                                       show_progress=is_terminal() and not args.json))
     emit(summary, args.json, summary_text(summary))
     return 1 if summary["failed"] or summary["incomplete"] else 0
+
 
 def cmd_show(args) -> int:
     target = shown_path(args.target)  # a name that is not UTF-8 is stored as shown, with \xNN escapes
@@ -55,12 +58,14 @@ def cmd_show(args) -> int:
     emit(view, args.json, format_show(view))
     return 0
 
+
 def format_show(view: dict) -> str:
     lines = [f"id      {view['id']}", *(f"path    {printable(p)}" for p in view["paths"]),
              "status  " + ", ".join(f"{k}={v}" for k, v in view["status"].items())]
     lines += [f"reason  {stage}: {why}" for stage, why in view["reasons"].items()]
     lines += [f"term    {t['key']}={t['value']} ({t['source']}, {t['weight']})" for t in view["terms"]]
     return "\n".join(lines)
+
 
 def cmd_search(args) -> int:
     if args.user:
@@ -80,11 +85,13 @@ def cmd_search(args) -> int:
     emit(result, args.json, "\n".join(lines))
     return 0
 
+
 def cmd_reprocess(args) -> int:
     result = asyncio.run(run_reprocess(args.stage, args.all, PipelineSettings()))
     emit(result, args.json, f"{args.stage} ({result['version']}): {result['requested']} photos reprocessed"
          if result.get("drained") else f"{args.stage} ({result['version']}): {result['requested']} photos queued")
     return 0
+
 
 async def run_reprocess(stage: str, everything: bool, settings: PipelineSettings) -> dict:
     """Embedded: run the pipeline in process until drained. On RabbitMQ: queue the requests for the services."""

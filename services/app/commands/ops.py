@@ -42,6 +42,7 @@ def cmd_status(args) -> int:
     emit(data, args.json, "\n".join(lines))
     return 0
 
+
 async def queue_state(settings: PipelineSettings) -> dict:
     """Per stage queue on RabbitMQ: messages waiting and the dead letters with their reasons."""
 
@@ -53,6 +54,7 @@ async def queue_state(settings: PipelineSettings) -> dict:
                 for stage in settings.stages}
     finally:
         await bus.stop()
+
 
 def cmd_dlq(args) -> int:
     settings = PipelineSettings()
@@ -67,6 +69,7 @@ def cmd_dlq(args) -> int:
     else:
         emit(data, args.json, "\n".join(f"{stage}: replayed {n}" for stage, n in data.items()))
     return 0
+
 
 async def dead_letter_action(settings: PipelineSettings, stages: list[str], action: str,
                              limit: int | None = None) -> dict:

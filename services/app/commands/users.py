@@ -48,6 +48,7 @@ def cmd_users(args) -> int:
     finally:
         users.close()
 
+
 def read_password(args) -> str:
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\n")
