@@ -21,6 +21,7 @@ from services.pipeline.memory_bus import InMemoryBus
 from services.pipeline.host import Pipeline
 from services.pipeline.settings import PipelineSettings
 from services.pipeline.stage import Stage
+from services.search.index.bitmap import BitmapIndex
 from services.search.index.port import Index
 from services.search.index.sqlite import SqliteIndex
 from services.search.settings import SearchSettings
@@ -40,14 +41,16 @@ def analysis_stages() -> dict[str, Callable[[], Stage]]:
 
 
 def open_index(settings: PipelineSettings) -> Index:
-    """The search index: SQLite beside the record store (the embedded default) or Elasticsearch."""
+    """The search index: bitmaps over the record store (the embedded default), SQLite tables, or Elasticsearch."""
     search = SearchSettings()
     if search.is_elastic:
         from services.search.index.elastic import ElasticIndex
 
         return ElasticIndex(search.index, search.index_name)
+    if search.index == "bitmap":
+        return BitmapIndex.open(store_path(settings))
     if search.index != "sqlite":
-        raise ValueError(f"PICSIFT_INDEX={search.index!r}: use 'sqlite' or an http(s):// Elasticsearch URL")
+        raise ValueError(f"PICSIFT_INDEX={search.index!r}: use 'bitmap', 'sqlite' or an http(s):// Elasticsearch URL")
     return SqliteIndex(store_path(settings))
 
 

@@ -29,6 +29,7 @@ def register(command) -> None:
     reprocess = command("reprocess", "run a stage again for photos whose stage version changed", cmd_reprocess)
     reprocess.add_argument("--stage", required=True, choices=STAGE_PARTS)
     reprocess.add_argument("--all", action="store_true", help="every photo, not only those of another version")
+    command("reindex", "rebuild the search index from the record store", cmd_reindex)
 
 
 def cmd_index(args) -> int:
@@ -113,3 +114,18 @@ async def run_reprocess(stage: str, everything: bool, settings: PipelineSettings
     finally:
         await bus.stop()
         store.close()
+
+
+def cmd_reindex(args) -> int:
+    """Rebuild the search index from the record store (the store is the source of truth)."""
+    store, index = open_store(), open_index(PipelineSettings())
+    try:
+        count = 0
+        for record in store.iter_all():
+            index.upsert(record)
+            count += 1
+    finally:
+        index.close()
+        store.close()
+    emit({"reindexed": count}, args.json, f"{count} photos reindexed")
+    return 0
