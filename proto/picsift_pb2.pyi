@@ -50,7 +50,7 @@ class Term(_message.Message):
     def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ..., source: _Optional[str] = ..., weight: _Optional[float] = ..., face: _Optional[int] = ...) -> None: ...
 
 class FileFacts(_message.Message):
-    __slots__ = ("root", "path", "size", "mtime", "format", "mime", "width", "height", "has_thumbs")
+    __slots__ = ("root", "path", "size", "mtime", "format", "mime", "width", "height", "has_thumbs", "stack")
     ROOT_FIELD_NUMBER: _ClassVar[int]
     PATH_FIELD_NUMBER: _ClassVar[int]
     SIZE_FIELD_NUMBER: _ClassVar[int]
@@ -60,6 +60,7 @@ class FileFacts(_message.Message):
     WIDTH_FIELD_NUMBER: _ClassVar[int]
     HEIGHT_FIELD_NUMBER: _ClassVar[int]
     HAS_THUMBS_FIELD_NUMBER: _ClassVar[int]
+    STACK_FIELD_NUMBER: _ClassVar[int]
     root: str
     path: str
     size: int
@@ -69,7 +70,8 @@ class FileFacts(_message.Message):
     width: int
     height: int
     has_thumbs: bool
-    def __init__(self, root: _Optional[str] = ..., path: _Optional[str] = ..., size: _Optional[int] = ..., mtime: _Optional[float] = ..., format: _Optional[str] = ..., mime: _Optional[str] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., has_thumbs: bool = ...) -> None: ...
+    stack: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, root: _Optional[str] = ..., path: _Optional[str] = ..., size: _Optional[int] = ..., mtime: _Optional[float] = ..., format: _Optional[str] = ..., mime: _Optional[str] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., has_thumbs: bool = ..., stack: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class Place(_message.Message):
     __slots__ = ("lat", "lon", "altitude", "has_altitude", "city", "region", "country", "country_code", "continent", "near", "near_km")

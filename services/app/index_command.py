@@ -53,7 +53,7 @@ async def index_paths(paths: list[Path], settings: PipelineSettings, ingest_sett
 def summarize(results: list[ex.Examined], pipeline, dead: list[tuple[str, DeadLetter]]) -> dict:
     """One outcome per file: a photo whose stage failed is indexed and listed under `incomplete`, not failed."""
     summary = {"indexed": 0, "duplicates": 0, "moved": 0, "unchanged": 0, "removed": 0,
-               "skipped": [], "failed": [], "incomplete": []}
+               "skipped": [], "failed": [], "incomplete": [], "stacked": []}
     stage_failures: dict[tuple[str, str], str] = {(letter.subject()[0], stage): letter.reason for stage, letter in dead}
     indexed_ids = set()
     for result in results:

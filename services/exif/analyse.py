@@ -48,6 +48,9 @@ def analyse(path: str | Path, geocoder: Geocoder) -> pb.ExifResult:
     _check_dimensions(tags, meta, result)
     lat = dms_to_degrees(tags.get("GPS GPSLatitude"), as_text(tags.get("GPS GPSLatitudeRef")))
     lon = dms_to_degrees(tags.get("GPS GPSLongitude"), as_text(tags.get("GPS GPSLongitudeRef")))
+    for axis, key, value in (("latitude", "GPS GPSLatitude", lat), ("longitude", "GPS GPSLongitude", lon)):
+        if key in tags and value is None:
+            result.warnings.append(f"GPS {axis} {tags[key]!r} cannot be read: no place")
     if lat is not None or lon is not None:
         place = geocoder.place(lat, lon) if valid_position(lat, lon) else None
         if place is None:

@@ -11,6 +11,8 @@ import exifread
 from defusedxml import ElementTree
 from PIL import Image
 
+from services.imaging.raw import preview_exif, raw_format, raw_size
+
 log = logging.getLogger(__name__)
 logging.getLogger("exifread").setLevel(logging.ERROR)  # it logs every malformed tag it skips
 XMP_SCAN_BYTES = 512 * 1024
@@ -38,19 +40,25 @@ def read_metadata(path: Path) -> Metadata:
         meta.tags = {name: tag.values for name, tag in tags.items() if hasattr(tag, "values")}
     except Exception as exc:  # noqa: BLE001 - exifread raises anything on malformed files
         meta.problems.append(f"EXIF unreadable: {type(exc).__name__}: {exc}")
+    raw = raw_format(path)
     try:
-        with Image.open(path) as image:
-            meta.format = image.format or ""
-            meta.width, meta.height = image.size
+        if raw:
+            meta.format, (meta.width, meta.height) = raw, raw_size(path)
             if not meta.tags:
-                meta.tags = _pillow_tags(image)
+                meta.tags = _pillow_tags(preview_exif(path))
+        else:
+            with Image.open(path) as image:
+                meta.format = image.format or ""
+                meta.width, meta.height = image.size
+                if not meta.tags:
+                    meta.tags = _pillow_tags(image.getexif())
     except Image.DecompressionBombError as exc:
         meta.readable = False
         meta.problems.append(f"refused as a decompression bomb: {exc}")
     except Exception as exc:  # noqa: BLE001 - Pillow raises several types for broken headers
         meta.readable = False
         meta.problems.append(f"not a readable image: {exc}")
-    if meta.readable and first_int(meta.tags.get("Image Orientation")) in ROTATED:
+    if meta.readable and not raw and first_int(meta.tags.get("Image Orientation")) in ROTATED:
         meta.width, meta.height = meta.height, meta.width
     try:
         meta.xmp = read_xmp(path)
@@ -59,11 +67,10 @@ def read_metadata(path: Path) -> Metadata:
     return meta
 
 
-def _pillow_tags(image: Image.Image) -> dict:
-    """Pillow's EXIF (HEIF through pillow-heif) under exifread's names, for files exifread cannot parse."""
+def _pillow_tags(exif: Image.Exif) -> dict:
+    """Pillow's EXIF (HEIF through pillow-heif, a raw's preview) under exifread's names, for files exifread cannot parse."""
     from PIL.ExifTags import GPSTAGS, TAGS
 
-    exif = image.getexif()
     tags = {}
     for ifd, prefix in ((exif, "Image"), (exif.get_ifd(0x8769), "EXIF")):
         for key, value in ifd.items():
@@ -141,12 +148,15 @@ def as_text(value) -> str:
 
 
 def dms_to_degrees(values, ref: str) -> float | None:
-    """Degrees, minutes, seconds and N/S/E/W to signed degrees (S and W negative)."""
+    """Degrees, minutes, seconds and N/S/E/W to signed degrees (S and W negative); None if the degrees are unreadable.
+
+    Missing or 0/0 minutes and seconds count as 0: a Nikon D5000 writes 0/0 seconds.
+    """
     if not isinstance(values, (list, tuple)) or not values:
         return None
     parts = [as_float(v) for v in list(values)[:3]]
-    if any(p is None for p in parts):
+    if parts[0] is None:
         return None
-    parts += [0.0] * (3 - len(parts))
-    degrees = parts[0] + parts[1] / 60 + parts[2] / 3600
+    minutes, seconds = (parts[1:] + [None, None])[:2]
+    degrees = parts[0] + (minutes or 0.0) / 60 + (seconds or 0.0) / 3600
     return -degrees if ref.strip().upper()[:1] in ("S", "W") else degrees

@@ -1,4 +1,4 @@
-"""One file to one typed outcome: new photo, duplicate, move, unchanged, skipped or failed (never raises)."""
+"""One file to one typed outcome: new photo, duplicate, move, unchanged, stacked raw, skipped or failed (never raises)."""
 from __future__ import annotations
 
 import errno
@@ -12,11 +12,12 @@ from services.ingest.catalog import Catalog
 from services.ingest.decoding import IN_PROCESS, DecodeError, Decoder, decode_photo, describe
 from services.ingest.formats import MIME, is_candidate
 from services.ingest.hashing import sha256_file
+from services.ingest.stacks import stack_members, stack_primary
 from services.ingest.terms import path_terms
 
 VERSION = "ingest-1"
-NEW, DUPLICATE, MOVED, UNCHANGED, SKIPPED, FAILED, REMOVED = (
-    "new", "duplicate", "moved", "unchanged", "skipped", "failed", "removed")
+NEW, DUPLICATE, MOVED, UNCHANGED, SKIPPED, FAILED, REMOVED, STACKED = (
+    "new", "duplicate", "moved", "unchanged", "skipped", "failed", "removed", "stacked")
 
 
 @dataclass
@@ -48,6 +49,9 @@ def examine(path: Path, root: Path, catalog: Catalog, thumbs_dir: Path, thumb_si
         return Examined(SKIPPED, spath, sroot, "the name is not valid UTF-8 (shown escaped): rename it to index it")
     if not is_candidate(path):
         return Examined(SKIPPED, spath, sroot, f"unsupported file type '{path.suffix.lower() or path.name}'")
+    primary = stack_primary(path)
+    if primary is not None:
+        return Examined(STACKED, spath, sroot, f"raw file of {shown_path(primary)}: shown with that photo")
     try:
         stat = path.stat()
         if not path.is_file():
@@ -71,7 +75,8 @@ def examine(path: Path, root: Path, catalog: Catalog, thumbs_dir: Path, thumb_si
         return Examined(FAILED, spath, sroot, f"not a readable image: {describe(exc)}", id=photo_id)
 
     facts = pb.FileFacts(root=sroot, path=spath, size=stat.st_size, mtime=stat.st_mtime, format=kind,
-                         mime=MIME.get(kind, "application/octet-stream"), width=width, height=height)
+                         mime=MIME.get(kind, "application/octet-stream"), width=width, height=height,
+                         stack=[shown_path(member) for member in stack_members(path)])
     others = catalog.other_paths(photo_id, spath)
     record = pb.Record(id=photo_id, paths=[spath], schema=SCHEMA_VERSION)
     record.terms.extend(path_terms(path, root, stat.st_mtime))

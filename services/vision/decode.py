@@ -5,6 +5,8 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
+from services.imaging.opening import open_image
+
 DECODE_SIZE = 512
 
 
@@ -15,9 +17,7 @@ class DecodeError(ValueError):
 def decode(path: Path | str, size: int = DECODE_SIZE) -> Image.Image:
     """First frame, EXIF orientation applied, RGB (CMYK, 16-bit, palette and alpha converted)."""
     try:
-        with Image.open(path) as image:
-            if image.format == "JPEG":
-                image.draft("RGB", (size, size))
+        with open_image(path, size) as image:
             image.seek(0)
             image.load()
             upright = ImageOps.exif_transpose(image)
