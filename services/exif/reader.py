@@ -10,7 +10,9 @@ from pathlib import Path
 import exifread
 from defusedxml import ElementTree
 from PIL import Image
+from PIL.ExifTags import GPSTAGS, TAGS
 
+from services.exif.cr3 import cr3_ifds
 from services.imaging.raw import preview_exif, raw_format, raw_size
 
 log = logging.getLogger(__name__)
@@ -45,7 +47,7 @@ def read_metadata(path: Path) -> Metadata:
         if raw:
             meta.format, (meta.width, meta.height) = raw, raw_size(path)
             if not meta.tags:
-                meta.tags = _pillow_tags(preview_exif(path))
+                meta.tags = _raw_tags(path, meta.problems)
         else:
             with Image.open(path) as image:
                 meta.format = image.format or ""
@@ -69,17 +71,30 @@ def read_metadata(path: Path) -> Metadata:
 
 def _pillow_tags(exif: Image.Exif) -> dict:
     """Pillow's EXIF (HEIF through pillow-heif, a raw's preview) under exifread's names, for files exifread cannot parse."""
-    from PIL.ExifTags import GPSTAGS, TAGS
+    return {**_named(exif, "Image"), **_named(exif.get_ifd(0x8769), "EXIF"), **_named(exif.get_ifd(0x8825), "GPS")}
 
+
+def _raw_tags(path: Path, problems: list[str]) -> dict:
+    """A raw's tags where exifread found none: a CR3's own EXIF boxes, else its embedded preview's EXIF."""
+    try:
+        ifds = cr3_ifds(path)
+        if ifds:
+            return {name: value for prefix, ifd in ifds.items() for name, value in _named(ifd, prefix).items()}
+        return _pillow_tags(preview_exif(path))
+    except Exception as exc:  # noqa: BLE001 - a broken metadata box loses the tags, not the photo's size and pixels
+        problems.append(f"EXIF unreadable: {type(exc).__name__}: {exc}")
+        return {}
+
+
+def _named(ifd, prefix: str) -> dict:
+    """One IFD's tags as exifread names them ('EXIF FNumber'), values as exifread gives them (lists)."""
+    names = GPSTAGS if prefix == "GPS" else TAGS
     tags = {}
-    for ifd, prefix in ((exif, "Image"), (exif.get_ifd(0x8769), "EXIF")):
-        for key, value in ifd.items():
-            name = TAGS.get(key)
-            if name:
-                tags[f"{prefix} {name}"] = value if isinstance(value, (list, tuple)) else [value] \
-                    if not isinstance(value, str) else value
-    for key, value in exif.get_ifd(0x8825).items():
-        tags[f"GPS {GPSTAGS.get(key, key)}"] = list(value) if isinstance(value, tuple) else value
+    for key, value in ifd.items():
+        name = names.get(key)
+        if name:
+            tags[f"{prefix} {name}"] = list(value) if isinstance(value, tuple) else \
+                value if isinstance(value, (list, str)) else [value]
     return tags
 
 

@@ -83,3 +83,11 @@ def test_exif_of_a_real_nef_with_its_camera_and_date(tmp_path, geocoder):
     result = analyse(nef, geocoder)
     assert (result.make, result.model) == ("NIKON CORPORATION", "NIKON D70s")
     assert result.taken_at.startswith("2010-03-01T21:50:21")
+
+
+def test_exif_of_a_canon_cr3_from_its_metadata_boxes(tmp_path, geocoder):
+    cr3 = mirrored("exiftool+exiftool", "t/images/CanonRaw.cr3", tmp_path)
+    result = analyse(cr3, geocoder)
+    # exiftool's own reading of this file (t/CanonRaw_9.out)
+    assert (result.make, result.model, result.lens) == ("Canon", "Canon EOS M50", "EF-M15-45mm f/3.5-6.3 IS STM")
+    assert (result.taken_at, result.iso) == ("2018-02-21T12:08:56+00:00", 12800)
