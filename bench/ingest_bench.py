@@ -18,7 +18,7 @@ from PIL import Image
 
 from services.app.wiring import Pipeline
 from services.ingest.catalog import Catalog
-from services.ingest.formats import register_openers
+from services.media.formats import register_openers
 from services.ingest.service import IngestService
 from services.ingest.settings import IngestSettings
 from services.pipeline.bus import Bus

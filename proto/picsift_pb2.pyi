@@ -50,7 +50,7 @@ class Term(_message.Message):
     def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ..., source: _Optional[str] = ..., weight: _Optional[float] = ..., face: _Optional[int] = ...) -> None: ...
 
 class FileFacts(_message.Message):
-    __slots__ = ("root", "path", "size", "mtime", "format", "mime", "width", "height", "has_thumbs", "stack")
+    __slots__ = ("root", "path", "size", "mtime", "format", "mime", "width", "height", "has_thumbs")
     ROOT_FIELD_NUMBER: _ClassVar[int]
     PATH_FIELD_NUMBER: _ClassVar[int]
     SIZE_FIELD_NUMBER: _ClassVar[int]
@@ -60,7 +60,6 @@ class FileFacts(_message.Message):
     WIDTH_FIELD_NUMBER: _ClassVar[int]
     HEIGHT_FIELD_NUMBER: _ClassVar[int]
     HAS_THUMBS_FIELD_NUMBER: _ClassVar[int]
-    STACK_FIELD_NUMBER: _ClassVar[int]
     root: str
     path: str
     size: int
@@ -70,8 +69,7 @@ class FileFacts(_message.Message):
     width: int
     height: int
     has_thumbs: bool
-    stack: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, root: _Optional[str] = ..., path: _Optional[str] = ..., size: _Optional[int] = ..., mtime: _Optional[float] = ..., format: _Optional[str] = ..., mime: _Optional[str] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., has_thumbs: bool = ..., stack: _Optional[_Iterable[str]] = ...) -> None: ...
+    def __init__(self, root: _Optional[str] = ..., path: _Optional[str] = ..., size: _Optional[int] = ..., mtime: _Optional[float] = ..., format: _Optional[str] = ..., mime: _Optional[str] = ..., width: _Optional[int] = ..., height: _Optional[int] = ..., has_thumbs: bool = ...) -> None: ...
 
 class Place(_message.Message):
     __slots__ = ("lat", "lon", "altitude", "has_altitude", "city", "region", "country", "country_code", "continent", "near", "near_km")
@@ -244,7 +242,7 @@ class SemanticResult(_message.Message):
     def __init__(self, meta: _Optional[_Union[StageMeta, _Mapping]] = ..., terms: _Optional[_Iterable[_Union[Term, _Mapping]]] = ...) -> None: ...
 
 class Record(_message.Message):
-    __slots__ = ("id", "paths", "file", "ingest", "exif", "vision", "semantic", "terms", "schema")
+    __slots__ = ("id", "paths", "file", "ingest", "exif", "vision", "semantic", "terms", "schema", "stack")
     ID_FIELD_NUMBER: _ClassVar[int]
     PATHS_FIELD_NUMBER: _ClassVar[int]
     FILE_FIELD_NUMBER: _ClassVar[int]
@@ -254,6 +252,7 @@ class Record(_message.Message):
     SEMANTIC_FIELD_NUMBER: _ClassVar[int]
     TERMS_FIELD_NUMBER: _ClassVar[int]
     SCHEMA_FIELD_NUMBER: _ClassVar[int]
+    STACK_FIELD_NUMBER: _ClassVar[int]
     id: str
     paths: _containers.RepeatedScalarFieldContainer[str]
     file: FileFacts
@@ -263,7 +262,8 @@ class Record(_message.Message):
     semantic: SemanticResult
     terms: _containers.RepeatedCompositeFieldContainer[Term]
     schema: int
-    def __init__(self, id: _Optional[str] = ..., paths: _Optional[_Iterable[str]] = ..., file: _Optional[_Union[FileFacts, _Mapping]] = ..., ingest: _Optional[_Union[StageMeta, _Mapping]] = ..., exif: _Optional[_Union[ExifResult, _Mapping]] = ..., vision: _Optional[_Union[VisionResult, _Mapping]] = ..., semantic: _Optional[_Union[SemanticResult, _Mapping]] = ..., terms: _Optional[_Iterable[_Union[Term, _Mapping]]] = ..., schema: _Optional[int] = ...) -> None: ...
+    stack: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, id: _Optional[str] = ..., paths: _Optional[_Iterable[str]] = ..., file: _Optional[_Union[FileFacts, _Mapping]] = ..., ingest: _Optional[_Union[StageMeta, _Mapping]] = ..., exif: _Optional[_Union[ExifResult, _Mapping]] = ..., vision: _Optional[_Union[VisionResult, _Mapping]] = ..., semantic: _Optional[_Union[SemanticResult, _Mapping]] = ..., terms: _Optional[_Iterable[_Union[Term, _Mapping]]] = ..., schema: _Optional[int] = ..., stack: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class FileEvent(_message.Message):
     __slots__ = ("path", "root", "outcome", "reason", "id", "at")

@@ -52,8 +52,8 @@ async def index_paths(paths: list[Path], settings: PipelineSettings, ingest_sett
 
 def summarize(results: list[ex.Examined], pipeline, dead: list[tuple[str, DeadLetter]]) -> dict:
     """One outcome per file: a photo whose stage failed is indexed and listed under `incomplete`, not failed."""
-    summary = {"indexed": 0, "duplicates": 0, "moved": 0, "unchanged": 0, "removed": 0,
-               "skipped": [], "failed": [], "incomplete": [], "stacked": []}
+    summary = {"indexed": 0, "duplicates": 0, "stacked": 0, "moved": 0, "unchanged": 0, "removed": 0,
+               "skipped": [], "failed": [], "incomplete": []}
     stage_failures: dict[tuple[str, str], str] = {(letter.subject()[0], stage): letter.reason for stage, letter in dead}
     indexed_ids = set()
     for result in results:
@@ -70,6 +70,8 @@ def summarize(results: list[ex.Examined], pipeline, dead: list[tuple[str, DeadLe
                                       if photo_id == result.id]
         elif result.kind == ex.DUPLICATE:
             summary["duplicates"] += 1
+        elif result.kind == ex.STACKED:
+            summary["stacked"] += 1
         elif result.kind in (ex.MOVED, ex.UNCHANGED, ex.REMOVED):
             summary[result.kind] += 1
         else:
@@ -80,7 +82,8 @@ def summarize(results: list[ex.Examined], pipeline, dead: list[tuple[str, DeadLe
 
 
 def summary_text(summary: dict) -> str:
-    lines = [f"indexed {summary['indexed']}, duplicates {summary['duplicates']}, moved {summary['moved']}, "
+    lines = [f"indexed {summary['indexed']}, duplicates {summary['duplicates']}, stacked {summary['stacked']}, "
+             f"moved {summary['moved']}, "
              f"unchanged {summary['unchanged']}, removed {summary['removed']}, "
              f"skipped {len(summary['skipped'])}, failed {len(summary['failed'])}, "
              f"incomplete {len(summary['incomplete'])} in {summary['seconds']:.1f}s"]

@@ -1,4 +1,4 @@
-"""One file to one typed outcome: new photo, duplicate, move, unchanged, stacked raw, skipped or failed (never raises)."""
+"""One file to one typed outcome: new photo, duplicate, move, unchanged, skipped or failed (never raises)."""
 from __future__ import annotations
 
 import errno
@@ -10,9 +10,8 @@ from pathlib import Path
 from proto import SCHEMA_VERSION, pb
 from services.ingest.catalog import Catalog
 from services.ingest.decoding import IN_PROCESS, DecodeError, Decoder, decode_photo, describe
-from services.ingest.formats import MIME, is_candidate
+from services.media.formats import MIME, is_candidate, is_raw
 from services.ingest.hashing import sha256_file
-from services.ingest.stacks import stack_members, stack_primary
 from services.ingest.terms import path_terms
 
 VERSION = "ingest-1"
@@ -35,7 +34,7 @@ class Examined:
 
     @property
     def is_photo(self) -> bool:
-        return self.kind in (NEW, DUPLICATE, MOVED)
+        return self.kind in (NEW, DUPLICATE, MOVED, STACKED)
 
 
 def examine(path: Path, root: Path, catalog: Catalog, thumbs_dir: Path, thumb_sizes: tuple[int, ...],
@@ -49,9 +48,6 @@ def examine(path: Path, root: Path, catalog: Catalog, thumbs_dir: Path, thumb_si
         return Examined(SKIPPED, spath, sroot, "the name is not valid UTF-8 (shown escaped): rename it to index it")
     if not is_candidate(path):
         return Examined(SKIPPED, spath, sroot, f"unsupported file type '{path.suffix.lower() or path.name}'")
-    primary = stack_primary(path)
-    if primary is not None:
-        return Examined(STACKED, spath, sroot, f"raw file of {shown_path(primary)}: shown with that photo")
     try:
         stat = path.stat()
         if not path.is_file():
@@ -61,6 +57,9 @@ def examine(path: Path, root: Path, catalog: Catalog, thumbs_dir: Path, thumb_si
         seen = catalog.seen(spath)
         if seen and seen.size == stat.st_size and seen.mtime_ns == stat.st_mtime_ns:
             return Examined(UNCHANGED, spath, sroot, id=seen.id)
+        lead = stack_lead(path)
+        if lead is not None:
+            return _stacked(path, root, lead, catalog, stat)
         photo_id = sha256_file(path)
     except OSError as exc:
         broken_link = isinstance(exc, FileNotFoundError) and path.is_symlink()
@@ -75,8 +74,7 @@ def examine(path: Path, root: Path, catalog: Catalog, thumbs_dir: Path, thumb_si
         return Examined(FAILED, spath, sroot, f"not a readable image: {describe(exc)}", id=photo_id)
 
     facts = pb.FileFacts(root=sroot, path=spath, size=stat.st_size, mtime=stat.st_mtime, format=kind,
-                         mime=MIME.get(kind, "application/octet-stream"), width=width, height=height,
-                         stack=[shown_path(member) for member in stack_members(path)])
+                         mime=MIME.get(kind, "application/octet-stream"), width=width, height=height)
     others = catalog.other_paths(photo_id, spath)
     record = pb.Record(id=photo_id, paths=[spath], schema=SCHEMA_VERSION)
     record.terms.extend(path_terms(path, root, stat.st_mtime))
@@ -92,6 +90,28 @@ def examine(path: Path, root: Path, catalog: Catalog, thumbs_dir: Path, thumb_si
     record.ingest.CopyFrom(meta)
     return Examined(NEW, spath, sroot, meta.reason, id=photo_id, record=record, bytes=stat.st_size,
                     mtime_ns=stat.st_mtime_ns)
+
+
+def stack_lead(path: Path) -> Path | None:
+    """The JPEG (or other non-raw photo) beside a camera raw with the same name: the raw joins its stack."""
+    if not is_raw(path):
+        return None
+    stem = path.stem.lower()
+    for sibling in sorted(path.parent.iterdir()):
+        if sibling.stem.lower() == stem and is_candidate(sibling) and not is_raw(sibling) and sibling.is_file():
+            return sibling
+    return None
+
+
+def _stacked(path: Path, root: Path, lead: Path, catalog: Catalog, stat: os.stat_result) -> Examined:
+    """A raw shown once, with its JPEG: the lead photo's record gains the raw's path in its stack."""
+    seen = catalog.seen(str(lead))
+    lead_stat = lead.stat()
+    fresh = seen and seen.size == lead_stat.st_size and seen.mtime_ns == lead_stat.st_mtime_ns
+    lead_id = seen.id if fresh else sha256_file(lead)
+    record = pb.Record(id=lead_id, stack=[str(path)], schema=SCHEMA_VERSION)
+    return Examined(STACKED, str(path), str(root), f"shown with {lead.name}", id=lead_id, record=record,
+                    bytes=stat.st_size, mtime_ns=stat.st_mtime_ns)
 
 
 def shown_path(path: Path | str) -> str:

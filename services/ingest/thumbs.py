@@ -1,4 +1,4 @@
-"""Thumbnails keyed by photo id, upright, JPEG; decoded near their size (JPEG draft, raw previews) so big photos stay cheap."""
+"""Thumbnails keyed by photo id, upright, JPEG; decoded in draft mode so big photos stay cheap."""
 from __future__ import annotations
 
 import os
@@ -6,13 +6,16 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
-from services.imaging.opening import open_image
+from services.media.pixels import open_image
 from services.pipeline.layout import thumb_path
 
 
 def write_thumbnails(source: Path, thumbs_dir: Path, photo_id: str, sizes: tuple[int, ...]) -> None:
     """Write every size, largest first (each smaller one is made from the previous)."""
-    with open_image(source, max(sizes)) as image:
+    with open_image(source) as image:
+        largest = max(sizes)
+        if image.format == "JPEG":
+            image.draft("RGB", (largest, largest))
         image.seek(0)
         upright = ImageOps.exif_transpose(image)
         if upright.mode not in ("RGB", "L"):

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Iterator
 
 from proto import SCHEMA_VERSION, pb
+from services.pipeline.stages import STAGE_PARTS, STATUS_STAGES
 
-STAGE_PARTS = ("exif", "vision", "semantic")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS photos (
@@ -92,6 +92,7 @@ class RecordStore:
                     (path, incoming.id, root),
                 )
                 self._db.execute("DELETE FROM file_outcomes WHERE path = ?", (path,))
+            record.stack.extend(p for p in incoming.stack if p not in record.stack)
             if incoming.HasField("file"):
                 record.file.CopyFrom(incoming.file)
             if incoming.HasField("ingest"):
@@ -104,12 +105,16 @@ class RecordStore:
             self._save(record)
             return record
 
-    def remove_path(self, path: str) -> str | None:
-        """Forget a path; a photo left with no path stays stored (a move keeps its analysis) but is hidden."""
+    def remove_path(self, path: str, photo_id: str = "") -> str | None:
+        """Forget a path (or a stacked raw of photo_id); a photo left with no path stays stored but is hidden."""
         with self._lock, self._transaction():
             row = self._db.execute("SELECT id FROM paths WHERE path = ?", (path,)).fetchone()
             self._db.execute("DELETE FROM paths WHERE path = ?", (path,))
             self._db.execute("DELETE FROM file_outcomes WHERE path = ?", (path,))
+            stacked = self._load(photo_id) if row is None and photo_id else None
+            if stacked is not None and path in stacked.stack:
+                stacked.stack.remove(path)
+                self._save(stacked)
             if row is None:
                 return None
             record = self._load(row[0])
@@ -214,7 +219,7 @@ class RecordStore:
             rows = self._db.execute(
                 "SELECT stage, outcome, COUNT(*) FROM photo_status s WHERE EXISTS "
                 "(SELECT 1 FROM paths p WHERE p.id = s.id) GROUP BY stage, outcome").fetchall()
-        counts: dict[str, dict[str, int]] = {stage: {} for stage in ("ingest", *STAGE_PARTS)}
+        counts: dict[str, dict[str, int]] = {stage: {} for stage in STATUS_STAGES}
         for stage, outcome, n in rows:
             counts[stage][outcome] = n
         for stage, by_outcome in counts.items():

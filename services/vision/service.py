@@ -9,7 +9,8 @@ from PIL import Image
 
 from proto import pb
 from services.pipeline.errors import Retry
-from services.pipeline.stage import INGESTED, VISION, Outgoing, Stage, reprocess_key
+from services.pipeline.stage import Outgoing, Stage
+from services.pipeline.stages import BY_NAME
 from services.vision import classify, faces, objects
 from services.vision.batcher import Batcher
 from services.vision.decode import DecodeError, decode
@@ -17,6 +18,7 @@ from services.vision.runtime.port import ModelError, ModelRuntime
 from services.vision.settings import VisionSettings
 
 STAGE_VERSION = "vision-3"
+DECL = BY_NAME["vision"]
 FACE_MODELS = (faces.DETECTOR, faces.DESCRIBER, faces.EMOTION)
 
 
@@ -86,7 +88,7 @@ def build_stage(settings: VisionSettings, runtime: ModelRuntime, manifest: dict)
                                                       settings.vision_top_k, settings.vision_min_score))
             result.meta.outcome = pb.OUTCOME_OK
         result.meta.finished_at = time.time()
-        return [(VISION, pb.Record(id=record.id, vision=result))]
+        return [(DECL.publishes, pb.Record(id=record.id, vision=result))]
 
-    return Stage(name="vision", subscribes=(INGESTED, reprocess_key("vision")), handle=handle,
+    return Stage(name=DECL.name, subscribes=DECL.subscribes, handle=handle,
                  prefetch=settings.vision_prefetch)

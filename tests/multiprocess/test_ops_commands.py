@@ -40,7 +40,7 @@ async def test_dead_letters_are_listed_with_reasons_and_replayed(tmp_path, amqp_
     settings = PipelineSettings(max_attempts=2, retry_base_seconds=0.05)
     await StageRunner(Stage("exif", ("photo.ingested",), picky), settings, StageMetrics()).start(bus)
     for photo_id in ("good", "poison"):
-        await bus.publish("photo.ingested", encode(pb.Record(id=photo_id)))
+        await bus.publish("photo.ingested", encode(pb.Record(id=photo_id, paths=[f"/media/p/{photo_id}.jpg"])))
     for _ in range(200):
         if len(seen) == 2:
             break
@@ -51,7 +51,7 @@ async def test_dead_letters_are_listed_with_reasons_and_replayed(tmp_path, amqp_
            "PICSIFT_DATA_DIR": str(tmp_path / "data"), "PICSIFT_STAGES": '["exif"]'}
     listed = await asyncio.to_thread(picsift, env, "dlq", "list")
     assert listed == {"exif": [{"routing_key": "photo.ingested", "reason": "rejected: cannot read this photo",
-                                "attempts": 1}]}
+                                "attempts": 1, "path": "/media/p/poison.jpg", "id": "poison"}]}
     status = await asyncio.to_thread(picsift, env, "status")
     assert status["queues"]["exif"]["dead_letters"][0]["reason"] == "rejected: cannot read this photo"
     assert await asyncio.to_thread(picsift, env, "dlq", "replay", "--limit", "0") == {"exif": 0}

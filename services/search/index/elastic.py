@@ -18,8 +18,9 @@ from services.search.query.ast import (
     And, DateRange, FaceCount, Filter, Near, Node, Not, Or, Person, Phrase, Query, Word, positive_atoms,
 )
 from services.search.record_view import status_of
-from services.search.store import STAGE_PARTS, sort_time, under_roots
-from services.semantic.lexicon import synonyms
+from services.pipeline.stages import STATUS_STAGES
+from services.search.store import sort_time, under_roots
+from services.vocabulary import synonyms
 
 KEYWORD = {"type": "keyword"}
 MAPPINGS = {
@@ -35,7 +36,7 @@ MAPPINGS = {
             "face": {"type": "integer"}, "whole": {"type": "boolean"}}},
         "faces": {"type": "nested", "properties": {"face": {"type": "integer"}, "words": KEYWORD}},
         "facets": {"properties": {key: KEYWORD for key in FACET_KEYS}},
-        "status": {"properties": {stage: KEYWORD for stage in ("ingest", *STAGE_PARTS)}},
+        "status": {"properties": {stage: KEYWORD for stage in STATUS_STAGES}},
         "indexed_at": {"type": "date", "format": "epoch_millis"},  # for "photos indexed over time" in Kibana
     },
 }

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from proto import pb
 from services.search.query.ast import Query
 from services.search.record_view import all_terms
-from services.semantic.lexicon import normalize, words_of
+from services.vocabulary import normalize, words_of
 
 FILTER_KEYS = {
     "camera": ("camera", "make", "model"),

@@ -14,7 +14,7 @@ from services.search.query.ast import (
     And, DateRange, FaceCount, Filter, Near, Node, Not, Or, Person, Phrase, Query, Word, positive_atoms,
 )
 from services.search.store import prefix_ranges, sort_time, under_roots
-from services.semantic.lexicon import synonyms
+from services.vocabulary import synonyms
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS search_terms (

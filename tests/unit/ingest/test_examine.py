@@ -8,7 +8,7 @@ import pytest
 from proto import pb
 from services.ingest import examine as ex
 from services.ingest.catalog import Catalog
-from services.ingest.formats import register_openers
+from services.media.formats import register_openers
 from services.ingest.hashing import sha256_file
 from services.pipeline.layout import thumb_path
 

@@ -10,7 +10,7 @@ from PIL import Image
 from skimage import data
 
 from proto import pb
-from services.ingest.formats import register_openers
+from services.media.formats import register_openers
 from services.vision import classify, faces
 from services.vision.batcher import Batcher
 from services.vision.build import build_models, read_manifest

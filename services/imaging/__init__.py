@@ -1,1 +1,0 @@
-"""Opening every photo format as pixels: a library the stages share, knowing no service."""
