@@ -15,7 +15,7 @@ from PIL.ExifTags import GPSTAGS, TAGS
 
 from services.exif.cr3 import cr3_ifds
 from services.media import raw
-from services.media.formats import is_raw
+from services.media.formats import header_exif, is_raw
 
 log = logging.getLogger(__name__)
 logging.getLogger("exifread").setLevel(logging.ERROR)  # it logs every malformed tag it skips
@@ -89,7 +89,7 @@ def _read_header(path: Path, meta: Metadata) -> None:
 
 def _pillow_tags(image: Image.Image) -> dict:
     """Pillow's EXIF (HEIF through pillow-heif) under exifread's names, for files exifread cannot parse."""
-    exif = image.getexif()
+    exif = header_exif(image)
     return {**_named(exif, "Image"), **_named(exif.get_ifd(0x8769), "EXIF"), **_named(exif.get_ifd(0x8825), "GPS")}
 
 

@@ -12,7 +12,6 @@ READABLE = [  # (repository, path, upright width x height as libraw reports it)
     ("photoprism/photoprism", "assets/examples/canon_eos_6d.dng", (1224, 816)),   # embedded JPEG preview
     ("drewnoakes/metadata-extractor-images", "nef/Issue 247-1.nef", (1999, 3008)),  # preview; raw data cut off
     ("exiftool/exiftool", "t/images/Panasonic.rw2", (3664, 2754)),  # no usable preview: developed at half size
-    ("exiftool/exiftool", "t/images/DNG.dng", (3474, 2314)),
 ]
 STRIPPED = [  # exiftool's test raws with their image data removed: a header, metadata, no pixels to be had
     "t/images/CanonRaw.cr3", "t/images/Nikon.nef", "t/images/FujiFilm.raf",
