@@ -115,7 +115,12 @@ def open_index(settings: PipelineSettings) -> Index:
         return ElasticIndex(search.index, search.index_name)
     if search.index != "sqlite":
         raise ValueError(f"PICSIFT_INDEX={search.index!r}: use 'sqlite' or an http(s):// Elasticsearch URL")
-    return SqliteIndex(store_path(settings))
+    return SqliteIndex(store_path(settings), search.store_timeout_seconds)
+
+
+def open_store(settings: PipelineSettings) -> RecordStore:
+    """The record store, waiting at most the configured time for a lock."""
+    return RecordStore(store_path(settings), SearchSettings().store_timeout_seconds)
 
 
 def indexer_stage(settings: PipelineSettings, store: RecordStore) -> Stage:
@@ -124,7 +129,7 @@ def indexer_stage(settings: PipelineSettings, store: RecordStore) -> Stage:
 
 def embedded_pipeline(settings: PipelineSettings) -> Pipeline:
     """Every stage in this process on the in-memory bus, writing the SQLite store and index."""
-    store = RecordStore(store_path(settings))
+    store = open_store(settings)
     stages = [indexer_stage(settings, store), *(make() for make in analysis_stages(settings).values())]
     return Pipeline(settings, InMemoryBus(), store, stages)
 
@@ -133,7 +138,7 @@ def service_pipeline(settings: PipelineSettings, name: str) -> Pipeline:
     """One named consumer service on the configured bus."""
     factories = analysis_stages(settings)
     if name in ("indexer", "search"):
-        store = RecordStore(store_path(settings))
+        store = open_store(settings)
         return Pipeline(settings, make_bus(settings), store, [indexer_stage(settings, store)])
     if name in factories:
         return Pipeline(settings, make_bus(settings), None, [factories[name]()])
