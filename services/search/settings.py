@@ -10,6 +10,8 @@ class SearchSettings(BaseSettings):
                                              "(tables beside the record store) or an Elasticsearch URL "
                                              "http(s)://[user:password@]host:9200")
     index_name: str = Field("picsift-photos", description="the Elasticsearch index")
+    store_timeout_seconds: float = Field(30.0, gt=0, description="how long a write waits for the locked record "
+                                                                 "store or SQLite index before it fails and is retried")
 
     @property
     def is_elastic(self) -> bool:

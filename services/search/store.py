@@ -60,11 +60,11 @@ def outcome_name(outcome: int) -> str:
 class RecordStore:
     """Thread-safe; one connection guarded by a lock, WAL so readers in other processes never block."""
 
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, timeout: float = 30.0):
         self.path = str(path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
+        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=timeout)
         self._lock = threading.RLock()
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
