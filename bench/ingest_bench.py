@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from services.app.wiring import Pipeline
+from services.pipeline.host import Pipeline
 from services.ingest.catalog import Catalog
 from services.media.formats import register_openers
 from services.ingest.service import IngestService

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Callable
@@ -19,11 +18,9 @@ from services.pipeline.bus import Bus
 from services.pipeline.factory import make_bus
 from services.pipeline.layout import thumbs_dir
 from services.pipeline.memory_bus import InMemoryBus
-from services.pipeline.metrics import StageMetrics
-from services.pipeline.runner import StageRunner
+from services.pipeline.host import Pipeline
 from services.pipeline.settings import PipelineSettings
 from services.pipeline.stage import Stage
-from services.pipeline.stages import TOPOLOGY
 from services.search.index.port import Index
 from services.search.index.sqlite import SqliteIndex
 from services.search.settings import SearchSettings
@@ -37,36 +34,9 @@ def store_path(settings: PipelineSettings) -> Path:
     return settings.data_dir / "picsift.db"
 
 
-async def declare_topology(bus: Bus, settings: PipelineSettings) -> None:
-    """Every consumer's queue and keys up front, so nothing published before a consumer first starts is lost."""
-    for stage in settings.stages:
-        await bus.declare(stage, TOPOLOGY[stage])
-
-
 def analysis_stages() -> dict[str, Callable[[], Stage]]:
     """Each analysis stage that can run here, by name, built on demand."""
     return {name: partial(registry.build, spec) for name, spec in registry.runnable().items()}
-
-
-@dataclass
-class Pipeline:
-    """Bus, store and the stages a process hosts; start() subscribes them, stop() drains and closes."""
-
-    settings: PipelineSettings
-    bus: Bus
-    store: RecordStore | None
-    stages: list[Stage]
-    metrics: StageMetrics = field(default_factory=StageMetrics)
-
-    async def start(self) -> None:
-        await self.bus.start()
-        for stage in self.stages:
-            await StageRunner(stage, self.settings, self.metrics).start(self.bus)
-
-    async def stop(self) -> None:
-        await self.bus.stop()
-        if self.store is not None:
-            self.store.close()
 
 
 def open_index(settings: PipelineSettings) -> Index:

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from services.app.index_command import index_paths, summary_text
-from services.app.wiring import Pipeline, make_ingest, store_path
+from services.pipeline.host import Pipeline
+from services.app.wiring import make_ingest, store_path
 from services.ingest.settings import IngestSettings
 from services.pipeline.memory_bus import InMemoryBus
 from services.pipeline.settings import PipelineSettings

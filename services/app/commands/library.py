@@ -7,7 +7,8 @@ from pathlib import Path
 
 from services.app.index_command import index_paths, is_terminal, summary_text
 from services.app.output import CommandError, emit
-from services.app.wiring import declare_topology, embedded_pipeline, open_index, open_store
+from services.app.wiring import embedded_pipeline, open_index, open_store
+from services.pipeline.host import declare_topology
 from services.ingest.settings import IngestSettings
 from services.pipeline.factory import make_bus
 from services.pipeline.settings import PipelineSettings
