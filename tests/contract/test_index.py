@@ -179,3 +179,15 @@ def test_browsing_without_a_query_is_newest_first(service):
     taken = {r.id: r.exif.taken_at for r in RECORDS}
     assert newest == sorted(newest, key=lambda i: datetime.fromisoformat(taken[i]).replace(tzinfo=timezone.utc),
                             reverse=True)
+
+
+def suggested(service, prefix: str, roots: list[str]) -> dict[str, int]:
+    return {s["value"]: s["count"] for s in service.index.suggest(prefix, roots)}
+
+
+def test_suggest_counts_only_the_users_photos(service):
+    assert suggested(service, "tab", [ALICE]) == {"tabby": 1, "tabby cat": 1}  # the label and its words
+    assert suggested(service, "di", [ALICE]) == {"dining": 2}
+    assert suggested(service, "di", [BOB]) == {"dining": 1}
+    assert suggested(service, "tab", []) == {}
+    assert suggested(service, "tab", ["/media/ali"]) == {}

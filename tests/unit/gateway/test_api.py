@@ -172,3 +172,9 @@ async def test_logout_ends_the_session(world, sign_in, password):
     csrf = await sign_in(world.client, "alice")
     assert (await world.client.post("/api/auth/logout", headers={"X-CSRF-Token": csrf})).status == 200
     assert (await world.client.get("/api/photos")).status == 401
+
+
+async def test_suggest_counts_only_the_users_photos(world, sign_in, password):
+    await sign_in(world.client, "alice")
+    items = (await (await world.client.get("/api/suggest", params={"q": "bea"})).json())["items"]
+    assert {(i["value"], i["count"]) for i in items} == {("beach", 1)}
