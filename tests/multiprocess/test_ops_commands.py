@@ -26,9 +26,14 @@ def picsift(env: dict, *args: str) -> dict:
     return json.loads(done.stdout)
 
 
+async def wait_until(predicate, timeout: float = 60.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not predicate():
+        assert asyncio.get_running_loop().time() < deadline, "condition not reached in time"
+        await asyncio.sleep(0.05)
+
+
 async def test_dead_letters_are_listed_with_reasons_and_replayed(tmp_path, amqp_url, exchange_name):
-    bus = RabbitBus(amqp_url, exchange_name, connect_timeout=30)
-    await bus.start()
     seen = []
 
     async def picky(key, record):
@@ -38,26 +43,32 @@ async def test_dead_letters_are_listed_with_reasons_and_replayed(tmp_path, amqp_
         return []
 
     settings = PipelineSettings(max_attempts=2, retry_base_seconds=0.05)
-    await StageRunner(Stage("exif", ("photo.ingested",), picky), settings, StageMetrics()).start(bus)
+    exif = Stage("exif", ("photo.ingested",), picky)
+    bus = RabbitBus(amqp_url, exchange_name, connect_timeout=30)
+    await bus.start()
+    await StageRunner(exif, settings, StageMetrics()).start(bus)
     for photo_id in ("good", "poison"):
         await bus.publish("photo.ingested", encode(pb.Record(id=photo_id, paths=[f"/media/p/{photo_id}.jpg"])))
-    for _ in range(200):
-        if len(seen) == 2:
-            break
-        await asyncio.sleep(0.05)
+    await wait_until(lambda: len(seen) == 2)
     await bus.stop()
     RecordStore(tmp_path / "data" / "picsift.db").close()
     env = {**os.environ, "PICSIFT_BUS": amqp_url, "PICSIFT_EXCHANGE": exchange_name,
            "PICSIFT_DATA_DIR": str(tmp_path / "data"), "PICSIFT_STAGES": '["exif"]'}
-    listed = await asyncio.to_thread(picsift, env, "dlq", "list")
-    assert listed == {"exif": [{"routing_key": "photo.ingested", "reason": "rejected: cannot read this photo",
-                                "attempts": 1, "path": "/media/p/poison.jpg", "id": "poison"}]}
-    status = await asyncio.to_thread(picsift, env, "status")
-    assert status["queues"]["exif"]["dead_letters"][0]["reason"] == "rejected: cannot read this photo"
+    poison = {"routing_key": "photo.ingested", "reason": "rejected: cannot read this photo",
+              "attempts": 1, "path": "/media/p/poison.jpg", "id": "poison"}
+    assert await asyncio.to_thread(picsift, env, "dlq", "list") == {"exif": [poison]}
+    before = await asyncio.to_thread(picsift, env, "status")
+    assert before["queues"]["exif"]["dead_letters"] == [poison] and before["queues"]["exif"]["ready"] == 0
     assert await asyncio.to_thread(picsift, env, "dlq", "replay", "--limit", "0") == {"exif": 0}
     assert await asyncio.to_thread(picsift, env, "dlq", "replay", "--limit", "1") == {"exif": 1}
-    assert await asyncio.to_thread(picsift, env, "dlq", "list") == {"exif": []}
-    assert status["queues"]["exif"]["ready"] == 0
+    after = await asyncio.to_thread(picsift, env, "status")
+    assert after["queues"]["exif"]["dead_letters"] == [] and after["queues"]["exif"]["ready"] == 1
+    bus = RabbitBus(amqp_url, exchange_name, connect_timeout=30)  # the replayed photo reaches the stage again
+    await bus.start()
+    await StageRunner(exif, settings, StageMetrics()).start(bus)
+    await wait_until(lambda: seen.count("poison") == 2)
+    await bus.stop()
+    assert await asyncio.to_thread(picsift, env, "dlq", "list") == {"exif": [poison]}
 
 
 async def test_the_gateway_service_shows_queues_and_dead_letters_and_replays(tmp_path, amqp_url, exchange_name):
