@@ -153,11 +153,13 @@ class RecordStore:
             row = self._db.execute("SELECT id FROM paths WHERE path = ?", (path,)).fetchone()
         return row[0] if row else None
 
-    def count(self) -> int:
+    def count(self, roots: list[str] | None = None) -> int:
+        """Visible photos, optionally only those with a path under these roots."""
+        params: list = []
+        scope = _root_clause(roots, params)
+        sql = f"SELECT COUNT(*) FROM photos WHERE EXISTS (SELECT 1 FROM paths p WHERE p.id = photos.id{scope})"
         with self._lock:
-            return self._db.execute(
-                "SELECT COUNT(*) FROM photos WHERE EXISTS (SELECT 1 FROM paths WHERE paths.id = photos.id)"
-            ).fetchone()[0]
+            return self._db.execute(sql, params).fetchone()[0]
 
     def list(self, limit: int = 50, cursor: tuple[float, str] | None = None,
              roots: list[str] | None = None) -> list[pb.Record]:
@@ -195,12 +197,15 @@ class RecordStore:
                                     (seq, limit)).fetchall()
         return [(n, _parse(blob)) for n, blob in rows]
 
-    def outcomes(self, kinds: tuple[str, ...] = ("failed", "skipped")) -> list[FileOutcome]:
-        marks = ",".join("?" * len(kinds))
+    def outcomes(self, kinds: tuple[str, ...] = ("failed", "skipped"),
+                 roots: list[str] | None = None) -> list[FileOutcome]:
+        """Files that are not photo records, optionally only those under these roots."""
+        params: list = list(kinds)
+        scope = _root_clause(roots, params)
         with self._lock:
             rows = self._db.execute(
-                f"SELECT path, root, outcome, reason, id, at FROM file_outcomes WHERE outcome IN ({marks}) "
-                "ORDER BY path", kinds,
+                f"SELECT path, root, outcome, reason, id, at FROM file_outcomes p "
+                f"WHERE outcome IN ({','.join('?' * len(kinds))}){scope} ORDER BY path", params,
             ).fetchall()
         return [FileOutcome(*row) for row in rows]
 
@@ -223,13 +228,14 @@ class RecordStore:
         row = self._db.execute("SELECT record FROM photos WHERE id = ?", (photo_id,)).fetchone()
         return _parse(row[0]) if row else None
 
-    def stage_counts(self) -> dict[str, dict[str, int]]:
-        """Per stage, how many visible photos ended how ('pending' for none yet)."""
+    def stage_counts(self, roots: list[str] | None = None) -> dict[str, dict[str, int]]:
+        """Per stage, how many visible photos (under these roots, if given) ended how ('pending' for none yet)."""
+        params: list = []
+        sql = ("SELECT stage, outcome, COUNT(*) FROM photo_status s WHERE EXISTS "
+               f"(SELECT 1 FROM paths p WHERE p.id = s.id{_root_clause(roots, params)}) GROUP BY stage, outcome")
         with self._lock:
-            total = self.count()
-            rows = self._db.execute(
-                "SELECT stage, outcome, COUNT(*) FROM photo_status s WHERE EXISTS "
-                "(SELECT 1 FROM paths p WHERE p.id = s.id) GROUP BY stage, outcome").fetchall()
+            total = self.count(roots)
+            rows = self._db.execute(sql, params).fetchall()
         counts: dict[str, dict[str, int]] = {stage: {} for stage in STATUS_STAGES}
         for stage, outcome, n in rows:
             counts[stage][outcome] = n
