@@ -5,13 +5,22 @@ import argparse
 import os
 import sys
 
+from pydantic import ValidationError
+
 from services.app.commands import FAMILIES
 from services.app.logs import setup_logging
-from services.app.output import CommandError, fail
+from services.app.output import CommandError, UsageError, fail, setting_error
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that raises usage errors, so they answer in JSON too when --json was given."""
+
+    def error(self, message: str):
+        raise UsageError(f"{message} (usage: {self.format_usage().strip().removeprefix('usage: ')})")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="picsift", description="Find photos by typing what you remember.")
+    parser = Parser(prog="picsift", description="Find photos by typing what you remember.")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -28,12 +37,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ banner is not for users
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        args = build_parser().parse_args(argv)
+    except UsageError as exc:
+        return fail(str(exc), "--json" in argv)
     setup_logging(args.verbose)
     try:
         return args.handler(args) or 0
     except CommandError as exc:
         return fail(str(exc), args.json)
+    except ValidationError as exc:
+        return fail(setting_error(exc), args.json)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `picsift ... | head`: the reader left; say nothing more

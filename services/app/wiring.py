@@ -21,6 +21,7 @@ from services.pipeline.memory_bus import InMemoryBus
 from services.pipeline.host import Pipeline
 from services.pipeline.settings import PipelineSettings
 from services.pipeline.stage import Stage
+from services.search.index.bitmap import BitmapIndex
 from services.search.index.port import Index
 from services.search.index.sqlite import SqliteIndex
 from services.search.settings import SearchSettings
@@ -40,15 +41,22 @@ def analysis_stages() -> dict[str, Callable[[], Stage]]:
 
 
 def open_index(settings: PipelineSettings) -> Index:
-    """The search index: SQLite beside the record store (the embedded default) or Elasticsearch."""
+    """The search index: bitmaps over the record store (the embedded default), SQLite tables, or Elasticsearch."""
     search = SearchSettings()
     if search.is_elastic:
         from services.search.index.elastic import ElasticIndex
 
         return ElasticIndex(search.index, search.index_name)
+    if search.index == "bitmap":
+        return BitmapIndex.open(store_path(settings))
     if search.index != "sqlite":
-        raise ValueError(f"PICSIFT_INDEX={search.index!r}: use 'sqlite' or an http(s):// Elasticsearch URL")
-    return SqliteIndex(store_path(settings))
+        raise ValueError(f"PICSIFT_INDEX={search.index!r}: use 'bitmap', 'sqlite' or an http(s):// Elasticsearch URL")
+    return SqliteIndex(store_path(settings), search.store_timeout_seconds)
+
+
+def writable_store(settings: PipelineSettings) -> RecordStore:
+    """The record store, waiting at most the configured time for a lock."""
+    return RecordStore(store_path(settings), SearchSettings().store_timeout_seconds)
 
 
 def indexer_stage(settings: PipelineSettings, store: RecordStore) -> Stage:
@@ -57,7 +65,7 @@ def indexer_stage(settings: PipelineSettings, store: RecordStore) -> Stage:
 
 def embedded_pipeline(settings: PipelineSettings) -> Pipeline:
     """Every stage in this process on the in-memory bus, writing the SQLite store and index."""
-    store = RecordStore(store_path(settings))
+    store = writable_store(settings)
     stages = [indexer_stage(settings, store), *(make() for make in analysis_stages().values())]
     return Pipeline(settings, InMemoryBus(), store, stages)
 
@@ -66,7 +74,7 @@ def service_pipeline(settings: PipelineSettings, name: str) -> Pipeline:
     """One named consumer service on the configured bus."""
     factories = analysis_stages()
     if name in ("indexer", "search"):
-        store = RecordStore(store_path(settings))
+        store = writable_store(settings)
         return Pipeline(settings, make_bus(settings), store, [indexer_stage(settings, store)])
     if name in factories:
         return Pipeline(settings, make_bus(settings), None, [factories[name]()])

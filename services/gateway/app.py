@@ -321,8 +321,9 @@ async def shared_thumb(request: web.Request) -> web.FileResponse:
 # -- status, admin, metrics --------------------------------------------------------------------------
 
 async def status(request: web.Request) -> web.Response:
-    g = gw(request)
-    counts = await asyncio.to_thread(g.store.stage_counts)
+    g, user = gw(request), user_of(request)
+    roots = None if user.admin else list(user.roots)
+    counts = await asyncio.to_thread(g.store.stage_counts, roots)
     now = time.monotonic()
     stages = {}
     for stage, by_outcome in counts.items():
@@ -336,8 +337,8 @@ async def status(request: web.Request) -> web.Response:
                          "eta_seconds": round(waiting / rate) if rate > 0 and waiting else None}
     for stage, waiting in (await g.ops.queues() if g.ops.queues else {}).items():
         stages.setdefault(stage, {})["queued"] = waiting
-    return web.json_response({"photos": g.store.count(), "stages": stages,
-                              "failed_files": len(g.store.outcomes(("failed",)))})
+    photos, failed = await asyncio.to_thread(lambda: (g.store.count(roots), g.store.outcomes(("failed",), roots)))
+    return web.json_response({"photos": photos, "stages": stages, "failed_files": len(failed)})
 
 
 async def admin_users(request: web.Request) -> web.Response:

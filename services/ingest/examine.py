@@ -10,8 +10,9 @@ from pathlib import Path
 from proto import SCHEMA_VERSION, pb
 from services.ingest.catalog import Catalog
 from services.ingest.decoding import IN_PROCESS, DecodeError, Decoder, decode_photo, describe
-from services.media.formats import MIME, identify, is_candidate, is_raw
+from services.media.formats import MIME, identify, is_candidate
 from services.ingest.hashing import sha256_file
+from services.ingest.stacks import stack_lead
 from services.ingest.terms import path_terms
 
 VERSION = "ingest-1"
@@ -90,17 +91,6 @@ def examine(path: Path, root: Path, catalog: Catalog, thumbs_dir: Path, thumb_si
     record.ingest.CopyFrom(meta)
     return Examined(NEW, spath, sroot, meta.reason, id=photo_id, record=record, bytes=stat.st_size,
                     mtime_ns=stat.st_mtime_ns)
-
-
-def stack_lead(path: Path) -> Path | None:
-    """The JPEG (or other non-raw photo) beside a camera raw with the same name: the raw joins its stack."""
-    if not is_raw(path):
-        return None
-    stem = path.stem.lower()
-    for sibling in sorted(path.parent.iterdir()):
-        if sibling.stem.lower() == stem and is_candidate(sibling) and not is_raw(sibling) and sibling.is_file():
-            return sibling
-    return None
 
 
 def is_readable(lead: Path, decoder: Decoder) -> bool:

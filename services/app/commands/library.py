@@ -7,7 +7,7 @@ from pathlib import Path
 
 from services.app.index_command import index_paths, is_terminal, summary_text
 from services.app.output import CommandError, emit, printable
-from services.app.wiring import embedded_pipeline, open_index, open_store
+from services.app.wiring import embedded_pipeline, open_index, open_store, open_users
 from services.ingest.examine import shown_path
 from services.ingest.settings import IngestSettings
 from services.pipeline.factory import make_bus
@@ -25,11 +25,12 @@ def register(command) -> None:
     show.add_argument("target")
     search = command("search", "search photos in plain words", cmd_search)
     search.add_argument("query")
-    search.add_argument("--user")
+    search.add_argument("--user", help="only the photos this gateway user may see")
     search.add_argument("--explain", action="store_true")
     reprocess = command("reprocess", "run a stage again for photos whose stage version changed", cmd_reprocess)
     reprocess.add_argument("--stage", required=True, choices=STAGE_PARTS)
     reprocess.add_argument("--all", action="store_true", help="every photo, not only those of another version")
+    command("reindex", "rebuild the search index from the record store", cmd_reindex)
 
 
 def cmd_index(args) -> int:
@@ -68,22 +69,32 @@ def format_show(view: dict) -> str:
 
 
 def cmd_search(args) -> int:
-    if args.user:
-        raise CommandError("--user needs the gateway's user accounts, which this build does not have yet")
-    store = open_store()
-    index = open_index(PipelineSettings())
+    settings = PipelineSettings()
+    roots = user_roots(args.user, settings) if args.user is not None else None
+    index = open_index(settings)
     try:
-        result = SearchService(index).search_sync(args.query, None, explain=args.explain)
+        result = SearchService(index).search_sync(args.query, roots, explain=args.explain)
     except (QueryError, CursorError) as exc:
         raise CommandError(str(exc)) from None
     finally:
         index.close()
-        store.close()
     lines = [f"{result['total']} photos"]
     for hit in result["hits"]:
         lines.append(f"{hit['score']:6.2f}  {printable(hit['path'])}  [{', '.join(hit['matched'])}]")
     emit(result, args.json, "\n".join(lines))
     return 0
+
+
+def user_roots(name: str, settings: PipelineSettings) -> list[str]:
+    """The media roots a gateway user may see: `search --user` answers as that user would in the web UI."""
+    users = open_users(settings)
+    try:
+        user = users.get(name.strip().lower())
+    finally:
+        users.close()
+    if user is None:
+        raise CommandError(f"no user {name!r} (picsift users list)")
+    return list(user.roots)
 
 
 def cmd_reprocess(args) -> int:
@@ -115,3 +126,18 @@ async def run_reprocess(stage: str, everything: bool, settings: PipelineSettings
     finally:
         await bus.stop()
         store.close()
+
+
+def cmd_reindex(args) -> int:
+    """Rebuild the search index from the record store (the store is the source of truth)."""
+    store, index = open_store(), open_index(PipelineSettings())
+    try:
+        count = 0
+        for record in store.iter_all():
+            index.upsert(record)
+            count += 1
+    finally:
+        index.close()
+        store.close()
+    emit({"reindexed": count}, args.json, f"{count} photos reindexed")
+    return 0

@@ -12,7 +12,7 @@ from elasticsearch import Elasticsearch, helpers
 
 from proto import pb
 from services.search.index.port import (
-    FACET_KEYS, FILTER_KEYS, Hit, Index, SearchResult, index_terms, normalize_value,
+    FACET_KEYS, FILTER_KEYS, PHRASE_BONUS, Hit, Index, SearchResult, index_terms, normalize_value,
 )
 from services.search.query.ast import (
     And, DateRange, FaceCount, Filter, Near, Node, Not, Or, Person, Phrase, Query, Word, positive_atoms,
@@ -149,10 +149,19 @@ def scope_filter(roots: list[str] | None) -> list[dict]:
     return [{"terms": {"dirs": [root.rstrip("/") for root in roots]}}]
 
 
+def phrase_bonus(words: list[str]) -> list[dict]:
+    """A constant bonus when a term holds the query's words as one phrase (the whole-phrase tier)."""
+    if len(words) < 2:
+        return []
+    return [{"constant_score": {"boost": PHRASE_BONUS, "filter": {"nested": {
+        "path": "terms", "query": {"term": {"terms.value": " ".join(words)}}}}}}]
+
+
 def search_body(query: Query, roots: list[str] | None, offset: int, limit: int) -> dict:
     """The whole request body: the query, scope as a filter, sort, paging and facet aggregations."""
     return {
-        "query": {"bool": {"must": [compile_query(query.root)], "filter": scope_filter(roots)}},
+        "query": {"bool": {"must": [compile_query(query.root)], "should": phrase_bonus(query.words()),
+                           "filter": scope_filter(roots)}},
         "sort": [{"_score": "desc"}, {"sort_time": "desc"}] if query.root is not None else [{"sort_time": "desc"}],
         "from": offset, "size": limit, "track_total_hits": True,
         "aggs": {key: {"terms": {"field": f"facets.{key}", "size": FACET_SIZE}} for key in FACET_KEYS},

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from proto import pb
 from services.search.index.port import (
-    FACET_KEYS, FILTER_KEYS, Hit, Index, SearchResult, index_terms, normalize_value,
+    FACET_KEYS, FILTER_KEYS, PHRASE_BONUS, Hit, Index, SearchResult, index_terms, normalize_value,
 )
 from services.search.query.ast import (
     And, DateRange, FaceCount, Filter, Near, Node, Not, Or, Person, Phrase, Query, Word, positive_atoms,
@@ -31,7 +31,6 @@ CREATE TABLE IF NOT EXISTS search_photos (
 CREATE INDEX IF NOT EXISTS search_photos_time ON search_photos (sort_time DESC, photo_id);
 CREATE INDEX IF NOT EXISTS search_photos_place ON search_photos (lat, lon);
 """
-PHRASE_BONUS = 2.0
 FACET_SAMPLE = 2000  # facets count over the newest matches only, so broad queries stay fast
 UPPER = "\U0010ffff"
 
@@ -47,8 +46,9 @@ def distance_km(lat1, lon1, lat2, lon2) -> float:
 class SqliteIndex(Index):
     """Shares the record store's database file: the store's paths table scopes every query to the user's roots."""
 
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, timeout: float = 30.0):
         self.path = str(path)
+        self.timeout = timeout
         self._writer = self._connect()
         self._lock = threading.RLock()
         self._local = threading.local()  # one reader connection per thread: WAL lets searches run side by side
@@ -59,7 +59,7 @@ class SqliteIndex(Index):
             self._writer.executescript(SCHEMA)
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
+        db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=self.timeout)
         db.create_function("distance_km", 4, distance_km, deterministic=True)
         return db
 
