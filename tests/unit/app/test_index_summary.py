@@ -5,7 +5,7 @@ import pytest
 
 from proto import pb
 from services.app.index_command import summarize
-from services.app.wiring import Pipeline
+from services.pipeline.host import Pipeline
 from services.ingest import examine as ex
 from services.pipeline.bus import DeadLetter
 from services.pipeline.memory_bus import InMemoryBus
