@@ -1,7 +1,7 @@
 """End to end with every service its own OS process on RabbitMQ and 1, 2, 3 vision workers.
 
-Prints photos/s, time to the first searchable photo (its EXIF part indexed) and time until all are fully analysed,
-and saves the table under bench/results/scaling.txt.
+Prints photos/s, time to the first searchable photo (its EXIF part indexed), time until all are fully analysed and
+whether each photo then sits once in the store and the index with every stage (read from the database file), and saves the table under bench/results/scaling.txt.
 Usage: .venv/bin/python bench/scaling_bench.py [--photos 90] [--workers 1,2,3] [--amqp URL]
 """
 from __future__ import annotations
@@ -16,10 +16,20 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from fixtures.cluster import Cluster, make_photos, wait_until  # noqa: E402
+from fixtures.cluster import Cluster, make_photos, missing_or_extra, wait_until  # noqa: E402
 
 from services.vision.build import build_models  # noqa: E402
 from services.vision.settings import VisionSettings  # noqa: E402
+
+
+def settled_complete(cluster: Cluster, seconds: float) -> bool:
+    """True once the store and the index hold every photo once with every stage, within the given time."""
+    deadline = time.monotonic() + seconds
+    while missing_or_extra(cluster.db, cluster.media_ids()):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
 
 
 def main() -> None:
@@ -47,7 +57,7 @@ def main() -> None:
             first = wait_until(lambda: cluster.searchable() > 0, 300, "a first searchable photo", 0.05)
             wait_until(lambda: cluster.analysed() == args.photos, 1800, "all photos analysed", 0.1)
             total = time.monotonic() - started
-            indexed_once = cluster.count("SELECT COUNT(*) FROM photos") == args.photos
+            indexed_once = settled_complete(cluster, 30)
         finally:
             cluster.stop()
             subprocess.run(["rabbitmqctl", "delete_vhost", vhost], capture_output=True)

@@ -1,82 +1,68 @@
-"""The service host: one process's bus, stages, and optionally ingest and the gateway, set up once, closed on stop.
-
-`picsift up` and `picsift service NAME` are the same host with a different set of parts (in the spirit of
-nameko's container: entrypoints are the consumers, ingest and HTTP; dependencies are set up and closed here).
-"""
+"""The entrypoints the host runs besides its consumers (ingest, the gateway), and what admins may do through it."""
 from __future__ import annotations
 
 import asyncio
 import logging
-import signal
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
-from services.app.wiring import Pipeline, declare_topology, serve_gateway
+from services.app.wiring import serve_gateway
 from services.gateway.app import Ops
 from services.ingest.service import IngestService
+from services.pipeline.host import Pipeline
 
 log = logging.getLogger("picsift")
 
 
 @dataclass
-class Host:
-    pipeline: Pipeline
-    ingest: IngestService | None = None
-    roots: list[Path] = field(default_factory=list)
-    gateway: object | None = None
-    address: tuple[str, int] = ("127.0.0.1", 8080)
-    on_ready: Callable[[], None] = lambda: None
+class IngestEntrypoint:
+    """Scan the roots, then watch them until stop."""
+
+    ingest: IngestService
+    roots: list[Path]
+
+    async def start(self) -> None:
+        return None
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Start every part, run until stop is set (SIGTERM drains in-flight messages), close in reverse order."""
-        settings = self.pipeline.settings
-        await self.pipeline.start()
-        runner = None
-        try:
-            if not settings.is_memory:
-                await declare_topology(self.pipeline.bus, settings)
-            if settings.metrics_port:
-                self.pipeline.metrics.serve(settings.metrics_port)
-            if self.gateway is not None:
-                runner = await serve_gateway(self.gateway, *self.address)
-            self.on_ready()
-            if self.ingest is not None:
-                results = await self.ingest.scan(self.roots)
-                log.info("scanned %d files under %s; watching for changes", len(results),
-                         ", ".join(map(str, self.roots)))
-                await self.ingest.watch(self.roots, stop)
-            else:
-                await stop.wait()
-            log.info("stopping: finishing in-flight messages")
-        finally:
-            if self.ingest is not None:
-                self.ingest.close()
-            if runner is not None:
-                await runner.cleanup()
-            await self.pipeline.stop()
+        results = await self.ingest.scan(self.roots)
+        log.info("scanned %d files under %s; watching for changes", len(results), ", ".join(map(str, self.roots)))
+        await self.ingest.watch(self.roots, stop)
 
-    def ops(self) -> Ops:
-        """What the gateway may show and do here: queues, dead letters, replay, and a rescan when ingest runs."""
-        bus, names = self.pipeline.bus, [s.name for s in self.pipeline.stages] or self.pipeline.settings.stages
+    async def close(self) -> None:
+        self.ingest.close()
 
-        async def dead_letters() -> list[dict]:
-            return [{"stage": name, **letter.as_dict()} for name in names for letter in await bus.dead_letters(name)]
-
-        async def queues() -> dict[str, int]:
-            return {name: await bus.queue_depth(name) for name in names}
-
-        async def rescan() -> int:
-            return len(await self.ingest.scan(self.roots))
-
-        return Ops(rescan=rescan if self.ingest is not None else None, dead_letters=dead_letters,
-                   replay=bus.replay_dead_letters, queues=queues, registry=self.pipeline.metrics.registry)
+    async def rescan(self) -> int:
+        return len(await self.ingest.scan(self.roots))
 
 
-def until_signalled() -> asyncio.Event:
-    """An event set by SIGINT or SIGTERM, so services stop cleanly instead of dying mid-message."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    return stop
+@dataclass
+class GatewayEntrypoint:
+    """The HTTP server of the gateway, on host:port."""
+
+    gateway: object
+    address: tuple[str, int]
+    runner: object | None = field(default=None, repr=False)
+
+    async def start(self) -> None:
+        self.runner = await serve_gateway(self.gateway, *self.address)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        return None
+
+    async def close(self) -> None:
+        await self.runner.cleanup()
+
+
+def ops(pipeline: Pipeline, ingest: IngestEntrypoint | None = None) -> Ops:
+    """What the gateway may show and do here: queues, dead letters, replay, and a rescan when ingest runs."""
+    bus, names = pipeline.bus, [s.name for s in pipeline.stages] or pipeline.settings.stages
+
+    async def dead_letters() -> list[dict]:
+        return [{"stage": name, **letter.as_dict()} for name in names for letter in await bus.dead_letters(name)]
+
+    async def queues() -> dict[str, int]:
+        return {name: await bus.queue_depth(name) for name in names}
+
+    return Ops(rescan=ingest.rescan if ingest else None, dead_letters=dead_letters,
+               replay=bus.replay_dead_letters, queues=queues, registry=pipeline.metrics.registry)

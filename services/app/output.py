@@ -38,6 +38,11 @@ def emit(data, as_json: bool, text: str | None = None) -> None:
         print(text)
 
 
+def printable(text: str) -> str:
+    """Text on one terminal line: newlines and other control characters escaped (names may hold them)."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+
+
 def fail(message: str, as_json: bool) -> int:
     if as_json:
         print(json.dumps({"error": message}))

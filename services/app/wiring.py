@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Callable
@@ -19,11 +18,10 @@ from services.pipeline.bus import Bus
 from services.pipeline.factory import make_bus
 from services.pipeline.layout import thumbs_dir
 from services.pipeline.memory_bus import InMemoryBus
-from services.pipeline.metrics import StageMetrics
-from services.pipeline.runner import StageRunner
+from services.pipeline.host import Pipeline
 from services.pipeline.settings import PipelineSettings
 from services.pipeline.stage import Stage
-from services.pipeline.stages import TOPOLOGY
+from services.search.index.bitmap import BitmapIndex
 from services.search.index.port import Index
 from services.search.index.sqlite import SqliteIndex
 from services.search.settings import SearchSettings
@@ -37,48 +35,28 @@ def store_path(settings: PipelineSettings) -> Path:
     return settings.data_dir / "picsift.db"
 
 
-async def declare_topology(bus: Bus, settings: PipelineSettings) -> None:
-    """Every consumer's queue and keys up front, so nothing published before a consumer first starts is lost."""
-    for stage in settings.stages:
-        await bus.declare(stage, TOPOLOGY[stage])
-
-
 def analysis_stages() -> dict[str, Callable[[], Stage]]:
     """Each analysis stage that can run here, by name, built on demand."""
     return {name: partial(registry.build, spec) for name, spec in registry.runnable().items()}
 
 
-@dataclass
-class Pipeline:
-    """Bus, store and the stages a process hosts; start() subscribes them, stop() drains and closes."""
-
-    settings: PipelineSettings
-    bus: Bus
-    store: RecordStore | None
-    stages: list[Stage]
-    metrics: StageMetrics = field(default_factory=StageMetrics)
-
-    async def start(self) -> None:
-        await self.bus.start()
-        for stage in self.stages:
-            await StageRunner(stage, self.settings, self.metrics).start(self.bus)
-
-    async def stop(self) -> None:
-        await self.bus.stop()
-        if self.store is not None:
-            self.store.close()
-
-
 def open_index(settings: PipelineSettings) -> Index:
-    """The search index: SQLite beside the record store (the embedded default) or Elasticsearch."""
+    """The search index: bitmaps over the record store (the embedded default), SQLite tables, or Elasticsearch."""
     search = SearchSettings()
     if search.is_elastic:
         from services.search.index.elastic import ElasticIndex
 
         return ElasticIndex(search.index, search.index_name)
+    if search.index == "bitmap":
+        return BitmapIndex.open(store_path(settings))
     if search.index != "sqlite":
-        raise ValueError(f"PICSIFT_INDEX={search.index!r}: use 'sqlite' or an http(s):// Elasticsearch URL")
-    return SqliteIndex(store_path(settings))
+        raise ValueError(f"PICSIFT_INDEX={search.index!r}: use 'bitmap', 'sqlite' or an http(s):// Elasticsearch URL")
+    return SqliteIndex(store_path(settings), search.store_timeout_seconds)
+
+
+def writable_store(settings: PipelineSettings) -> RecordStore:
+    """The record store, waiting at most the configured time for a lock."""
+    return RecordStore(store_path(settings), SearchSettings().store_timeout_seconds)
 
 
 def indexer_stage(settings: PipelineSettings, store: RecordStore) -> Stage:
@@ -87,7 +65,7 @@ def indexer_stage(settings: PipelineSettings, store: RecordStore) -> Stage:
 
 def embedded_pipeline(settings: PipelineSettings) -> Pipeline:
     """Every stage in this process on the in-memory bus, writing the SQLite store and index."""
-    store = RecordStore(store_path(settings))
+    store = writable_store(settings)
     stages = [indexer_stage(settings, store), *(make() for make in analysis_stages().values())]
     return Pipeline(settings, InMemoryBus(), store, stages)
 
@@ -96,7 +74,7 @@ def service_pipeline(settings: PipelineSettings, name: str) -> Pipeline:
     """One named consumer service on the configured bus."""
     factories = analysis_stages()
     if name in ("indexer", "search"):
-        store = RecordStore(store_path(settings))
+        store = writable_store(settings)
         return Pipeline(settings, make_bus(settings), store, [indexer_stage(settings, store)])
     if name in factories:
         return Pipeline(settings, make_bus(settings), None, [factories[name]()])

@@ -11,9 +11,11 @@ from pathlib import Path
 import exifread
 from defusedxml import ElementTree
 from PIL import Image
+from PIL.ExifTags import GPSTAGS, TAGS
 
+from services.exif.cr3 import cr3_ifds
 from services.media import raw
-from services.media.formats import is_raw
+from services.media.formats import header_exif, is_raw
 
 log = logging.getLogger(__name__)
 logging.getLogger("exifread").setLevel(logging.ERROR)  # it logs every malformed tag it skips
@@ -39,9 +41,8 @@ def read_metadata(path: Path) -> Metadata:
     try:
         with open(path, "rb") as f:
             meta.tags = exif_tags(f)
-        if not meta.tags and is_raw(path):  # CR3, RAF...: the camera's JPEG preview carries the EXIF
-            preview = raw.embedded_jpeg(path)
-            meta.tags = exif_tags(io.BytesIO(preview)) if preview else {}
+        if not meta.tags and is_raw(path):  # CR3, RAF...: exifread cannot parse them
+            meta.tags = _raw_tags(path)
     except Exception as exc:  # noqa: BLE001 - exifread and libraw raise anything on malformed files
         meta.problems.append(f"EXIF unreadable: {type(exc).__name__}: {exc}")
     if is_raw(path):
@@ -88,18 +89,28 @@ def _read_header(path: Path, meta: Metadata) -> None:
 
 def _pillow_tags(image: Image.Image) -> dict:
     """Pillow's EXIF (HEIF through pillow-heif) under exifread's names, for files exifread cannot parse."""
-    from PIL.ExifTags import GPSTAGS, TAGS
+    exif = header_exif(image)
+    return {**_named(exif, "Image"), **_named(exif.get_ifd(0x8769), "EXIF"), **_named(exif.get_ifd(0x8825), "GPS")}
 
-    exif = image.getexif()
+
+def _raw_tags(path: Path) -> dict:
+    """A raw's tags where exifread found none: a CR3's own metadata boxes, else the camera's JPEG preview."""
+    ifds = cr3_ifds(path)
+    if ifds:
+        return {name: value for prefix, ifd in ifds.items() for name, value in _named(ifd, prefix).items()}
+    preview = raw.embedded_jpeg(path)
+    return exif_tags(io.BytesIO(preview)) if preview else {}
+
+
+def _named(ifd, prefix: str) -> dict:
+    """One IFD's tags as exifread names them ('EXIF FNumber'), values as exifread gives them (lists)."""
+    names = GPSTAGS if prefix == "GPS" else TAGS
     tags = {}
-    for ifd, prefix in ((exif, "Image"), (exif.get_ifd(0x8769), "EXIF")):
-        for key, value in ifd.items():
-            name = TAGS.get(key)
-            if name:
-                tags[f"{prefix} {name}"] = value if isinstance(value, (list, tuple)) else [value] \
-                    if not isinstance(value, str) else value
-    for key, value in exif.get_ifd(0x8825).items():
-        tags[f"GPS {GPSTAGS.get(key, key)}"] = list(value) if isinstance(value, tuple) else value
+    for key, value in ifd.items():
+        name = names.get(key)
+        if name:
+            tags[f"{prefix} {name}"] = list(value) if isinstance(value, tuple) else \
+                value if isinstance(value, (list, str)) else [value]
     return tags
 
 

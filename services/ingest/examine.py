@@ -10,8 +10,9 @@ from pathlib import Path
 from proto import SCHEMA_VERSION, pb
 from services.ingest.catalog import Catalog
 from services.ingest.decoding import IN_PROCESS, DecodeError, Decoder, decode_photo, describe
-from services.media.formats import MIME, is_candidate, is_raw
+from services.media.formats import MIME, identify, is_candidate
 from services.ingest.hashing import sha256_file
+from services.ingest.stacks import stack_lead
 from services.ingest.terms import path_terms
 
 VERSION = "ingest-1"
@@ -58,7 +59,7 @@ def examine(path: Path, root: Path, catalog: Catalog, thumbs_dir: Path, thumb_si
         if seen and seen.size == stat.st_size and seen.mtime_ns == stat.st_mtime_ns:
             return Examined(UNCHANGED, spath, sroot, id=seen.id)
         lead = stack_lead(path)
-        if lead is not None:
+        if lead is not None and is_readable(lead, decoder):
             return _stacked(path, root, lead, catalog, stat)
         photo_id = sha256_file(path)
     except OSError as exc:
@@ -92,15 +93,13 @@ def examine(path: Path, root: Path, catalog: Catalog, thumbs_dir: Path, thumb_si
                     mtime_ns=stat.st_mtime_ns)
 
 
-def stack_lead(path: Path) -> Path | None:
-    """The JPEG (or other non-raw photo) beside a camera raw with the same name: the raw joins its stack."""
-    if not is_raw(path):
-        return None
-    stem = path.stem.lower()
-    for sibling in sorted(path.parent.iterdir()):
-        if sibling.stem.lower() == stem and is_candidate(sibling) and not is_raw(sibling) and sibling.is_file():
-            return sibling
-    return None
+def is_readable(lead: Path, decoder: Decoder) -> bool:
+    """Only a photo ingest can read leads a stack: a raw beside a broken JPEG is shown on its own, not hidden."""
+    try:
+        decoder.run(identify, lead)
+    except Exception:  # noqa: BLE001 - whatever the lead's header raises, it fails on its own and the raw stands alone
+        return False
+    return True
 
 
 def _stacked(path: Path, root: Path, lead: Path, catalog: Catalog, stat: os.stat_result) -> Examined:

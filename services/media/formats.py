@@ -40,8 +40,19 @@ def identify(path: Path) -> tuple[str, int, int]:
         return ("RAW", *raw.upright_size(path))
     with Image.open(path) as image:
         width, height = image.size
-        orientation = image.getexif().get(ORIENTATION_TAG, 1)
+        orientation = header_exif(image).get(ORIENTATION_TAG, 1)
         kind = "HEIF" if image.format == "HEIF" else image.format
     if orientation in (5, 6, 7, 8):
         width, height = height, width
     return kind or "UNKNOWN", width, height
+
+
+def header_exif(image: Image.Image) -> Image.Exif:
+    """EXIF without decoding pixels: Pillow's getexif() on a PNG decodes the whole image to look for an eXIf chunk
+    after the pixel data, so a PNG's EXIF is read from an eXIf chunk before them (where the PNG spec puts it) only."""
+    if image.format != "PNG":
+        return image.getexif()
+    exif = Image.Exif()
+    if image.info.get("exif"):
+        exif.load(image.info["exif"])
+    return exif

@@ -60,16 +60,20 @@ def outcome_name(outcome: int) -> str:
 class RecordStore:
     """Thread-safe; one connection guarded by a lock, WAL so readers in other processes never block."""
 
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, timeout: float = 30.0):
         self.path = str(path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
+        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=timeout)
         self._lock = threading.RLock()
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(SCHEMA)
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(photos)")}
+            if "seq" not in columns:  # the change feed readers of other processes follow
+                self._db.execute("ALTER TABLE photos ADD COLUMN seq INTEGER NOT NULL DEFAULT 0")
+            self._db.execute("CREATE INDEX IF NOT EXISTS photos_seq ON photos (seq)")
 
     def close(self) -> None:
         with self._lock:
@@ -186,6 +190,13 @@ class RecordStore:
                     yield record
             last = rows[-1][0]
 
+    def changed_since(self, seq: int, limit: int = 5000) -> list[tuple[int, pb.Record]]:
+        """Records saved after change number seq, oldest change first (hidden ones too: they leave an index)."""
+        with self._lock:
+            rows = self._db.execute("SELECT seq, record FROM photos WHERE seq > ? ORDER BY seq LIMIT ?",
+                                    (seq, limit)).fetchall()
+        return [(n, _parse(blob)) for n, blob in rows]
+
     def outcomes(self, kinds: tuple[str, ...] = ("failed", "skipped"),
                  roots: list[str] | None = None) -> list[FileOutcome]:
         """Files that are not photo records, optionally only those under these roots."""
@@ -241,9 +252,10 @@ class RecordStore:
              if meta.outcome != pb.OUTCOME_UNSPECIFIED],
         )
         self._db.execute(
-            "INSERT INTO photos (id, record, sort_time, updated) VALUES (?, ?, ?, ?) "
+            "INSERT INTO photos (id, record, sort_time, updated, seq) "
+            "VALUES (?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM photos)) "
             "ON CONFLICT(id) DO UPDATE SET record=excluded.record, sort_time=excluded.sort_time, "
-            "updated=excluded.updated",
+            "updated=excluded.updated, seq=excluded.seq",
             (record.id, record.SerializeToString(deterministic=True), sort_time(record), time.time()),
         )
 

@@ -12,11 +12,11 @@ def _manifest() -> dict[str, dict]:
 
 
 def missing() -> str:
-    from services.vision.classify import MODEL
+    from services.vision.inference.classifier import Classifier
     from services.vision.settings import VisionSettings
 
     models_dir = VisionSettings().models_dir
-    return "" if MODEL in _manifest() else f"no models in {models_dir} (run `picsift models build`)"
+    return "" if Classifier.name in _manifest() else f"no models in {models_dir} (run `picsift models build`)"
 
 
 def build(model_runtime):

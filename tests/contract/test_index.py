@@ -12,6 +12,7 @@ import pytest
 
 from proto import pb
 from services.search.api import CursorError, SearchService
+from services.search.index.bitmap import BitmapIndex
 from services.search.index.elastic import ElasticIndex
 from services.search.index.sqlite import SqliteIndex
 from services.search.store import RecordStore
@@ -80,14 +81,16 @@ RECORDS = [
 ]
 
 
-@pytest.fixture(params=["sqlite", "elasticsearch"])
+@pytest.fixture(params=["bitmap", "sqlite", "elasticsearch"])
 def service_over(request, tmp_path):
     """A factory: a search service over these records, on the parametrized index."""
     opened = []
 
     def open_service(records: list[pb.Record]) -> SearchService:
         store = RecordStore(tmp_path / "picsift.db")
-        if request.param == "sqlite":
+        if request.param == "bitmap":
+            index = BitmapIndex(store)
+        elif request.param == "sqlite":
             index = SqliteIndex(tmp_path / "picsift.db")
         else:
             index = ElasticIndex(request.getfixturevalue("elastic_url"), f"test-{uuid.uuid4().hex[:10]}",

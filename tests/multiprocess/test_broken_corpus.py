@@ -12,9 +12,9 @@ import pytest
 
 from fixtures.broken_corpus import write_broken_corpus
 from proto import pb
+from services.media.formats import SUPPORTED
 
 REPO = Path(__file__).resolve().parents[2]
-CORE_FORMATS = {"JPEG", "HEIF", "TIFF", "PNG", "WEBP", "GIF"}
 HANG_SECONDS = 480
 
 pytestmark = pytest.mark.slow
@@ -31,21 +31,18 @@ def picsift_index(target: Path, data_dir: Path) -> subprocess.CompletedProcess:
         pytest.fail(f"picsift index hung: no result within {HANG_SECONDS} s")
 
 
-def stored_paths(data_dir: Path) -> tuple[list[str], list[str], dict[str, str]]:
-    """Read back independently of the summary: indexed paths, raws stacked with a photo of the same name,
-    and the failed/skipped outcome of each other file."""
+def stored(data_dir: Path) -> tuple[list[pb.Record], dict[str, str]]:
+    """Read back independently of the summary: every photo record, and the failed/skipped outcome of other files."""
     with sqlite3.connect(data_dir / "picsift.db") as db:
-        indexed = [row[0] for row in db.execute("SELECT path FROM paths")]
+        records = [pb.Record.FromString(row[0]) for row in db.execute("SELECT record FROM photos")]
         outcomes = dict(db.execute("SELECT path, outcome FROM file_outcomes"))
-        stacked = [path for (blob,) in db.execute("SELECT record FROM photos")
-                   for path in pb.Record.FromString(blob).stack]
-    return indexed, stacked, outcomes
+    return records, outcomes
 
 
 def test_every_broken_file_gets_exactly_one_typed_outcome(samples_dir, tmp_path):
     corpus = write_broken_corpus(samples_dir, tmp_path / "broken", seed=12)
     files = {str(path) for path in corpus.made_from}
-    assert len(files) >= 1000 and corpus.formats >= CORE_FORMATS
+    assert len(files) >= 1000 and corpus.formats == set(SUPPORTED.values()), "every format ingest reads"
 
     done = picsift_index(corpus.root, tmp_path / "data")
 
@@ -53,8 +50,11 @@ def test_every_broken_file_gets_exactly_one_typed_outcome(samples_dir, tmp_path)
     assert done.returncode == 1, done.stderr[-2000:]  # exit 1: some files failed, and the command said so
     summary = json.loads(done.stdout)
     listed = [item["path"] for item in summary["skipped"] + summary["failed"]]
-    indexed, stacked, outcomes = stored_paths(tmp_path / "data")
-    assert summary["indexed"] == len(indexed) and summary["duplicates"] == 0 and summary["stacked"] == len(stacked)
+    records, outcomes = stored(tmp_path / "data")
+    assert all(record.paths for record in records), "no photo hidden without a path (a raw stacked on nothing)"
+    indexed = [path for record in records for path in record.paths]
+    stacked = [path for record in records for path in record.stack]
+    assert (summary["indexed"], summary["stacked"], summary["duplicates"]) == (len(indexed), len(stacked), 0)
     assert sorted(listed + indexed + stacked) == sorted(files), "every file once: indexed, stacked, skipped or failed"
     assert all(item["reason"] for item in summary["skipped"] + summary["failed"] + summary["incomplete"])
     assert {p: "failed" for p in (i["path"] for i in summary["failed"])} | \

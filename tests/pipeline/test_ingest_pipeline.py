@@ -10,7 +10,8 @@ import pytest
 from PIL import Image
 
 from services.app.index_command import index_paths
-from services.app.wiring import Pipeline, make_ingest, store_path
+from services.pipeline.host import Pipeline
+from services.app.wiring import make_ingest, store_path
 from services.ingest.settings import IngestSettings
 from services.pipeline.memory_bus import InMemoryBus
 from services.pipeline.settings import PipelineSettings

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from services.app.cli import main
 from services.app.index_command import index_paths, summary_text
-from services.app.wiring import Pipeline, make_ingest, store_path
+from services.pipeline.host import Pipeline
+from services.app.wiring import make_ingest, store_path
 from services.ingest.settings import IngestSettings
 from services.pipeline.memory_bus import InMemoryBus
 from services.pipeline.settings import PipelineSettings
@@ -156,3 +158,15 @@ async def test_watch_survives_names_that_are_not_utf8_and_keeps_indexing(tmp_pat
         stop.set()
         await asyncio.wait_for(watcher, 10)
         ingest.close()
+
+
+async def test_show_finds_odd_names_prints_them_escaped_and_refuses_undecodable_ones_clearly(
+        tmp_path, media, odd_tree, monkeypatch, capsys):
+    monkeypatch.setenv("PICSIFT_DATA_DIR", str(tmp_path / "data"))
+    await index_paths([media], PipelineSettings(), IngestSettings())
+    capsys.readouterr()
+    assert await asyncio.to_thread(main, ["show", str(odd_tree["newline"])]) == 0
+    shown = capsys.readouterr().out
+    assert f"path    {media}/two\\nlines.jpg" in shown.splitlines()
+    assert await asyncio.to_thread(main, ["show", str(odd_tree["bad_file"])]) == 2
+    assert capsys.readouterr().err.startswith("picsift: no photo with id or path")

@@ -6,10 +6,12 @@ import os
 from pathlib import Path
 
 from services.app.index_command import index_paths, is_terminal, summary_text
-from services.app.output import CommandError, emit
-from services.app.wiring import declare_topology, embedded_pipeline, open_index, open_store, open_users
+from services.app.output import CommandError, emit, printable
+from services.app.wiring import embedded_pipeline, open_index, open_store, open_users
+from services.ingest.examine import shown_path
 from services.ingest.settings import IngestSettings
 from services.pipeline.factory import make_bus
+from services.pipeline.host import declare_topology
 from services.pipeline.settings import PipelineSettings
 from services.pipeline.stages import STAGE_PARTS
 from services.search.api import CursorError, QueryError, SearchService
@@ -28,6 +30,7 @@ def register(command) -> None:
     reprocess = command("reprocess", "run a stage again for photos whose stage version changed", cmd_reprocess)
     reprocess.add_argument("--stage", required=True, choices=STAGE_PARTS)
     reprocess.add_argument("--all", action="store_true", help="every photo, not only those of another version")
+    command("reindex", "rebuild the search index from the record store", cmd_reindex)
 
 
 def cmd_index(args) -> int:
@@ -41,23 +44,24 @@ def cmd_index(args) -> int:
 
 
 def cmd_show(args) -> int:
+    target = shown_path(args.target)  # a name that is not UTF-8 is stored as shown, with \xNN escapes
     store = open_store()
     try:
-        record = store.get(args.target)
+        record = store.get(target)
         if record is None:
-            photo_id = store.id_for_path(os.path.abspath(args.target))
+            photo_id = store.id_for_path(shown_path(os.path.abspath(args.target)))
             record = store.get(photo_id) if photo_id else None
     finally:
         store.close()
     if record is None:
-        raise CommandError(f"no photo with id or path {args.target!r}")
+        raise CommandError(f"no photo with id or path {target!r}")
     view = record_to_dict(record)
     emit(view, args.json, format_show(view))
     return 0
 
 
 def format_show(view: dict) -> str:
-    lines = [f"id      {view['id']}", *(f"path    {p}" for p in view["paths"]),
+    lines = [f"id      {view['id']}", *(f"path    {printable(p)}" for p in view["paths"]),
              "status  " + ", ".join(f"{k}={v}" for k, v in view["status"].items())]
     lines += [f"reason  {stage}: {why}" for stage, why in view["reasons"].items()]
     lines += [f"term    {t['key']}={t['value']} ({t['source']}, {t['weight']})" for t in view["terms"]]
@@ -76,7 +80,7 @@ def cmd_search(args) -> int:
         index.close()
     lines = [f"{result['total']} photos"]
     for hit in result["hits"]:
-        lines.append(f"{hit['score']:6.2f}  {hit['path']}  [{', '.join(hit['matched'])}]")
+        lines.append(f"{hit['score']:6.2f}  {printable(hit['path'])}  [{', '.join(hit['matched'])}]")
     emit(result, args.json, "\n".join(lines))
     return 0
 
@@ -122,3 +126,18 @@ async def run_reprocess(stage: str, everything: bool, settings: PipelineSettings
     finally:
         await bus.stop()
         store.close()
+
+
+def cmd_reindex(args) -> int:
+    """Rebuild the search index from the record store (the store is the source of truth)."""
+    store, index = open_store(), open_index(PipelineSettings())
+    try:
+        count = 0
+        for record in store.iter_all():
+            index.upsert(record)
+            count += 1
+    finally:
+        index.close()
+        store.close()
+    emit({"reindexed": count}, args.json, f"{count} photos reindexed")
+    return 0

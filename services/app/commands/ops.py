@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 import json
 
-from services.app.output import CommandError, emit
+from services.app.output import CommandError, emit, printable
 from services.app.wiring import open_store
 from services.pipeline.factory import make_bus
 from services.pipeline.settings import PipelineSettings
@@ -38,7 +38,7 @@ def cmd_status(args) -> int:
         lines.append(f"  {stage:<9} " + ", ".join(f"{n} {outcome}" for outcome, n in sorted(outcomes.items()) if n))
     for stage, queue in data.get("queues", {}).items():
         lines.append(f"  queue {stage:<9} {queue['ready']} waiting, {len(queue['dead_letters'])} dead letters")
-    lines += [f"  failed: {f['path']}: {f['reason']}" for f in data["failed"]]
+    lines += [f"  failed: {printable(f['path'])}: {f['reason']}" for f in data["failed"]]
     emit(data, args.json, "\n".join(lines))
     return 0
 
@@ -64,7 +64,7 @@ def cmd_dlq(args) -> int:
     stages = [args.stage] if args.stage else settings.stages
     data = asyncio.run(dead_letter_action(settings, stages, args.action, args.limit))
     if args.action == "list":
-        emit(data, args.json, "\n".join(f"{stage}: {d['path'] or d['routing_key']}: {d['reason']} ({d['attempts']} attempts)"
+        emit(data, args.json, "\n".join(f"{stage}: {printable(d['path']) or d['routing_key']}: {d['reason']} ({d['attempts']} attempts)"
                                          for stage, items in data.items() for d in items) or "no dead letters")
     else:
         emit(data, args.json, "\n".join(f"{stage}: replayed {n}" for stage, n in data.items()))

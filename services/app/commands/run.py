@@ -6,11 +6,12 @@ import logging
 import secrets
 from pathlib import Path
 
-from services.app.host import Host, until_signalled
+from services.app.host import GatewayEntrypoint, IngestEntrypoint, ops
 from services.app.output import CommandError
-from services.app.wiring import Pipeline, build_gateway, embedded_pipeline, make_ingest, service_pipeline, store_path
+from services.app.wiring import build_gateway, embedded_pipeline, make_ingest, service_pipeline, store_path
 from services.ingest.settings import IngestSettings
 from services.pipeline.factory import make_bus
+from services.pipeline.host import Pipeline, until_signalled
 from services.pipeline.memory_bus import InMemoryBus
 from services.pipeline.settings import PipelineSettings
 from services.pipeline.stages import CONSUMERS
@@ -44,11 +45,12 @@ def cmd_up(args) -> int:
 async def run_up(roots: list[Path], settings: PipelineSettings, ingest_settings: IngestSettings,
                  host: str, port: int) -> int:
     pipeline = embedded_pipeline(settings)
-    parts = Host(pipeline, make_ingest(settings, ingest_settings, pipeline.bus), roots, address=(host, port),
-                 on_ready=lambda: print(f"picsift is up: http://{host}:{port}/ (Ctrl-C stops it)", flush=True))
-    parts.gateway = build_gateway(settings, pipeline.store, parts.ops())
-    first_admin(parts.gateway.users, roots)
-    await parts.run(until_signalled())
+    ingest = IngestEntrypoint(make_ingest(settings, ingest_settings, pipeline.bus), roots)
+    gateway = build_gateway(settings, pipeline.store, ops(pipeline, ingest))
+    first_admin(gateway.users, roots)
+    pipeline.entrypoints += [GatewayEntrypoint(gateway, (host, port)), ingest]
+    await pipeline.run(until_signalled(),
+                       lambda: print(f"picsift is up: http://{host}:{port}/ (Ctrl-C stops it)", flush=True))
     return 0
 
 
@@ -65,9 +67,9 @@ async def run_service(name: str, settings: PipelineSettings) -> int:
 
         gateway_settings = GatewaySettings()
         store = RecordStore(store_path(settings))
-        bus = InMemoryBus() if settings.is_memory else make_bus(settings)
-        parts = Host(Pipeline(settings, bus, store, []), address=(gateway_settings.host, gateway_settings.port))
-        parts.gateway = build_gateway(settings, store, parts.ops())
+        pipeline = Pipeline(settings, InMemoryBus() if settings.is_memory else make_bus(settings), store, [])
+        gateway = build_gateway(settings, store, ops(pipeline))
+        pipeline.entrypoints.append(GatewayEntrypoint(gateway, (gateway_settings.host, gateway_settings.port)))
     elif name == "ingest":
         ingest_settings = IngestSettings()
         if not ingest_settings.media_root:
@@ -75,14 +77,14 @@ async def run_service(name: str, settings: PipelineSettings) -> int:
         pipeline = Pipeline(settings, make_bus(settings), None, [])
         ingest = make_ingest(settings, ingest_settings, pipeline.bus,
                              lambda done: pipeline.metrics.count("ingest", done.kind))
-        parts = Host(pipeline, ingest, ingest_settings.media_root)
+        pipeline.entrypoints.append(IngestEntrypoint(ingest, ingest_settings.media_root))
     else:
         try:
-            parts = Host(service_pipeline(settings, name))
+            pipeline = service_pipeline(settings, name)
         except KeyError:
             raise CommandError(f"service '{name}' is not available in this build of picsift") from None
     log.info("service %s on %s", name, "the in-memory bus" if settings.is_memory else settings.exchange)
-    await parts.run(until_signalled())
+    await pipeline.run(until_signalled())
     return 0
 
 

@@ -46,8 +46,9 @@ def distance_km(lat1, lon1, lat2, lon2) -> float:
 class SqliteIndex(Index):
     """Shares the record store's database file: the store's paths table scopes every query to the user's roots."""
 
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, timeout: float = 30.0):
         self.path = str(path)
+        self.timeout = timeout
         self._writer = self._connect()
         self._lock = threading.RLock()
         self._local = threading.local()  # one reader connection per thread: WAL lets searches run side by side
@@ -58,7 +59,7 @@ class SqliteIndex(Index):
             self._writer.executescript(SCHEMA)
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
+        db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=self.timeout)
         db.create_function("distance_km", 4, distance_km, deterministic=True)
         return db
 

@@ -139,3 +139,15 @@ def test_every_sample_file_gets_its_outcome(samples_dir, catalog, tmp_path):
     tiff = [r for p, r in results.items() if p.suffix.lower() in (".tif", ".tiff")]
     assert heic and all(r.record.file.format == "HEIF" for r in heic)
     assert tiff and all(r.record.file.format == "TIFF" and r.record.file.width > 0 for r in tiff)
+
+
+def test_a_raw_beside_a_broken_jpeg_is_a_photo_of_its_own_not_hidden_in_a_stack(tmp_path, catalog, samples_dir):
+    from PIL import Image
+
+    from fixtures.raw import write_dng
+
+    with Image.open(samples_dir / "jpg" / "Canon_40D.jpg") as picture:
+        raw = write_dng(tmp_path / "IMG_0007.DNG", picture.convert("RGB").resize((320, 240)))
+    (tmp_path / "IMG_0007.JPG").write_bytes(b"\xff\xd8\xff not really a jpeg")
+    result = run(raw, tmp_path, catalog, tmp_path)
+    assert (result.kind, result.record.file.format, list(result.record.paths)) == (ex.NEW, "RAW", [str(raw)])

@@ -67,3 +67,18 @@ def test_a_broken_raw_is_a_failed_outcome_not_a_crash(tmp_path):
     broken.write_bytes(good[:200])
     found = examine(broken, tmp_path, Catalog(":memory:"), tmp_path / "thumbs", (128,))
     assert found.kind == "failed" and found.reason
+
+
+def test_a_png_is_identified_from_its_header_alone(tmp_path):
+    """Orientation from the eXIf chunk before the pixels; the pixels themselves are never decoded (here: broken)."""
+    exif = Image.Exif()
+    exif[0x0112] = 6  # turned a quarter
+    turned, plain = tmp_path / "turned.png", tmp_path / "plain.png"
+    PICTURE.save(turned, "PNG", exif=exif.tobytes())
+    PICTURE.save(plain, "PNG")
+    for path, size in ((turned, (384, 512)), (plain, (512, 384))):
+        payload = bytearray(path.read_bytes())
+        start = payload.index(b"IDAT") + 4
+        payload[start + 16:start + 4000] = bytes(3984)  # the pixel data broken, the header intact
+        path.write_bytes(bytes(payload))
+        assert identify(path) == ("PNG", *size)

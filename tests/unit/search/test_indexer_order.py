@@ -7,29 +7,13 @@ import sqlite3
 
 import pytest
 
-from proto import pb
+from fixtures.records import stage_parts
 from services.search.index.port import index_terms
 from services.search.index.sqlite import SqliteIndex
 from services.search.indexer import build_indexer
 from services.search.store import RecordStore
-from services.pipeline.stage import EXIF, INGESTED, SEMANTIC, VISION
 
 PHOTOS, ROUNDS = 200, 5
-
-
-def parts(photo_id: str, n: int) -> list[tuple[str, pb.Record]]:
-    """What each stage publishes for one photo, each part carrying a word only it writes."""
-    path = f"/media/u/p{n}.jpg"
-    ingested = pb.Record(id=photo_id, paths=[path])
-    ingested.file.path, ingested.file.root = path, "/media/u"
-    ingested.terms.append(pb.Term(key="folder", value=f"ingestword{n}", source="path", weight=1.0))
-    exif = pb.Record(id=photo_id)
-    exif.exif.terms.append(pb.Term(key="camera", value=f"exifword{n}", source="exif", weight=1.0))
-    vision = pb.Record(id=photo_id)
-    vision.vision.classes.append(pb.Label(label=f"visionword{n}", score=0.9))
-    semantic = pb.Record(id=photo_id)
-    semantic.semantic.terms.append(pb.Term(key="label", value=f"semanticword{n}", source="classifier", weight=1.0))
-    return [(INGESTED, ingested), (EXIF, exif), (VISION, vision), (SEMANTIC, semantic)]
 
 
 def indexed_terms(db_path, photo_id: str) -> set[tuple[str, str]]:
@@ -47,7 +31,7 @@ def test_concurrent_parts_in_random_order_always_end_complete(tmp_path, round_):
     rng = random.Random(round_)
     deliveries = []
     for n in range(PHOTOS):  # one photo's parts side by side, so they race each other
-        mine = parts(f"{round_:02d}{n:062d}", n)
+        mine = stage_parts(f"{round_:02d}{n:062d}", n)
         mine += rng.sample(mine, 2)  # redeliveries
         rng.shuffle(mine)
         deliveries += mine
