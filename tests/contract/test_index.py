@@ -16,18 +16,10 @@ from services.search.index.bitmap import BitmapIndex
 from services.search.index.elastic import ElasticIndex
 from services.search.index.sqlite import SqliteIndex
 from services.search.store import RecordStore
+from services.semantic.analyse import analyse
+from services.semantic.wordnet import WordNet
 
 ALICE, BOB = "/media/alice", "/media/bob"
-
-
-def face_terms(index: int, gender: str, age: int, emotion: str) -> list[pb.Term]:
-    """The terms the semantic stage writes for one face."""
-    band = "kid" if age < 10 else "teen" if age < 20 else f"{age // 10 * 10}ies" if age < 60 else "old"
-    words = {"female": ("female", "woman"), "male": ("male", "man")}[gender]
-    terms = [pb.Term(key="gender", value=w, source="face", weight=0.9, face=index) for w in words]
-    terms.append(pb.Term(key="age", value=band, source="face", weight=0.8, face=index))
-    terms.append(pb.Term(key="emotion", value=emotion, source="face", weight=0.8, face=index))
-    return terms
 
 
 def record(photo_id: str, path: str, words=(), faces=(), place=None, taken=None, camera=None) -> pb.Record:
@@ -35,11 +27,9 @@ def record(photo_id: str, path: str, words=(), faces=(), place=None, taken=None,
     r.file.path, r.file.root, r.file.mtime = path, path.rsplit("/", 1)[0], 1_000_000 + int(photo_id[-2:], 16)
     for key, value in words:
         r.terms.append(pb.Term(key=key, value=value, source="classifier", weight=1.0))
-    semantic = []
-    for i, (gender, age, emotion) in enumerate(faces, start=1):
+    for gender, age, emotion in faces:
         r.vision.faces.append(pb.Face(age=age, gender=gender, emotion=emotion, box=pb.Box(x2=0.2, y2=0.2)))
-        semantic += face_terms(i, gender, age, emotion)
-    r.semantic.terms.extend(semantic)
+    r.semantic.CopyFrom(analyse(r.vision, WordNet()))  # the face words the semantic stage really writes
     if place:
         city, country, lat, lon = place
         r.exif.has_place = True

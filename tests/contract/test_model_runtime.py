@@ -53,15 +53,23 @@ def images(tmp_path_factory, models_dir):
     return np.stack(batch)
 
 
-async def test_both_runtimes_give_the_same_classes(runtime, images, models_dir):
+async def test_each_runtime_names_the_cat_and_the_espresso(runtime, images, models_dir):
     probabilities = (await runtime.predict("mobilenet_v2", {"images": images}))["probabilities"]
     assert probabilities.shape == (3, 1000)
     top = [classifier(models_dir).postprocess({"probabilities": p})[0].label for p in probabilities]
     assert top[1] == "espresso" and top[0] in ("Egyptian cat", "tiger cat", "tabby")
-    local = LocalRuntime(models_dir)
-    expected = (await local.predict("mobilenet_v2", {"images": images}))["probabilities"]
-    await local.close()
-    np.testing.assert_allclose(probabilities, expected, atol=1e-5)
+
+
+async def test_tf_serving_answers_as_the_local_runtime(images, models_dir, tf_serving):
+    target, _ = await tf_serving(models_dir)
+    served, local = GrpcRuntime(target, versions(models_dir)), LocalRuntime(models_dir)
+    try:
+        remote = (await served.predict("mobilenet_v2", {"images": images}))["probabilities"]
+        expected = (await local.predict("mobilenet_v2", {"images": images}))["probabilities"]
+    finally:
+        await served.close()
+        await local.close()
+    np.testing.assert_allclose(remote, expected, atol=1e-5)
 
 
 async def test_grpc_retries_while_the_server_is_unavailable(models_dir, images, tf_serving):

@@ -15,6 +15,7 @@ from services.pipeline.runner import StageRunner
 from services.pipeline.settings import PipelineSettings
 from services.pipeline.stage import Stage, encode
 from services.search.store import RecordStore
+from fixtures.waiting import until
 
 pytestmark = pytest.mark.rabbitmq
 
@@ -24,13 +25,6 @@ def picsift(env: dict, *args: str) -> dict:
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
-
-
-async def wait_until(predicate, timeout: float = 60.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not predicate():
-        assert asyncio.get_running_loop().time() < deadline, "condition not reached in time"
-        await asyncio.sleep(0.05)
 
 
 async def test_dead_letters_are_listed_with_reasons_and_replayed(tmp_path, amqp_url, exchange_name):
@@ -49,7 +43,7 @@ async def test_dead_letters_are_listed_with_reasons_and_replayed(tmp_path, amqp_
     await StageRunner(exif, settings, StageMetrics()).start(bus)
     for photo_id in ("good", "poison"):
         await bus.publish("photo.ingested", encode(pb.Record(id=photo_id, paths=[f"/media/p/{photo_id}.jpg"])))
-    await wait_until(lambda: len(seen) == 2)
+    await until(lambda: len(seen) == 2)
     await bus.stop()
     RecordStore(tmp_path / "data" / "picsift.db").close()
     env = {**os.environ, "PICSIFT_BUS": amqp_url, "PICSIFT_EXCHANGE": exchange_name,
@@ -66,7 +60,7 @@ async def test_dead_letters_are_listed_with_reasons_and_replayed(tmp_path, amqp_
     bus = RabbitBus(amqp_url, exchange_name, connect_timeout=30)  # the replayed photo reaches the stage again
     await bus.start()
     await StageRunner(exif, settings, StageMetrics()).start(bus)
-    await wait_until(lambda: seen.count("poison") == 2)
+    await until(lambda: seen.count("poison") == 2)
     await bus.stop()
     assert await asyncio.to_thread(picsift, env, "dlq", "list") == {"exif": [poison]}
 
@@ -84,16 +78,11 @@ async def test_the_gateway_service_shows_queues_and_dead_letters_and_replays(tmp
     await bus.start()
     await StageRunner(Stage("exif", ("photo.ingested",), refuse), PipelineSettings(), StageMetrics()).start(bus)
     await bus.publish("photo.ingested", encode(pb.Record(id="poison", paths=["/media/p/poison.jpg"])))
-    dead: list = []
 
     async def dead_lettered() -> bool:
-        dead[:] = await bus.dead_letters("exif")
-        return bool(dead)
+        return bool(await bus.dead_letters("exif"))
 
-    deadline = asyncio.get_running_loop().time() + 60
-    while not await dead_lettered():
-        assert asyncio.get_running_loop().time() < deadline, "the poison photo was never dead-lettered"
-        await asyncio.sleep(0.05)
+    await until(dead_lettered, 60)
     await bus.stop()
     bus = RabbitBus(amqp_url, exchange_name, connect_timeout=30)  # no consumer now: what is published waits
     await bus.start()

@@ -18,6 +18,7 @@ from services.pipeline.settings import PipelineSettings
 from services.search.indexer import build_indexer
 from services.search.store import RecordStore
 from tests.fixtures.raw import write_dng
+from fixtures.waiting import until
 
 
 @pytest.fixture
@@ -113,20 +114,22 @@ async def test_watch_picks_up_a_file_only_once_it_is_complete_and_sees_deletes(p
 
     await asyncio.to_thread(slow_copy)
     store = pipeline.store
-    for _ in range(100):
+
+    async def indexed() -> bool:
         await pipeline.bus.join()
-        if store.id_for_path(str(target)):
-            break
-        await asyncio.sleep(0.1)
+        return store.id_for_path(str(target)) is not None
+
+    await until(indexed)
     photo = store.get(store.id_for_path(str(target)))
     assert photo is not None and photo.file.size == len(data)
     assert photo.ingest.reason == ""
     target.unlink()
-    for _ in range(100):
+
+    async def forgotten() -> bool:
         await pipeline.bus.join()
-        if store.id_for_path(str(target)) is None:
-            break
-        await asyncio.sleep(0.1)
+        return store.id_for_path(str(target)) is None
+
+    await until(forgotten)
     assert store.count() == 0 and store.outcomes() == []
     stop.set()
     await asyncio.wait_for(watcher, 10)
@@ -148,10 +151,9 @@ async def test_a_full_disk_pauses_ingest_and_says_so_then_it_resumes(pipeline, m
     ingest_settings = IngestSettings(stable_seconds=0, min_free_bytes=1 << 62, disk_check_seconds=0.05)
     ingest = make_ingest(settings, ingest_settings, pipeline.bus)
     scan = asyncio.create_task(ingest.scan([media]))
-    await asyncio.sleep(0.5)
+    await until(lambda: ingest.state_file.is_file() and json.loads(ingest.state_file.read_text())["paused"])
+    assert "disk almost full" in json.loads(ingest.state_file.read_text())["reason"]
     assert not scan.done() and pipeline.store.count() == 0
-    state = json.loads(ingest.state_file.read_text())
-    assert state["paused"] and "disk almost full" in state["reason"]
     ingest_settings.min_free_bytes = 0
     await asyncio.wait_for(scan, 30)
     await pipeline.bus.join()

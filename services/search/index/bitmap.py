@@ -17,7 +17,7 @@ from pyroaring import BitMap
 
 from proto import pb
 from services.search.index.port import (
-    FACET_KEYS, FILTER_KEYS, Hit, Index, SearchResult, index_terms, normalize_value,
+    FACET_KEYS, FILTER_KEYS, PHRASE_BONUS, Hit, Index, SearchResult, index_terms, normalize_value,
 )
 from services.search.query.ast import (
     And, DateRange, FaceCount, Filter, Near, Node, Not, Or, Person, Phrase, Query, Word, positive_atoms,
@@ -25,7 +25,6 @@ from services.search.query.ast import (
 from services.search.store import RecordStore, sort_time, under_roots
 from services.vocabulary import synonyms
 
-PHRASE_BONUS = 2.0
 FACES_PER_PHOTO = 256  # a (photo, face) pair is stored as photo * FACES_PER_PHOTO + face
 FACET_VALUES = 10
 EARTH_KM = 6371.0088

@@ -1,8 +1,7 @@
 """The HTTP API: every endpoint with and without a session, as the wrong user, as a non-admin; CSRF; shares."""
-import asyncio
-
 import pytest
 
+from fixtures.waiting import until
 from proto import pb
 
 
@@ -145,8 +144,12 @@ async def test_shares_show_just_their_photos_read_only_until_they_expire(world, 
     csrf = await sign_in(world.client, "alice")
     short = await (await world.client.post("/api/shares", json={"ids": [cat], "hours": 0.00002},
                                            headers={"X-CSRF-Token": csrf})).json()
-    await asyncio.sleep(0.2)
-    assert (await world.client.get(f"/api/shares/public/{short['token']}")).status == 404
+    link = f"/api/shares/public/{short['token']}"
+
+    async def expired() -> bool:
+        return (await world.client.get(link)).status == 404
+
+    await until(expired, 10)
 
 
 async def test_openapi_lists_the_api(world):
