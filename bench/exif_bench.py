@@ -15,7 +15,7 @@ from PIL import Image
 
 from services.exif.analyse import analyse
 from services.exif.place import Geocoder
-from services.ingest.formats import register_openers
+from services.media.formats import register_openers
 
 
 def generate(folder: Path, n: int) -> list[Path]:

@@ -2,11 +2,13 @@
 
 Usage: .venv/bin/python bench/ingest_bench.py [--sizes 1000,10000] [--amqp URL]
 Prints a table; bus overhead = 1 - (photos/s on the bus / photos/s with a bus that drops everything).
+A second table prices the decoder pool (a process per worker, killed on overrun) against decoding in process.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import shutil
 import tempfile
 import time
@@ -16,9 +18,10 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from services.app.wiring import Pipeline
+from services.pipeline.host import Pipeline
 from services.ingest.catalog import Catalog
-from services.ingest.formats import register_openers
+from services.ingest.decoding import IN_PROCESS, Decoder, IsolatedDecoder
+from services.media.formats import register_openers
 from services.ingest.service import IngestService
 from services.ingest.settings import IngestSettings
 from services.pipeline.bus import Bus
@@ -27,6 +30,7 @@ from services.pipeline.rabbit_bus import RabbitBus
 from services.pipeline.settings import PipelineSettings
 from services.search.indexer import build_indexer
 from services.search.store import RecordStore
+from stamp import stamp
 
 
 class DroppingBus(InMemoryBus):
@@ -53,12 +57,13 @@ def generate(folder: Path, n: int) -> int:
     return total
 
 
-async def ingest_once(media: Path, bus: Bus, work: Path, thumbs: bool, store: RecordStore | None) -> float:
+async def ingest_once(media: Path, bus: Bus, work: Path, thumbs: bool, store: RecordStore | None,
+                      decoder: Decoder = IN_PROCESS) -> float:
     catalog = Catalog(work / f"catalog-{uuid.uuid4().hex}.db")
     settings = IngestSettings(thumb_sizes=(320, 1280) if thumbs else ())
     pipeline = Pipeline(PipelineSettings(), bus, store, [build_indexer(store)] if store else [])
     await pipeline.start()
-    service = IngestService(settings, bus, catalog, work / "thumbs", None)
+    service = IngestService(settings, bus, catalog, work / "thumbs", None, decoder)
     started = time.perf_counter()
     await service.scan([media])
     if isinstance(bus, InMemoryBus):
@@ -85,6 +90,25 @@ async def bare_publishes(url: str, n: int, concurrency: int) -> float:
     return n / elapsed
 
 
+async def decoder_costs(media: Path, n: int, work: Path) -> list[tuple]:
+    """ms per photo with ingest's default decoder pool, warmed up, against decoding in process; and the pool's start."""
+    settings = IngestSettings()
+    rows = []
+    for thumbs in (False, True):
+        for label, make in (("in process", lambda: IN_PROCESS),
+                            ("process pool", lambda: IsolatedDecoder(settings.workers, settings.decode_seconds))):
+            started = time.perf_counter()
+            decoder = make()
+            try:
+                await asyncio.gather(*(asyncio.to_thread(decoder.run, os.getpid) for _ in range(settings.workers)))
+                start_seconds = time.perf_counter() - started
+                seconds = await ingest_once(media, DroppingBus(), work, thumbs, None, decoder)
+            finally:
+                decoder.close()
+            rows.append((n, "with thumbnails" if thumbs else "no thumbnails", label, 1000 * seconds / n, start_seconds))
+    return rows
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="1000,10000")
@@ -92,6 +116,7 @@ async def main() -> None:
     args = parser.parse_args()
     register_openers()
     rows = []
+    pool_rows: list[tuple] = []
     for n in (int(s) for s in args.sizes.split(",")):
         work = Path(tempfile.mkdtemp(prefix="picsift-bench-"))
         media = work / "media"
@@ -122,10 +147,17 @@ async def main() -> None:
                     floor = rate
                 overhead = max(0.0, 1 - rate / floor) if floor else 0.0
                 rows.append((n, label, bus_name, rate, megabytes / seconds, 1000 / rate, overhead))
+        if n <= 1000:
+            pool_rows += await decoder_costs(media, n, work)
         shutil.rmtree(work)
+    print(stamp())
     print(f"\n{'photos':>7} {'mode':<16} {'bus':<17} {'photos/s':>9} {'MB/s':>7} {'ms/photo':>9} {'bus overhead':>13}")
     for n, label, bus_name, rate, mbps, ms, overhead in rows:
         print(f"{n:>7} {label:<16} {bus_name:<17} {rate:>9.0f} {mbps:>7.1f} {ms:>9.2f} {overhead:>12.0%}")
+    print(f"\n{'photos':>7} {'mode':<16} {'decoder':<13} {'ms/photo':>9} {'pool cost ms/photo':>19} {'start s':>8}")
+    in_process = {(n, label): ms for n, label, decoder, ms, _ in pool_rows if decoder == "in process"}
+    for n, label, decoder, ms, start in pool_rows:
+        print(f"{n:>7} {label:<16} {decoder:<13} {ms:>9.2f} {ms - in_process[n, label]:>19.2f} {start:>8.2f}")
     print(f"\n{'bare RabbitMQ adapter (1 KiB, confirms)':<44} {'msgs/s':>8}")
     for concurrency in (1, 100):
         rate = await bare_publishes(args.amqp, 5000, concurrency)

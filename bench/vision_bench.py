@@ -1,5 +1,6 @@
 """Vision: ms per image per batch size, images/s, peak RSS, and the whole stage (decode + classify) per photo.
 
+Saves the table under bench/results/vision.txt.
 Usage: .venv/bin/python bench/vision_bench.py [--batches 1,8,32] [--photos 64]
 """
 from __future__ import annotations
@@ -16,6 +17,7 @@ from PIL import Image
 from skimage import data
 
 from proto import pb
+from stamp import stamp
 from services.vision.build import build_models, read_manifest
 from services.vision.runtime.local import LocalRuntime
 from services.vision.service import build_stage
@@ -60,10 +62,13 @@ async def main() -> None:
     rows.append((f"stage: decode 1600x1200 JPEG + every model built (classes, objects, faces)",
                  per_photo * 1000, 1 / per_photo))
     await runtime.close()
-    print(f"\n{'what':<58} {'ms/image':>9} {'images/s':>9}")
-    for what, ms, rate in rows:
-        print(f"{what:<58} {ms:>9.1f} {rate:>9.1f}")
-    print(f"\npeak RSS: {rss_mb():.0f} MB (before loading the model: {before:.0f} MB); model calls: {runtime.calls}")
+    lines = [stamp(), f"{'what':<58} {'ms/image':>9} {'images/s':>9}"]
+    lines += [f"{what:<58} {ms:>9.1f} {rate:>9.1f}" for what, ms, rate in rows]
+    lines.append(f"peak RSS: {rss_mb():.0f} MB (before loading the model: {before:.0f} MB); "
+                 f"model calls: {dict(runtime.calls_by_model)}")
+    text = "\n".join(lines)
+    print("\n" + text)
+    (Path(__file__).parent / "results" / "vision.txt").write_text(text + "\n")
 
 
 if __name__ == "__main__":

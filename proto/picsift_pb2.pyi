@@ -242,7 +242,7 @@ class SemanticResult(_message.Message):
     def __init__(self, meta: _Optional[_Union[StageMeta, _Mapping]] = ..., terms: _Optional[_Iterable[_Union[Term, _Mapping]]] = ...) -> None: ...
 
 class Record(_message.Message):
-    __slots__ = ("id", "paths", "file", "ingest", "exif", "vision", "semantic", "terms", "schema")
+    __slots__ = ("id", "paths", "file", "ingest", "exif", "vision", "semantic", "terms", "schema", "stack")
     ID_FIELD_NUMBER: _ClassVar[int]
     PATHS_FIELD_NUMBER: _ClassVar[int]
     FILE_FIELD_NUMBER: _ClassVar[int]
@@ -252,6 +252,7 @@ class Record(_message.Message):
     SEMANTIC_FIELD_NUMBER: _ClassVar[int]
     TERMS_FIELD_NUMBER: _ClassVar[int]
     SCHEMA_FIELD_NUMBER: _ClassVar[int]
+    STACK_FIELD_NUMBER: _ClassVar[int]
     id: str
     paths: _containers.RepeatedScalarFieldContainer[str]
     file: FileFacts
@@ -261,7 +262,8 @@ class Record(_message.Message):
     semantic: SemanticResult
     terms: _containers.RepeatedCompositeFieldContainer[Term]
     schema: int
-    def __init__(self, id: _Optional[str] = ..., paths: _Optional[_Iterable[str]] = ..., file: _Optional[_Union[FileFacts, _Mapping]] = ..., ingest: _Optional[_Union[StageMeta, _Mapping]] = ..., exif: _Optional[_Union[ExifResult, _Mapping]] = ..., vision: _Optional[_Union[VisionResult, _Mapping]] = ..., semantic: _Optional[_Union[SemanticResult, _Mapping]] = ..., terms: _Optional[_Iterable[_Union[Term, _Mapping]]] = ..., schema: _Optional[int] = ...) -> None: ...
+    stack: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, id: _Optional[str] = ..., paths: _Optional[_Iterable[str]] = ..., file: _Optional[_Union[FileFacts, _Mapping]] = ..., ingest: _Optional[_Union[StageMeta, _Mapping]] = ..., exif: _Optional[_Union[ExifResult, _Mapping]] = ..., vision: _Optional[_Union[VisionResult, _Mapping]] = ..., semantic: _Optional[_Union[SemanticResult, _Mapping]] = ..., terms: _Optional[_Iterable[_Union[Term, _Mapping]]] = ..., schema: _Optional[int] = ..., stack: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class FileEvent(_message.Message):
     __slots__ = ("path", "root", "outcome", "reason", "id", "at")

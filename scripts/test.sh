@@ -3,5 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-.venv/bin/lint-imports
+.venv/bin/lint-imports --no-cache
 exec .venv/bin/pytest "$@"

@@ -13,6 +13,16 @@ import pytest
 pytest_plugins = ["fixtures.gateway", "fixtures.tf_serving", "fixtures.elastic"]
 
 REPO = Path(__file__).resolve().parents[1]
+TEST_VARIABLES = ("PICSIFT_TEST_", "PICSIFT_SAMPLES")
+
+
+def isolate_environment(environ: dict) -> None:
+    """Tests run on the embedded defaults whatever the shell sets; the harness's own PICSIFT_TEST_* stay."""
+    for name in [n for n in environ if n.startswith("PICSIFT_") and not n.startswith(TEST_VARIABLES)]:
+        del environ[name]
+
+
+isolate_environment(os.environ)
 BROKER_HOST = os.environ.get("PICSIFT_TEST_RABBITMQ_HOST", "127.0.0.1")
 
 

@@ -8,12 +8,17 @@ from pathlib import Path
 
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from services.app.output import printable
 from services.app.wiring import embedded_pipeline, make_ingest
 from services.ingest import examine as ex
 from services.ingest.settings import IngestSettings
 from services.pipeline.bus import DeadLetter
 from services.pipeline.settings import PipelineSettings
 from services.search.record_view import reasons_of, status_of
+
+
+COUNTED = {ex.DUPLICATE: "duplicates", ex.STACKED: "stacked", ex.MOVED: "moved", ex.UNCHANGED: "unchanged",
+           ex.REMOVED: "removed"}
 
 
 async def index_paths(paths: list[Path], settings: PipelineSettings, ingest_settings: IngestSettings,
@@ -51,36 +56,42 @@ async def index_paths(paths: list[Path], settings: PipelineSettings, ingest_sett
 
 
 def summarize(results: list[ex.Examined], pipeline, dead: list[tuple[str, DeadLetter]]) -> dict:
-    """One outcome per file: a photo whose stage failed is indexed and listed under `incomplete`, not failed."""
-    summary = {"indexed": 0, "duplicates": 0, "moved": 0, "unchanged": 0, "removed": 0,
+    """One outcome per file: a photo whose stage failed is counted once and listed under `incomplete`, not failed.
+
+    A dead letter about a file this run already gave an outcome adds nothing to the counts; only one about a
+    file the run did not see (an older message) is a failed entry of its own.
+    """
+    summary = {"indexed": 0, "duplicates": 0, "stacked": 0, "moved": 0, "unchanged": 0, "removed": 0,
                "skipped": [], "failed": [], "incomplete": []}
     stage_failures: dict[tuple[str, str], str] = {(letter.subject()[0], stage): letter.reason for stage, letter in dead}
-    indexed_ids = set()
+    listed: set[tuple[str, str]] = set()
     for result in results:
         if result.kind == ex.NEW:
             summary["indexed"] += 1
-            indexed_ids.add(result.id)
             record = pipeline.store.get(result.id)
             if record is not None:
                 for stage, outcome in status_of(record).items():
                     if outcome == "failed":
                         stage_failures[(result.id, stage)] = reasons_of(record).get(stage, "")
-            summary["incomplete"] += [{"path": result.path, "id": result.id, "stage": stage, "reason": reason}
-                                      for (photo_id, stage), reason in sorted(stage_failures.items())
-                                      if photo_id == result.id]
-        elif result.kind == ex.DUPLICATE:
-            summary["duplicates"] += 1
-        elif result.kind in (ex.MOVED, ex.UNCHANGED, ex.REMOVED):
-            summary[result.kind] += 1
+        elif result.kind in COUNTED:
+            summary[COUNTED[result.kind]] += 1
         else:
             summary[result.kind].append({"path": result.path, "reason": result.reason})
-    summary["failed"] += [{"path": letter.subject()[1], "reason": f"{stage}: {letter.reason}"}
-                          for stage, letter in dead if letter.subject()[0] not in indexed_ids]
+        if result.is_photo:  # under the first path of the photo in this run, once
+            for (photo_id, stage), reason in sorted(stage_failures.items()):
+                if photo_id == result.id and (photo_id, stage) not in listed:
+                    listed.add((photo_id, stage))
+                    summary["incomplete"].append({"path": result.path, "id": photo_id, "stage": stage, "reason": reason})
+    seen_ids = {result.id for result in results if result.id}
+    seen_paths = {result.path for result in results}
+    summary["failed"] += [{"path": path, "reason": f"{stage}: {letter.reason}"} for stage, letter in dead
+                          for photo_id, path in [letter.subject()] if photo_id not in seen_ids and path not in seen_paths]
     return summary
 
 
 def summary_text(summary: dict) -> str:
-    lines = [f"indexed {summary['indexed']}, duplicates {summary['duplicates']}, moved {summary['moved']}, "
+    lines = [f"indexed {summary['indexed']}, duplicates {summary['duplicates']}, stacked {summary['stacked']}, "
+             f"moved {summary['moved']}, "
              f"unchanged {summary['unchanged']}, removed {summary['removed']}, "
              f"skipped {len(summary['skipped'])}, failed {len(summary['failed'])}, "
              f"incomplete {len(summary['incomplete'])} in {summary['seconds']:.1f}s"]
@@ -89,11 +100,6 @@ def summary_text(summary: dict) -> str:
     lines += [f"  incomplete: {printable(item['path'])}: {item['stage']}: {item['reason']}"
               for item in summary["incomplete"]]
     return "\n".join(lines)
-
-
-def printable(path: str) -> str:
-    """A path on one terminal line: newlines and other control characters escaped."""
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in path)
 
 
 def is_terminal() -> bool:

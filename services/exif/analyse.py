@@ -48,7 +48,11 @@ def analyse(path: str | Path, geocoder: Geocoder) -> pb.ExifResult:
     _check_dimensions(tags, meta, result)
     lat = dms_to_degrees(tags.get("GPS GPSLatitude"), as_text(tags.get("GPS GPSLatitudeRef")))
     lon = dms_to_degrees(tags.get("GPS GPSLongitude"), as_text(tags.get("GPS GPSLongitudeRef")))
-    if lat is not None or lon is not None:
+    raw_position = (tags.get("GPS GPSLatitude"), tags.get("GPS GPSLongitude"))
+    if (lat is None or lon is None) and any(raw_position):
+        result.warnings.append(f"GPS position written but unreadable (latitude {raw_position[0]!s}, "
+                               f"longitude {raw_position[1]!s}): no place")
+    elif lat is not None or lon is not None:
         place = geocoder.place(lat, lon) if valid_position(lat, lon) else None
         if place is None:
             result.warnings.append(f"GPS position ({lat}, {lon}) is missing, zero or out of range: no place")

@@ -1,6 +1,7 @@
 """Reads what a photo's metadata says (EXIF, XMP, header facts) from the bytes that hold it, never the pixels."""
 from __future__ import annotations
 
+import io
 import logging
 import re
 from dataclasses import dataclass, field
@@ -10,6 +11,11 @@ from pathlib import Path
 import exifread
 from defusedxml import ElementTree
 from PIL import Image
+from PIL.ExifTags import GPSTAGS, TAGS
+
+from services.exif.cr3 import cr3_ifds
+from services.media import raw
+from services.media.formats import header_exif, is_raw
 
 log = logging.getLogger(__name__)
 logging.getLogger("exifread").setLevel(logging.ERROR)  # it logs every malformed tag it skips
@@ -34,10 +40,37 @@ def read_metadata(path: Path) -> Metadata:
     meta = Metadata()
     try:
         with open(path, "rb") as f:
-            tags = exifread.process_file(f, details=False)
-        meta.tags = {name: tag.values for name, tag in tags.items() if hasattr(tag, "values")}
-    except Exception as exc:  # noqa: BLE001 - exifread raises anything on malformed files
+            meta.tags = exif_tags(f)
+        if not meta.tags and is_raw(path):  # CR3, RAF...: exifread cannot parse them
+            meta.tags = _raw_tags(path)
+    except Exception as exc:  # noqa: BLE001 - exifread and libraw raise anything on malformed files
         meta.problems.append(f"EXIF unreadable: {type(exc).__name__}: {exc}")
+    if is_raw(path):
+        _read_raw_header(path, meta)
+    else:
+        _read_header(path, meta)
+    try:
+        meta.xmp = read_xmp(path)
+    except Exception as exc:  # noqa: BLE001 - malformed XMP must not lose the rest
+        meta.problems.append(f"XMP unreadable: {type(exc).__name__}: {exc}")
+    return meta
+
+
+def exif_tags(stream) -> dict:
+    tags = exifread.process_file(stream, details=False)
+    return {name: tag.values for name, tag in tags.items() if hasattr(tag, "values")}
+
+
+def _read_raw_header(path: Path, meta: Metadata) -> None:
+    """Size as viewed, from libraw (Pillow would read only a raw's small preview)."""
+    try:
+        meta.format, (meta.width, meta.height) = "RAW", raw.upright_size(path)
+    except Exception as exc:  # noqa: BLE001 - libraw raises its own error types
+        meta.readable = False
+        meta.problems.append(f"not a readable raw file: {type(exc).__name__}: {exc}")
+
+
+def _read_header(path: Path, meta: Metadata) -> None:
     try:
         with Image.open(path) as image:
             meta.format = image.format or ""
@@ -52,27 +85,32 @@ def read_metadata(path: Path) -> Metadata:
         meta.problems.append(f"not a readable image: {exc}")
     if meta.readable and first_int(meta.tags.get("Image Orientation")) in ROTATED:
         meta.width, meta.height = meta.height, meta.width
-    try:
-        meta.xmp = read_xmp(path)
-    except Exception as exc:  # noqa: BLE001 - malformed XMP must not lose the rest
-        meta.problems.append(f"XMP unreadable: {type(exc).__name__}: {exc}")
-    return meta
 
 
 def _pillow_tags(image: Image.Image) -> dict:
     """Pillow's EXIF (HEIF through pillow-heif) under exifread's names, for files exifread cannot parse."""
-    from PIL.ExifTags import GPSTAGS, TAGS
+    exif = header_exif(image)
+    return {**_named(exif, "Image"), **_named(exif.get_ifd(0x8769), "EXIF"), **_named(exif.get_ifd(0x8825), "GPS")}
 
-    exif = image.getexif()
+
+def _raw_tags(path: Path) -> dict:
+    """A raw's tags where exifread found none: a CR3's own metadata boxes, else the camera's JPEG preview."""
+    ifds = cr3_ifds(path)
+    if ifds:
+        return {name: value for prefix, ifd in ifds.items() for name, value in _named(ifd, prefix).items()}
+    preview = raw.embedded_jpeg(path)
+    return exif_tags(io.BytesIO(preview)) if preview else {}
+
+
+def _named(ifd, prefix: str) -> dict:
+    """One IFD's tags as exifread names them ('EXIF FNumber'), values as exifread gives them (lists)."""
+    names = GPSTAGS if prefix == "GPS" else TAGS
     tags = {}
-    for ifd, prefix in ((exif, "Image"), (exif.get_ifd(0x8769), "EXIF")):
-        for key, value in ifd.items():
-            name = TAGS.get(key)
-            if name:
-                tags[f"{prefix} {name}"] = value if isinstance(value, (list, tuple)) else [value] \
-                    if not isinstance(value, str) else value
-    for key, value in exif.get_ifd(0x8825).items():
-        tags[f"GPS {GPSTAGS.get(key, key)}"] = list(value) if isinstance(value, tuple) else value
+    for key, value in ifd.items():
+        name = names.get(key)
+        if name:
+            tags[f"{prefix} {name}"] = list(value) if isinstance(value, tuple) else \
+                value if isinstance(value, (list, str)) else [value]
     return tags
 
 
@@ -141,12 +179,15 @@ def as_text(value) -> str:
 
 
 def dms_to_degrees(values, ref: str) -> float | None:
-    """Degrees, minutes, seconds and N/S/E/W to signed degrees (S and W negative)."""
+    """Degrees, minutes, seconds and N/S/E/W to signed degrees (S and W negative).
+
+    Missing or 0/0 minutes and seconds count as 0 (a Nikon D5000 writes 0/0 seconds); degrees must be readable.
+    """
     if not isinstance(values, (list, tuple)) or not values:
         return None
     parts = [as_float(v) for v in list(values)[:3]]
-    if any(p is None for p in parts):
+    if parts[0] is None:
         return None
-    parts += [0.0] * (3 - len(parts))
+    parts = [p or 0.0 for p in parts] + [0.0] * (3 - len(parts))
     degrees = parts[0] + parts[1] / 60 + parts[2] / 3600
     return -degrees if ref.strip().upper()[:1] in ("S", "W") else degrees

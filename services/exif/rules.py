@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-RULES_VERSION = "exif-rules-1"
+RULES_VERSION = "exif-rules-2"
 
 # Megapixels above the bound -> words (first match wins).
 SIZE_BANDS = [(40.0, ("huge",)), (10.0, ("large",)), (1.0, ("medium",)), (0.0, ("small",))]

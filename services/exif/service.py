@@ -7,7 +7,10 @@ from proto import pb
 from services.exif.analyse import analyse
 from services.exif.place import Geocoder
 from services.exif.settings import ExifSettings
-from services.pipeline.stage import EXIF, INGESTED, Outgoing, Stage, reprocess_key
+from services.pipeline.stage import Outgoing, Stage
+from services.pipeline.stages import BY_NAME
+
+DECL = BY_NAME["exif"]
 
 
 def build_stage(settings: ExifSettings, geocoder: Geocoder | None = None) -> Stage:
@@ -15,6 +18,6 @@ def build_stage(settings: ExifSettings, geocoder: Geocoder | None = None) -> Sta
 
     async def handle(routing_key: str, record: pb.Record) -> list[Outgoing]:
         result = await asyncio.to_thread(analyse, record.file.path, geocoder)
-        return [(EXIF, pb.Record(id=record.id, exif=result))]
+        return [(DECL.publishes, pb.Record(id=record.id, exif=result))]
 
-    return Stage(name="exif", subscribes=(INGESTED, reprocess_key("exif")), handle=handle, prefetch=settings.prefetch)
+    return Stage(name=DECL.name, subscribes=DECL.subscribes, handle=handle, prefetch=settings.prefetch)

@@ -55,6 +55,14 @@ class Gateway:
 GATEWAY = web.AppKey("gateway", Gateway)
 
 
+async def _owned_resources(app: web.Application):
+    """Close what the gateway opened itself (users, its search index) when the app stops; the store is the host's."""
+    yield
+    gateway = app[GATEWAY]
+    gateway.users.close()
+    gateway.search.index.close()
+
+
 def create_app(gateway: Gateway) -> web.Application:
     gateway.throttle = gateway.throttle or LoginThrottle(gateway.settings.login_attempts,
                                                          gateway.settings.login_window_seconds)
@@ -62,6 +70,7 @@ def create_app(gateway: Gateway) -> web.Application:
                                        make_auth_middleware(gateway.users)],
                           client_max_size=1 << 20)
     app[GATEWAY] = gateway
+    app.cleanup_ctx.append(_owned_resources)
     app.add_routes([
         web.get("/", page), web.get("/login", page), web.get("/s/{token}", page),
         web.static("/static", WEB_DIR / "static"),
@@ -137,7 +146,7 @@ async def login(request: web.Request) -> web.Response:
         g.throttle.failed(name, address)
         raise error(web.HTTPUnauthorized, "wrong user name or password")
     g.throttle.succeeded(name, address)
-    token, csrf = g.users.open_session(user, g.settings.session_hours)
+    token, csrf = await asyncio.to_thread(g.users.open_session, user, g.settings.session_hours)
     response = web.json_response({"user": user.public(), "csrf": csrf})
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="Strict", secure=g.settings.secure_cookies,
                         max_age=int(g.settings.session_hours * 3600), path="/")
@@ -147,7 +156,7 @@ async def login(request: web.Request) -> web.Response:
 async def logout(request: web.Request) -> web.Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
-        gw(request).users.close_session(token)
+        await asyncio.to_thread(gw(request).users.close_session, token)
     response = web.json_response({"ok": True})
     response.del_cookie(SESSION_COOKIE, path="/")
     return response
@@ -160,7 +169,8 @@ async def me(request: web.Request) -> web.Response:
 
 async def create_key(request: web.Request) -> web.Response:
     data = await body_json(request)
-    key = gw(request).users.create_api_key(user_of(request), str(data.get("label", "script"))[:100])
+    key = await asyncio.to_thread(gw(request).users.create_api_key, user_of(request),
+                                  str(data.get("label", "script"))[:100])
     return web.json_response({"key": key}, status=201)
 
 
@@ -276,19 +286,19 @@ async def create_share(request: web.Request) -> web.Response:
             raise error(web.HTTPBadRequest, "give ids (a list of photo ids) or a query")
         for photo_id in ids:
             scoped_record(request, photo_id, user.roots)
-    token = g.users.create_share(user, ids[:SHARE_MAX_PHOTOS], query, float(hours))
+    token = await asyncio.to_thread(g.users.create_share, user, ids[:SHARE_MAX_PHOTOS], query, float(hours))
     return web.json_response({"token": token, "url": f"/s/{token}", "photos": len(ids)}, status=201)
 
 
-def share_of(request: web.Request):
-    share = gw(request).users.share(request.match_info["token"])
+async def share_of(request: web.Request):
+    share = await asyncio.to_thread(gw(request).users.share, request.match_info["token"])
     if share is None:
         raise error(web.HTTPNotFound, "this link does not exist or has expired")
     return share
 
 
 async def shared(request: web.Request) -> web.Response:
-    share = share_of(request)
+    share = await share_of(request)
     items = []
     for photo_id in share.photo_ids:
         record = gw(request).store.get(photo_id)
@@ -301,7 +311,7 @@ async def shared(request: web.Request) -> web.Response:
 
 
 async def shared_thumb(request: web.Request) -> web.FileResponse:
-    share, photo_id = share_of(request), request.match_info["id"]
+    share, photo_id = await share_of(request), request.match_info["id"]
     if photo_id not in share.photo_ids:
         raise error(web.HTTPNotFound, "no such photo in this share")
     scoped_record(request, photo_id, share.user.roots)
@@ -311,8 +321,9 @@ async def shared_thumb(request: web.Request) -> web.FileResponse:
 # -- status, admin, metrics --------------------------------------------------------------------------
 
 async def status(request: web.Request) -> web.Response:
-    g = gw(request)
-    counts = await asyncio.to_thread(g.store.stage_counts)
+    g, user = gw(request), user_of(request)
+    roots = None if user.admin else list(user.roots)
+    counts = await asyncio.to_thread(g.store.stage_counts, roots)
     now = time.monotonic()
     stages = {}
     for stage, by_outcome in counts.items():
@@ -326,13 +337,14 @@ async def status(request: web.Request) -> web.Response:
                          "eta_seconds": round(waiting / rate) if rate > 0 and waiting else None}
     for stage, waiting in (await g.ops.queues() if g.ops.queues else {}).items():
         stages.setdefault(stage, {})["queued"] = waiting
-    return web.json_response({"photos": g.store.count(), "stages": stages,
-                              "failed_files": len(g.store.outcomes(("failed",)))})
+    photos, failed = await asyncio.to_thread(lambda: (g.store.count(roots), g.store.outcomes(("failed",), roots)))
+    return web.json_response({"photos": photos, "stages": stages, "failed_files": len(failed)})
 
 
 async def admin_users(request: web.Request) -> web.Response:
     require_admin(request)
-    return web.json_response({"items": [u.public() for u in gw(request).users.list()]})
+    users = await asyncio.to_thread(gw(request).users.list)
+    return web.json_response({"items": [u.public() for u in users]})
 
 
 async def admin_add_user(request: web.Request) -> web.Response:
@@ -355,7 +367,7 @@ async def admin_remove_user(request: web.Request) -> web.Response:
     if name == session.user.name:
         raise error(web.HTTPBadRequest, "you cannot remove yourself")
     try:
-        gw(request).users.remove(name)
+        await asyncio.to_thread(gw(request).users.remove, name)
     except UserError as exc:
         raise error(web.HTTPNotFound, str(exc)) from None
     return web.json_response({"ok": True})

@@ -1,6 +1,8 @@
 """Who is asking and may they: sessions or API keys, CSRF on state changes, login throttling, safe headers."""
 from __future__ import annotations
 
+import asyncio
+
 import hmac
 import time
 from collections import defaultdict, deque
@@ -63,9 +65,9 @@ def make_auth_middleware(users: UserStore):
         session = None
         key = request.headers.get(API_KEY_HEADER)
         if key:
-            session = users.api_key(key)
+            session = await asyncio.to_thread(users.api_key, key)
         elif (token := request.cookies.get(SESSION_COOKIE)) is not None:
-            session = users.session(token)
+            session = await asyncio.to_thread(users.session, token)
         request[SESSION] = session
         public = request.path in PUBLIC_PATHS or request.path.startswith(PUBLIC_PREFIXES)
         if session is None and not public:

@@ -52,14 +52,16 @@ class Catalog:
         with self._lock:
             return self._db.execute("SELECT 1 FROM known_ids WHERE id = ?", (photo_id,)).fetchone() is not None
 
-    def remember(self, path: str, root: str, size: int, mtime_ns: int, photo_id: str) -> None:
+    def remember(self, path: str, root: str, size: int, mtime_ns: int, photo_id: str, known: bool = True) -> None:
+        """Note a path's state; known=False for a stacked raw, whose id is its JPEG's, not yet analysed."""
         with self._lock:
             self._db.execute(
                 "INSERT INTO files (path, root, size, mtime_ns, id) VALUES (?, ?, ?, ?, ?) ON CONFLICT(path) "
                 "DO UPDATE SET root=excluded.root, size=excluded.size, mtime_ns=excluded.mtime_ns, id=excluded.id",
                 (path, root, size, mtime_ns, photo_id),
             )
-            self._db.execute("INSERT OR IGNORE INTO known_ids (id) VALUES (?)", (photo_id,))
+            if known:
+                self._db.execute("INSERT OR IGNORE INTO known_ids (id) VALUES (?)", (photo_id,))
 
     def forget(self, path: str) -> str | None:
         """Drop a path; returns the id it had (the id itself stays known, so a move keeps its analysis)."""

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Callable, Protocol, TypeVar
 
 from pebble import ProcessExpired, ProcessPool
 
-from services.ingest.formats import identify, register_openers
+from services.media.formats import identify, register_openers
 from services.ingest.thumbs import write_thumbnails
 
 T = TypeVar("T")
@@ -38,13 +39,21 @@ class IsolatedDecoder:
     """A pool of decoder processes; a decode past `timeout` seconds, or one that crashes its process, fails alone."""
 
     def __init__(self, workers: int, timeout: float):
-        self.timeout = timeout
-        # spawn, not fork: the parent runs threads and models that a forked child must not inherit mid-lock
-        self._pool = ProcessPool(max_workers=workers, initializer=register_openers,
-                                 context=multiprocessing.get_context("spawn"))
+        self.workers, self.timeout = workers, timeout
+        self._pool: ProcessPool | None = None
+        self._lock = threading.Lock()
+
+    def _started(self) -> ProcessPool:
+        """The pool, started on first use (a scan with nothing new starts no process)."""
+        with self._lock:
+            if self._pool is None:
+                # spawn, not fork: the parent runs threads and models that a forked child must not inherit mid-lock
+                self._pool = ProcessPool(max_workers=self.workers, initializer=register_openers,
+                                         context=multiprocessing.get_context("spawn"))
+            return self._pool
 
     def run(self, function: Callable[..., T], *args) -> T:
-        future = self._pool.schedule(function, args=args, timeout=self.timeout)
+        future = self._started().schedule(function, args=args, timeout=self.timeout)
         try:
             return future.result()
         except FutureTimeout as exc:
@@ -53,8 +62,11 @@ class IsolatedDecoder:
             raise DecodeError(f"the decoder crashed on this file (exit code {exc.exitcode})") from exc
 
     def close(self) -> None:
-        self._pool.stop()
-        self._pool.join()
+        with self._lock:
+            if self._pool is not None:
+                self._pool.stop()
+                self._pool.join()
+                self._pool = None
 
 
 def decode_photo(path: Path, thumbs_dir: Path, photo_id: str, sizes: tuple[int, ...]) -> tuple[tuple, str]:

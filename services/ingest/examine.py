@@ -10,13 +10,14 @@ from pathlib import Path
 from proto import SCHEMA_VERSION, pb
 from services.ingest.catalog import Catalog
 from services.ingest.decoding import IN_PROCESS, DecodeError, Decoder, decode_photo, describe
-from services.ingest.formats import MIME, is_candidate
+from services.media.formats import MIME, identify, is_candidate
 from services.ingest.hashing import sha256_file
+from services.ingest.stacks import stack_lead
 from services.ingest.terms import path_terms
 
 VERSION = "ingest-1"
-NEW, DUPLICATE, MOVED, UNCHANGED, SKIPPED, FAILED, REMOVED = (
-    "new", "duplicate", "moved", "unchanged", "skipped", "failed", "removed")
+NEW, DUPLICATE, MOVED, UNCHANGED, SKIPPED, FAILED, REMOVED, STACKED = (
+    "new", "duplicate", "moved", "unchanged", "skipped", "failed", "removed", "stacked")
 
 
 @dataclass
@@ -34,7 +35,7 @@ class Examined:
 
     @property
     def is_photo(self) -> bool:
-        return self.kind in (NEW, DUPLICATE, MOVED)
+        return self.kind in (NEW, DUPLICATE, MOVED, STACKED)
 
 
 def examine(path: Path, root: Path, catalog: Catalog, thumbs_dir: Path, thumb_sizes: tuple[int, ...],
@@ -57,6 +58,9 @@ def examine(path: Path, root: Path, catalog: Catalog, thumbs_dir: Path, thumb_si
         seen = catalog.seen(spath)
         if seen and seen.size == stat.st_size and seen.mtime_ns == stat.st_mtime_ns:
             return Examined(UNCHANGED, spath, sroot, id=seen.id)
+        lead = stack_lead(path)
+        if lead is not None and is_readable(lead, decoder):
+            return _stacked(path, root, lead, catalog, stat)
         photo_id = sha256_file(path)
     except OSError as exc:
         broken_link = isinstance(exc, FileNotFoundError) and path.is_symlink()
@@ -87,6 +91,26 @@ def examine(path: Path, root: Path, catalog: Catalog, thumbs_dir: Path, thumb_si
     record.ingest.CopyFrom(meta)
     return Examined(NEW, spath, sroot, meta.reason, id=photo_id, record=record, bytes=stat.st_size,
                     mtime_ns=stat.st_mtime_ns)
+
+
+def is_readable(lead: Path, decoder: Decoder) -> bool:
+    """Only a photo ingest can read leads a stack: a raw beside a broken JPEG is shown on its own, not hidden."""
+    try:
+        decoder.run(identify, lead)
+    except Exception:  # noqa: BLE001 - whatever the lead's header raises, it fails on its own and the raw stands alone
+        return False
+    return True
+
+
+def _stacked(path: Path, root: Path, lead: Path, catalog: Catalog, stat: os.stat_result) -> Examined:
+    """A raw shown once, with its JPEG: the lead photo's record gains the raw's path in its stack."""
+    seen = catalog.seen(str(lead))
+    lead_stat = lead.stat()
+    fresh = seen and seen.size == lead_stat.st_size and seen.mtime_ns == lead_stat.st_mtime_ns
+    lead_id = seen.id if fresh else sha256_file(lead)
+    record = pb.Record(id=lead_id, stack=[str(path)], schema=SCHEMA_VERSION)
+    return Examined(STACKED, str(path), str(root), f"shown with {lead.name}", id=lead_id, record=record,
+                    bytes=stat.st_size, mtime_ns=stat.st_mtime_ns)
 
 
 def shown_path(path: Path | str) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -20,7 +21,7 @@ from services.pipeline.stage import FILE_FAILED, FILE_REMOVED, FILE_SKIPPED, ING
 
 log = logging.getLogger(__name__)
 Listener = Callable[[ex.Examined], None]
-ROUTES = {ex.NEW: INGESTED, ex.DUPLICATE: PATH_ADDED, ex.MOVED: PATH_ADDED,
+ROUTES = {ex.NEW: INGESTED, ex.DUPLICATE: PATH_ADDED, ex.MOVED: PATH_ADDED, ex.STACKED: PATH_ADDED,
           ex.SKIPPED: FILE_SKIPPED, ex.FAILED: FILE_FAILED, ex.REMOVED: FILE_REMOVED}
 
 
@@ -100,7 +101,7 @@ class IngestService:
         await self._emit(examined)
         if examined.is_photo:  # only now: a crash before the publish leaves the file to be seen again
             await asyncio.to_thread(self.catalog.remember, examined.path, examined.root, examined.bytes,
-                                    examined.mtime_ns, examined.id)
+                                    examined.mtime_ns, examined.id, examined.kind != ex.STACKED)
         return examined
 
     async def remove(self, path: Path, root: Path) -> ex.Examined:
@@ -115,10 +116,34 @@ class IngestService:
         return last
 
     async def watch(self, roots: list[Path], stop: asyncio.Event) -> None:
-        """Follow changes until stop is set; a file is ingested once it has stopped changing."""
+        """Follow changes until stop is set; a file is ingested once it has stopped changing.
+
+        watchfiles gives up on a name that is not UTF-8 (and loses the changes it held): then a rescan
+        gives every file its outcome, and watching resumes by polling, which meets such names only when they change.
+        """
         roots = [Path(os.path.abspath(r)) for r in roots]
+        watchable = [r for r in roots if ex.shown_path(r) == str(r)]
+        if len(watchable) < len(roots):
+            log.warning("not watching roots whose names are not UTF-8: %s",
+                        ", ".join(ex.shown_path(r) for r in roots if r not in watchable))
         pending: dict[str, asyncio.Task] = {}
-        async for changes in awatch(*roots, stop_event=stop, force_polling=self.settings.poll,
+        polling = self.settings.poll
+        while watchable and not stop.is_set():
+            try:
+                await self._follow_changes(watchable, stop, pending, polling)
+            except Exception as exc:  # noqa: BLE001 - the watcher's end must not be the process's
+                log.warning("watching stopped (%s): rescanning %s, then watching by polling",
+                            describe(innermost(exc)), ", ".join(map(str, watchable)))
+                polling = True
+                await self._catch_up(watchable, stop)
+        if not watchable:
+            await stop.wait()
+        for task in pending.values():
+            task.cancel()
+
+    async def _follow_changes(self, roots: list[Path], stop: asyncio.Event, pending: dict[str, asyncio.Task],
+                              polling: bool) -> None:
+        async for changes in awatch(*roots, stop_event=stop, force_polling=polling,
                                     poll_delay_ms=self.settings.poll_interval_ms, recursive=True):
             for change, raw in changes:
                 try:
@@ -127,8 +152,17 @@ class IngestService:
                     log.exception("could not follow a change to %s", raw)
             for key in [k for k, task in pending.items() if task.done()]:
                 pending.pop(key)
-        for task in pending.values():
-            task.cancel()
+
+    async def _catch_up(self, roots: list[Path], stop: asyncio.Event) -> None:
+        """After a pause (a name that keeps changing must not make a busy loop), scan what the watcher missed."""
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(stop.wait(), self.settings.poll_interval_ms / 1000)
+        if stop.is_set():
+            return
+        try:
+            await self.scan(roots)
+        except Exception:  # noqa: BLE001 - e.g. the bus is away: the next round tries again
+            log.exception("the catch-up scan of %s failed", ", ".join(map(str, roots)))
 
     async def _follow(self, change: Change, path: Path, roots: list[Path], pending: dict[str, asyncio.Task]) -> None:
         root = next((r for r in roots if path.is_relative_to(r)), path.parent)
@@ -174,6 +208,13 @@ class IngestService:
         if self.on_outcome is not None:
             self.on_outcome(examined)
         return examined
+
+
+def innermost(exc: BaseException) -> BaseException:
+    """The first real error inside (nested) exception groups, which anyio wraps the watcher's errors in."""
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        exc = exc.exceptions[0]
+    return exc
 
 
 def list_files(target: Path) -> tuple[list[Path], list[ex.Examined]]:

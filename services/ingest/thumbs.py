@@ -6,12 +6,13 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
+from services.media.pixels import open_image
 from services.pipeline.layout import thumb_path
 
 
 def write_thumbnails(source: Path, thumbs_dir: Path, photo_id: str, sizes: tuple[int, ...]) -> None:
     """Write every size, largest first (each smaller one is made from the previous)."""
-    with Image.open(source) as image:
+    with open_image(source) as image:
         largest = max(sizes)
         if image.format == "JPEG":
             image.draft("RGB", (largest, largest))

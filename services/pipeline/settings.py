@@ -6,6 +6,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from services.pipeline.stages import CONSUMERS
+
 
 def default_data_dir() -> Path:
     return Path.home() / ".local" / "share" / "picsift"
@@ -24,7 +26,7 @@ class PipelineSettings(BaseSettings):
     retry_max_seconds: float = Field(300.0, gt=0)
     prefetch: int = Field(16, ge=1)
     connect_timeout_seconds: float = Field(300.0, gt=0, description="how long to wait for the broker at start")
-    stages: list[str] = Field(default_factory=lambda: ["exif", "vision", "semantic", "indexer"],
+    stages: list[str] = Field(default_factory=lambda: list(CONSUMERS),
                               description="the consumer stages this deployment runs; their queues exist from the start")
     metrics_port: int = Field(0, ge=0, description="serve /metrics on this port; 0 = off")
 

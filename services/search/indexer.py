@@ -9,6 +9,7 @@ from google.protobuf.message import Message
 
 from proto import pb
 from services.pipeline.stage import FILE_REMOVED, Outgoing, Stage
+from services.pipeline.stages import INDEXER, INDEXER_KEYS
 from services.search.index.port import Index
 from services.search.store import RecordStore
 
@@ -31,7 +32,7 @@ def build_indexer(store: RecordStore, index: Index | None = None, prefetch: int 
 
     def apply(routing_key: str, message: Message) -> None:
         if routing_key == FILE_REMOVED:
-            store.remove_path(message.path)
+            store.remove_path(message.path, message.id)
         elif isinstance(message, pb.FileEvent):
             store.record_outcome(message)
         else:
@@ -44,4 +45,4 @@ def build_indexer(store: RecordStore, index: Index | None = None, prefetch: int 
         await asyncio.to_thread(apply, routing_key, message)
         return []
 
-    return Stage(name="indexer", subscribes=("photo.#", "file.#"), handle=handle, prefetch=prefetch)
+    return Stage(name=INDEXER, subscribes=INDEXER_KEYS, handle=handle, prefetch=prefetch)

@@ -4,7 +4,8 @@ from __future__ import annotations
 from google.protobuf.json_format import MessageToDict
 
 from proto import pb
-from services.search.store import STAGE_PARTS, outcome_name
+from services.pipeline.stages import STAGE_PARTS
+from services.search.store import outcome_name
 
 
 def _plain(message) -> dict:
@@ -37,6 +38,7 @@ def record_to_dict(record: pb.Record) -> dict:
     return {
         "id": record.id,
         "paths": list(record.paths),
+        "stack": list(record.stack),
         "path": record.file.path or (record.paths[0] if record.paths else ""),
         "status": status_of(record),
         "reasons": reasons_of(record),

@@ -6,7 +6,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class SearchSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PICSIFT_", extra="ignore")
 
-    index: str = Field("sqlite", description="'sqlite' (beside the record store) or an Elasticsearch URL "
+    index: str = Field("bitmap", description="'bitmap' (in memory, built from the record store), 'sqlite' "
+                                             "(tables beside the record store) or an Elasticsearch URL "
                                              "http(s)://[user:password@]host:9200")
     index_name: str = Field("picsift-photos", description="the Elasticsearch index")
     store_timeout_seconds: float = Field(30.0, gt=0, description="how long a write waits for the locked record "

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Iterator
 
 from proto import SCHEMA_VERSION, pb
+from services.pipeline.stages import STAGE_PARTS, STATUS_STAGES
 
-STAGE_PARTS = ("exif", "vision", "semantic")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS photos (
@@ -70,6 +70,10 @@ class RecordStore:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(SCHEMA)
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(photos)")}
+            if "seq" not in columns:  # the change feed readers of other processes follow
+                self._db.execute("ALTER TABLE photos ADD COLUMN seq INTEGER NOT NULL DEFAULT 0")
+            self._db.execute("CREATE INDEX IF NOT EXISTS photos_seq ON photos (seq)")
 
     def close(self) -> None:
         with self._lock:
@@ -92,6 +96,7 @@ class RecordStore:
                     (path, incoming.id, root),
                 )
                 self._db.execute("DELETE FROM file_outcomes WHERE path = ?", (path,))
+            record.stack.extend(p for p in incoming.stack if p not in record.stack)
             if incoming.HasField("file"):
                 record.file.CopyFrom(incoming.file)
             if incoming.HasField("ingest"):
@@ -104,12 +109,16 @@ class RecordStore:
             self._save(record)
             return record
 
-    def remove_path(self, path: str) -> str | None:
-        """Forget a path; a photo left with no path stays stored (a move keeps its analysis) but is hidden."""
+    def remove_path(self, path: str, photo_id: str = "") -> str | None:
+        """Forget a path (or a stacked raw of photo_id); a photo left with no path stays stored but is hidden."""
         with self._lock, self._transaction():
             row = self._db.execute("SELECT id FROM paths WHERE path = ?", (path,)).fetchone()
             self._db.execute("DELETE FROM paths WHERE path = ?", (path,))
             self._db.execute("DELETE FROM file_outcomes WHERE path = ?", (path,))
+            stacked = self._load(photo_id) if row is None and photo_id else None
+            if stacked is not None and path in stacked.stack:
+                stacked.stack.remove(path)
+                self._save(stacked)
             if row is None:
                 return None
             record = self._load(row[0])
@@ -144,11 +153,13 @@ class RecordStore:
             row = self._db.execute("SELECT id FROM paths WHERE path = ?", (path,)).fetchone()
         return row[0] if row else None
 
-    def count(self) -> int:
+    def count(self, roots: list[str] | None = None) -> int:
+        """Visible photos, optionally only those with a path under these roots."""
+        params: list = []
+        scope = _root_clause(roots, params)
+        sql = f"SELECT COUNT(*) FROM photos WHERE EXISTS (SELECT 1 FROM paths p WHERE p.id = photos.id{scope})"
         with self._lock:
-            return self._db.execute(
-                "SELECT COUNT(*) FROM photos WHERE EXISTS (SELECT 1 FROM paths WHERE paths.id = photos.id)"
-            ).fetchone()[0]
+            return self._db.execute(sql, params).fetchone()[0]
 
     def list(self, limit: int = 50, cursor: tuple[float, str] | None = None,
              roots: list[str] | None = None) -> list[pb.Record]:
@@ -179,12 +190,22 @@ class RecordStore:
                     yield record
             last = rows[-1][0]
 
-    def outcomes(self, kinds: tuple[str, ...] = ("failed", "skipped")) -> list[FileOutcome]:
-        marks = ",".join("?" * len(kinds))
+    def changed_since(self, seq: int, limit: int = 5000) -> list[tuple[int, pb.Record]]:
+        """Records saved after change number seq, oldest change first (hidden ones too: they leave an index)."""
+        with self._lock:
+            rows = self._db.execute("SELECT seq, record FROM photos WHERE seq > ? ORDER BY seq LIMIT ?",
+                                    (seq, limit)).fetchall()
+        return [(n, _parse(blob)) for n, blob in rows]
+
+    def outcomes(self, kinds: tuple[str, ...] = ("failed", "skipped"),
+                 roots: list[str] | None = None) -> list[FileOutcome]:
+        """Files that are not photo records, optionally only those under these roots."""
+        params: list = list(kinds)
+        scope = _root_clause(roots, params)
         with self._lock:
             rows = self._db.execute(
-                f"SELECT path, root, outcome, reason, id, at FROM file_outcomes WHERE outcome IN ({marks}) "
-                "ORDER BY path", kinds,
+                f"SELECT path, root, outcome, reason, id, at FROM file_outcomes p "
+                f"WHERE outcome IN ({','.join('?' * len(kinds))}){scope} ORDER BY path", params,
             ).fetchall()
         return [FileOutcome(*row) for row in rows]
 
@@ -207,14 +228,15 @@ class RecordStore:
         row = self._db.execute("SELECT record FROM photos WHERE id = ?", (photo_id,)).fetchone()
         return _parse(row[0]) if row else None
 
-    def stage_counts(self) -> dict[str, dict[str, int]]:
-        """Per stage, how many visible photos ended how ('pending' for none yet)."""
+    def stage_counts(self, roots: list[str] | None = None) -> dict[str, dict[str, int]]:
+        """Per stage, how many visible photos (under these roots, if given) ended how ('pending' for none yet)."""
+        params: list = []
+        sql = ("SELECT stage, outcome, COUNT(*) FROM photo_status s WHERE EXISTS "
+               f"(SELECT 1 FROM paths p WHERE p.id = s.id{_root_clause(roots, params)}) GROUP BY stage, outcome")
         with self._lock:
-            total = self.count()
-            rows = self._db.execute(
-                "SELECT stage, outcome, COUNT(*) FROM photo_status s WHERE EXISTS "
-                "(SELECT 1 FROM paths p WHERE p.id = s.id) GROUP BY stage, outcome").fetchall()
-        counts: dict[str, dict[str, int]] = {stage: {} for stage in ("ingest", *STAGE_PARTS)}
+            total = self.count(roots)
+            rows = self._db.execute(sql, params).fetchall()
+        counts: dict[str, dict[str, int]] = {stage: {} for stage in STATUS_STAGES}
         for stage, outcome, n in rows:
             counts[stage][outcome] = n
         for stage, by_outcome in counts.items():
@@ -230,9 +252,10 @@ class RecordStore:
              if meta.outcome != pb.OUTCOME_UNSPECIFIED],
         )
         self._db.execute(
-            "INSERT INTO photos (id, record, sort_time, updated) VALUES (?, ?, ?, ?) "
+            "INSERT INTO photos (id, record, sort_time, updated, seq) "
+            "VALUES (?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM photos)) "
             "ON CONFLICT(id) DO UPDATE SET record=excluded.record, sort_time=excluded.sort_time, "
-            "updated=excluded.updated",
+            "updated=excluded.updated, seq=excluded.seq",
             (record.id, record.SerializeToString(deterministic=True), sort_time(record), time.time()),
         )
 

@@ -7,8 +7,9 @@ from collections import Counter
 
 from proto import pb
 from services.semantic import tables
-from services.semantic.lexicon import SYNONYM_GROUPS
 from services.semantic.wordnet import WordNet
+from services.vocabulary import (ADULT_FROM, ADULT_WORD, AGE_BANDS, EMOTION_WORDS, GENDER_WORDS, SYNONYM_GROUPS,
+                                 YOUNG_BELOW, YOUNG_WORD)
 
 log = logging.getLogger(__name__)
 GROUP_OF = {word: group for group in SYNONYM_GROUPS for word in group}
@@ -79,17 +80,17 @@ def _synset_terms(terms: Terms, wordnet: WordNet, name: str, score: float, key: 
 
 def _face_terms(terms: Terms, face: pb.Face, index: int) -> None:
     if face.age > 0:
-        band = next(words for bound, words in tables.AGE_BANDS if face.age < bound)
+        band = next(words for bound, words in AGE_BANDS if face.age < bound)
         for word in band:
             terms.add("age", word, "face", 0.8, index)
-        if face.age < tables.YOUNG_BELOW:
-            terms.add("age", "young", "face", 0.6, index)
-        if face.age >= tables.ADULT_FROM:
-            terms.add("age", "adult", "face", 0.4, index)
+        if face.age < YOUNG_BELOW:
+            terms.add("age", YOUNG_WORD, "face", 0.6, index)
+        if face.age >= ADULT_FROM:
+            terms.add("age", ADULT_WORD, "face", 0.4, index)
     if not 0 < face.gender_score < tables.MIN_GENDER_CONFIDENCE:
-        for word in tables.GENDER_WORDS.get(face.gender.lower(), ()):
+        for word in GENDER_WORDS.get(face.gender.lower(), ()):
             terms.add("gender", word, "face", 0.9 * (face.gender_score or 1.0), index)
-    for word in tables.EMOTION_WORDS.get(face.emotion.lower(), ()):
+    for word in EMOTION_WORDS.get(face.emotion.lower(), ()):
         terms.add("emotion", word, "face", 0.8 * (face.emotion_score or 1.0), index)
 
 

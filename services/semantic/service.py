@@ -5,10 +5,13 @@ import asyncio
 from collections import Counter
 
 from proto import pb
-from services.pipeline.stage import SEMANTIC, VISION, Outgoing, Stage, reprocess_key
+from services.pipeline.stage import Outgoing, Stage
+from services.pipeline.stages import BY_NAME
 from services.semantic.analyse import analyse
 from services.semantic.settings import SemanticSettings
 from services.semantic.wordnet import WordNet
+
+DECL = BY_NAME["semantic"]
 
 
 def build_stage(settings: SemanticSettings, wordnet: WordNet | None = None) -> Stage:
@@ -17,6 +20,6 @@ def build_stage(settings: SemanticSettings, wordnet: WordNet | None = None) -> S
 
     async def handle(routing_key: str, record: pb.Record) -> list[Outgoing]:
         result = await asyncio.to_thread(analyse, record.vision, wordnet, misses)
-        return [(SEMANTIC, pb.Record(id=record.id, semantic=result))]
+        return [(DECL.publishes, pb.Record(id=record.id, semantic=result))]
 
-    return Stage(name="semantic", subscribes=(VISION, reprocess_key("semantic")), handle=handle, prefetch=settings.prefetch)
+    return Stage(name=DECL.name, subscribes=DECL.subscribes, handle=handle, prefetch=settings.prefetch)

@@ -49,16 +49,8 @@ COCO_SYNSETS = {
     "teddy bear": "teddy.n.01", "hair drier": "hand_blower.n.01", "toothbrush": "toothbrush.n.01",
 }
 
-# Per face: age bands (upper bound exclusive, first match wins), gender and emotion words.
-AGE_BANDS = ((10, ("kid", "child")), (20, ("teen", "teenager")), (30, ("20ies",)), (40, ("30ies",)),
-             (50, ("40ies",)), (60, ("50ies",)), (200, ("old", "senior")))
-YOUNG_BELOW, ADULT_FROM = 30, 18
-MIN_GENDER_CONFIDENCE = 0.3  # below it the model is guessing: no gender words (0 means "not given")
-GENDER_WORDS = {"female": ("female", "woman", "girl", "lady"), "male": ("male", "man", "boy", "guy")}
-EMOTION_WORDS = {"happy": ("happy", "smiling"), "happiness": ("happy", "smiling"), "sad": ("sad",),
-                 "sadness": ("sad",), "angry": ("angry",), "anger": ("angry",), "surprise": ("surprised",),
-                 "surprised": ("surprised",), "fear": ("fearful", "scared"), "disgust": ("disgusted",),
-                 "neutral": ("neutral", "calm")}
+# Per face: below this gender confidence the model is guessing: no gender words (0 means "not given").
+MIN_GENDER_CONFIDENCE = 0.3
 
 # Per photo: how many people, and when one face fills the frame.
 PEOPLE_WORDS = ((1, ("person",)), (2, ("couple", "people")), (6, ("group", "people")), (10**6, ("crowd", "people")))

@@ -1,49 +1,82 @@
-"""Batching across messages: up to N images or T milliseconds, then one model call for all of them."""
+"""Batching across messages: calls to a model are collected for up to N examples or T ms, then made as one."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from services.vision.runtime.port import ModelRuntime
 
 
-class Batcher:
-    """submit() one example; it resolves when its batch's single model call returns."""
+def batchable_models(manifest: dict) -> set[str]:
+    """Models whose every input takes any batch size (some converted graphs are fixed to one example)."""
+    return {name for name, entry in manifest.items()
+            if all(spec["shape"][0] == -1 for spec in entry["inputs"].values())}
 
-    def __init__(self, runtime: ModelRuntime, model: str, input_name: str, max_batch: int, max_wait_ms: float):
-        self.runtime, self.model, self.input_name = runtime, model, input_name
+
+@dataclass
+class _Waiting:
+    inputs: dict[str, np.ndarray]
+    future: asyncio.Future
+
+    @property
+    def rows(self) -> int:
+        return len(next(iter(self.inputs.values())))
+
+
+@dataclass
+class _Queue:
+    waiting: list[_Waiting] = field(default_factory=list)
+    timer: asyncio.TimerHandle | None = None
+
+
+class Batcher(ModelRuntime):
+    """A runtime in front of another: concurrent calls to a batchable model become one call of up to max_batch rows."""
+
+    def __init__(self, runtime: ModelRuntime, batchable: set[str], max_batch: int, max_wait_ms: float):
+        self.runtime, self.batchable = runtime, batchable
         self.max_batch, self.max_wait = max_batch, max_wait_ms / 1000
-        self._pending: list[tuple[np.ndarray, asyncio.Future]] = []
-        self._timer: asyncio.TimerHandle | None = None
+        self._queues: dict[str, _Queue] = {}
 
-    async def submit(self, example: np.ndarray) -> dict[str, np.ndarray]:
-        future = asyncio.get_running_loop().create_future()
-        self._pending.append((example, future))
-        if len(self._pending) >= self.max_batch:
-            self._flush()
-        elif self._timer is None:
-            self._timer = asyncio.get_running_loop().call_later(self.max_wait, self._flush)
-        return await future
+    async def predict(self, model: str, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        if model not in self.batchable:
+            return await self.runtime.predict(model, inputs)
+        queue = self._queues.setdefault(model, _Queue())
+        waiting = _Waiting(inputs, asyncio.get_running_loop().create_future())
+        queue.waiting.append(waiting)
+        if sum(w.rows for w in queue.waiting) >= self.max_batch:
+            self._flush(model)
+        elif queue.timer is None:
+            queue.timer = asyncio.get_running_loop().call_later(self.max_wait, self._flush, model)
+        return await waiting.future
 
-    def _flush(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        batch, self._pending = self._pending[:self.max_batch], self._pending[self.max_batch:]
+    def _flush(self, model: str) -> None:
+        queue = self._queues[model]
+        if queue.timer is not None:
+            queue.timer.cancel()
+            queue.timer = None
+        batch, rows = [], 0
+        while queue.waiting and (not batch or rows + queue.waiting[0].rows <= self.max_batch):
+            batch.append(queue.waiting.pop(0))
+            rows += batch[-1].rows
         if batch:
-            asyncio.get_running_loop().create_task(self._run(batch))
-        if self._pending:
-            self._timer = asyncio.get_running_loop().call_later(self.max_wait, self._flush)
+            asyncio.get_running_loop().create_task(self._run(model, batch))
+        if queue.waiting:
+            queue.timer = asyncio.get_running_loop().call_later(self.max_wait, self._flush, model)
 
-    async def _run(self, batch: list[tuple[np.ndarray, asyncio.Future]]) -> None:
+    async def _run(self, model: str, batch: list[_Waiting]) -> None:
         try:
-            outputs = await self.runtime.predict(self.model, {self.input_name: np.stack([e for e, _ in batch])})
+            outputs = await self.runtime.predict(
+                model, {name: np.concatenate([w.inputs[name] for w in batch]) for name in batch[0].inputs})
         except Exception as exc:  # noqa: BLE001 - every waiter gets the failure
-            for _, future in batch:
-                if not future.done():
-                    future.set_exception(exc)
+            for waiting in batch:
+                if not waiting.future.done():
+                    waiting.future.set_exception(exc)
             return
-        for row, (_, future) in enumerate(batch):
-            if not future.done():
-                future.set_result({name: value[row] for name, value in outputs.items()})
+        start = 0
+        for waiting in batch:
+            end = start + waiting.rows
+            if not waiting.future.done():
+                waiting.future.set_result({name: value[start:end] for name, value in outputs.items()})
+            start = end

@@ -5,6 +5,8 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
+from services.media.pixels import open_image
+
 DECODE_SIZE = 512
 
 
@@ -15,7 +17,7 @@ class DecodeError(ValueError):
 def decode(path: Path | str, size: int = DECODE_SIZE) -> Image.Image:
     """First frame, EXIF orientation applied, RGB (CMYK, 16-bit, palette and alpha converted)."""
     try:
-        with Image.open(path) as image:
+        with open_image(path) as image:
             if image.format == "JPEG":
                 image.draft("RGB", (size, size))
             image.seek(0)
@@ -26,8 +28,8 @@ def decode(path: Path | str, size: int = DECODE_SIZE) -> Image.Image:
             rgb = upright.convert("RGBA").convert("RGB") if upright.mode in ("P", "LA", "PA") else upright.convert("RGB")
     except Image.DecompressionBombError as exc:
         raise DecodeError(f"refused as a decompression bomb: {exc}") from exc
-    except (OSError, ValueError, SyntaxError, EOFError) as exc:
-        raise DecodeError(f"cannot decode: {exc}") from exc
+    except Exception as exc:  # noqa: BLE001 - decoders (Pillow, libheif, libraw) raise many types
+        raise DecodeError(f"cannot decode: {type(exc).__name__}: {exc}") from exc
     if rgb.width < 1 or rgb.height < 1:
         raise DecodeError("the image has no pixels")
     rgb.thumbnail((size, size), Image.Resampling.BILINEAR, reducing_gap=2.0)

@@ -12,6 +12,7 @@ import pytest
 
 from proto import pb
 from services.search.api import CursorError, SearchService
+from services.search.index.bitmap import BitmapIndex
 from services.search.index.elastic import ElasticIndex
 from services.search.index.sqlite import SqliteIndex
 from services.search.store import RecordStore
@@ -80,17 +81,32 @@ RECORDS = [
 ]
 
 
-@pytest.fixture(params=["sqlite", "elasticsearch"])
-def service(request, tmp_path):
-    store = RecordStore(tmp_path / "picsift.db")
-    if request.param == "sqlite":
-        index = SqliteIndex(tmp_path / "picsift.db")
-    else:
-        index = ElasticIndex(request.getfixturevalue("elastic_url"), f"test-{uuid.uuid4().hex[:10]}", refresh=True)
-    index.upsert_many([store.merge(r) for r in RECORDS])
-    yield SearchService(index)
-    index.close()
-    store.close()
+@pytest.fixture(params=["bitmap", "sqlite", "elasticsearch"])
+def service_over(request, tmp_path):
+    """A factory: a search service over these records, on the parametrized index."""
+    opened = []
+
+    def open_service(records: list[pb.Record]) -> SearchService:
+        store = RecordStore(tmp_path / "picsift.db")
+        if request.param == "bitmap":
+            index = BitmapIndex(store)
+        elif request.param == "sqlite":
+            index = SqliteIndex(tmp_path / "picsift.db")
+        else:
+            index = ElasticIndex(request.getfixturevalue("elastic_url"), f"test-{uuid.uuid4().hex[:10]}",
+                                 refresh=True)
+        opened.extend([index, store])
+        index.upsert_many([store.merge(r) for r in records])
+        return SearchService(index)
+
+    yield open_service
+    for resource in opened:
+        resource.close()
+
+
+@pytest.fixture
+def service(service_over):
+    return service_over(RECORDS)
 
 
 def ids(result) -> list[str]:
@@ -137,9 +153,18 @@ def test_any_word_is_the_last_tier_ranked_by_words_matched(service):
     assert set(ids(result)) == {"aa03", "aa04"}
 
 
-def test_the_whole_phrase_ranks_first(service):
-    result = service.search_sync("tabby cat", [ALICE])
-    assert ids(result)[0] == "aa03"
+def test_more_words_matched_ranks_higher_in_the_any_word_tier(service_over):
+    # The one-word match is newer, so only ranking by words matched puts the two-word match first.
+    service = service_over([record("rk01", f"{ALICE}/a.jpg", [("label", "zebra"), ("label", "tabby")]),
+                            record("rk02", f"{ALICE}/b.jpg", [("label", "zebra")])])
+    assert ids(service.search_sync("tabby retriever zebra", [ALICE])) == ["rk01", "rk02"]
+
+
+def test_the_whole_phrase_ranks_first(service_over):
+    # Both hold both words; only one holds them as one term, and it is the older photo.
+    service = service_over([record("ph01", f"{ALICE}/a.jpg", [("label", "tabby cat")]),
+                            record("ph02", f"{ALICE}/b.jpg", [("label", "tabby"), ("hypernym", "cat")])])
+    assert ids(service.search_sync("tabby cat", [ALICE])) == ["ph01", "ph02"]
 
 
 def test_no_query_however_crafted_escapes_the_users_roots(service):
@@ -179,3 +204,15 @@ def test_browsing_without_a_query_is_newest_first(service):
     taken = {r.id: r.exif.taken_at for r in RECORDS}
     assert newest == sorted(newest, key=lambda i: datetime.fromisoformat(taken[i]).replace(tzinfo=timezone.utc),
                             reverse=True)
+
+
+def suggested(service, prefix: str, roots: list[str]) -> dict[str, int]:
+    return {s["value"]: s["count"] for s in service.index.suggest(prefix, roots)}
+
+
+def test_suggest_counts_only_the_users_photos(service):
+    assert suggested(service, "tab", [ALICE]) == {"tabby": 1, "tabby cat": 1}  # the label and its words
+    assert suggested(service, "di", [ALICE]) == {"dining": 2}
+    assert suggested(service, "di", [BOB]) == {"dining": 1}
+    assert suggested(service, "tab", []) == {}
+    assert suggested(service, "tab", ["/media/ali"]) == {}

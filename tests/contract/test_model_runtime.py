@@ -6,9 +6,9 @@ import pytest
 from PIL import Image
 from skimage import data
 
-from services.vision import classify
 from services.vision.build import build_models, read_manifest
 from services.vision.decode import decode
+from services.vision.inference.classifier import Classifier, load_labels
 from services.vision.runtime.grpc_serving import GrpcRuntime, ServingUnavailable
 from services.vision.runtime.local import LocalRuntime
 from services.vision.runtime.port import ModelError
@@ -20,6 +20,11 @@ def models_dir():
     settings = VisionSettings()
     build_models(settings.models_dir, progress=lambda line: None)
     return settings.models_dir
+
+
+def classifier(models_dir) -> Classifier:
+    """The classifier's own pre- and post-processing, answering its best class only."""
+    return Classifier(read_manifest(models_dir)["models"][Classifier.name], load_labels(models_dir), 1, 0.0)
 
 
 def versions(models_dir):
@@ -38,21 +43,20 @@ async def runtime(request, models_dir, tf_serving):
 
 
 @pytest.fixture(scope="module")
-def images(tmp_path_factory):
+def images(tmp_path_factory, models_dir):
     folder = tmp_path_factory.mktemp("images")
     batch = []
     for name in ("chelsea", "coffee", "astronaut"):
         path = folder / f"{name}.jpg"
         Image.fromarray(getattr(data, name)()).convert("RGB").save(path, quality=92)
-        batch.append(classify.preprocess(decode(path)))
+        batch.append(classifier(models_dir).preprocess(decode(path)))
     return np.stack(batch)
 
 
 async def test_both_runtimes_give_the_same_classes(runtime, images, models_dir):
     probabilities = (await runtime.predict("mobilenet_v2", {"images": images}))["probabilities"]
     assert probabilities.shape == (3, 1000)
-    labels = classify.load_labels(models_dir)
-    top = [classify.top_labels(p, labels, "1", 1, 0.0)[0].label for p in probabilities]
+    top = [classifier(models_dir).postprocess({"probabilities": p})[0].label for p in probabilities]
     assert top[1] == "espresso" and top[0] in ("Egyptian cat", "tiger cat", "tabby")
     local = LocalRuntime(models_dir)
     expected = (await local.predict("mobilenet_v2", {"images": images}))["probabilities"]
@@ -84,9 +88,9 @@ async def test_grpc_server_down_is_a_retryable_error_and_a_wrong_version_a_clear
 
 
 async def test_both_runtimes_find_the_same_face(runtime, models_dir):
-    from services.vision import faces
+    from services.vision.inference.faces import FaceDetector
 
-    image = Image.fromarray(data.astronaut())
-    outputs = await runtime.predict("blazeface", {"images": faces.detector_input(image)[None]})
-    (box, score), = faces.decode_faces(outputs)
+    detector = FaceDetector(read_manifest(models_dir)["models"][FaceDetector.name])
+    outputs = await runtime.predict("blazeface", {"images": detector.preprocess(Image.fromarray(data.astronaut()))[None]})
+    (box, score), = detector.postprocess(outputs)
     assert score > 0.8 and 0.3 < box[0] < box[2] < 0.6

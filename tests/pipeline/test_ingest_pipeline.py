@@ -7,14 +7,17 @@ import os
 import time
 
 import pytest
+from PIL import Image
 
 from services.app.index_command import index_paths
-from services.app.wiring import Pipeline, make_ingest, store_path
+from services.pipeline.host import Pipeline
+from services.app.wiring import make_ingest, store_path
 from services.ingest.settings import IngestSettings
 from services.pipeline.memory_bus import InMemoryBus
 from services.pipeline.settings import PipelineSettings
 from services.search.indexer import build_indexer
 from services.search.store import RecordStore
+from tests.fixtures.raw import write_dng
 
 
 @pytest.fixture
@@ -131,11 +134,13 @@ async def test_watch_picks_up_a_file_only_once_it_is_complete_and_sees_deletes(p
 
 async def test_index_command_summary_over_the_sample_photos(samples_dir, tmp_path):
     summary = await index_paths([samples_dir], PipelineSettings(data_dir=tmp_path / "d"), IngestSettings())
-    files = [p for p in samples_dir.rglob("*") if p.is_file()]
-    accounted = summary["indexed"] + summary["duplicates"] + len(summary["skipped"]) + \
-        len([f for f in summary["failed"] if f["path"] and not f["reason"].startswith(("exif", "vision", "semantic"))])
-    assert accounted == len(files)
+    files = {str(p) for p in samples_dir.rglob("*") if p.is_file()}
+    listed = [item["path"] for item in summary["skipped"] + summary["failed"]]
+    assert len(listed) == len(set(listed)) and set(listed) <= files  # each named once, each a real file
+    accounted = summary["indexed"] + summary["duplicates"] + summary["stacked"] + len(listed)
+    assert accounted == len(files)  # exactly one outcome per file
     assert summary["indexed"] > 90
+    assert {item["path"] for item in summary["incomplete"]} <= files
     assert all(item["reason"] for item in summary["skipped"] + summary["failed"])
 
 
@@ -151,3 +156,29 @@ async def test_a_full_disk_pauses_ingest_and_says_so_then_it_resumes(pipeline, m
     await asyncio.wait_for(scan, 30)
     await pipeline.bus.join()
     assert pipeline.store.count() == 6 and not json.loads(ingest.state_file.read_text())["paused"]
+
+
+async def test_a_raw_beside_its_jpeg_is_one_photo_with_both_files(tmp_path, samples_dir):
+    """RAW+JPEG from one shot are a stack: shown once, both files listed; a lone raw is a photo of its own."""
+    media = tmp_path / "media"
+    media.mkdir()
+    jpeg = media / "IMG_0042.JPG"
+    jpeg.write_bytes((samples_dir / "jpg" / "gps" / "DSCN0010.jpg").read_bytes())
+    with Image.open(jpeg) as picture:
+        stacked = write_dng(media / "IMG_0042.DNG", picture.reduce(4))
+        lone = write_dng(media / "IMG_0043.DNG", picture.reduce(4).transpose(Image.Transpose.FLIP_LEFT_RIGHT))
+    settings = PipelineSettings(data_dir=tmp_path / "d")
+    summary = await index_paths([media], settings, IngestSettings())
+    assert (summary["indexed"], summary["stacked"], summary["failed"]) == (2, 1, [])
+    store = RecordStore(store_path(settings))
+    by_path = {r.file.path: r for r in store.list(limit=10)}
+    assert set(by_path) == {str(jpeg), str(lone)}
+    assert list(by_path[str(jpeg)].stack) == [str(stacked)] and not by_path[str(lone)].stack
+    store.close()
+
+    stacked.unlink()
+    summary = await index_paths([media], settings, IngestSettings())
+    assert summary["removed"] == 1
+    store = RecordStore(store_path(settings))
+    assert not store.get(by_path[str(jpeg)].id).stack
+    store.close()

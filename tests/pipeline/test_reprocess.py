@@ -4,7 +4,8 @@ from skimage import data
 
 from proto import pb
 from services.app.index_command import index_paths
-from services.app.reprocess import current_versions, reprocess
+from services.app.registry import SPECS
+from services.app.reprocess import reprocess
 from services.app.wiring import embedded_pipeline
 from services.ingest.settings import IngestSettings
 from services.pipeline.settings import PipelineSettings
@@ -37,7 +38,7 @@ async def test_only_stale_vision_results_run_again(tmp_path):
     finally:
         await pipeline.stop()
     assert result["requested"] == 1
-    assert after[stale_id].vision.meta.version == current_versions()["vision"]
+    assert after[stale_id].vision.meta.version == SPECS["vision"].version()
     assert after[stale_id].vision.meta.finished_at > before[stale_id].vision.meta.finished_at
     assert after[stale_id].semantic.meta.finished_at > before[stale_id].semantic.meta.finished_at  # follows vision
     assert after[stale_id].exif == before[stale_id].exif  # other stages untouched

@@ -5,8 +5,9 @@ Vision is not in this pipeline: the test publishes the photo.vision message the 
 import pytest
 
 from proto import pb
-from services.app.wiring import Pipeline, indexer_stage, open_index, store_path
-from services.ingest.formats import register_openers
+from services.pipeline.host import Pipeline
+from services.app.wiring import indexer_stage, open_index, store_path
+from services.media.formats import register_openers
 from services.pipeline.memory_bus import InMemoryBus
 from services.pipeline.settings import PipelineSettings
 from services.pipeline.stage import VISION, encode

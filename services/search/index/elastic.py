@@ -12,14 +12,15 @@ from elasticsearch import Elasticsearch, helpers
 
 from proto import pb
 from services.search.index.port import (
-    FACET_KEYS, FILTER_KEYS, Hit, Index, SearchResult, index_terms, normalize_value,
+    FACET_KEYS, FILTER_KEYS, PHRASE_BONUS, Hit, Index, SearchResult, index_terms, normalize_value,
 )
 from services.search.query.ast import (
     And, DateRange, FaceCount, Filter, Near, Node, Not, Or, Person, Phrase, Query, Word, positive_atoms,
 )
 from services.search.record_view import status_of
-from services.search.store import STAGE_PARTS, sort_time, under_roots
-from services.semantic.lexicon import synonyms
+from services.pipeline.stages import STATUS_STAGES
+from services.search.store import sort_time, under_roots
+from services.vocabulary import synonyms
 
 KEYWORD = {"type": "keyword"}
 MAPPINGS = {
@@ -35,7 +36,7 @@ MAPPINGS = {
             "face": {"type": "integer"}, "whole": {"type": "boolean"}}},
         "faces": {"type": "nested", "properties": {"face": {"type": "integer"}, "words": KEYWORD}},
         "facets": {"properties": {key: KEYWORD for key in FACET_KEYS}},
-        "status": {"properties": {stage: KEYWORD for stage in ("ingest", *STAGE_PARTS)}},
+        "status": {"properties": {stage: KEYWORD for stage in STATUS_STAGES}},
         "indexed_at": {"type": "date", "format": "epoch_millis"},  # for "photos indexed over time" in Kibana
     },
 }
@@ -148,10 +149,19 @@ def scope_filter(roots: list[str] | None) -> list[dict]:
     return [{"terms": {"dirs": [root.rstrip("/") for root in roots]}}]
 
 
+def phrase_bonus(words: list[str]) -> list[dict]:
+    """A constant bonus when a term holds the query's words as one phrase (the whole-phrase tier)."""
+    if len(words) < 2:
+        return []
+    return [{"constant_score": {"boost": PHRASE_BONUS, "filter": {"nested": {
+        "path": "terms", "query": {"term": {"terms.value": " ".join(words)}}}}}}]
+
+
 def search_body(query: Query, roots: list[str] | None, offset: int, limit: int) -> dict:
     """The whole request body: the query, scope as a filter, sort, paging and facet aggregations."""
     return {
-        "query": {"bool": {"must": [compile_query(query.root)], "filter": scope_filter(roots)}},
+        "query": {"bool": {"must": [compile_query(query.root)], "should": phrase_bonus(query.words()),
+                           "filter": scope_filter(roots)}},
         "sort": [{"_score": "desc"}, {"sort_time": "desc"}] if query.root is not None else [{"sort_time": "desc"}],
         "from": offset, "size": limit, "track_total_hits": True,
         "aggs": {key: {"terms": {"field": f"facets.{key}", "size": FACET_SIZE}} for key in FACET_KEYS},

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from proto import pb
 from services.search.query.ast import Query
 from services.search.record_view import all_terms
-from services.semantic.lexicon import normalize, words_of
+from services.vocabulary import normalize, words_of
 
 FILTER_KEYS = {
     "camera": ("camera", "make", "model"),
@@ -19,6 +19,7 @@ FILTER_KEYS = {
 }
 FACET_KEYS = ("country", "city", "year", "camera", "gender", "age", "emotion")
 DATE_FALLBACKS = {"file_year": "year", "file_month": "month"}  # file time stands in where EXIF has no date
+PHRASE_BONUS = 2.0  # a photo holding the query's words as one term ranks above one holding them apart
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,13 @@ from pathlib import Path
 
 from proto import pb
 from services.search.index.port import (
-    FACET_KEYS, FILTER_KEYS, Hit, Index, SearchResult, index_terms, normalize_value,
+    FACET_KEYS, FILTER_KEYS, PHRASE_BONUS, Hit, Index, SearchResult, index_terms, normalize_value,
 )
 from services.search.query.ast import (
     And, DateRange, FaceCount, Filter, Near, Node, Not, Or, Person, Phrase, Query, Word, positive_atoms,
 )
 from services.search.store import prefix_ranges, sort_time, under_roots
-from services.semantic.lexicon import synonyms
+from services.vocabulary import synonyms
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS search_terms (
@@ -31,7 +31,6 @@ CREATE TABLE IF NOT EXISTS search_photos (
 CREATE INDEX IF NOT EXISTS search_photos_time ON search_photos (sort_time DESC, photo_id);
 CREATE INDEX IF NOT EXISTS search_photos_place ON search_photos (lat, lon);
 """
-PHRASE_BONUS = 2.0
 FACET_SAMPLE = 2000  # facets count over the newest matches only, so broad queries stay fast
 UPPER = "\U0010ffff"
 

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from services.search.query.ast import (
     And, DateRange, FaceCount, Filter, Near, Node, Not, Or, Person, Phrase, Query, Word,
 )
-from services.semantic.lexicon import is_face_word, normalize
+from services.vocabulary import is_face_word, normalize
 
 # The original PiGallery's filler words, plus pronouns that stand in sentences people type.
 FILLER = frozenset({"in", "a", "an", "the", "of", "with", "using", "wearing", "and", "at", "during", "on",

@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -20,6 +21,7 @@ class LocalRuntime(ModelRuntime):
         self.models_dir = models_dir
         self.threads = threads
         self.calls = 0
+        self.calls_by_model: Counter[str] = Counter()
         self._models: dict[str, object] = {}
         self._lock = threading.Lock()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tf")
@@ -48,6 +50,7 @@ class LocalRuntime(ModelRuntime):
         signature = self._signature(model)
         outputs = signature(**{name: tf.constant(value) for name, value in inputs.items()})
         self.calls += 1
+        self.calls_by_model[model] += 1
         result = {name: tensor.numpy() for name, tensor in outputs.items()}
         batch = next(iter(inputs.values())).shape[0]
         for name, value in result.items():

@@ -1,4 +1,5 @@
 """deploy/docker-compose.yml validates (Debian's docker-compose checks it without an engine) and holds together."""
+import json
 import re
 import shutil
 import subprocess
@@ -6,6 +7,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+
+from services.pipeline.stages import CONSUMERS
 
 DEPLOY = Path(__file__).resolve().parents[3] / "deploy"
 
@@ -25,7 +28,7 @@ def test_every_picsift_service_runs_from_one_image_with_its_own_command(compose)
     services = compose["services"]
     picsift = {name: s for name, s in services.items() if s.get("image") == "picsift:latest"}
     assert {s["command"][-1] for s in picsift.values() if s["command"][0] == "service"} == {
-        "ingest", "exif", "vision", "semantic", "indexer", "gateway"}
+        "ingest", *CONSUMERS, "gateway"}  # every stage the registry declares runs
     assert services["models"]["command"] == ["models", "build"]
 
 
@@ -58,9 +61,9 @@ def test_no_secret_is_committed():
 def test_the_index_is_elasticsearch_with_security_and_kibana_gets_its_saved_objects(compose):
     services = compose["services"]
     assert services["indexer"]["environment"]["PICSIFT_INDEX"].startswith("http://elastic:")
+    assert json.loads(services["indexer"]["environment"]["PICSIFT_STAGES"]) == list(CONSUMERS)
     assert services["elasticsearch"]["environment"]["xpack.security.enabled"] == "true"
     assert "saved_objects.ndjson" in " ".join(services["kibana-init"]["command"])
-    import json
 
     objects = [json.loads(line) for line in (DEPLOY / "kibana" / "saved_objects.ndjson").read_text().splitlines()]
     assert {o["type"] for o in objects} == {"index-pattern", "visualization", "search", "dashboard"}

@@ -152,3 +152,25 @@ def test_decompression_bomb_limit_stays_on_and_is_reported(tmp_path, geocoder):
     result = analyse(tmp_path / "bomb.png", geocoder)
     assert result.meta.outcome == pb.OUTCOME_FAILED
     assert "decompression bomb" in result.meta.reason
+
+
+def test_zero_over_zero_seconds_count_as_zero(tmp_path, geocoder):
+    """A Nikon D5000 writes seconds as 0/0: the position is degrees and minutes, not lost."""
+    path = tmp_path / "d5000.jpg"
+    exif = {"0th": {piexif.ImageIFD.Make: b"NIKON CORPORATION", piexif.ImageIFD.Model: b"NIKON D5000"},
+            "GPS": {piexif.GPSIFD.GPSLatitudeRef: b"N", piexif.GPSIFD.GPSLatitude: ((48, 1), (51, 1), (0, 0)),
+                    piexif.GPSIFD.GPSLongitudeRef: b"E", piexif.GPSIFD.GPSLongitude: ((2, 1), (21, 1), (0, 0))}}
+    Image.new("RGB", (64, 48)).save(path, "JPEG", exif=piexif.dump(exif))
+    result = analyse(path, geocoder)
+    assert (result.place.lat, result.place.lon) == pytest.approx((48 + 51 / 60, 2 + 21 / 60))
+    assert words(result, "city") == ["paris"]
+
+
+def test_an_unreadable_position_leaves_a_warning(tmp_path, geocoder):
+    path = tmp_path / "bad-gps.jpg"
+    exif = {"GPS": {piexif.GPSIFD.GPSLatitudeRef: b"N", piexif.GPSIFD.GPSLatitude: ((48, 0), (51, 1), (0, 1)),
+                    piexif.GPSIFD.GPSLongitudeRef: b"E", piexif.GPSIFD.GPSLongitude: ((2, 1), (21, 1), (0, 1))}}
+    Image.new("RGB", (64, 48)).save(path, "JPEG", exif=piexif.dump(exif))
+    result = analyse(path, geocoder)
+    assert not result.has_place
+    assert any("GPS position written but unreadable" in w for w in result.warnings)

@@ -8,7 +8,7 @@ import pytest
 from proto import pb
 from services.exif.analyse import analyse
 from services.exif.place import Geocoder
-from services.ingest.formats import register_openers
+from services.media.formats import register_openers
 
 EXPECTED = json.loads((Path(__file__).parent / "expected.json").read_text())
 

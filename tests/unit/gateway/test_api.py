@@ -3,6 +3,8 @@ import asyncio
 
 import pytest
 
+from proto import pb
+
 
 PROTECTED = [("GET", "/api/auth/me"), ("GET", "/api/photos"), ("GET", "/api/photos/{alice}"),
              ("GET", "/api/search?q=beach"), ("GET", "/api/suggest?q=be"), ("GET", "/media/{alice}/original"),
@@ -147,15 +149,32 @@ async def test_shares_show_just_their_photos_read_only_until_they_expire(world, 
     assert (await world.client.get(f"/api/shares/public/{short['token']}")).status == 404
 
 
-async def test_status_and_openapi(world, sign_in, password):
+async def test_openapi_lists_the_api(world):
     spec = await (await world.client.get("/api/openapi.json")).json()
     assert "/api/search" in spec["paths"] and spec["openapi"].startswith("3.")
-    await sign_in(world.client, "bob")
-    status = await (await world.client.get("/api/status")).json()
-    assert status["photos"] == 3 and set(status["stages"]) == {"ingest", "exif", "vision", "semantic"}
+
+
+async def test_status_counts_only_what_the_user_may_see(world, sign_in, password):
+    failed = world.media / "alice" / "broken.jpg"
+    world.gateway.store.record_outcome(pb.FileEvent(path=str(failed), root=str(failed.parent),
+                                                    outcome=pb.OUTCOME_FAILED, reason="truncated"))
+    seen = {}
+    for name in ("bob", "alice", "root"):
+        await sign_in(world.client, name)
+        seen[name] = await (await world.client.get("/api/status")).json()
+    assert {name: status["photos"] for name, status in seen.items()} == {"bob": 1, "alice": 2, "root": 3}
+    assert {name: status["failed_files"] for name, status in seen.items()} == {"bob": 0, "alice": 1, "root": 1}
+    assert set(seen["bob"]["stages"]) == {"ingest", "exif", "vision", "semantic"}
+    assert all(sum(stage["outcomes"].values()) == 1 for stage in seen["bob"]["stages"].values())
 
 
 async def test_logout_ends_the_session(world, sign_in, password):
     csrf = await sign_in(world.client, "alice")
     assert (await world.client.post("/api/auth/logout", headers={"X-CSRF-Token": csrf})).status == 200
     assert (await world.client.get("/api/photos")).status == 401
+
+
+async def test_suggest_counts_only_the_users_photos(world, sign_in, password):
+    await sign_in(world.client, "alice")
+    items = (await (await world.client.get("/api/suggest", params={"q": "bea"})).json())["items"]
+    assert {(i["value"], i["count"]) for i in items} == {("beach", 1)}

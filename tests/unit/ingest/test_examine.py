@@ -8,7 +8,7 @@ import pytest
 from proto import pb
 from services.ingest import examine as ex
 from services.ingest.catalog import Catalog
-from services.ingest.formats import register_openers
+from services.media.formats import register_openers
 from services.ingest.hashing import sha256_file
 from services.pipeline.layout import thumb_path
 
@@ -134,3 +134,15 @@ def test_every_sample_file_gets_an_outcome(samples_dir, catalog, tmp_path):
     assert heic and all(r.kind == ex.NEW and r.record.file.format == "HEIF" for r in heic)
     tiff = [r for r in results if r.path.lower().endswith((".tif", ".tiff"))]
     assert tiff and all(r.kind in (ex.NEW, ex.FAILED) for r in tiff)
+
+
+def test_a_raw_beside_a_broken_jpeg_is_a_photo_of_its_own_not_hidden_in_a_stack(tmp_path, catalog, samples_dir):
+    from PIL import Image
+
+    from fixtures.raw import write_dng
+
+    with Image.open(samples_dir / "jpg" / "Canon_40D.jpg") as picture:
+        raw = write_dng(tmp_path / "IMG_0007.DNG", picture.convert("RGB").resize((320, 240)))
+    (tmp_path / "IMG_0007.JPG").write_bytes(b"\xff\xd8\xff not really a jpeg")
+    result = run(raw, tmp_path, catalog, tmp_path)
+    assert (result.kind, result.record.file.format, list(result.record.paths)) == (ex.NEW, "RAW", [str(raw)])

@@ -7,7 +7,7 @@ import pytest
 
 from proto import pb
 from services.semantic.analyse import analyse
-from services.semantic.lexicon import normalize, synonyms
+from services.vocabulary import normalize, synonyms
 from services.semantic.tables import COCO_SYNSETS, VERSION
 from services.semantic.wordnet import WordNet
 

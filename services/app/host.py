@@ -1,0 +1,68 @@
+"""The entrypoints the host runs besides its consumers (ingest, the gateway), and what admins may do through it."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from services.app.wiring import serve_gateway
+from services.gateway.app import Ops
+from services.ingest.service import IngestService
+from services.pipeline.host import Pipeline
+
+log = logging.getLogger("picsift")
+
+
+@dataclass
+class IngestEntrypoint:
+    """Scan the roots, then watch them until stop."""
+
+    ingest: IngestService
+    roots: list[Path]
+
+    async def start(self) -> None:
+        return None
+
+    async def run(self, stop: asyncio.Event) -> None:
+        results = await self.ingest.scan(self.roots)
+        log.info("scanned %d files under %s; watching for changes", len(results), ", ".join(map(str, self.roots)))
+        await self.ingest.watch(self.roots, stop)
+
+    async def close(self) -> None:
+        self.ingest.close()
+
+    async def rescan(self) -> int:
+        return len(await self.ingest.scan(self.roots))
+
+
+@dataclass
+class GatewayEntrypoint:
+    """The HTTP server of the gateway, on host:port."""
+
+    gateway: object
+    address: tuple[str, int]
+    runner: object | None = field(default=None, repr=False)
+
+    async def start(self) -> None:
+        self.runner = await serve_gateway(self.gateway, *self.address)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        return None
+
+    async def close(self) -> None:
+        await self.runner.cleanup()
+
+
+def ops(pipeline: Pipeline, ingest: IngestEntrypoint | None = None) -> Ops:
+    """What the gateway may show and do here: queues, dead letters, replay, and a rescan when ingest runs."""
+    bus, names = pipeline.bus, [s.name for s in pipeline.stages] or pipeline.settings.stages
+
+    async def dead_letters() -> list[dict]:
+        return [{"stage": name, **letter.as_dict()} for name in names for letter in await bus.dead_letters(name)]
+
+    async def queues() -> dict[str, int]:
+        return {name: await bus.queue_depth(name) for name in names}
+
+    return Ops(rescan=ingest.rescan if ingest else None, dead_letters=dead_letters,
+               replay=bus.replay_dead_letters, queues=queues, registry=pipeline.metrics.registry)

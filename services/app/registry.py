@@ -1,0 +1,50 @@
+"""The stage registry: every analysis stage's spec, and the adapters the host provides to stages that need them."""
+from __future__ import annotations
+
+import logging
+
+from services.exif.spec import SPEC as EXIF
+from services.pipeline.stage import Stage
+from services.pipeline.stages import StageSpec
+from services.semantic.spec import SPEC as SEMANTIC
+from services.vision.spec import SPEC as VISION
+
+log = logging.getLogger(__name__)
+SPECS: dict[str, StageSpec] = {spec.name: spec for spec in (EXIF, VISION, SEMANTIC)}
+
+
+def model_runtime():
+    """Models in process (local SavedModels) or on TensorFlow Serving over gRPC, as the settings say."""
+    from services.vision.build import read_manifest
+    from services.vision.settings import VisionSettings
+
+    settings = VisionSettings()
+    if settings.serving_target:
+        from services.vision.runtime.grpc_serving import GrpcRuntime
+
+        manifest = read_manifest(settings.models_dir)["models"]
+        versions = {name: entry["version"] for name, entry in manifest.items()}
+        return GrpcRuntime(settings.serving_target, versions, settings.serving_deadline_seconds)
+    from services.vision.runtime.local import LocalRuntime
+
+    return LocalRuntime(settings.models_dir, settings.vision_threads)
+
+
+PROVIDERS = {"model_runtime": model_runtime}
+
+
+def build(spec: StageSpec) -> Stage:
+    """The stage with the dependencies it names, each provided by the host."""
+    return spec.build(**{need: PROVIDERS[need]() for need in spec.needs})
+
+
+def runnable() -> dict[str, StageSpec]:
+    """The stages that can run here; the others are named in the log with why."""
+    ready = {}
+    for name, spec in SPECS.items():
+        why = spec.missing()
+        if why:
+            log.warning("%s is off: %s", name, why)
+        else:
+            ready[name] = spec
+    return ready

@@ -1,0 +1,88 @@
+"""Vision as a pure function of the pixels: every built model's answer about one image, as a VisionResult.
+
+Which runtime answers (in process, TF Serving, or a Batcher in front of either) is the caller's choice.
+"""
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from proto import pb
+from services.vision.inference.base import VisionModel
+from services.vision.inference.classifier import Classifier, load_labels
+from services.vision.inference.faces import AgeGender, Emotion, FaceDetector, face_crop
+from services.vision.inference.objects import ObjectDetector
+from services.vision.runtime.port import ModelRuntime
+
+FACE_MODELS = (FaceDetector, AgeGender, Emotion)
+
+
+def used_models(manifest: dict) -> list[type[VisionModel]]:
+    """The classifier, plus the object detector and the three face models when they are built."""
+    return [Classifier] + ([ObjectDetector] if ObjectDetector.name in manifest else []) + \
+        (list(FACE_MODELS) if all(m.name in manifest for m in FACE_MODELS) else [])
+
+
+@dataclass(frozen=True)
+class VisionModels:
+    """The models one deployment runs; objects and faces only when they are built."""
+
+    classifier: Classifier
+    objects: ObjectDetector | None = None
+    faces: tuple[FaceDetector, AgeGender, Emotion] | None = None
+
+    @classmethod
+    def load(cls, manifest: dict, models_dir: Path, top_k: int, min_score: float) -> VisionModels:
+        used = {model.name for model in used_models(manifest)}
+        classifier = Classifier(manifest[Classifier.name], load_labels(models_dir), top_k, min_score)
+        objects = ObjectDetector(manifest[ObjectDetector.name]) if ObjectDetector.name in used else None
+        faces = tuple(m(manifest[m.name]) for m in FACE_MODELS) if FaceDetector.name in used else None
+        return cls(classifier, objects, faces)
+
+    def versions(self) -> dict[str, str]:
+        """Each model's version by name, as the result records them."""
+        every = [self.classifier, *([self.objects] if self.objects else []), *(self.faces or ())]
+        return {model.name: model.version for model in every}
+
+
+async def run(model: VisionModel, runtime: ModelRuntime, examples: list[Any]) -> list[Any]:
+    """Pre-process off the event loop, one model call for all the examples, post-process each answer."""
+    if not examples:
+        return []
+    inputs = await asyncio.to_thread(lambda: [model.preprocess(example) for example in examples])
+    return [model.postprocess(row) for row in await model.predict(runtime, inputs)]
+
+
+async def run_one(model: VisionModel, runtime: ModelRuntime, example: Any) -> Any:
+    (answer,) = await run(model, runtime, [example])
+    return answer
+
+
+async def find_faces(faces: tuple[FaceDetector, AgeGender, Emotion], runtime: ModelRuntime,
+                     image: Image.Image) -> list[pb.Face]:
+    """Detect, then describe every face in one call per model."""
+    detector, describer, feeler = faces
+    found = await run_one(detector, runtime, image)
+    crops = [face_crop(image, box) for box, _ in found]
+    described, feelings = await asyncio.gather(run(describer, runtime, crops), run(feeler, runtime, crops))
+    return [pb.Face(box=pb.Box(x1=box[0], y1=box[1], x2=box[2], y2=box[3]), score=score, age=age, gender=gender,
+                    gender_score=gender_score, emotion=emotion, emotion_score=emotion_score)
+            for (box, score), (age, gender, gender_score), (emotion, emotion_score)
+            in zip(found, described, feelings)]
+
+
+async def analyse(image: Image.Image, models: VisionModels, runtime: ModelRuntime) -> pb.VisionResult:
+    """Classes, objects and faces of one decoded image; the models run side by side."""
+    async def nothing() -> list:
+        return []
+
+    classes, objects, faces = await asyncio.gather(
+        run_one(models.classifier, runtime, image),
+        run_one(models.objects, runtime, image) if models.objects else nothing(),
+        find_faces(models.faces, runtime, image) if models.faces else nothing(),
+    )
+    return pb.VisionResult(classes=classes, objects=objects, faces=faces)

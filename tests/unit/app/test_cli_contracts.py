@@ -1,0 +1,72 @@
+"""The CLI's --json shapes and error contract (ARCHITECTURE "Interfaces"), and `search --user` scoping."""
+import json
+
+import pytest
+
+from fixtures.gateway import PASSWORD, photo_record
+from services.app.cli import main
+from services.gateway.users import UserStore
+from services.search.index.sqlite import SqliteIndex
+from services.search.store import RecordStore
+
+SHOW_FIELDS = {"id", "paths", "status", "file", "exif", "place", "classes", "objects", "faces", "terms"}
+
+
+@pytest.fixture
+def library(tmp_path, monkeypatch, jpeg_factory):
+    """A data dir with Alice's and Bob's beach photos and both users; the CLI pointed at it."""
+    data, media = tmp_path / "data", tmp_path / "media"
+    store, index = RecordStore(data / "picsift.db"), SqliteIndex(data / "picsift.db")
+    ids = {}
+    for seed, owner in enumerate(("alice", "bob"), start=1):
+        path = jpeg_factory(media / owner / "beach.jpg", seed=seed)
+        ids[owner] = f"{seed:064x}"
+        index.upsert(store.merge(photo_record(ids[owner], path, "beach")))
+    index.close()
+    store.close()
+    users = UserStore(data / "users.db")
+    for owner in ids:
+        users.add(owner, PASSWORD, [str(media / owner)])
+    users.close()
+    monkeypatch.setenv("PICSIFT_DATA_DIR", str(data))
+    return ids
+
+
+def run(capsys, *argv: str) -> tuple[int, dict, str]:
+    code = main([*argv, "--json"])
+    out, err = capsys.readouterr()
+    return code, json.loads(out), err
+
+
+def test_search_json_shape_and_user_scoping(library, capsys):
+    code, everyone, _ = run(capsys, "search", "beach")
+    assert code == 0 and everyone["total"] == 2 and "facets" in everyone
+    assert all(set(hit) >= {"id", "path", "score", "matched"} for hit in everyone["hits"])
+    code, alice, _ = run(capsys, "search", "beach", "--user", "Alice")
+    assert code == 0 and [hit["id"] for hit in alice["hits"]] == [library["alice"]]
+
+
+def test_show_json_is_the_whole_record(library, capsys):
+    code, view, _ = run(capsys, "show", library["bob"])
+    assert code == 0 and set(view) >= SHOW_FIELDS and view["id"] == library["bob"]
+    assert all(set(term) >= {"key", "value", "source", "weight"} for term in view["terms"])
+
+
+@pytest.mark.parametrize("argv, says", [
+    (("search", "beach", "--user", "mallory"), "no user 'mallory'"),
+    (("search", "(beach"), "missing ')'"),
+    (("show", "f" * 64), "no photo with id or path"),
+    (("search",), "required: query"),
+    (("search", "beach", "--bogus"), "unrecognized arguments: --bogus"),
+])
+def test_errors_exit_2_with_the_message_as_json_and_on_stderr(library, capsys, argv, says):
+    code, answer, err = run(capsys, *argv)
+    assert code == 2 and set(answer) == {"error"} and says in answer["error"]
+    assert answer["error"] in err
+
+
+def test_a_bad_setting_is_one_line_naming_the_variable(library, capsys, monkeypatch):
+    monkeypatch.setenv("PICSIFT_PREFETCH", "zero")
+    code, answer, err = run(capsys, "status")
+    assert code == 2 and answer["error"].startswith("PICSIFT_PREFETCH='zero'")
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
