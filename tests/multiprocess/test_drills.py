@@ -17,9 +17,9 @@ import pytest
 
 from fixtures.cluster import REPO, count, make_photos, photo_cluster, wait_until
 from fixtures.records import stage_parts
-from services.app.wiring import TOPOLOGY
 from services.pipeline.rabbit_bus import RabbitBus
 from services.pipeline.stage import INGESTED, VISION, encode
+from services.pipeline.stages import TOPOLOGY
 
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.slow]
 N = 20
