@@ -17,12 +17,13 @@ import pytest
 
 from fixtures.cluster import REPO, count, make_photos, photo_cluster, wait_until
 from fixtures.records import stage_parts
-from services.pipeline.stages import TOPOLOGY
 from services.pipeline.rabbit_bus import RabbitBus
 from services.pipeline.stage import INGESTED, VISION, encode
+from services.pipeline.stages import TOPOLOGY
 
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.slow]
 N = 20
+INGEST_KILLS = 5
 DONE = 240  # seconds for a drill's photos to be complete after the fault
 INDEX_TIMEOUT = "0.5"  # seconds a write waits for the locked index in the unwritable-index drill
 POISON = b"\xff\xfe not a protobuf record"
@@ -41,11 +42,15 @@ def ingested_files(cluster) -> int:
 
 
 def test_ingest_killed_mid_scan(cluster):
+    """Killed again and again the moment it has catalogued one more file: a file catalogued before its message
+    is confirmed would be lost."""
     cluster.start_all(vision_workers=1)
-    wait_until(lambda: ingested_files(cluster) >= 3, 120, "ingest to get going", poll=0.01)
-    cluster.kill("ingest")
-    assert ingested_files(cluster) < N, "the scan was over before ingest could be killed"
-    cluster.start("ingest")
+    for _ in range(INGEST_KILLS):
+        before = ingested_files(cluster)
+        wait_until(lambda: ingested_files(cluster) > before, 120, "ingest to catalogue a file", poll=0.002)
+        cluster.kill("ingest")
+        assert ingested_files(cluster) < N, "the scan was over before ingest could be killed"
+        cluster.start("ingest")
     cluster.wait_complete(DONE)
 
 
