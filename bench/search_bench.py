@@ -1,53 +1,91 @@
-"""Query latency (p50/p95/p99 over 20 realistic queries) and indexing records/s on generated SQLite indexes.
+"""Query latency (p50/p95/p99 per query over 20 queries, explain and facets included), indexing records/s,
+bytes on disk and RSS, per index engine, on generated realistic records (>= 45 terms per photo).
 
-Usage: .venv/bin/python bench/search_bench.py [--sizes 10000,100000,1000000] [--repeat 5]
+Usage: PYTHONPATH=. .venv/bin/python bench/search_bench.py [--sizes 100000,1000000] [--repeat 5]
+       [--engines bitmap,sqlite]
+Each size ends with one JSON line per engine: records, terms_per_photo, p50/p95/p99 ms, index records/s,
+bytes per photo.
 """
 from __future__ import annotations
 
 import argparse
+import json
+import platform
 import random
-import statistics
+import resource
+import subprocess
 import tempfile
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 from proto import pb
 from services.search.api import SearchService
-from services.search.index.sqlite import SqliteIndex
+from services.search.index.port import index_terms
 from services.search.store import RecordStore
 
 LABELS = ["tabby cat", "golden retriever", "pizza", "espresso", "sports car", "church", "beach", "mountain",
           "dress", "bicycle", "sunset", "lake", "bridge", "castle", "forest", "birthday cake", "boat", "horse"]
-HYPERNYMS = {"tabby cat": ["cat", "animal", "pet"], "golden retriever": ["dog", "animal", "pet"],
-             "pizza": ["food", "dish"], "espresso": ["coffee", "drink"], "sports car": ["car", "vehicle"],
-             "church": ["building"], "birthday cake": ["food", "cake"], "boat": ["vehicle"], "horse": ["animal"]}
-CITIES = [("miami", "united states", 25.77, -80.19), ("paris", "france", 48.85, 2.35),
-          ("tokyo", "japan", 35.69, 139.69), ("sydney", "australia", -33.87, 151.21),
-          ("berlin", "germany", 52.52, 13.40), ("rome", "italy", 41.89, 12.48)]
-CAMERAS = ["canon", "nikon", "sony", "apple", "fujifilm"]
+HYPERNYMS = {"tabby cat": ["cat", "feline", "carnivore", "mammal", "animal", "pet"],
+             "golden retriever": ["retriever", "dog", "canine", "carnivore", "mammal", "animal", "pet"],
+             "pizza": ["dish", "food", "nutriment"], "espresso": ["coffee", "beverage", "drink", "food"],
+             "sports car": ["car", "motor vehicle", "vehicle", "conveyance"], "church": ["place of worship",
+             "building", "structure"], "birthday cake": ["cake", "baked goods", "food"], "boat": ["vessel",
+             "vehicle", "craft"], "horse": ["equine", "ungulate", "mammal", "animal"], "beach": ["shore", "geological formation"],
+             "mountain": ["natural elevation", "geological formation"], "dress": ["garment", "clothing"],
+             "bicycle": ["wheeled vehicle", "vehicle"], "lake": ["body of water"], "bridge": ["structure"],
+             "castle": ["fortification", "structure"], "forest": ["vegetation"], "sunset": ["hour", "time of day"]}
+SYNONYMS = {"tabby cat": ["tabby", "house cat"], "golden retriever": ["retriever"], "sports car": ["sport car"],
+            "espresso": ["coffee"], "boat": ["vessel"], "bicycle": ["bike", "wheel"], "sunset": ["sundown"],
+            "beach": ["seashore", "coast"], "dress": ["frock"], "forest": ["wood", "woods"]}
+RARE = [f"lemma{k:05}" for k in range(20000)]  # the long tail of WordNet lemmas and path words
+CITIES = [("miami", "florida", "united states", "us", "north america", 25.77, -80.19),
+          ("paris", "ile-de-france", "france", "fr", "europe", 48.85, 2.35),
+          ("tokyo", "tokyo", "japan", "jp", "asia", 35.69, 139.69),
+          ("sydney", "new south wales", "australia", "au", "oceania", -33.87, 151.21),
+          ("berlin", "berlin", "germany", "de", "europe", 52.52, 13.40),
+          ("rome", "lazio", "italy", "it", "europe", 41.89, 12.48)]
+CAMERAS = [("canon", "canon eos 80d"), ("nikon", "nikon d750"), ("sony", "sony a7 iii"), ("apple", "iphone 13"),
+           ("fujifilm", "fujifilm x-t3")]
 EMOTIONS = ["happy", "sad", "neutral", "surprised"]
+USERS = 4  # one user's scope is a quarter of the library
 QUERIES = ["cat", "happy woman", "beach sunset", "camera:canon", "city:paris", "dog or cat", "pizza -espresso",
            "2019..2020", "near:miami 50km", "happy woman in her 20ies in miami wearing a dress",
            "faces:2..4", "food", "animal pet", "sports car nikon", '"tabby cat"', "year:2021 season:summer",
            "old man", "church rome", "kid happy", "mountain lake forest"]
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december"]
 
 
 def make_record(i: int, rng: random.Random) -> pb.Record:
-    root = f"/media/user{i % 4}"
-    r = pb.Record(id=f"{i:064x}", paths=[f"{root}/{2015 + i % 8}/img_{i:07}.jpg"])
+    """One photo as the stages write it: classes with hypernyms and synonyms, EXIF and place words, faces."""
+    user = i % USERS
+    year, month = 2015 + (i // USERS) % 8, 1 + i % 12
+    root = f"/media/user{user}"
+    folder = f"{root}/{year}/{rng.choice(['holiday', 'family', 'misc', 'trip'])}"
+    r = pb.Record(id=f"{i:064x}", paths=[f"{folder}/img_{i:07}.jpg"])
     r.file.path, r.file.root, r.file.mtime = r.paths[0], root, 1.4e9 + i * 300
-    for label in rng.sample(LABELS, 2):
-        r.semantic.terms.append(pb.Term(key="label", value=label, source="classifier", weight=0.9))
-        for h in HYPERNYMS.get(label, []):
-            r.semantic.terms.append(pb.Term(key="hypernym", value=h, source="wordnet", weight=0.5))
-    city, country, lat, lon = rng.choice(CITIES)
+    for label in rng.sample(LABELS, 3):
+        confidence = rng.uniform(0.05, 0.95)
+        r.semantic.terms.append(pb.Term(key="label", value=label, source="classifier", weight=confidence))
+        for depth, h in enumerate(HYPERNYMS.get(label, []), start=1):
+            r.semantic.terms.append(pb.Term(key="hypernym", value=h, source="wordnet", weight=confidence / (1 + depth)))
+        for s in SYNONYMS.get(label, []):
+            r.semantic.terms.append(pb.Term(key="synonym", value=s, source="wordnet", weight=confidence * 0.8))
+    for lemma in rng.sample(RARE, 8):
+        r.semantic.terms.append(pb.Term(key="keyword", value=lemma, source="wordnet", weight=0.2))
+    city, region, country, code, continent, lat, lon = rng.choice(CITIES)
     r.exif.has_place = True
     r.exif.place.CopyFrom(pb.Place(city=city, country=country, lat=lat + rng.uniform(-0.2, 0.2),
                                    lon=lon + rng.uniform(-0.2, 0.2)))
-    year = 2015 + i % 8
-    r.exif.taken_at, r.exif.taken_at_trusted = f"{year}-{1 + i % 12:02}-10T12:00:00", True
-    for key, value in (("city", city), ("country", country), ("year", str(year)), ("camera", rng.choice(CAMERAS)),
-                       ("season", rng.choice(["spring", "summer", "autumn", "winter"]))):
+    r.exif.taken_at, r.exif.taken_at_trusted = f"{year}-{month:02}-10T12:00:00", True
+    make, model = rng.choice(CAMERAS)
+    for key, value in (("city", city), ("region", region), ("country", country), ("country_code", code),
+                       ("continent", continent), ("year", str(year)), ("month", MONTHS[month - 1]),
+                       ("camera", make), ("make", make), ("model", model),
+                       ("season", rng.choice(["spring", "summer", "autumn", "winter"])),
+                       ("daypart", rng.choice(["morning", "afternoon", "evening", "night"])),
+                       ("light", rng.choice(["outdoors", "indoors"])), ("folder", folder.rsplit("/", 1)[1])):
         r.exif.terms.append(pb.Term(key=key, value=value, source="exif", weight=0.9))
     for face in range(1, rng.choice([0, 0, 1, 1, 2, 4]) + 1):
         age = rng.randint(3, 80)
@@ -60,13 +98,31 @@ def make_record(i: int, rng: random.Random) -> pb.Record:
     return r
 
 
-def build(folder: Path, n: int) -> tuple[SearchService, float]:
+def open_index(engine: str, folder: Path):
+    """The engine under test, beside the record store."""
+    if engine == "sqlite":
+        from services.search.index.sqlite import SqliteIndex
+        return SqliteIndex(folder / "picsift.db")
+    from services.search.index.bitmap import BitmapIndex
+    return BitmapIndex.open(folder / "picsift.db")
+
+
+def build(engine: str, folder: Path, n: int, batch: int = 5000) -> tuple[SearchService, float, float]:
+    """Store merges first (not timed), then the index in batches as the indexer writes: records/s, terms/photo."""
     rng = random.Random(n)
-    store, index = RecordStore(folder / "picsift.db"), SqliteIndex(folder / "picsift.db")
-    started = time.perf_counter()
-    for i in range(n):
-        index.upsert(store.merge(make_record(i, rng)))
-    return SearchService(index), n / (time.perf_counter() - started)
+    store = RecordStore(folder / "picsift.db")
+    index = open_index(engine, folder)
+    elapsed, terms = 0.0, 0
+    for start in range(0, n, batch):
+        records = [store.merge(make_record(i, rng)) for i in range(start, min(n, start + batch))]
+        terms += sum(len(index_terms(r)) for r in records[:50])
+        began = time.perf_counter()
+        index.upsert_many(records)
+        elapsed += time.perf_counter() - began
+    index.close() if engine == "bitmap" else None
+    store.close()
+    samples = min(n, 50) * len(range(0, n, batch))
+    return SearchService(open_index(engine, folder)), n / elapsed, terms / samples
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -74,31 +130,66 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+def disk_bytes(folder: Path) -> int:
+    return sum(f.stat().st_size for f in folder.iterdir() if f.is_file())
+
+
+def store_only_bytes(n: int) -> int:
+    """The record store alone at this size, so the index's own bytes can be told apart."""
+    folder = Path(tempfile.mkdtemp(prefix="picsift-store-bench-"))
+    store, rng = RecordStore(folder / "picsift.db"), random.Random(n)
+    for i in range(n):
+        store.merge(make_record(i, rng))
+    store.close()
+    return disk_bytes(folder)
+
+
+def stamp() -> str:
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    return (f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, commit {commit}, {platform.node()} "
+            f"{platform.machine()} {platform.processor() or ''} python {platform.python_version()}")
+
+
+def run(engine: str, n: int, repeat: int, store_bytes: int) -> dict:
+    folder = Path(tempfile.mkdtemp(prefix=f"picsift-search-bench-{engine}-"))
+    service, rate, terms_per_photo = build(engine, folder, n)
+    roots = ["/media/user1"]
+    began = time.perf_counter()
+    service.search_sync("warm up near:paris", roots)
+    first_ms = (time.perf_counter() - began) * 1000
+    per_query: dict[str, list[float]] = {q: [] for q in QUERIES}
+    for _ in range(repeat):
+        for query in QUERIES:
+            began = time.perf_counter()
+            service.search_sync(query, roots, limit=50, explain=True)
+            per_query[query].append((time.perf_counter() - began) * 1000)
+    print(f"\n{engine} at {n} records: {'query':<58} {'p50':>7} {'p95':>7} {'p99':>7} ms")
+    for query, values in per_query.items():
+        print(f"  {query:<70} {percentile(values, .5):>7.1f} {percentile(values, .95):>7.1f} "
+              f"{percentile(values, .99):>7.1f}")
+    every = [v for values in per_query.values() for v in values]
+    index_bytes = disk_bytes(folder) - store_bytes
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"  build {rate:,.0f} rec/s, index {index_bytes / n:,.0f} B/photo on disk beyond the store "
+          f"({disk_bytes(folder) / 1e6:,.0f} MB in all), first query {first_ms:.0f} ms, max RSS {rss_mb:,.0f} MB")
+    service.index.close()
+    return {"engine": engine, "records": n, "terms_per_photo": round(terms_per_photo, 1),
+            "p50_ms": round(percentile(every, .5), 2), "p95_ms": round(percentile(every, .95), 2),
+            "p99_ms": round(percentile(every, .99), 2), "index_records_per_s": round(rate),
+            "bytes_per_photo": round(index_bytes / n)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--sizes", default="100000")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--engines", default="bitmap")
     args = parser.parse_args()
-    rows = []
+    print(f"search bench: {stamp()}; one user's scope = 1/{USERS} of the records")
     for n in (int(s) for s in args.sizes.split(",")):
-        folder = Path(tempfile.mkdtemp(prefix="picsift-search-bench-"))
-        service, rate = build(folder, n)
-        roots = ["/media/user1"]
-        service.search_sync("warm up near:paris", roots)
-        latencies = []
-        slowest = ("", 0.0)
-        for _ in range(args.repeat):
-            for query in QUERIES:
-                started = time.perf_counter()
-                service.search_sync(query, roots, limit=50)
-                ms = (time.perf_counter() - started) * 1000
-                latencies.append(ms)
-                slowest = max(slowest, (query, ms), key=lambda x: x[1])
-        rows.append((n, rate, percentile(latencies, 0.5), percentile(latencies, 0.95), percentile(latencies, 0.99),
-                     slowest))
-    print(f"\n{'records':>9} {'index rec/s':>12} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  slowest query")
-    for n, rate, p50, p95, p99, (query, ms) in rows:
-        print(f"{n:>9} {rate:>12.0f} {p50:>8.1f} {p95:>8.1f} {p99:>8.1f}  {query!r} {ms:.0f} ms")
+        store_bytes = store_only_bytes(n)
+        for engine in args.engines.split(","):
+            print(json.dumps(run(engine, n, args.repeat, store_bytes)), flush=True)
 
 
 if __name__ == "__main__":
