@@ -84,7 +84,7 @@ def test_the_index_unwritable_longer_than_its_timeout(cluster):
     assert cluster.done_by("indexer", "indexer", "dead") == 0
 
 
-@pytest.mark.skipif(not os.environ.get("PICSIFT_SOAK"), reason="a drill of over a minute: PICSIFT_SOAK=1 runs it")
+@pytest.mark.skipif(not os.environ.get("PICSIFT_TEST_SOAK"), reason="a drill of over a minute: PICSIFT_TEST_SOAK=1 runs it")
 def test_the_index_unwritable_for_a_minute(cluster):
     cluster.start_all(vision_workers=1)
     wait_until(lambda: cluster.count("SELECT COUNT(*) FROM photos") >= 1, 300, "the first photo indexed", 0.02)
