@@ -13,7 +13,6 @@ from services.media.formats import identify, register_openers
 from services.ingest.thumbs import write_thumbnails
 
 T = TypeVar("T")
-TASKS_PER_WORKER = 500  # then a fresh process: what a decoder leaks or fragments stays bounded
 
 
 class DecodeError(Exception):
@@ -49,8 +48,8 @@ class IsolatedDecoder:
         with self._lock:
             if self._pool is None:
                 # spawn, not fork: the parent runs threads and models that a forked child must not inherit mid-lock
-                self._pool = ProcessPool(max_workers=self.workers, max_tasks=TASKS_PER_WORKER,
-                                         initializer=register_openers, context=multiprocessing.get_context("spawn"))
+                self._pool = ProcessPool(max_workers=self.workers, initializer=register_openers,
+                                         context=multiprocessing.get_context("spawn"))
             return self._pool
 
     def run(self, function: Callable[..., T], *args) -> T:
