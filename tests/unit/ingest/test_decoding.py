@@ -1,8 +1,6 @@
 """A decoder that hangs, crashes its process or raises fails its own file, and the next file decodes."""
 from __future__ import annotations
 
-import os
-import signal
 import time
 
 import pytest
@@ -10,23 +8,7 @@ import pytest
 from services.ingest.catalog import Catalog
 from services.ingest.decoding import DecodeError, IsolatedDecoder
 from services.ingest.examine import FAILED, NEW, examine
-
-
-def hangs(seconds: float) -> str:
-    time.sleep(seconds)  # stands for a decoder stuck in a hostile file
-    return "finished"
-
-
-def crashes() -> None:
-    os.kill(os.getpid(), signal.SIGSEGV)
-
-
-def raises() -> None:
-    raise EOFError("truncated")
-
-
-def doubles(x: int) -> int:
-    return 2 * x
+from fixtures.decoders import crashes, doubles, hangs, raises
 
 
 @pytest.fixture
