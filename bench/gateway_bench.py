@@ -26,14 +26,15 @@ from search_bench import QUERIES, make_record  # noqa: E402
 
 from services.gateway.users import UserStore  # noqa: E402
 from services.pipeline.layout import THUMB_SIZES, thumb_path, thumbs_dir  # noqa: E402
-from services.search.index.sqlite import SqliteIndex  # noqa: E402
+from services.search.index.bitmap import BitmapIndex  # noqa: E402
 from services.search.store import RecordStore  # noqa: E402
 
 PASSWORD = "benchmark password"
 
 
 def build(data: Path, n: int) -> list[str]:
-    store, index = RecordStore(data / "picsift.db"), SqliteIndex(data / "picsift.db")
+    store = RecordStore(data / "picsift.db")
+    index = BitmapIndex(store)
     rng = random.Random(n)
     thumb = data / "one-thumb.jpg"
     Image.new("RGB", (320, 240), (90, 120, 150)).save(thumb, quality=85)

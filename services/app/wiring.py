@@ -23,7 +23,6 @@ from services.pipeline.settings import PipelineSettings
 from services.pipeline.stage import Stage
 from services.search.index.bitmap import BitmapIndex
 from services.search.index.port import Index
-from services.search.index.sqlite import SqliteIndex
 from services.search.settings import SearchSettings
 from services.search.indexer import build_indexer
 from services.search.store import RecordStore
@@ -41,17 +40,13 @@ def analysis_stages() -> dict[str, Callable[[], Stage]]:
 
 
 def open_index(settings: PipelineSettings) -> Index:
-    """The search index: bitmaps over the record store (the embedded default), SQLite tables, or Elasticsearch."""
+    """The search index: bitmaps beside the record store (the embedded default) or Elasticsearch."""
     search = SearchSettings()
     if search.is_elastic:
         from services.search.index.elastic import ElasticIndex
 
         return ElasticIndex(search.index, search.index_name)
-    if search.index == "bitmap":
-        return BitmapIndex.open(store_path(settings))
-    if search.index != "sqlite":
-        raise ValueError(f"PICSIFT_INDEX={search.index!r}: use 'bitmap', 'sqlite' or an http(s):// Elasticsearch URL")
-    return SqliteIndex(store_path(settings), search.store_timeout_seconds)
+    return BitmapIndex.open(store_path(settings))
 
 
 def writable_store(settings: PipelineSettings) -> RecordStore:

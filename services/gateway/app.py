@@ -195,6 +195,11 @@ def scoped_record(request: web.Request, photo_id: str, roots: tuple[str, ...]) -
     return record, path
 
 
+def newest_records(g: "Gateway", roots: list[str], cursor: tuple[float, str] | None, limit: int) -> list[pb.Record]:
+    """The page from the search index's time order, each record from the store."""
+    return [r for photo_id in g.search.index.newest(roots, cursor, limit) if (r := g.store.get(photo_id))]
+
+
 async def list_photos(request: web.Request) -> web.Response:
     user = user_of(request)
     limit = int_param(request, "limit", 60, MAX_PAGE)
@@ -205,7 +210,7 @@ async def list_photos(request: web.Request) -> web.Response:
             cursor = (float(when), str(last))
         except (ValueError, TypeError):
             raise error(web.HTTPBadRequest, "invalid cursor") from None
-    records = await asyncio.to_thread(gw(request).store.list, limit, cursor, list(user.roots))
+    records = await asyncio.to_thread(newest_records, gw(request), list(user.roots), cursor, limit)
     items = [photo_item(r, path_in_scope(r, user.roots) or "") for r in records]
     next_cursor = None
     if len(records) == limit:

@@ -60,6 +60,8 @@ class Pipeline:
 
     async def stop(self) -> None:
         await self.bus.stop()
+        for stage in self.stages:
+            stage.close()
         if self.store is not None:
             self.store.close()
 

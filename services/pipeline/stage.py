@@ -35,6 +35,7 @@ class Stage:
     subscribes: tuple[str, ...]
     handle: Handler
     prefetch: int = 16
+    close: Callable[[], None] = lambda: None  # what the stage holds (its index, its models), on stop
 
 
 def decode(routing_key: str, body: bytes) -> Message:

@@ -45,4 +45,5 @@ def build_indexer(store: RecordStore, index: Index | None = None, prefetch: int 
         await asyncio.to_thread(apply, routing_key, message)
         return []
 
-    return Stage(name=INDEXER, subscribes=INDEXER_KEYS, handle=handle, prefetch=prefetch)
+    return Stage(name=INDEXER, subscribes=INDEXER_KEYS, handle=handle, prefetch=prefetch,
+                 close=index.close if index is not None else lambda: None)

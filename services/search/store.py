@@ -19,7 +19,7 @@ CREATE TABLE IF NOT EXISTS photos (
   sort_time REAL NOT NULL,      -- date taken, else file time: newest-first browsing
   updated REAL NOT NULL
 );
-CREATE INDEX IF NOT EXISTS photos_sort ON photos (sort_time DESC, id DESC);
+DROP INDEX IF EXISTS photos_sort;  -- newest-first browsing reads the search index's time order
 CREATE TABLE IF NOT EXISTS paths (
   path TEXT PRIMARY KEY,
   id TEXT NOT NULL,
@@ -29,6 +29,8 @@ CREATE INDEX IF NOT EXISTS paths_id ON paths (id);
 CREATE TABLE IF NOT EXISTS photo_status (
   id TEXT NOT NULL, stage TEXT NOT NULL, outcome TEXT NOT NULL, PRIMARY KEY (id, stage)
 );
+DROP TABLE IF EXISTS search_terms;  -- the former SQLite search index: the bitmap index replaced it
+DROP TABLE IF EXISTS search_photos;
 CREATE TABLE IF NOT EXISTS file_outcomes (
   path TEXT PRIMARY KEY,
   root TEXT NOT NULL,
@@ -148,6 +150,11 @@ class RecordStore:
             record = self._load(photo_id)
         return record if record is not None and record.paths else None
 
+    def paths_of(self, photo_id: str) -> list[str]:
+        with self._lock:
+            return [row[0] for row in self._db.execute("SELECT path FROM paths WHERE id = ? ORDER BY path",
+                                                       (photo_id,))]
+
     def id_for_path(self, path: str) -> str | None:
         with self._lock:
             row = self._db.execute("SELECT id FROM paths WHERE path = ?", (path,)).fetchone()
@@ -160,19 +167,6 @@ class RecordStore:
         sql = f"SELECT COUNT(*) FROM photos WHERE EXISTS (SELECT 1 FROM paths p WHERE p.id = photos.id{scope})"
         with self._lock:
             return self._db.execute(sql, params).fetchone()[0]
-
-    def list(self, limit: int = 50, cursor: tuple[float, str] | None = None,
-             roots: list[str] | None = None) -> list[pb.Record]:
-        """Newest first, keyset-paged by (sort_time, id); optionally only photos under these roots."""
-        params: list = []
-        where = [f"EXISTS (SELECT 1 FROM paths p WHERE p.id = photos.id{_root_clause(roots, params)})"]
-        if cursor is not None:
-            where.append("(sort_time < ? OR (sort_time = ? AND id < ?))")
-            params += [cursor[0], cursor[0], cursor[1]]
-        sql = f"SELECT record FROM photos WHERE {' AND '.join(where)} ORDER BY sort_time DESC, id DESC LIMIT ?"
-        with self._lock:
-            rows = self._db.execute(sql, [*params, limit]).fetchall()
-        return [_parse(row[0]) for row in rows]
 
     def iter_all(self) -> Iterator[pb.Record]:
         """Every visible record, for reprocessing and rebuilding an index."""

@@ -14,8 +14,7 @@ from proto import pb
 from services.search.api import CursorError, SearchService
 from services.search.index.bitmap import BitmapIndex
 from services.search.index.elastic import ElasticIndex
-from services.search.index.sqlite import SqliteIndex
-from services.search.store import RecordStore
+from services.search.store import RecordStore, sort_time
 from services.semantic.analyse import analyse
 from services.semantic.wordnet import WordNet
 
@@ -71,7 +70,7 @@ RECORDS = [
 ]
 
 
-@pytest.fixture(params=["bitmap", "sqlite", "elasticsearch"])
+@pytest.fixture(params=["bitmap", "elasticsearch"])
 def service_over(request, tmp_path):
     """A factory: a search service over these records, on the parametrized index."""
     opened = []
@@ -80,8 +79,6 @@ def service_over(request, tmp_path):
         store = RecordStore(tmp_path / "picsift.db")
         if request.param == "bitmap":
             index = BitmapIndex(store)
-        elif request.param == "sqlite":
-            index = SqliteIndex(tmp_path / "picsift.db")
         else:
             index = ElasticIndex(request.getfixturevalue("elastic_url"), f"test-{uuid.uuid4().hex[:10]}",
                                  refresh=True)
@@ -194,6 +191,20 @@ def test_browsing_without_a_query_is_newest_first(service):
     taken = {r.id: r.exif.taken_at for r in RECORDS}
     assert newest == sorted(newest, key=lambda i: datetime.fromisoformat(taken[i]).replace(tzinfo=timezone.utc),
                             reverse=True)
+
+
+def test_the_newest_photos_page_by_cursor_within_the_users_roots(service):
+    taken = {r.id: sort_time(r) for r in RECORDS if r.paths[0].startswith(ALICE + "/")}
+    expected = sorted(taken, key=lambda i: (-taken[i], _descending(i)))
+    first = service.index.newest([ALICE], None, 2)
+    rest = service.index.newest([ALICE], (taken[first[-1]], first[-1]), 10)
+    assert first + rest == expected and len(first) == 2
+    assert service.index.newest([], None, 10) == []
+    assert set(service.index.newest([BOB], None, 10)) == {r.id for r in RECORDS if r.paths[0].startswith(BOB)}
+
+
+def _descending(text: str) -> list[int]:
+    return [-ord(c) for c in text]
 
 
 def suggested(service, prefix: str, roots: list[str]) -> dict[str, int]:

@@ -173,7 +173,7 @@ async def test_a_raw_beside_its_jpeg_is_one_photo_with_both_files(tmp_path, samp
     summary = await index_paths([media], settings, IngestSettings())
     assert (summary["indexed"], summary["stacked"], summary["failed"]) == (2, 1, [])
     store = RecordStore(store_path(settings))
-    by_path = {r.file.path: r for r in store.list(limit=10)}
+    by_path = {r.file.path: r for r in store.iter_all()}
     assert set(by_path) == {str(jpeg), str(lone)}
     assert list(by_path[str(jpeg)].stack) == [str(stacked)] and not by_path[str(lone)].stack
     store.close()

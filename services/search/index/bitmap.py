@@ -1,218 +1,165 @@
-"""The embedded Index: a posting bitmap (pyroaring) per term, per-face pair bitmaps, numpy columns per photo.
+"""The embedded Index: roaring bitmaps per term (see postings.py), ranked with numpy, saved as snapshots.
 
-Held in memory. The record store is its source of truth and its change feed: an index opens by reading every
-record, then follows the store's change numbers before each query, so any number of processes (indexer,
-gateway, CLI) share one library with nothing on disk to corrupt; the writing process also applies its own
-upserts at once.
+The record store is the source of truth and the change log: every saved record carries a change number. An
+index opens from the newest snapshot on disk (snapshot.py) and applies the store's changes after it, then
+follows the store before each query, so any number of processes (indexer, gateway, CLI) share one library;
+the process that applied many changes saves a new snapshot. A crash loses nothing: the snapshot is switched to
+atomically and the store's changes after it are applied again.
 """
 from __future__ import annotations
 
-import bisect
 import math
 import threading
-from dataclasses import dataclass, field
+import time
+from pathlib import Path
 
 import numpy as np
 from pyroaring import BitMap
 
 from proto import pb
-from services.search.index.port import (
-    FACET_KEYS, FILTER_KEYS, PHRASE_BONUS, Hit, Index, SearchResult, index_terms, normalize_value,
-)
+from services.search.index import snapshot
+from services.search.index.port import Hit, Index, SearchResult
+from services.search.index.postings import FACES_PER_PHOTO, LEVELS, Postings
+from services.search.policy import FACET_KEYS, FILTER_KEYS, PHRASE_BONUS, explain_hit, normalize_value
 from services.search.query.ast import (
     And, DateRange, FaceCount, Filter, Near, Node, Not, Or, Person, Phrase, Query, Word, positive_atoms,
 )
-from services.search.store import RecordStore, sort_time, under_roots
+from services.search.store import RecordStore, under_roots
 from services.vocabulary import synonyms
 
-FACES_PER_PHOTO = 256  # a (photo, face) pair is stored as photo * FACES_PER_PHOTO + face
 FACET_VALUES = 10
 EARTH_KM = 6371.0088
+CHANGES_PER_READ = 5000
+SAVE_AFTER = 20_000  # changes applied since the last snapshot (or a twentieth of the library, if more)
+SAVE_ON_CLOSE = 1000  # fewer unsaved changes than this are cheaper to apply again from the store
+LOOK_FOR_SNAPSHOT_SECONDS = 1.0
 
 
-@dataclass
-class Posting:
-    """The photos holding one (key, value) term, with the best weight, source and face of each."""
-
-    docs: BitMap = field(default_factory=BitMap)
-    whole: BitMap = field(default_factory=BitMap)   # photos where the value is shown whole (facets)
-    faces: BitMap = field(default_factory=BitMap)   # (photo, face) pairs, for words bound to one person
-    best: dict[int, tuple[float, str, int]] = field(default_factory=dict)
+def as_array(bitmap: BitMap) -> np.ndarray:
+    return np.frombuffer(bitmap.to_array(), dtype=np.uint32) if bitmap else np.zeros(0, dtype=np.uint32)
 
 
 class BitmapIndex(Index):
-    """Thread-safe: one lock around reads and writes (queries are milliseconds)."""
+    """Thread-safe: one lock around reads and writes (queries take milliseconds)."""
 
-    def __init__(self, store: RecordStore, owns_store: bool = False):
-        self._store, self._owns_store = store, owns_store
+    def __init__(self, store: RecordStore, owns_store: bool = False, save_after: int = SAVE_AFTER):
+        self._store, self._owns_store, self._save_after = store, owns_store, save_after
+        self._folder = snapshot.snapshot_dir(store.path) if store.path != ":memory:" else None
         self._lock = threading.RLock()
-        self._seen_change = 0
-        self._doc_of: dict[str, int] = {}
-        self._ids: list[str] = []
-        self._paths: list[list[str]] = []
-        self._terms_of: list[list[tuple[str, str]]] = []
-        self._postings: dict[tuple[str, str], Posting] = {}
-        self._keys_of_value: dict[str, set[str]] = {}
-        self._values_of_key: dict[str, set[str]] = {}
-        self._values: list[str] = []                     # every distinct value, sorted: prefixes are ranges
-        self._by_path: list[tuple[str, int]] = []         # (path, photo), sorted: roots are ranges
-        self._visible = BitMap()
-        self._time = np.zeros(0)
-        self._lat = np.zeros(0)
-        self._lon = np.zeros(0)
-        self._faces = np.zeros(0, dtype=np.int32)
+        self._postings, self._seq, self._unsaved, self._looked = Postings(), 0, 0, 0.0
+        self._load_snapshot()
         self.refresh()
 
     @classmethod
-    def open(cls, store_path) -> "BitmapIndex":
+    def open(cls, store_path: Path | str, **options) -> "BitmapIndex":
         """An index over the record store at this path, on its own connection (closed with the index)."""
-        return cls(RecordStore(store_path), owns_store=True)
+        return cls(RecordStore(store_path), owns_store=True, **options)
 
     def close(self) -> None:
+        with self._lock:
+            if self._unsaved >= SAVE_ON_CLOSE:
+                self.save()
         if self._owns_store:
             self._store.close()
 
-    # -- writes -------------------------------------------------------------------------------
+    # -- following the store ------------------------------------------------------------------
 
     def upsert(self, record: pb.Record) -> None:
-        with self._lock:
-            self._apply(record)
+        """The record is in the store already: take in the store's changes up to it."""
+        self.refresh()
+
+    def upsert_many(self, records: list[pb.Record]) -> None:
+        self.refresh()
 
     def refresh(self) -> None:
         """Take in every record the store changed since the last look (other processes' writes too)."""
         with self._lock:
-            while changes := self._store.changed_since(self._seen_change):
-                for number, record in changes:
-                    self._apply(record)
-                    self._seen_change = number
+            self._look_for_snapshot()
+            while changes := self._store.changed_since(self._seq, CHANGES_PER_READ):
+                self._postings.apply([record for _, record in changes])
+                self._seq = changes[-1][0]
+                self._unsaved += len(changes)
+            if self._unsaved >= max(self._save_after, len(self._postings.ids) // 20):
+                self.save()
 
-    def _apply(self, record: pb.Record) -> None:
-        doc = self._doc_of.get(record.id)
-        if doc is None:
-            doc = self._new_doc(record.id)
-        else:
-            self._forget(doc)
-        place = record.exif.place if record.exif.has_place else None
-        self._time[doc] = sort_time(record)
-        self._lat[doc], self._lon[doc] = (place.lat, place.lon) if place else (math.nan, math.nan)
-        self._faces[doc] = len(record.vision.faces)
-        self._paths[doc] = sorted(record.paths)
-        for path in self._paths[doc]:
-            bisect.insort(self._by_path, (path, doc))
-        if record.paths:
-            self._visible.add(doc)
-        terms = index_terms(record)
-        self._terms_of[doc] = [(t.key, t.value) for t in terms]
-        for term in terms:
-            posting = self._postings.get((term.key, term.value))
-            if posting is None:
-                posting = self._postings[(term.key, term.value)] = Posting()
-                keys = self._keys_of_value.setdefault(term.value, set())
-                if not keys:
-                    bisect.insort(self._values, term.value)
-                keys.add(term.key)
-                self._values_of_key.setdefault(term.key, set()).add(term.value)
-            posting.docs.add(doc)
-            if term.whole:
-                posting.whole.add(doc)
-            if term.face:
-                posting.faces.add(doc * FACES_PER_PHOTO + min(term.face, FACES_PER_PHOTO - 1))
-            if doc not in posting.best or posting.best[doc][0] < term.weight:
-                posting.best[doc] = (term.weight, term.source, term.face)
+    def save(self) -> None:
+        """Write a snapshot of what is applied (other processes open from it)."""
+        with self._lock:
+            if self._folder is not None:
+                snapshot.save(self._postings, self._seq, self._folder)
+            self._unsaved = 0
 
-    def _new_doc(self, photo_id: str) -> int:
-        doc = len(self._ids)
-        self._doc_of[photo_id] = doc
-        self._ids.append(photo_id)
-        self._paths.append([])
-        self._terms_of.append([])
-        if doc >= len(self._time):
-            size = max(1024, 2 * len(self._time))
-            self._time, self._lat, self._lon = (np.resize(a, size) for a in (self._time, self._lat, self._lon))
-            self._faces = np.resize(self._faces, size)
-        return doc
+    def _load_snapshot(self) -> None:
+        if self._folder is not None and (loaded := snapshot.load(self._folder)) is not None:
+            self._postings, self._seq = loaded
+            self._unsaved = 0
 
-    def _forget(self, doc: int) -> None:
-        """Take a photo out of every posting before its new version goes in."""
-        self._visible.discard(doc)
-        for path in self._paths[doc]:
-            at = bisect.bisect_left(self._by_path, (path, doc))
-            if at < len(self._by_path) and self._by_path[at] == (path, doc):
-                del self._by_path[at]
-        for slot in self._terms_of[doc]:
-            posting = self._postings[slot]
-            posting.docs.discard(doc)
-            posting.whole.discard(doc)
-            posting.best.pop(doc, None)
-            if posting.faces:
-                posting.faces.remove_range(doc * FACES_PER_PHOTO, (doc + 1) * FACES_PER_PHOTO)
+    def _look_for_snapshot(self) -> None:
+        """Jump to a newer snapshot another process saved, when it is far ahead of this one."""
+        now = time.monotonic()
+        if self._folder is None or now - self._looked < LOOK_FOR_SNAPSHOT_SECONDS:
+            return
+        self._looked = now
+        if snapshot.saved_seq(self._folder) > self._seq + self._save_after:
+            self._load_snapshot()
 
-    # -- reads --------------------------------------------------------------------------------
-
-    def search(self, query: Query, roots: list[str] | None, offset: int, limit: int,
-               explain: bool = False) -> SearchResult:
+    def held_terms(self, photo_id: str) -> set[tuple[str, str]]:
+        """The (key, value) terms the index holds for a photo, as checks compare them with its record."""
         self.refresh()
         with self._lock:
-            root = query.root
-            result = self._run(root, query.words(), roots, offset, limit, explain)
-            plain = isinstance(root, And) and all(isinstance(n, Word) for n in root.nodes)
-            if result.total == 0 and plain:  # the last tier: photos with any of the words, most words first
-                result = self._run(Or(root.nodes), query.words(), roots, offset, limit, explain)
-            return result
+            return self._postings.terms_held(photo_id)
 
-    def _run(self, root: Node | None, words: list[str], roots: list[str] | None, offset: int, limit: int,
-             explain: bool) -> SearchResult:
-        scope = self._scope(roots)
-        matched = scope if root is None else self._match(root, scope) & scope
-        docs = np.fromiter(matched, dtype=np.int64, count=len(matched))
-        atoms = positive_atoms(root)
-        scores = self._scores(docs, atoms, words)
-        order = sorted(range(len(docs)), key=lambda i: (-scores[i], -self._time[docs[i]], self._ids[docs[i]]))
-        page = [int(docs[i]) for i in order[offset:offset + limit]]
-        hits = [Hit(self._ids[doc], self._path_in(doc, roots), round(float(scores[order[offset + n]]), 4))
-                for n, doc in enumerate(page)]
-        for hit, doc in zip(hits, page):
-            self._explain(hit, doc, atoms, explain)
-        total = len(docs)
-        return SearchResult(total, hits, self._facets(matched), offset + limit if offset + limit < total else None)
+    # -- queries ------------------------------------------------------------------------------
+
+    def run(self, query: Query, roots: list[str] | None, offset: int, limit: int, explain: bool) -> SearchResult:
+        self.refresh()
+        with self._lock:
+            scope = self._scope(roots)
+            matched = scope if query.root is None else self._match(query.root, scope) & scope
+            docs = as_array(matched)
+            atoms = positive_atoms(query.root)
+            scores = self._scores(docs, matched, atoms, query.words())
+            page = self._ranked(docs, scores, offset + limit)[offset:]
+            hits = [Hit(self._postings.ids[docs[i]], self._path_in(docs[i], roots), round(float(scores[i]), 4))
+                    for i in page]
+            for hit, i in zip(hits, page):
+                self._explain(hit, int(docs[i]), atoms, explain)
+            total = len(docs)
+            return SearchResult(total, hits, self._facets(matched), offset + limit if offset + limit < total else None)
+
+    def newest(self, roots: list[str], before: tuple[float, str] | None, limit: int) -> list[str]:
+        self.refresh()
+        with self._lock:
+            docs = as_array(self._scope(roots))
+            if before is not None:
+                when, ids = self._postings.time[docs], self._postings.ids
+                keep = when < before[0]
+                tied = np.flatnonzero(when == before[0])
+                keep[tied] = [ids[docs[i]] < before[1] for i in tied]
+                docs = docs[keep]
+            time_of = self._postings.time[docs]
+            order = self._top([time_of], limit, lambda i: (-time_of[i], _Reversed(self._postings.ids[docs[i]])))
+            return [self._postings.ids[docs[i]] for i in order]
 
     def _scope(self, roots: list[str] | None) -> BitMap:
-        if roots is None:
-            return self._visible
-        scope = BitMap()
-        for root in roots:
-            prefix = root.rstrip("/") + "/"
-            at = bisect.bisect_left(self._by_path, (prefix, -1))
-            while at < len(self._by_path) and self._by_path[at][0].startswith(prefix):
-                scope.add(self._by_path[at][1])
-                at += 1
-        return scope
+        return self._postings.visible if roots is None else self._postings.scope(roots)
 
-    def _values_for(self, atom: Node) -> list[tuple[str, str]]:
-        """The (key, value) terms an atom matches: a word as a prefix or a synonym, a phrase whole, a filter."""
+    def _terms_for(self, atom: Node) -> list[int]:
+        """The terms an atom matches: a word as a prefix or a synonym, a phrase whole, a filter by key."""
+        p = self._postings
         if isinstance(atom, Word):
-            values = self._prefixed(atom.text) | set(synonyms(atom.text)[1:])
-            keys = None
-        elif isinstance(atom, Phrase):
-            values, keys = {" ".join(atom.words)}, None
-        else:
-            keys = FILTER_KEYS.get(atom.key, (atom.key,))
-            if not atom.value:
-                return [(key, value) for key in keys for value in self._values_of_key.get(key, ())]
-            values = self._prefixed(normalize_value(atom.value))
-        return [(key, value) for value in values for key in self._keys_of_value.get(value, ())
-                if keys is None or key in keys]
-
-    def _prefixed(self, prefix: str) -> set[str]:
-        at = bisect.bisect_left(self._values, prefix)
-        found = set()
-        while at < len(self._values) and self._values[at].startswith(prefix):
-            found.add(self._values[at])
-            at += 1
-        return found
+            values = [*p.prefixed(atom.text), *synonyms(atom.text)[1:]]
+            return [t for v in values for t in p.terms_of_value.get(v, ())]
+        if isinstance(atom, Phrase):
+            return list(p.terms_of_value.get(" ".join(atom.words), ()))
+        keys = FILTER_KEYS.get(atom.key, (atom.key,))
+        if not atom.value:
+            return [t for key in keys for t in p.terms_of_key.get(key, ())]
+        return [t for v in p.prefixed(normalize_value(atom.value)) for t in p.terms_of_value[v]
+                if p.terms[t][0] in keys]
 
     def _docs(self, atom: Node) -> BitMap:
-        return BitMap.union(BitMap(), *(self._postings[slot].docs for slot in self._values_for(atom)))
+        return BitMap.union(BitMap(), *(self._postings.docs[t] for t in self._terms_for(atom)))
 
     def _match(self, node: Node, scope: BitMap) -> BitMap:
         if isinstance(node, (Word, Filter)):
@@ -220,79 +167,107 @@ class BitmapIndex(Index):
         if isinstance(node, Phrase):
             return self._docs(node) | BitMap.intersection(*(self._docs(Word(w)) for w in node.words))
         if isinstance(node, Person):  # (photo, face) pairs holding each word, intersected: one face has them all
-            pairs = [BitMap.union(BitMap(), *(self._postings[s].faces for s in self._values_for(w)))
+            pairs = [BitMap.union(BitMap(), *(self._postings.faces[t] for t in self._terms_for(w)))
                      for w in node.words]
-            return BitMap(pair // FACES_PER_PHOTO for pair in BitMap.intersection(*pairs))
+            return BitMap(np.unique(as_array(BitMap.intersection(*pairs)) // FACES_PER_PHOTO).tolist())
         if isinstance(node, Not):
             return scope - self._match(node.node, scope)
         if isinstance(node, And):
             return BitMap.intersection(*(self._match(n, scope) for n in node.nodes))
         if isinstance(node, Or):
             return BitMap.union(*(self._match(n, scope) for n in node.nodes))
-        docs = np.fromiter(scope, dtype=np.int64, count=len(scope))
+        docs = as_array(scope)
         return BitMap(docs[self._holds(node, docs)].tolist())
 
     def _holds(self, node: Node, docs: np.ndarray) -> np.ndarray:
         """Which photos meet a date, place or face-count condition, over the numpy columns."""
+        p = self._postings
         if isinstance(node, DateRange):
-            when = self._time[docs]
+            when = p.time[docs]
             return ((when >= node.start) if node.start is not None else True) & \
                 ((when < node.end) if node.end is not None else True) & np.ones(len(docs), bool)
         if isinstance(node, Near):
-            lat, lon = np.radians(self._lat[docs]), np.radians(self._lon[docs])
+            lat, lon = np.radians(p.lat[docs]), np.radians(p.lon[docs])
             lat0, lon0 = math.radians(node.lat), math.radians(node.lon)
             a = np.sin((lat - lat0) / 2) ** 2 + math.cos(lat0) * np.cos(lat) * np.sin((lon - lon0) / 2) ** 2
             return np.nan_to_num(2 * EARTH_KM * np.arcsin(np.sqrt(np.minimum(1.0, a))), nan=math.inf) <= node.km
         if isinstance(node, FaceCount):
-            return (self._faces[docs] >= node.low) & (self._faces[docs] <= node.high)
+            return (p.face_count[docs] >= node.low) & (p.face_count[docs] <= node.high)
         raise TypeError(f"unknown query node {node!r}")
 
-    def _scores(self, docs: np.ndarray, atoms: list[Node], words: list[str]) -> np.ndarray:
-        """Per photo: the sum over atoms of its best matching weight, plus a bonus for the whole phrase."""
-        total = np.zeros(len(docs))
-        position = {int(doc): i for i, doc in enumerate(docs)}
+    def _scores(self, docs: np.ndarray, matched: BitMap, atoms: list[Node], words: list[str]) -> np.ndarray:
+        """Per photo: the sum over atoms of its best matching weight (from the weight layers), plus a bonus when
+        one term holds all the words."""
+        p = self._postings
+        total = np.zeros(len(docs), dtype=np.float32)
+        if not atoms or not len(docs):
+            return total
         for atom in atoms:
-            best = np.zeros(len(docs))
-            for slot in self._values_for(atom):
-                for doc, (weight, _, _) in self._postings[slot].best.items():
-                    i = position.get(doc)
-                    if i is not None and weight > best[i]:
-                        best[i] = weight
-            total += best
+            best = np.zeros(len(p.ids), dtype=np.float32)
+            for term in self._terms_for(atom):
+                for layer in p.layers_of[term]:
+                    inside = as_array(p.layer_docs[layer] & matched)
+                    if len(inside):
+                        best[inside] = np.maximum(best[inside], p.layers[layer][1] / LEVELS)
+            total += best[docs]
         if len(words) > 1:
-            for slot in self._values_for(Phrase(tuple(words))):
-                for doc in self._postings[slot].docs:
-                    if (i := position.get(doc)) is not None:
-                        total[i] += PHRASE_BONUS
+            holding = as_array(self._docs(Phrase(tuple(words))) & matched)
+            total[np.searchsorted(docs, holding)] += PHRASE_BONUS
         return total
 
+    def _ranked(self, docs: np.ndarray, scores: np.ndarray, count: int) -> list[int]:
+        """Positions of the best `count` photos: by score, then newest, then id."""
+        time_of, ids = self._postings.time[docs], self._postings.ids
+        return self._top([scores, time_of], count, lambda i: (-scores[i], -time_of[i], ids[docs[i]]))
+
+    @staticmethod
+    def _top(keys: list[np.ndarray], count: int, order) -> list[int]:
+        """The first `count` positions by `order`, sorting only the candidates: for each key (larger first),
+        those above the count-th value are in, those equal to it go on to the next key."""
+        chosen, pool, left = [], np.arange(len(keys[0])), count
+        for key in keys:
+            if len(pool) <= left or left <= 0:
+                break
+            values = key[pool]
+            cut = np.partition(values, len(values) - left)[len(values) - left]
+            chosen.append(pool[values > cut])
+            left -= len(chosen[-1])
+            pool = pool[values == cut]
+        candidates = np.concatenate([*chosen, pool]).tolist() if chosen else pool.tolist()
+        return sorted(candidates, key=order)[:count]
+
     def _explain(self, hit: Hit, doc: int, atoms: list[Node], explain: bool) -> None:
+        p = self._postings
+        wanted = {term for atom in atoms for term in self._terms_for(atom)}
         found = []
-        for atom in atoms:
-            for key, value in self._values_for(atom):
-                best = self._postings[(key, value)].best.get(doc)
-                if best is not None:
-                    found.append((best[0], key, value, best[1], best[2]))
-        for weight, key, value, source, face in sorted(found, key=lambda f: -f[0]):
-            label = f"{key}:{value}"
-            if label not in hit.matched:
-                hit.matched.append(label)
-                if explain:
-                    hit.explain.append({"key": key, "value": value, "source": source, "weight": round(weight, 3),
-                                        **({"face": face} if face else {})})
+        for layer in p.forward(doc).tolist():
+            term, level, source = p.layers[layer]
+            if term in wanted:
+                key, value = p.terms[term]
+                found.append((level / LEVELS, key, value, source, self._face_of(term, doc)))
+        explain_hit(hit, found, explain)
+
+    def _face_of(self, term: int, doc: int) -> int:
+        """The first face of the photo holding the term (0: the photo as a whole)."""
+        faces = self._postings.faces[term]
+        start = doc * FACES_PER_PHOTO
+        before = faces.rank(start - 1) if start else 0
+        if before < len(faces) and faces[before] < start + FACES_PER_PHOTO:
+            return faces[before] - start
+        return 0
 
     def _facets(self, matched: BitMap) -> dict[str, list[dict]]:
         """Exact counts over every match, by bitmap intersection, for the facet keys' whole values."""
+        p = self._postings
         facets: dict[str, list[dict]] = {}
         for key in FACET_KEYS:
-            counts = [(self._postings[(key, value)].whole.intersection_cardinality(matched), value)
-                      for value in self._values_of_key.get(key, ())]
+            counts = [(p.whole[t].intersection_cardinality(matched), p.terms[t][1]) for t in p.terms_of_key.get(key, ())]
             top = sorted((c for c in counts if c[0]), key=lambda c: (-c[0], c[1]))[:FACET_VALUES]
             facets[key] = [{"value": value, "count": n} for n, value in top]
         return facets
 
     def _path_in(self, doc: int, roots: list[str] | None) -> str:
-        inside = [p for p in self._paths[doc] if under_roots(p, roots)]
+        inside = [path for path in self._store.paths_of(self._postings.ids[doc]) if under_roots(path, roots)]
         return inside[0] if inside else ""
 
     def suggest(self, prefix: str, roots: list[str] | None, limit: int = 10) -> list[dict]:
@@ -301,8 +276,16 @@ class BitmapIndex(Index):
             return []
         self.refresh()
         with self._lock:
+            p = self._postings
             scope = self._scope(roots)
-            found = [(self._postings[(key, v)].docs.intersection_cardinality(scope), key, v)
-                     for v in self._prefixed(value) for key in self._keys_of_value[v]]
+            found = [(p.docs[t].intersection_cardinality(scope), p.terms[t][0], v)
+                     for v in p.prefixed(value) for t in p.terms_of_value[v]]
         found = sorted((f for f in found if f[0]), key=lambda f: (-f[0], f[2], f[1]))[:limit]
         return [{"key": key, "value": v, "count": n} for n, key, v in found]
+
+
+class _Reversed(str):
+    """A string that sorts backwards (newest-first browsing breaks time ties by id, descending)."""
+
+    def __lt__(self, other):
+        return str.__gt__(self, other)

@@ -11,9 +11,8 @@ import time
 from elasticsearch import Elasticsearch, helpers
 
 from proto import pb
-from services.search.index.port import (
-    FACET_KEYS, FILTER_KEYS, PHRASE_BONUS, Hit, Index, SearchResult, index_terms, normalize_value,
-)
+from services.search.index.port import Hit, Index, SearchResult, index_terms
+from services.search.policy import FACET_KEYS, FILTER_KEYS, PHRASE_BONUS, explain_hit, matches, normalize_value
 from services.search.query.ast import (
     And, DateRange, FaceCount, Filter, Near, Node, Not, Or, Person, Phrase, Query, Word, positive_atoms,
 )
@@ -26,6 +25,7 @@ KEYWORD = {"type": "keyword"}
 MAPPINGS = {
     "dynamic": "strict",
     "properties": {
+        "id": KEYWORD,  # newest-first browsing breaks time ties by id
         "paths": KEYWORD,
         "dirs": KEYWORD,  # every folder above every path: per-user scoping is a terms filter on it
         "sort_time": {"type": "double"},
@@ -63,7 +63,7 @@ def document(record: pb.Record) -> dict:
             faces.setdefault(term.face, []).append(term.value)
         if term.whole and term.key in FACET_KEYS and term.value not in facets.setdefault(term.key, []):
             facets[term.key].append(term.value)
-    doc = {"paths": list(record.paths), "dirs": dirs_of(record.paths), "sort_time": sort_time(record),
+    doc = {"id": record.id, "paths": list(record.paths), "dirs": dirs_of(record.paths), "sort_time": sort_time(record),
            "faces_count": len(record.vision.faces),
            "terms": [{"key": t.key, "value": t.value, "source": t.source, "weight": round(t.weight, 4),
                       "face": t.face, "whole": t.whole} for t in terms],
@@ -169,18 +169,6 @@ def search_body(query: Query, roots: list[str] | None, offset: int, limit: int) 
     }
 
 
-def matches(term: dict, atom: Node) -> bool:
-    """The same test as the query, on one term of a hit, to say which terms matched."""
-    value = term["value"]
-    if isinstance(atom, Word):
-        return value.startswith(atom.text) or value in synonyms(atom.text)[1:]
-    if isinstance(atom, Phrase):
-        return value == " ".join(atom.words)
-    if isinstance(atom, Filter):
-        return term["key"] in FILTER_KEYS.get(atom.key, (atom.key,)) and value.startswith(normalize_value(atom.value))
-    return False
-
-
 class ElasticIndex(Index):
     def __init__(self, url: str, index: str = "picsift-photos", client: Elasticsearch | None = None,
                  refresh: bool | str = False):
@@ -200,37 +188,27 @@ class ElasticIndex(Index):
         actions = ({"_op_type": "index", "_index": self.index, "_id": r.id, "_source": document(r)} for r in records)
         helpers.bulk(self.client, actions, refresh=self.refresh)
 
-    def search(self, query: Query, roots: list[str] | None, offset: int, limit: int,
-               explain: bool = False) -> SearchResult:
-        result = self._run(query.root, query, roots, offset, limit)
-        plain = isinstance(query.root, And) and all(isinstance(n, Word) for n in query.root.nodes)
-        if result.total == 0 and plain:  # the last tier: any of the words, most words first
-            result = self._run(Or(query.root.nodes), query, roots, offset, limit)
-        if not explain:
-            for hit in result.hits:
-                hit.explain = []
-        return result
-
-    def _run(self, root: Node | None, query: Query, roots: list[str] | None, offset: int,
-             limit: int) -> SearchResult:
-        body = search_body(Query(root, query.limit, query.text), roots, offset, limit)
-        response = self.client.search(index=self.index, **body)
-        atoms = positive_atoms(root)
+    def run(self, query: Query, roots: list[str] | None, offset: int, limit: int, explain: bool) -> SearchResult:
+        response = self.client.search(index=self.index, **search_body(query, roots, offset, limit))
+        atoms = positive_atoms(query.root)
         hits = []
         for raw in response["hits"]["hits"]:
             source = raw["_source"]
             inside = [p for p in sorted(source["paths"]) if under_roots(p, roots)]
             hit = Hit(raw["_id"], inside[0] if inside else "", round(raw.get("_score") or 0.0, 4))
-            for term in sorted(source["terms"], key=lambda t: -t["weight"]):
-                if any(matches(term, atom) for atom in atoms) and f"{term['key']}:{term['value']}" not in hit.matched:
-                    hit.matched.append(f"{term['key']}:{term['value']}")
-                    hit.explain.append({"key": term["key"], "value": term["value"], "source": term["source"],
-                                        "weight": term["weight"], **({"face": term["face"]} if term["face"] else {})})
+            explain_hit(hit, [(t["weight"], t["key"], t["value"], t["source"], t["face"]) for t in source["terms"]
+                              if any(matches(t["key"], t["value"], atom) for atom in atoms)], explain)
             hits.append(hit)
         total = response["hits"]["total"]["value"]
         facets = {key: [{"value": b["key"], "count": b["doc_count"]} for b in agg["buckets"]]
                   for key, agg in response.get("aggregations", {}).items()}
         return SearchResult(total, hits, facets, offset + limit if offset + limit < total else None)
+
+    def newest(self, roots: list[str], before: tuple[float, str] | None, limit: int) -> list[str]:
+        response = self.client.search(index=self.index, query={"bool": {"filter": scope_filter(roots)}},
+                                      sort=[{"sort_time": "desc"}, {"id": "desc"}], size=limit, _source=False,
+                                      **({"search_after": list(before)} if before else {}))
+        return [raw["_id"] for raw in response["hits"]["hits"]]
 
     def suggest(self, prefix: str, roots: list[str] | None, limit: int = 10) -> list[dict]:
         value = normalize_value(prefix) if prefix.strip() else ""

@@ -7,19 +7,9 @@ from dataclasses import dataclass, field
 from proto import pb
 from services.search.query.ast import Query
 from services.search.record_view import all_terms
-from services.vocabulary import normalize, words_of
+from services.search.policy import normalize_value, tiers
 
-FILTER_KEYS = {
-    "camera": ("camera", "make", "model"),
-    "place": ("city", "region", "country", "country_code", "continent", "near"),
-    "country": ("country", "country_code"),
-    "tag": ("label", "object", "hypernym", "synonym", "keyword"),
-    "label": ("label", "object", "hypernym", "synonym"),
-    "year": ("year",), "month": ("month",), "folder": ("folder", "path"),
-}
-FACET_KEYS = ("country", "city", "year", "camera", "gender", "age", "emotion")
 DATE_FALLBACKS = {"file_year": "year", "file_month": "month"}  # file time stands in where EXIF has no date
-PHRASE_BONUS = 2.0  # a photo holding the query's words as one term ranks above one holding them apart
 
 
 @dataclass(frozen=True)
@@ -47,11 +37,6 @@ class SearchResult:
     hits: list[Hit]
     facets: dict[str, list[dict]]
     next_offset: int | None
-
-
-def normalize_value(value: str) -> str:
-    """Term values are stored the way query words are written: lower case, singular, one space."""
-    return " ".join(normalize(w) for w in words_of(value)) or value.strip().lower()
 
 
 def index_terms(record: pb.Record) -> list[IndexTerm]:
@@ -89,10 +74,24 @@ class Index(abc.ABC):
     @abc.abstractmethod
     def upsert(self, record: pb.Record) -> None: ...
 
-    @abc.abstractmethod
     def search(self, query: Query, roots: list[str] | None, offset: int, limit: int,
                explain: bool = False) -> SearchResult:
-        """roots=None searches everything (the CLI's admin view); an empty list finds nothing."""
+        """roots=None searches everything (the CLI's admin view); an empty list finds nothing. The query runs
+        in the policy's tiers until one finds something."""
+        for tier in tiers(query):
+            result = self.run(tier, roots, offset, limit, explain)
+            if result.total:
+                break
+        return result
+
+    @abc.abstractmethod
+    def run(self, query: Query, roots: list[str] | None, offset: int, limit: int, explain: bool) -> SearchResult:
+        """One tier: the matches, ranked by score (the best matching weight per atom, a bonus for the whole
+        phrase), then newest first."""
+
+    @abc.abstractmethod
+    def newest(self, roots: list[str], before: tuple[float, str] | None, limit: int) -> list[str]:
+        """The ids of the newest photos under the roots, taken before the (sort time, id) cursor."""
 
     @abc.abstractmethod
     def suggest(self, prefix: str, roots: list[str] | None, limit: int = 10) -> list[dict]: ...

@@ -6,7 +6,7 @@ import pytest
 from fixtures.gateway import PASSWORD, photo_record
 from services.app.cli import main
 from services.gateway.users import UserStore
-from services.search.index.sqlite import SqliteIndex
+from services.search.index.bitmap import BitmapIndex
 from services.search.store import RecordStore
 
 SHOW_FIELDS = {"id", "paths", "status", "file", "exif", "place", "classes", "objects", "faces", "terms"}
@@ -16,7 +16,8 @@ SHOW_FIELDS = {"id", "paths", "status", "file", "exif", "place", "classes", "obj
 def library(tmp_path, monkeypatch, jpeg_factory):
     """A data dir with Alice's and Bob's beach photos and both users; the CLI pointed at it."""
     data, media = tmp_path / "data", tmp_path / "media"
-    store, index = RecordStore(data / "picsift.db"), SqliteIndex(data / "picsift.db")
+    store = RecordStore(data / "picsift.db")
+    index = BitmapIndex(store)
     ids = {}
     for seed, owner in enumerate(("alice", "bob"), start=1):
         path = jpeg_factory(media / owner / "beach.jpg", seed=seed)

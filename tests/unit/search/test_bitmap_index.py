@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from proto import pb
 from services.search.api import SearchService
+from services.search.index import snapshot
 from services.search.index.bitmap import BitmapIndex
 from services.search.store import RecordStore
 
@@ -35,13 +36,43 @@ def test_an_update_replaces_the_photos_own_terms_only(tmp_path):
     index = BitmapIndex(store)
     for record in (photo("a1", "/m/a1.jpg", "zebra"), photo("a2", "/m/a2.jpg", "zebra", "lion")):
         index.upsert(store.merge(record))
-    changed = photo("a2", "/m/a2.jpg", "tiger")
-    changed.ClearField("terms")
-    changed.semantic.terms.append(pb.Term(key="label", value="tiger", source="classifier", weight=0.9))
-    index.upsert(store.merge(changed))  # the merged record keeps zebra and lion, and gains tiger
+    analysed = pb.Record(id="a2")
+    analysed.semantic.terms.append(pb.Term(key="label", value="tiger", source="classifier", weight=0.9))
+    index.upsert(store.merge(analysed))  # the merged record keeps zebra and lion, and gains tiger
     assert found(index, "tiger") == ["a2"] and set(found(index, "zebra")) == {"a1", "a2"}
-    replaced = store.get("a2")
-    replaced.ClearField("terms")
-    index.upsert(replaced)
-    assert found(index, "zebra") == ["a1"] and found(index, "lion") == [] and found(index, "tiger") == ["a2"]
+    again = pb.Record(id="a2")  # the semantic stage run again: its part replaces the earlier one
+    again.semantic.terms.append(pb.Term(key="label", value="leopard", source="classifier", weight=0.9))
+    index.upsert(store.merge(again))
+    assert found(index, "tiger") == [] and found(index, "leopard") == ["a2"]
+    assert set(found(index, "zebra")) == {"a1", "a2"} and found(index, "lion") == ["a2"]
+    store.close()
+
+
+def test_a_fresh_process_opens_from_the_snapshot_and_the_changes_after_it(tmp_path):
+    path = tmp_path / "p.db"
+    store = RecordStore(path)
+    writer = BitmapIndex(store, save_after=2)
+    for n in range(3):
+        writer.upsert(store.merge(photo(f"a{n}", f"/m/a{n}.jpg", "zebra")))
+    saved = snapshot.load(snapshot.snapshot_dir(path))
+    assert saved is not None and saved[0].terms_held("a0") == {("label", "zebra")}
+    store.merge(photo("b1", "/m/b1.jpg", "okapi"))  # after the snapshot: only in the store's change log
+    store.remove_path("/m/a0.jpg")
+    reader = BitmapIndex.open(path)
+    assert sorted(found(reader, "zebra")) == ["a1", "a2"] and found(reader, "okapi") == ["b1"]
+    reader.close()
+    store.close()
+
+
+def test_an_interrupted_save_leaves_the_previous_snapshot(tmp_path):
+    path = tmp_path / "p.db"
+    store = RecordStore(path)
+    index = BitmapIndex(store)
+    index.upsert(store.merge(photo("a1", "/m/a1.jpg", "zebra")))
+    index.save()
+    folder = snapshot.snapshot_dir(path)
+    (folder / "snapshot-99-1.partial").mkdir()  # a save that died before it was switched to
+    (folder / "snapshot-99-1.partial" / "meta.json").write_text("{")
+    loaded, seq = snapshot.load(folder)
+    assert seq == 1 and loaded.terms_held("a1") == {("label", "zebra")}
     store.close()

@@ -5,7 +5,7 @@ They pin what real Elasticsearch receives, since the tests' server is a stand-in
 from datetime import datetime, timezone
 
 from services.search.index.elastic import MAPPINGS, search_body
-from services.search.index.port import PHRASE_BONUS
+from services.search.policy import PHRASE_BONUS
 from services.search.query.parser import parse
 from services.vocabulary import synonyms
 

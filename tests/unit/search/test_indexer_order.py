@@ -3,30 +3,24 @@ from __future__ import annotations
 
 import asyncio
 import random
-import sqlite3
 
 import pytest
 
 from fixtures.records import stage_parts
+from services.search.index import snapshot
+from services.search.index.bitmap import BitmapIndex
 from services.search.index.port import index_terms
-from services.search.index.sqlite import SqliteIndex
 from services.search.indexer import build_indexer
 from services.search.store import RecordStore
 
 PHOTOS, ROUNDS = 200, 5
 
 
-def indexed_terms(db_path, photo_id: str) -> set[tuple[str, str]]:
-    """Read the index's own table with a separate connection, not through the code under test."""
-    with sqlite3.connect(db_path) as db:
-        return {(k, v) for k, v in db.execute(
-            "SELECT key, value FROM search_terms WHERE photo_id = ?", (photo_id,))}
-
-
 @pytest.mark.parametrize("round_", range(ROUNDS))
 def test_concurrent_parts_in_random_order_always_end_complete(tmp_path, round_):
     db_path = tmp_path / "picsift.db"
-    store, index = RecordStore(db_path), SqliteIndex(db_path)
+    store = RecordStore(db_path)
+    index = BitmapIndex(store)
     stage = build_indexer(store, index)
     rng = random.Random(round_)
     deliveries = []
@@ -40,6 +34,8 @@ def test_concurrent_parts_in_random_order_always_end_complete(tmp_path, round_):
         await asyncio.gather(*(stage.handle(key, msg) for key, msg in deliveries))
 
     asyncio.run(deliver_all())
+    index.save()
+    saved, _ = snapshot.load(snapshot.snapshot_dir(db_path))  # the index as written to disk, read on its own
     incomplete = []
     for n in range(PHOTOS):
         photo_id = f"{round_:02d}{n:062d}"
@@ -47,7 +43,7 @@ def test_concurrent_parts_in_random_order_always_end_complete(tmp_path, round_):
         assert stored is not None
         assert stored.exif.terms and stored.vision.classes and stored.semantic.terms and stored.terms
         expected = {(t.key, t.value) for t in index_terms(stored)}
-        if indexed_terms(db_path, photo_id) != expected:
+        if saved.terms_held(photo_id) != expected:
             incomplete.append(photo_id)
     index.close()
     store.close()

@@ -38,17 +38,3 @@ def test_changed_bytes_at_a_path_move_the_path_to_the_new_photo(tmp_path):
     store.merge(part("a", "/m/x.jpg"))
     store.merge(part("b", "/m/x.jpg"))
     assert store.get("a") is None and list(store.get("b").paths) == ["/m/x.jpg"]
-
-
-def test_list_is_newest_first_with_cursor_and_root_scoping(tmp_path):
-    store = RecordStore(tmp_path / "s.db")
-    for i, root in enumerate(["/m/alice", "/m/bob", "/m/alice", "/m/alice2"]):
-        record = part(f"id{i}", f"{root}/p{i}.jpg")
-        record.file.mtime = 1000 + i
-        store.merge(record)
-    assert [r.id for r in store.list(limit=10)] == ["id3", "id2", "id1", "id0"]
-    page = store.list(limit=1, roots=["/m/alice"])
-    assert [r.id for r in page] == ["id2"]
-    rest = store.list(limit=10, roots=["/m/alice"], cursor=(page[0].file.mtime, page[0].id))
-    assert [r.id for r in rest] == ["id0"]
-    assert store.list(roots=[]) == []

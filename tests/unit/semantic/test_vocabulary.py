@@ -7,7 +7,7 @@ import pytest
 
 from proto import pb
 from services.search.api import SearchService
-from services.search.index.sqlite import SqliteIndex
+from services.search.index.bitmap import BitmapIndex
 from services.semantic.analyse import analyse
 from services.semantic.wordnet import WordNet
 from services.search.store import RecordStore
@@ -43,7 +43,8 @@ def test_every_word_written_on_a_face_is_face_bound_in_queries(wordnet):
 
 def test_sorrowful_woman_is_not_a_happy_woman_beside_a_sad_man(tmp_path, wordnet):
     """The issue's example: "sorrowful" must bind to the same face as "woman"."""
-    store, index = RecordStore(tmp_path / "p.db"), SqliteIndex(tmp_path / "p.db")
+    store = RecordStore(tmp_path / "p.db")
+    index = BitmapIndex(store)
     photos = {"aa01": [face(30, "female", "happy"), face(32, "male", "sad")],
               "aa02": [face(30, "female", "sad")]}
     for photo_id, faces in photos.items():

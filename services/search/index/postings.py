@@ -1,0 +1,215 @@
+"""The bitmap index's data: integer photo numbers, a posting bitmap per term, weights as bitmap layers.
+
+A term is a (key, value) pair. Its photos are one roaring bitmap; each photo's best weight for it is stored by
+putting the photo in exactly one layer of the term, a bitmap per (weight level, source), so ranking is a few
+bitmap intersections instead of a lookup per photo. Faces are (photo, face) pairs in a bitmap per term, folders
+are terms too (scope is a union of folder bitmaps), and a forward list per photo (its layers) lets an update
+take the photo out of exactly the postings it was in.
+"""
+from __future__ import annotations
+
+import bisect
+import math
+import posixpath
+
+import numpy as np
+from pyroaring import BitMap
+
+from proto import pb
+from services.search.index.port import index_terms
+from services.search.store import sort_time
+
+LEVELS = 100  # weights are kept to 1/100
+FACES_PER_PHOTO = 256  # a (photo, face) pair is stored as photo * FACES_PER_PHOTO + face
+FOLDER = "\x00folder"  # the key of the folder terms that scope queries (never matched by words)
+NO_LAYERS = np.zeros(0, dtype=np.uint32)
+
+
+def level_of(weight: float) -> int:
+    return max(0, int(round(weight * LEVELS)))
+
+
+class Postings:
+    """Not thread-safe: the index that owns it holds a lock."""
+
+    def __init__(self):
+        self.term_of: dict[tuple[str, str], int] = {}
+        self.terms: list[tuple[str, str]] = []
+        self.docs: list[BitMap] = []        # per term: every photo holding it
+        self.whole: list[BitMap] = []       # per term: photos showing the value whole (what facets count)
+        self.faces: list[BitMap] = []       # per term: (photo, face) pairs, for words bound to one person
+        self.layers_of: list[list[int]] = []  # per term: its layers
+        self.layer_of: dict[tuple[int, int, str], int] = {}
+        self.layers: list[tuple[int, int, str]] = []  # per layer: (term, weight level, source)
+        self.layer_docs: list[BitMap] = []
+        self.values: list[str] = []         # every word-matchable value, sorted: a prefix is a range
+        self.terms_of_value: dict[str, list[int]] = {}
+        self.folders: list[str] = []        # every folder, sorted: a root is a range
+        self.terms_of_key: dict[str, list[int]] = {}
+        self.ids: list[str] = []
+        self.doc_of: dict[str, int] = {}
+        self.visible = BitMap()
+        self.time = np.zeros(0)
+        self.lat = np.zeros(0)
+        self.lon = np.zeros(0)
+        self.face_count = np.zeros(0, dtype=np.int32)
+        self.forward_offsets = np.zeros(1, dtype=np.int64)  # the snapshot's forward lists, one flat array
+        self.forward_layers = NO_LAYERS
+        self.forward_changed: dict[int, np.ndarray] = {}    # forward lists written since the snapshot
+
+    # -- writes -------------------------------------------------------------------------------
+
+    def apply(self, records: list[pb.Record]) -> None:
+        """Put each record in (replacing its earlier version), adding to each touched bitmap once."""
+        adds: dict[int, list[int]] = {}
+        wholes: dict[int, list[int]] = {}
+        pairs: dict[int, list[int]] = {}
+        new_values: list[str] = []
+        for record in {r.id: r for r in records}.values():  # a photo given twice: its last version
+            doc = self.doc_of.get(record.id)
+            if doc is None:
+                doc = self._new_doc(record.id)
+            else:
+                self._remove(doc)
+            place = record.exif.place if record.exif.has_place else None
+            self.time[doc] = sort_time(record)
+            self.lat[doc], self.lon[doc] = (place.lat, place.lon) if place else (math.nan, math.nan)
+            self.face_count[doc] = len(record.vision.faces)
+            if record.paths:
+                self.visible.add(doc)
+            rows = [(t.key, t.value, t.source, t.weight, t.face, t.whole) for t in index_terms(record)]
+            rows += [(FOLDER, posixpath.dirname(path), "path", 0.0, 0, False) for path in set(record.paths)]
+            best: dict[int, tuple[int, str]] = {}
+            for key, value, source, weight, face, whole in rows:
+                term = self.term_of.get((key, value))
+                if term is None:
+                    term = self._new_term(key, value, new_values)
+                level = level_of(weight)
+                if term not in best or best[term][0] < level:
+                    best[term] = (level, source)
+                if whole:
+                    wholes.setdefault(term, []).append(doc)
+                if face:
+                    pairs.setdefault(term, []).append(doc * FACES_PER_PHOTO + min(face, FACES_PER_PHOTO - 1))
+            layers = []
+            for term, (level, source) in best.items():
+                layer = self.layer_of.get((term, level, source))
+                if layer is None:
+                    layer = self._new_layer(term, level, source)
+                layers.append(layer)
+                adds.setdefault(layer, []).append(doc)
+            self.forward_changed[doc] = np.array(layers, dtype=np.uint32)
+        for layer, docs in adds.items():
+            self.layer_docs[layer].update(docs)
+            self.docs[self.layers[layer][0]].update(docs)
+        for term, docs in wholes.items():
+            self.whole[term].update(docs)
+        for term, found in pairs.items():
+            self.faces[term].update(found)
+        self._index_values(new_values)
+
+    def _remove(self, doc: int) -> None:
+        """Take a photo out of every posting it is in, before its new version goes in."""
+        self.visible.discard(doc)
+        for layer in self.forward(doc).tolist():
+            term = self.layers[layer][0]
+            self.layer_docs[layer].discard(doc)
+            self.docs[term].discard(doc)
+            self.whole[term].discard(doc)
+            if self.faces[term]:
+                self.faces[term].remove_range(doc * FACES_PER_PHOTO, (doc + 1) * FACES_PER_PHOTO)
+        self.forward_changed[doc] = NO_LAYERS
+
+    def forward(self, doc: int) -> np.ndarray:
+        """The layers a photo is in."""
+        changed = self.forward_changed.get(doc)
+        if changed is not None:
+            return changed
+        if doc + 1 < len(self.forward_offsets):
+            return self.forward_layers[self.forward_offsets[doc]:self.forward_offsets[doc + 1]]
+        return NO_LAYERS
+
+    def _new_doc(self, photo_id: str) -> int:
+        doc = len(self.ids)
+        self.doc_of[photo_id] = doc
+        self.ids.append(photo_id)
+        if doc >= len(self.time):
+            size = max(1024, 2 * len(self.time))
+            self.time, self.lat, self.lon = (np.resize(a, size) for a in (self.time, self.lat, self.lon))
+            self.face_count = np.resize(self.face_count, size)
+        return doc
+
+    def _new_term(self, key: str, value: str, new_values: list[str]) -> int:
+        term = len(self.terms)
+        self.term_of[(key, value)] = term
+        self.terms.append((key, value))
+        for column in (self.docs, self.whole, self.faces):
+            column.append(BitMap())
+        self.layers_of.append([])
+        self.terms_of_key.setdefault(key, []).append(term)
+        if key == FOLDER:
+            bisect.insort(self.folders, value)
+        else:
+            if value not in self.terms_of_value:
+                new_values.append(value)
+            self.terms_of_value.setdefault(value, []).append(term)
+        return term
+
+    def _new_layer(self, term: int, level: int, source: str) -> int:
+        layer = len(self.layers)
+        self.layer_of[(term, level, source)] = layer
+        self.layers.append((term, level, source))
+        self.layer_docs.append(BitMap())
+        self.layers_of[term].append(layer)
+        return layer
+
+    def _index_values(self, new_values: list[str]) -> None:
+        if len(new_values) > 64:
+            self.values = sorted(self.values + new_values)
+        else:
+            for value in new_values:
+                bisect.insort(self.values, value)
+
+    def index_terms_again(self) -> None:
+        """Rebuild the value and folder lists from the term table (after loading a snapshot)."""
+        self.terms_of_value, self.terms_of_key = {}, {}
+        folders = []
+        for term, (key, value) in enumerate(self.terms):
+            self.terms_of_key.setdefault(key, []).append(term)
+            if key == FOLDER:
+                folders.append(value)
+            else:
+                self.terms_of_value.setdefault(value, []).append(term)
+        self.values, self.folders = sorted(self.terms_of_value), sorted(folders)
+        self.term_of = {kv: term for term, kv in enumerate(self.terms)}
+        self.layer_of = {info: layer for layer, info in enumerate(self.layers)}
+        self.doc_of = {photo_id: doc for doc, photo_id in enumerate(self.ids)}
+        self.layers_of = [[] for _ in self.terms]
+        for layer, (term, _, _) in enumerate(self.layers):
+            self.layers_of[term].append(layer)
+
+    # -- reads --------------------------------------------------------------------------------
+
+    def terms_held(self, photo_id: str) -> set[tuple[str, str]]:
+        """The (key, value) terms a photo is indexed under (its folders left out): what checks compare."""
+        doc = self.doc_of.get(photo_id)
+        held = {self.terms[self.layers[layer][0]] for layer in self.forward(doc).tolist()} if doc is not None else set()
+        return {(key, value) for key, value in held if key != FOLDER}
+
+    def prefixed(self, prefix: str) -> list[str]:
+        """Every value starting with the prefix."""
+        start = bisect.bisect_left(self.values, prefix)
+        end = bisect.bisect_left(self.values, prefix + "\U0010ffff", start)
+        return self.values[start:end]
+
+    def scope(self, roots: list[str]) -> BitMap:
+        """The photos with a path under one of the roots: the union of the bitmaps of the folders below them."""
+        found = []
+        for root in roots:
+            root = root.rstrip("/")
+            for edge in (root, root + "/"):  # the root folder itself, then every folder below it
+                start = bisect.bisect_left(self.folders, edge)
+                end = bisect.bisect_left(self.folders, edge + "\U0010ffff", start) if edge.endswith("/") else (
+                    start + 1 if start < len(self.folders) and self.folders[start] == edge else start)
+                found.extend(self.docs[self.term_of[(FOLDER, f)]] for f in self.folders[start:end])
+        return BitMap.union(BitMap(), *found) & self.visible
