@@ -1,28 +1,31 @@
 """Query latency (p50/p95/p99 per query over 20 queries, explain and facets included), indexing records/s,
-bytes on disk and RSS, per index engine, on generated realistic records (>= 45 terms per photo).
+bytes on disk and RSS of the bitmap index, on generated realistic records (>= 45 terms per photo).
 
 Usage: PYTHONPATH=. .venv/bin/python bench/search_bench.py [--sizes 100000,1000000] [--repeat 5]
-       [--engines bitmap,sqlite]
-Each size ends with one JSON line per engine: records, terms_per_photo, p50/p95/p99 ms, index records/s,
-bytes per photo.
+Each size ends with one JSON line: records, terms_per_photo, p50/p95/p99 ms, index records/s (batched and one at
+a time), snapshot bytes per photo, a fresh process's first query and peak RSS.
 """
 from __future__ import annotations
 
 import argparse
 import json
-import platform
+import os
 import random
 import resource
+import shutil
 import subprocess
+import sys
 import tempfile
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 from proto import pb
 from services.search.api import SearchService
+from services.search.index.bitmap import BitmapIndex
 from services.search.index.port import index_terms
+from services.search.index.snapshot import snapshot_dir
 from services.search.store import RecordStore
+from stamp import REPO, stamp
 
 LABELS = ["tabby cat", "golden retriever", "pizza", "espresso", "sports car", "church", "beach", "mountain",
           "dress", "bicycle", "sunset", "lake", "bridge", "castle", "forest", "birthday cake", "boat", "horse"]
@@ -98,31 +101,44 @@ def make_record(i: int, rng: random.Random) -> pb.Record:
     return r
 
 
-def open_index(engine: str, folder: Path):
-    """The engine under test, beside the record store."""
-    if engine == "sqlite":
-        from services.search.index.sqlite import SqliteIndex
-        return SqliteIndex(folder / "picsift.db")
-    from services.search.index.bitmap import BitmapIndex
-    return BitmapIndex.open(folder / "picsift.db")
-
-
-def build(engine: str, folder: Path, n: int, batch: int = 5000) -> tuple[SearchService, float, float]:
-    """Store merges first (not timed), then the index in batches as the indexer writes: records/s, terms/photo."""
+def build(folder: Path, n: int, batch: int = 5000, single: int = 5000) -> dict:
+    """Store merges first (not timed), then the index in batches as the indexer writes; then `single` more photos
+    one at a time, each merged and taken in before the next (the watcher's case)."""
     rng = random.Random(n)
     store = RecordStore(folder / "picsift.db")
-    index = open_index(engine, folder)
-    elapsed, terms = 0.0, 0
-    for start in range(0, n, batch):
-        records = [store.merge(make_record(i, rng)) for i in range(start, min(n, start + batch))]
+    index = BitmapIndex(store)
+    elapsed, terms, sampled = 0.0, 0, 0
+    for start in range(0, n - single, batch):
+        records = [store.merge(make_record(i, rng)) for i in range(start, min(n - single, start + batch))]
         terms += sum(len(index_terms(r)) for r in records[:50])
+        sampled += min(50, len(records))
         began = time.perf_counter()
         index.upsert_many(records)
         elapsed += time.perf_counter() - began
-    index.close() if engine == "bitmap" else None
+    one_by_one = 0.0
+    for i in range(n - single, n):
+        record = store.merge(make_record(i, rng))
+        began = time.perf_counter()
+        index.upsert(record)
+        one_by_one += time.perf_counter() - began
+    began = time.perf_counter()
+    index.close()
+    closing = time.perf_counter() - began
     store.close()
-    samples = min(n, 50) * len(range(0, n, batch))
-    return SearchService(open_index(engine, folder)), n / elapsed, terms / samples
+    return {"batched": (n - single) / elapsed, "single": single / one_by_one, "terms": terms / sampled,
+            "save_s": closing}
+
+
+def first_query(folder: Path, roots: list[str]) -> tuple[float, float]:
+    """A fresh process opens the index and answers one query: (milliseconds, that process's peak RSS in MB)."""
+    code = ("import resource, sys, time; t = time.perf_counter(); "
+            "from services.search.api import SearchService; from services.search.index.bitmap import BitmapIndex; "
+            f"s = SearchService(BitmapIndex.open({str(folder / 'picsift.db')!r})); "
+            f"s.search_sync('happy woman', {roots!r}, explain=True); "
+            "print((time.perf_counter() - t) * 1000, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}).stdout.split()
+    return float(out[0]), float(out[1])
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -130,66 +146,51 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def disk_bytes(folder: Path) -> int:
-    return sum(f.stat().st_size for f in folder.iterdir() if f.is_file())
+def folder_bytes(folder: Path) -> int:
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
 
 
-def store_only_bytes(n: int) -> int:
-    """The record store alone at this size, so the index's own bytes can be told apart."""
-    folder = Path(tempfile.mkdtemp(prefix="picsift-store-bench-"))
-    store, rng = RecordStore(folder / "picsift.db"), random.Random(n)
-    for i in range(n):
-        store.merge(make_record(i, rng))
-    store.close()
-    return disk_bytes(folder)
-
-
-def stamp() -> str:
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-    return (f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, commit {commit}, {platform.node()} "
-            f"{platform.machine()} {platform.processor() or ''} python {platform.python_version()}")
-
-
-def run(engine: str, n: int, repeat: int, store_bytes: int) -> dict:
-    folder = Path(tempfile.mkdtemp(prefix=f"picsift-search-bench-{engine}-"))
-    service, rate, terms_per_photo = build(engine, folder, n)
+def run(n: int, repeat: int) -> dict:
+    folder = Path(tempfile.mkdtemp(prefix="picsift-search-bench-"))
+    built = build(folder, n)
     roots = ["/media/user1"]
-    began = time.perf_counter()
-    service.search_sync("warm up near:paris", roots)
-    first_ms = (time.perf_counter() - began) * 1000
+    first_ms, reader_mb = first_query(folder, roots)
+    service = SearchService(BitmapIndex.open(folder / "picsift.db"))
+    service.search_sync("warm up near:paris", roots)  # loads the place names once
     per_query: dict[str, list[float]] = {q: [] for q in QUERIES}
     for _ in range(repeat):
         for query in QUERIES:
             began = time.perf_counter()
             service.search_sync(query, roots, limit=50, explain=True)
             per_query[query].append((time.perf_counter() - began) * 1000)
-    print(f"\n{engine} at {n} records: {'query':<58} {'p50':>7} {'p95':>7} {'p99':>7} ms")
+    print(f"\nat {n:,} records: {'query':<60} {'p50':>7} {'p95':>7} {'p99':>7} ms")
     for query, values in per_query.items():
         print(f"  {query:<70} {percentile(values, .5):>7.1f} {percentile(values, .95):>7.1f} "
               f"{percentile(values, .99):>7.1f}")
     every = [v for values in per_query.values() for v in values]
-    index_bytes = disk_bytes(folder) - store_bytes
+    index_bytes = folder_bytes(snapshot_dir(folder / "picsift.db"))
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"  build {rate:,.0f} rec/s, index {index_bytes / n:,.0f} B/photo on disk beyond the store "
-          f"({disk_bytes(folder) / 1e6:,.0f} MB in all), first query {first_ms:.0f} ms, max RSS {rss_mb:,.0f} MB")
+    print(f"  index {built['batched']:,.0f} rec/s batched, {built['single']:,.0f} rec/s one at a time, last save "
+          f"{built['save_s']:.1f} s; snapshot {index_bytes / n:,.0f} B/photo ({index_bytes / 1e6:,.0f} MB); "
+          f"a fresh process: first query {first_ms:,.0f} ms, peak RSS {reader_mb:,.0f} MB; "
+          f"this process peak RSS {rss_mb:,.0f} MB")
     service.index.close()
-    return {"engine": engine, "records": n, "terms_per_photo": round(terms_per_photo, 1),
+    shutil.rmtree(folder)
+    return {"records": n, "terms_per_photo": round(built["terms"], 1),
             "p50_ms": round(percentile(every, .5), 2), "p95_ms": round(percentile(every, .95), 2),
-            "p99_ms": round(percentile(every, .99), 2), "index_records_per_s": round(rate),
-            "bytes_per_photo": round(index_bytes / n)}
+            "p99_ms": round(percentile(every, .99), 2), "index_records_per_s": round(built["batched"]),
+            "single_records_per_s": round(built["single"]), "bytes_per_photo": round(index_bytes / n),
+            "first_query_ms": round(first_ms), "reader_rss_mb": round(reader_mb)}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="100000")
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--engines", default="bitmap")
     args = parser.parse_args()
-    print(f"search bench: {stamp()}; one user's scope = 1/{USERS} of the records")
+    print(f"search bench: {stamp()}; one user's scope = 1/{USERS} of the records, explain and facets on")
     for n in (int(s) for s in args.sizes.split(",")):
-        store_bytes = store_only_bytes(n)
-        for engine in args.engines.split(","):
-            print(json.dumps(run(engine, n, args.repeat, store_bytes)), flush=True)
+        print(json.dumps(run(n, args.repeat)), flush=True)
 
 
 if __name__ == "__main__":

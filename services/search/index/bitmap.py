@@ -241,7 +241,7 @@ class BitmapIndex(Index):
         wanted = {term for atom in atoms for term in self._terms_for(atom)}
         found = []
         for layer in p.forward(doc).tolist():
-            term, level, source = p.layers[layer]
+            term, level, source, _ = p.layers[layer]
             if term in wanted:
                 key, value = p.terms[term]
                 found.append((level / LEVELS, key, value, source, self._face_of(term, doc)))
@@ -257,11 +257,13 @@ class BitmapIndex(Index):
         return 0
 
     def _facets(self, matched: BitMap) -> dict[str, list[dict]]:
-        """Exact counts over every match, by bitmap intersection, for the facet keys' whole values."""
+        """Exact counts over every match, for the facet keys' values shown whole: a photo is in one layer per term,
+        so a term's count is the sum over its whole layers."""
         p = self._postings
         facets: dict[str, list[dict]] = {}
         for key in FACET_KEYS:
-            counts = [(p.whole[t].intersection_cardinality(matched), p.terms[t][1]) for t in p.terms_of_key.get(key, ())]
+            counts = [(sum(p.layer_docs[layer].intersection_cardinality(matched) for layer in p.layers_of[t]
+                           if p.layers[layer][3]), p.terms[t][1]) for t in p.terms_of_key.get(key, ())]
             top = sorted((c for c in counts if c[0]), key=lambda c: (-c[0], c[1]))[:FACET_VALUES]
             facets[key] = [{"value": value, "count": n} for n, value in top]
         return facets

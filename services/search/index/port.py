@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import abc
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from proto import pb
 from services.search.query.ast import Query
@@ -39,33 +40,51 @@ class SearchResult:
     next_offset: int | None
 
 
-def index_terms(record: pb.Record) -> list[IndexTerm]:
-    """Every term of a record as stored for search: whole values as shown, their query forms and words,
-    date fallbacks; `whole` marks the rows facets show."""
-    terms: dict[tuple[str, str, int], IndexTerm] = {}
+@lru_cache(maxsize=1 << 17)  # values repeat across photos
+def value_forms(value: str) -> tuple[tuple[str, float, bool], ...]:
+    """(form, weight factor, whole) of one term value: as shown, the form queries are written in ("united
+    states" -> "united state"), and each of several words at 0.7."""
+    shown = " ".join(value.lower().split())
+    forms = [(shown, 1.0, True)]
+    normal = normalize_value(value)
+    if normal != shown:
+        forms.append((normal, 1.0, False))
+    words = normal.split()
+    if len(words) > 1:
+        forms.extend((word, 0.7, False) for word in words)
+    return tuple((form, factor, whole) for form, factor, whole in forms if form)
 
-    def put(key: str, value: str, source: str, weight: float, face: int, whole: bool = True) -> None:
-        slot = (key, value, face)
-        if value and (slot not in terms or terms[slot].weight < weight):
-            terms[slot] = IndexTerm(key, value, source, weight, face, whole or (slot in terms and terms[slot].whole))
 
-    keys = {t.key for t in all_terms(record)}
-    for term in all_terms(record):
+def raw_terms(record: pb.Record) -> list[tuple[str, str, str, float, int]]:
+    """(key, value, source, weight, face) of every term of a record, the file's date only where EXIF has none."""
+    raw = all_terms(record)
+    keys = {t.key for t in raw}
+    found = []
+    for term in raw:
         key = term.key
         if key in DATE_FALLBACKS:
             if DATE_FALLBACKS[key] in keys:
                 continue
             key = DATE_FALLBACKS[key]
-        shown = " ".join(term.value.lower().split())
-        put(key, shown, term.source, term.weight, term.face)
-        value = normalize_value(term.value)
-        if value != shown:  # the form queries are written in ("united states" -> "united state")
-            put(key, value, term.source, term.weight, term.face, whole=False)
-        words = value.split()
-        if len(words) > 1:
-            for word in words:
-                put(key, word, term.source, term.weight * 0.7, term.face, whole=False)
-    return list(terms.values())
+        found.append((key, term.value, term.source, term.weight, term.face))
+    return found
+
+
+def index_terms(record: pb.Record) -> list[IndexTerm]:
+    """Every term of a record as stored for search: each value's forms (value_forms), one per (key, value,
+    face) with its best weight; `whole` marks the rows facets show."""
+    terms: dict[tuple[str, str, int], list] = {}
+    for key, raw_value, source, weight, face in raw_terms(record):
+        for value, factor, whole in value_forms(raw_value):
+            held = terms.get((key, value, face))
+            if held is None:
+                terms[(key, value, face)] = [source, weight * factor, whole]
+            else:
+                if held[1] < weight * factor:
+                    held[0], held[1] = source, weight * factor
+                held[2] = held[2] or whole
+    return [IndexTerm(key, value, source, weight, face, whole)
+            for (key, value, face), (source, weight, whole) in terms.items()]
 
 
 class Index(abc.ABC):

@@ -1,8 +1,8 @@
 """The bitmap index's data: integer photo numbers, a posting bitmap per term, weights as bitmap layers.
 
 A term is a (key, value) pair. Its photos are one roaring bitmap; each photo's best weight for it is stored by
-putting the photo in exactly one layer of the term, a bitmap per (weight level, source), so ranking is a few
-bitmap intersections instead of a lookup per photo. Faces are (photo, face) pairs in a bitmap per term, folders
+putting the photo in exactly one layer of the term, a bitmap per (weight level, source, shown whole), so ranking
+and facet counts are a few bitmap intersections instead of a lookup per photo. Faces are (photo, face) pairs in a bitmap per term, folders
 are terms too (scope is a union of folder bitmaps), and a forward list per photo (its layers) lets an update
 take the photo out of exactly the postings it was in.
 """
@@ -16,17 +16,13 @@ import numpy as np
 from pyroaring import BitMap
 
 from proto import pb
-from services.search.index.port import index_terms
+from services.search.index.port import raw_terms, value_forms
 from services.search.store import sort_time
 
 LEVELS = 100  # weights are kept to 1/100
 FACES_PER_PHOTO = 256  # a (photo, face) pair is stored as photo * FACES_PER_PHOTO + face
 FOLDER = "\x00folder"  # the key of the folder terms that scope queries (never matched by words)
 NO_LAYERS = np.zeros(0, dtype=np.uint32)
-
-
-def level_of(weight: float) -> int:
-    return max(0, int(round(weight * LEVELS)))
 
 
 class Postings:
@@ -36,11 +32,10 @@ class Postings:
         self.term_of: dict[tuple[str, str], int] = {}
         self.terms: list[tuple[str, str]] = []
         self.docs: list[BitMap] = []        # per term: every photo holding it
-        self.whole: list[BitMap] = []       # per term: photos showing the value whole (what facets count)
         self.faces: list[BitMap] = []       # per term: (photo, face) pairs, for words bound to one person
         self.layers_of: list[list[int]] = []  # per term: its layers
-        self.layer_of: dict[tuple[int, int, str], int] = {}
-        self.layers: list[tuple[int, int, str]] = []  # per layer: (term, weight level, source)
+        self.layer_of: dict[tuple[int, int, str, bool], int] = {}
+        self.layers: list[tuple[int, int, str, bool]] = []  # per layer: (term, weight level, source, whole)
         self.layer_docs: list[BitMap] = []
         self.values: list[str] = []         # every word-matchable value, sorted: a prefix is a range
         self.terms_of_value: dict[str, list[int]] = {}
@@ -56,13 +51,13 @@ class Postings:
         self.forward_offsets = np.zeros(1, dtype=np.int64)  # the snapshot's forward lists, one flat array
         self.forward_layers = NO_LAYERS
         self.forward_changed: dict[int, np.ndarray] = {}    # forward lists written since the snapshot
+        self._forms: dict[tuple[str, str], tuple] = {}  # a term value's (term, weight factor, whole) forms
 
     # -- writes -------------------------------------------------------------------------------
 
     def apply(self, records: list[pb.Record]) -> None:
         """Put each record in (replacing its earlier version), adding to each touched bitmap once."""
         adds: dict[int, list[int]] = {}
-        wholes: dict[int, list[int]] = {}
         pairs: dict[int, list[int]] = {}
         new_values: list[str] = []
         for record in {r.id: r for r in records}.values():  # a photo given twice: its last version
@@ -77,36 +72,47 @@ class Postings:
             self.face_count[doc] = len(record.vision.faces)
             if record.paths:
                 self.visible.add(doc)
-            rows = [(t.key, t.value, t.source, t.weight, t.face, t.whole) for t in index_terms(record)]
-            rows += [(FOLDER, posixpath.dirname(path), "path", 0.0, 0, False) for path in set(record.paths)]
-            best: dict[int, tuple[int, str]] = {}
-            for key, value, source, weight, face, whole in rows:
-                term = self.term_of.get((key, value))
-                if term is None:
-                    term = self._new_term(key, value, new_values)
-                level = level_of(weight)
-                if term not in best or best[term][0] < level:
-                    best[term] = (level, source)
-                if whole:
-                    wholes.setdefault(term, []).append(doc)
-                if face:
-                    pairs.setdefault(term, []).append(doc * FACES_PER_PHOTO + min(face, FACES_PER_PHOTO - 1))
+            best: dict[int, tuple[int, str, bool]] = {}
+            for key, value, source, weight, face in raw_terms(record):
+                forms = self._forms.get((key, value))
+                if forms is None:
+                    forms = self._forms[(key, value)] = self._expand(key, value, new_values)
+                for term, factor, whole in forms:
+                    level = int(weight * factor * LEVELS + 0.5)
+                    held = best.get(term)
+                    if held is None:
+                        best[term] = (level, source, whole)
+                    elif held[0] < level or (whole and not held[2]):
+                        best[term] = (max(level, held[0]), source if level > held[0] else held[1], whole or held[2])
+                    if face:
+                        pairs.setdefault(term, []).append(doc * FACES_PER_PHOTO + min(face, FACES_PER_PHOTO - 1))
+            for folder in {posixpath.dirname(path) for path in record.paths}:
+                term = self.term_of.get((FOLDER, folder))
+                best[term if term is not None else self._new_term(FOLDER, folder, new_values)] = (0, "path", False)
             layers = []
-            for term, (level, source) in best.items():
-                layer = self.layer_of.get((term, level, source))
+            for term, info in best.items():
+                layer = self.layer_of.get((term, *info))
                 if layer is None:
-                    layer = self._new_layer(term, level, source)
+                    layer = self._new_layer(term, *info)
                 layers.append(layer)
                 adds.setdefault(layer, []).append(doc)
             self.forward_changed[doc] = np.array(layers, dtype=np.uint32)
         for layer, docs in adds.items():
             self.layer_docs[layer].update(docs)
             self.docs[self.layers[layer][0]].update(docs)
-        for term, docs in wholes.items():
-            self.whole[term].update(docs)
         for term, found in pairs.items():
             self.faces[term].update(found)
         self._index_values(new_values)
+
+    def _expand(self, key: str, value: str, new_values: list[str]) -> tuple[tuple[int, float, bool], ...]:
+        """(term, weight factor, whole) of each form of a term value (see value_forms), terms made as needed."""
+        found = []
+        for form, factor, whole in value_forms(value):
+            term = self.term_of.get((key, form))
+            if term is None:
+                term = self._new_term(key, form, new_values)
+            found.append((term, factor, whole))
+        return tuple(found)
 
     def _remove(self, doc: int) -> None:
         """Take a photo out of every posting it is in, before its new version goes in."""
@@ -115,7 +121,6 @@ class Postings:
             term = self.layers[layer][0]
             self.layer_docs[layer].discard(doc)
             self.docs[term].discard(doc)
-            self.whole[term].discard(doc)
             if self.faces[term]:
                 self.faces[term].remove_range(doc * FACES_PER_PHOTO, (doc + 1) * FACES_PER_PHOTO)
         self.forward_changed[doc] = NO_LAYERS
@@ -143,7 +148,7 @@ class Postings:
         term = len(self.terms)
         self.term_of[(key, value)] = term
         self.terms.append((key, value))
-        for column in (self.docs, self.whole, self.faces):
+        for column in (self.docs, self.faces):
             column.append(BitMap())
         self.layers_of.append([])
         self.terms_of_key.setdefault(key, []).append(term)
@@ -155,10 +160,10 @@ class Postings:
             self.terms_of_value.setdefault(value, []).append(term)
         return term
 
-    def _new_layer(self, term: int, level: int, source: str) -> int:
+    def _new_layer(self, term: int, level: int, source: str, whole: bool) -> int:
         layer = len(self.layers)
-        self.layer_of[(term, level, source)] = layer
-        self.layers.append((term, level, source))
+        self.layer_of[(term, level, source, whole)] = layer
+        self.layers.append((term, level, source, whole))
         self.layer_docs.append(BitMap())
         self.layers_of[term].append(layer)
         return layer
@@ -185,7 +190,7 @@ class Postings:
         self.layer_of = {info: layer for layer, info in enumerate(self.layers)}
         self.doc_of = {photo_id: doc for doc, photo_id in enumerate(self.ids)}
         self.layers_of = [[] for _ in self.terms]
-        for layer, (term, _, _) in enumerate(self.layers):
+        for layer, (term, *_) in enumerate(self.layers):
             self.layers_of[term].append(layer)
 
     # -- reads --------------------------------------------------------------------------------

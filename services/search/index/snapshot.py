@@ -17,7 +17,7 @@ from pyroaring import BitMap
 from services.search.index.postings import Postings
 
 CURRENT = "CURRENT"
-FORMAT = 1
+FORMAT = 2
 
 
 def snapshot_dir(store_path: Path | str) -> Path:
@@ -46,7 +46,7 @@ def save(postings: Postings, seq: int, folder: Path) -> None:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir()
     count = len(postings.ids)
-    bitmaps = [postings.visible, *postings.docs, *postings.whole, *postings.faces, *postings.layer_docs]
+    bitmaps = [postings.visible, *postings.docs, *postings.faces, *postings.layer_docs]
     blobs = [b.serialize() for b in bitmaps]
     forward = [postings.forward(doc) for doc in range(count)]
     arrays = {
@@ -90,13 +90,13 @@ def load(folder: Path) -> tuple[Postings, int] | None:
         return None
     postings = Postings()
     postings.terms = [tuple(kv) for kv in meta["terms"]]
-    postings.layers = [tuple(info) for info in meta["layers"]]
+    postings.layers = [(term, level, source, bool(whole)) for term, level, source, whole in meta["layers"]]
     postings.ids = meta["ids"]
     ends = arrays["bitmap_ends"]
     bitmaps = iter(BitMap.deserialize(blob[start:end]) for start, end in zip([0, *ends[:-1]], ends))
     postings.visible = next(bitmaps)
     terms = len(postings.terms)
-    postings.docs, postings.whole, postings.faces = ([next(bitmaps) for _ in range(terms)] for _ in range(3))
+    postings.docs, postings.faces = ([next(bitmaps) for _ in range(terms)] for _ in range(2))
     postings.layer_docs = list(bitmaps)
     postings.time, postings.lat, postings.lon = (np.array(arrays[k]) for k in ("time", "lat", "lon"))
     postings.face_count = np.array(arrays["face_count"])
