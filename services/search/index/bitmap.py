@@ -8,6 +8,7 @@ atomically and the store's changes after it are applied again.
 """
 from __future__ import annotations
 
+import array
 import math
 import threading
 import time
@@ -37,6 +38,15 @@ LOOK_FOR_SNAPSHOT_SECONDS = 1.0
 
 def as_array(bitmap: BitMap) -> np.ndarray:
     return np.frombuffer(bitmap.to_array(), dtype=np.uint32) if bitmap else np.zeros(0, dtype=np.uint32)
+
+
+def union(bitmaps: list[BitMap]) -> BitMap:
+    """Their union; a single bitmap is returned itself (results are never changed in place)."""
+    return bitmaps[0] if len(bitmaps) == 1 else BitMap.union(BitMap(), *bitmaps)
+
+
+def as_bitmap(docs: np.ndarray) -> BitMap:
+    return BitMap(array.array("I", docs.astype(np.uint32).tobytes()))
 
 
 class BitmapIndex(Index):
@@ -122,8 +132,9 @@ class BitmapIndex(Index):
             page = self._ranked(docs, scores, offset + limit)[offset:]
             hits = [Hit(self._postings.ids[docs[i]], self._path_in(docs[i], roots), round(float(scores[i]), 4))
                     for i in page]
+            wanted = {term for atom in atoms for term in self._terms_for(atom)}
             for hit, i in zip(hits, page):
-                self._explain(hit, int(docs[i]), atoms, explain)
+                self._explain(hit, int(docs[i]), wanted, explain)
             total = len(docs)
             return SearchResult(total, hits, self._facets(matched), offset + limit if offset + limit < total else None)
 
@@ -159,7 +170,7 @@ class BitmapIndex(Index):
                 if p.terms[t][0] in keys]
 
     def _docs(self, atom: Node) -> BitMap:
-        return BitMap.union(BitMap(), *(self._postings.docs[t] for t in self._terms_for(atom)))
+        return union([self._postings.docs[t] for t in self._terms_for(atom)])
 
     def _match(self, node: Node, scope: BitMap) -> BitMap:
         if isinstance(node, (Word, Filter)):
@@ -167,9 +178,8 @@ class BitmapIndex(Index):
         if isinstance(node, Phrase):
             return self._docs(node) | BitMap.intersection(*(self._docs(Word(w)) for w in node.words))
         if isinstance(node, Person):  # (photo, face) pairs holding each word, intersected: one face has them all
-            pairs = [BitMap.union(BitMap(), *(self._postings.faces[t] for t in self._terms_for(w)))
-                     for w in node.words]
-            return BitMap(np.unique(as_array(BitMap.intersection(*pairs)) // FACES_PER_PHOTO).tolist())
+            pairs = [union([self._postings.faces[t] for t in self._terms_for(w)]) for w in node.words]
+            return as_bitmap(np.unique(as_array(BitMap.intersection(*pairs)) // FACES_PER_PHOTO))
         if isinstance(node, Not):
             return scope - self._match(node.node, scope)
         if isinstance(node, And):
@@ -177,7 +187,7 @@ class BitmapIndex(Index):
         if isinstance(node, Or):
             return BitMap.union(*(self._match(n, scope) for n in node.nodes))
         docs = as_array(scope)
-        return BitMap(docs[self._holds(node, docs)].tolist())
+        return as_bitmap(docs[self._holds(node, docs)])
 
     def _holds(self, node: Node, docs: np.ndarray) -> np.ndarray:
         """Which photos meet a date, place or face-count condition, over the numpy columns."""
@@ -205,6 +215,8 @@ class BitmapIndex(Index):
         for atom in atoms:
             best = np.zeros(len(p.ids), dtype=np.float32)
             for term in self._terms_for(atom):
+                if not p.docs[term].intersect(matched):
+                    continue
                 for layer in p.layers_of[term]:
                     inside = as_array(p.layer_docs[layer] & matched)
                     if len(inside):
@@ -236,9 +248,9 @@ class BitmapIndex(Index):
         candidates = np.concatenate([*chosen, pool]).tolist() if chosen else pool.tolist()
         return sorted(candidates, key=order)[:count]
 
-    def _explain(self, hit: Hit, doc: int, atoms: list[Node], explain: bool) -> None:
+    def _explain(self, hit: Hit, doc: int, wanted: set[int], explain: bool) -> None:
+        """The hit's matching terms, from its forward list: `wanted` are the terms the query's atoms match."""
         p = self._postings
-        wanted = {term for atom in atoms for term in self._terms_for(atom)}
         found = []
         for layer in p.forward(doc).tolist():
             term, level, source, _ = p.layers[layer]

@@ -19,7 +19,7 @@ from proto import pb
 from services.search.index.port import raw_terms, value_forms
 from services.search.store import sort_time
 
-LEVELS = 100  # weights are kept to 1/100
+LEVELS = 20  # weights are kept to 1/20: finer differences are noise, and each level is a bitmap to rank by
 FACES_PER_PHOTO = 256  # a (photo, face) pair is stored as photo * FACES_PER_PHOTO + face
 FOLDER = "\x00folder"  # the key of the folder terms that scope queries (never matched by words)
 NO_LAYERS = np.zeros(0, dtype=np.uint32)
@@ -42,7 +42,7 @@ class Postings:
         self.folders: list[str] = []        # every folder, sorted: a root is a range
         self.terms_of_key: dict[str, list[int]] = {}
         self.ids: list[str] = []
-        self.doc_of: dict[str, int] = {}
+        self._doc_of: dict[str, int] | None = {}
         self.visible = BitMap()
         self.time = np.zeros(0)
         self.lat = np.zeros(0)
@@ -52,6 +52,12 @@ class Postings:
         self.forward_layers = NO_LAYERS
         self.forward_changed: dict[int, np.ndarray] = {}    # forward lists written since the snapshot
         self._forms: dict[tuple[str, str], tuple] = {}  # a term value's (term, weight factor, whole) forms
+
+    @property
+    def doc_of(self) -> dict[str, int]:
+        if self._doc_of is None:
+            self._doc_of = {photo_id: doc for doc, photo_id in enumerate(self.ids)}
+        return self._doc_of
 
     # -- writes -------------------------------------------------------------------------------
 
@@ -188,7 +194,7 @@ class Postings:
         self.values, self.folders = sorted(self.terms_of_value), sorted(folders)
         self.term_of = {kv: term for term, kv in enumerate(self.terms)}
         self.layer_of = {info: layer for layer, info in enumerate(self.layers)}
-        self.doc_of = {photo_id: doc for doc, photo_id in enumerate(self.ids)}
+        self._doc_of = None  # made when first needed: a reader that only answers queries never needs it
         self.layers_of = [[] for _ in self.terms]
         for layer, (term, *_) in enumerate(self.layers):
             self.layers_of[term].append(layer)

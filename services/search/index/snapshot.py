@@ -42,6 +42,8 @@ def saved_seq(folder: Path) -> int:
 def save(postings: Postings, seq: int, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     name = f"snapshot-{seq}-{os.getpid()}"
+    if (folder / name).is_dir():  # this process saved this change number already
+        return
     work = folder / (name + ".partial")
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir()
@@ -92,8 +94,9 @@ def load(folder: Path) -> tuple[Postings, int] | None:
     postings.terms = [tuple(kv) for kv in meta["terms"]]
     postings.layers = [(term, level, source, bool(whole)) for term, level, source, whole in meta["layers"]]
     postings.ids = meta["ids"]
-    ends = arrays["bitmap_ends"]
-    bitmaps = iter(BitMap.deserialize(blob[start:end]) for start, end in zip([0, *ends[:-1]], ends))
+    ends = arrays["bitmap_ends"].tolist()
+    view = memoryview(blob)
+    bitmaps = iter(BitMap.deserialize(view[start:end]) for start, end in zip([0, *ends[:-1]], ends))
     postings.visible = next(bitmaps)
     terms = len(postings.terms)
     postings.docs, postings.faces = ([next(bitmaps) for _ in range(terms)] for _ in range(2))
