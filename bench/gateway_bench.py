@@ -1,8 +1,10 @@
-"""Gateway requests/s and latency for the photo list, search and thumbnails under concurrent local load.
+"""Gateway requests/s and latency for the photo list, search, suggest and thumbnails under concurrent local load.
 
-The gateway runs as its own process (`picsift service gateway`) over a generated index; a local aiohttp client
-signs in and keeps CONCURRENCY requests in flight per endpoint for a fixed time.
-Usage: .venv/bin/python bench/gateway_bench.py [--records 100000] [--seconds 10] [--concurrency 32]
+The gateway runs as its own process (`picsift service gateway`) over a generated library (the search bench's
+records; one user's roots hold a quarter of them); a local aiohttp client signs in and keeps CONCURRENCY
+requests in flight per endpoint for a fixed time. Search answers carry facets, counted over every match.
+Usage: PYTHONPATH=. .venv/bin/python bench/gateway_bench.py [--records 100000] [--seconds 10] [--concurrency 32]
+       [--data DIR]  (a data dir built by an earlier run is used again as it is)
 """
 from __future__ import annotations
 
@@ -17,12 +19,14 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import aiohttp
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).parent))
 from search_bench import QUERIES, make_record  # noqa: E402
+from stamp import stamp  # noqa: E402
 
 from services.gateway.users import UserStore  # noqa: E402
 from services.pipeline.layout import THUMB_SIZES, thumb_path, thumbs_dir  # noqa: E402
@@ -33,24 +37,38 @@ PASSWORD = "benchmark password"
 
 
 def build(data: Path, n: int) -> list[str]:
+    """The store, then the index over it in one pass (saved as its snapshot), a thumbnail for 2,000 photos."""
     store = RecordStore(data / "picsift.db")
-    index = BitmapIndex(store)
     rng = random.Random(n)
     thumb = data / "one-thumb.jpg"
     Image.new("RGB", (320, 240), (90, 120, 150)).save(thumb, quality=85)
     ids = []
     for i in range(n):
         record = make_record(i, rng)
-        index.upsert(store.merge(record))
+        store.merge(record)
         if record.paths[0].startswith("/media/user1/") and len(ids) < 2000:
             ids.append(record.id)
             target = thumb_path(thumbs_dir(data), record.id, THUMB_SIZES[0])
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(thumb, target)
+    BitmapIndex(store).close()
+    store.close()
     users = UserStore(data / "users.db")
     users.add("bench", PASSWORD, ["/media/user1"])
     users.close()
     return ids
+
+
+async def later_pages(session: aiohttp.ClientSession, base: str, pages: int) -> list[str]:
+    """The URLs of the next pages of the photo list, following its cursors."""
+    urls, cursor = [], None
+    async with session.get(base + "/api/photos?limit=60") as response:
+        cursor = (await response.json())["next_cursor"]
+    while cursor and len(urls) < pages:
+        urls.append(f"/api/photos?limit=60&cursor={cursor}")
+        async with session.get(base + urls[-1]) as response:
+            cursor = (await response.json())["next_cursor"]
+    return urls
 
 
 async def load(session: aiohttp.ClientSession, base: str, paths: list[str], seconds: float,
@@ -84,9 +102,14 @@ async def main() -> None:
     parser.add_argument("--records", type=int, default=100000)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--data", type=Path, help="a data dir to build once and use again")
     args = parser.parse_args()
-    data = Path(tempfile.mkdtemp(prefix="picsift-gateway-bench-"))
-    ids = build(data, args.records)
+    data = args.data or Path(tempfile.mkdtemp(prefix="picsift-gateway-bench-"))
+    data.mkdir(parents=True, exist_ok=True)
+    if (data / "users.db").exists():
+        ids = [p.name.split("_")[0] for p in thumbs_dir(data).rglob("*.jpg")][:2000]
+    else:
+        ids = build(data, args.records)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -107,7 +130,10 @@ async def main() -> None:
                     await asyncio.sleep(0.2)
             endpoints = {
                 "photo list (60, newest first)": ["/api/photos?limit=60"],
-                "search (20 queries)": [f"/api/search?q={q}" for q in QUERIES],
+                "photo list, pages 2-5": await later_pages(session, base, 4),
+                "search (20 queries)": [f"/api/search?q={quote(q)}" for q in QUERIES],
+                "suggest (2-4 letters)": [f"/api/suggest?q={quote(q.split()[0][:n])}" for q in QUERIES
+                                          for n in (2, 3, 4)],
                 "thumbnail": [f"/media/{i}/thumb" for i in ids],
             }
             rows = []
@@ -117,7 +143,9 @@ async def main() -> None:
     finally:
         server.terminate()
         server.wait(30)
-        shutil.rmtree(data, ignore_errors=True)
+        if not args.data:
+            shutil.rmtree(data, ignore_errors=True)
+    print(stamp())
     print(f"\n{args.records} records, {args.concurrency} concurrent requests, {args.seconds:.0f} s per endpoint")
     print(f"{'endpoint':<32} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7}")
     for name, rate, p50, p95, errors in rows:

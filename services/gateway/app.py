@@ -197,7 +197,7 @@ def scoped_record(request: web.Request, photo_id: str, roots: tuple[str, ...]) -
 
 def newest_records(g: "Gateway", roots: list[str], cursor: tuple[float, str] | None, limit: int) -> list[pb.Record]:
     """The page from the search index's time order, each record from the store."""
-    return [r for photo_id in g.search.index.newest(roots, cursor, limit) if (r := g.store.get(photo_id))]
+    return g.store.get_many(g.search.index.newest(roots, cursor, limit))
 
 
 async def list_photos(request: web.Request) -> web.Response:

@@ -150,10 +150,23 @@ class RecordStore:
             record = self._load(photo_id)
         return record if record is not None and record.paths else None
 
-    def paths_of(self, photo_id: str) -> list[str]:
+    def get_many(self, photo_ids: list[str]) -> list[pb.Record]:
+        """The visible records of these ids, in the order given, in one query."""
         with self._lock:
-            return [row[0] for row in self._db.execute("SELECT path FROM paths WHERE id = ? ORDER BY path",
-                                                       (photo_id,))]
+            rows = dict(self._db.execute(f"SELECT id, record FROM photos WHERE id IN ({','.join('?' * len(photo_ids))})",
+                                         photo_ids)) if photo_ids else {}
+        records = (_parse(rows[i]) for i in photo_ids if i in rows)
+        return [r for r in records if r.paths]
+
+    def paths_of(self, photo_ids: list[str]) -> dict[str, list[str]]:
+        """Each id's paths, sorted, in one query."""
+        found: dict[str, list[str]] = {}
+        with self._lock:
+            for photo_id, path in self._db.execute(
+                    f"SELECT id, path FROM paths WHERE id IN ({','.join('?' * len(photo_ids))}) ORDER BY path",
+                    photo_ids):
+                found.setdefault(photo_id, []).append(path)
+        return found
 
     def id_for_path(self, path: str) -> str | None:
         with self._lock:

@@ -34,6 +34,7 @@ CHANGES_PER_READ = 5000
 SAVE_AFTER = 20_000  # changes applied since the last snapshot (or a twentieth of the library, if more)
 SAVE_ON_CLOSE = 1000  # fewer unsaved changes than this are cheaper to apply again from the store
 LOOK_FOR_SNAPSHOT_SECONDS = 1.0
+SCOPES_KEPT = 64  # users' scopes kept between queries
 
 
 def as_array(bitmap: BitMap) -> np.ndarray:
@@ -57,6 +58,7 @@ class BitmapIndex(Index):
         self._folder = snapshot.snapshot_dir(store.path) if store.path != ":memory:" else None
         self._lock = threading.RLock()
         self._postings, self._seq, self._unsaved, self._looked = Postings(), 0, 0, 0.0
+        self._scopes: dict[tuple, BitMap] = {}
         self._load_snapshot()
         self.refresh()
 
@@ -103,6 +105,7 @@ class BitmapIndex(Index):
         if self._folder is not None and (loaded := snapshot.load(self._folder)) is not None:
             self._postings, self._seq = loaded
             self._unsaved = 0
+            self._scopes = {}
 
     def _look_for_snapshot(self) -> None:
         """Jump to a newer snapshot another process saved, when it is far ahead of this one."""
@@ -130,9 +133,12 @@ class BitmapIndex(Index):
             atoms = positive_atoms(query.root)
             scores = self._scores(docs, matched, atoms, query.words())
             page = self._ranked(docs, scores, offset + limit)[offset:]
-            hits = [Hit(self._postings.ids[docs[i]], self._path_in(docs[i], roots), round(float(scores[i]), 4))
-                    for i in page]
-            wanted = {term for atom in atoms for term in self._terms_for(atom)}
+            page_ids = [self._postings.ids[docs[i]] for i in page]
+            paths = self._store.paths_of(page_ids)
+            hits = [Hit(photo_id, next((p for p in paths.get(photo_id, ()) if under_roots(p, roots)), ""),
+                        round(float(scores[i]), 4)) for photo_id, i in zip(page_ids, page)]
+            wanted = np.array(sorted({layer for atom in atoms for term in self._terms_for(atom)
+                                      for layer in self._postings.layers_of[term]}), dtype=np.uint32)
             for hit, i in zip(hits, page):
                 self._explain(hit, int(docs[i]), wanted, explain)
             total = len(docs)
@@ -153,7 +159,15 @@ class BitmapIndex(Index):
             return [self._postings.ids[docs[i]] for i in order]
 
     def _scope(self, roots: list[str] | None) -> BitMap:
-        return self._postings.visible if roots is None else self._postings.scope(roots)
+        """The photos under the roots, kept per set of roots until the postings change."""
+        if roots is None:
+            return self._postings.visible
+        key = (self._postings.version, tuple(roots))
+        if key not in self._scopes:
+            if len(self._scopes) >= SCOPES_KEPT or any(k[0] != key[0] for k in self._scopes):
+                self._scopes.clear()
+            self._scopes[key] = self._postings.scope(roots)
+        return self._scopes[key]
 
     def _terms_for(self, atom: Node) -> list[int]:
         """The terms an atom matches: a word as a prefix or a synonym, a phrase whole, a filter by key."""
@@ -248,15 +262,15 @@ class BitmapIndex(Index):
         candidates = np.concatenate([*chosen, pool]).tolist() if chosen else pool.tolist()
         return sorted(candidates, key=order)[:count]
 
-    def _explain(self, hit: Hit, doc: int, wanted: set[int], explain: bool) -> None:
-        """The hit's matching terms, from its forward list: `wanted` are the terms the query's atoms match."""
+    def _explain(self, hit: Hit, doc: int, wanted: np.ndarray, explain: bool) -> None:
+        """The hit's matching terms, from its forward list: `wanted` are the layers of the terms the query's atoms
+        match, sorted."""
         p = self._postings
         found = []
-        for layer in p.forward(doc).tolist():
+        for layer in np.intersect1d(p.forward(doc), wanted, assume_unique=True).tolist():
             term, level, source, _ = p.layers[layer]
-            if term in wanted:
-                key, value = p.terms[term]
-                found.append((level / LEVELS, key, value, source, self._face_of(term, doc)))
+            key, value = p.terms[term]
+            found.append((level / LEVELS, key, value, source, self._face_of(term, doc)))
         explain_hit(hit, found, explain)
 
     def _face_of(self, term: int, doc: int) -> int:
@@ -279,10 +293,6 @@ class BitmapIndex(Index):
             top = sorted((c for c in counts if c[0]), key=lambda c: (-c[0], c[1]))[:FACET_VALUES]
             facets[key] = [{"value": value, "count": n} for n, value in top]
         return facets
-
-    def _path_in(self, doc: int, roots: list[str] | None) -> str:
-        inside = [path for path in self._store.paths_of(self._postings.ids[doc]) if under_roots(path, roots)]
-        return inside[0] if inside else ""
 
     def suggest(self, prefix: str, roots: list[str] | None, limit: int = 10) -> list[dict]:
         value = normalize_value(prefix) if prefix.strip() else ""

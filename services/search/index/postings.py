@@ -51,6 +51,7 @@ class Postings:
         self.forward_offsets = np.zeros(1, dtype=np.int64)  # the snapshot's forward lists, one flat array
         self.forward_layers = NO_LAYERS
         self.forward_changed: dict[int, np.ndarray] = {}    # forward lists written since the snapshot
+        self.version = 0  # changes with every apply: what was computed from the postings may be stale
         self._forms: dict[tuple[str, str], tuple] = {}  # a term value's (term, weight factor, whole) forms
 
     @property
@@ -66,6 +67,7 @@ class Postings:
         adds: dict[int, list[int]] = {}
         pairs: dict[int, list[int]] = {}
         new_values: list[str] = []
+        self.version += 1
         for record in {r.id: r for r in records}.values():  # a photo given twice: its last version
             doc = self.doc_of.get(record.id)
             if doc is None:

@@ -103,7 +103,8 @@ def load(folder: Path) -> tuple[Postings, int] | None:
     postings.layer_docs = list(bitmaps)
     postings.time, postings.lat, postings.lon = (np.array(arrays[k]) for k in ("time", "lat", "lon"))
     postings.face_count = np.array(arrays["face_count"])
-    postings.forward_offsets, postings.forward_layers = arrays["forward_offsets"], arrays["forward_layers"]
+    postings.forward_offsets = np.array(arrays["forward_offsets"])
+    postings.forward_layers = arrays["forward_layers"].view(np.ndarray)  # still mapped, without memmap's overhead
     postings.index_terms_again()
     return postings, meta["seq"]
 
