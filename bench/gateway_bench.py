@@ -34,18 +34,22 @@ from services.search.index.bitmap import BitmapIndex  # noqa: E402
 from services.search.store import RecordStore  # noqa: E402
 
 PASSWORD = "benchmark password"
+BATCH = 1000  # records merged into the store per transaction while the library is built
 
 
 def build(data: Path, n: int) -> list[str]:
-    """The store, then the index over it in one pass (saved as its snapshot), a thumbnail for 2,000 photos."""
+    """The store (in batches), then the index over it in one pass (saved as its snapshot), a thumbnail for 2,000 photos."""
     store = RecordStore(data / "picsift.db")
     rng = random.Random(n)
     thumb = data / "one-thumb.jpg"
     Image.new("RGB", (320, 240), (90, 120, 150)).save(thumb, quality=85)
-    ids = []
+    ids, batch = [], []
     for i in range(n):
         record = make_record(i, rng)
-        store.merge(record)
+        batch.append(record)
+        if len(batch) == BATCH or i == n - 1:
+            store.merge_many(batch)
+            batch = []
         if record.paths[0].startswith("/media/user1/") and len(ids) < 2000:
             ids.append(record.id)
             target = thumb_path(thumbs_dir(data), record.id, THUMB_SIZES[0])

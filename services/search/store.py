@@ -85,31 +85,39 @@ class RecordStore:
 
     def merge(self, incoming: pb.Record) -> pb.Record:
         """Merge one stage's part into the record; replaying the same part changes nothing."""
+        return self.merge_many([incoming])[0]
+
+    def merge_many(self, parts: list[pb.Record]) -> list[pb.Record]:
+        """Merge stage parts in the order given, in one transaction: all of them are written or none."""
         with self._lock, self._transaction():
-            record = self._load(incoming.id) or pb.Record(id=incoming.id, schema=SCHEMA_VERSION)
-            for path in incoming.paths:
-                self._detach(path, keep=incoming.id)
-                if path not in record.paths:
-                    record.paths.append(path)
-                root = incoming.file.root if incoming.HasField("file") else ""
-                self._db.execute(
-                    "INSERT INTO paths (path, id, root) VALUES (?, ?, ?) "
-                    "ON CONFLICT(path) DO UPDATE SET id = excluded.id, root = excluded.root",
-                    (path, incoming.id, root),
-                )
-                self._db.execute("DELETE FROM file_outcomes WHERE path = ?", (path,))
-            record.stack.extend(p for p in incoming.stack if p not in record.stack)
-            if incoming.HasField("file"):
-                record.file.CopyFrom(incoming.file)
-            if incoming.HasField("ingest"):
-                record.ingest.CopyFrom(incoming.ingest)
-            known = {(t.key, t.value, t.source) for t in record.terms}
-            record.terms.extend(t for t in incoming.terms if (t.key, t.value, t.source) not in known)
-            for part in STAGE_PARTS:
-                if incoming.HasField(part):
-                    getattr(record, part).CopyFrom(getattr(incoming, part))
-            self._save(record)
-            return record
+            return [self._merge(incoming) for incoming in parts]
+
+    def _merge(self, incoming: pb.Record) -> pb.Record:
+        """One part merged into its stored record (inside the caller's transaction); replaying it changes nothing."""
+        record = self._load(incoming.id) or pb.Record(id=incoming.id, schema=SCHEMA_VERSION)
+        for path in incoming.paths:
+            self._detach(path, keep=incoming.id)
+            if path not in record.paths:
+                record.paths.append(path)
+            root = incoming.file.root if incoming.HasField("file") else ""
+            self._db.execute(
+                "INSERT INTO paths (path, id, root) VALUES (?, ?, ?) "
+                "ON CONFLICT(path) DO UPDATE SET id = excluded.id, root = excluded.root",
+                (path, incoming.id, root),
+            )
+            self._db.execute("DELETE FROM file_outcomes WHERE path = ?", (path,))
+        record.stack.extend(p for p in incoming.stack if p not in record.stack)
+        if incoming.HasField("file"):
+            record.file.CopyFrom(incoming.file)
+        if incoming.HasField("ingest"):
+            record.ingest.CopyFrom(incoming.ingest)
+        known = {(t.key, t.value, t.source) for t in record.terms}
+        record.terms.extend(t for t in incoming.terms if (t.key, t.value, t.source) not in known)
+        for part in STAGE_PARTS:
+            if incoming.HasField(part):
+                getattr(record, part).CopyFrom(getattr(incoming, part))
+        self._save(record)
+        return record
 
     def remove_path(self, path: str, photo_id: str = "") -> str | None:
         """Forget a path (or a stacked raw of photo_id); a photo left with no path stays stored but is hidden."""
