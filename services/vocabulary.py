@@ -6,22 +6,25 @@ and cannot drift: a word the semantic stage writes on a face is a face-bound wor
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from pathlib import Path
 
-# Synonym groups (the original PiGallery's, extended): any word of a group finds the others.
+# Synonym groups: words that name the same thing (a narrower word is not a synonym: WordNet's hypernyms, written by
+# the semantic stage, let "building" find a skyscraper, never the reverse). Any word of a group finds the others.
 SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
-    ("girl", "female", "woman", "lady"),
-    ("boy", "male", "man", "guy", "gentleman"),
-    ("building", "architecture", "house", "skyscraper", "palace", "lighthouse"),
-    ("church", "monastery", "chapel", "cathedral"),
-    ("food", "produce", "meal", "dinner", "dining", "lunch", "breakfast"),
-    ("motorcycle", "motorbike", "bike"),
-    ("kid", "child", "baby", "toddler"),
+    ("woman", "lady"),
+    ("man", "guy", "gentleman"),
+    ("kid", "child"),
+    ("baby", "infant"),
+    ("building", "edifice"),
+    ("motorcycle", "motorbike"),
     ("happy", "smiling", "joyful", "cheerful"),
     ("sad", "unhappy", "sorrowful"),
     ("car", "automobile", "auto"),
-    ("sea", "ocean", "beach", "coast"),
-    ("dog", "puppy", "pup"),
-    ("cat", "kitten", "kitty"),
+    ("sea", "ocean"),
+    ("seashore", "coast", "seacoast"),
+    ("puppy", "pup"),
+    ("kitten", "kitty"),
 )
 
 # Words that describe one person, written on that face by the semantic stage.
@@ -30,7 +33,8 @@ AGE_BANDS = ((10, ("kid", "child")), (20, ("teen", "teenager")), (30, ("20ies",)
              (50, ("40ies",)), (60, ("50ies",)), (200, ("old", "senior")))
 YOUNG_BELOW, ADULT_FROM = 30, 18
 YOUNG_WORD, ADULT_WORD = "young", "adult"
-GENDER_WORDS = {"female": ("female", "woman", "girl", "lady"), "male": ("male", "man", "boy", "guy")}
+GENDER_WORDS = {"female": ("female",), "male": ("male",)}
+GENDER_NOUNS = {"female": ("girl", "woman"), "male": ("boy", "man")}  # (below ADULT_FROM, from ADULT_FROM or age unknown)
 EMOTION_WORDS = {"happy": ("happy", "smiling"), "happiness": ("happy", "smiling"), "sad": ("sad",),
                  "sadness": ("sad",), "angry": ("angry",), "anger": ("angry",), "surprise": ("surprised",),
                  "surprised": ("surprised",), "fear": ("fearful", "scared"), "disgust": ("disgusted",),
@@ -41,14 +45,10 @@ AGE_SPELLINGS = {"twenties": "20ies", "thirties": "30ies", "forties": "40ies", "
                  "20s": "20ies", "30s": "30ies", "40s": "40ies", "50s": "50ies", "20ies": "20ies",
                  "30ies": "30ies", "40ies": "40ies", "50ies": "50ies", "teens": "teen", "kids": "kid"}
 
-IRREGULAR_PLURALS = {"women": "woman", "men": "man", "children": "child", "people": "person", "mice": "mouse",
-                     "geese": "goose", "feet": "foot", "teeth": "tooth", "ladies": "lady", "babies": "baby",
-                     "puppies": "puppy", "skies": "sky", "cities": "city", "countries": "country",
-                     "leaves": "leaf", "knives": "knife", "wolves": "wolf", "loaves": "loaf", "buses": "bus",
-                     "churches": "church", "glasses": "glass", "boxes": "box", "dishes": "dish",
-                     "beaches": "beach", "sandwiches": "sandwich", "watches": "watch", "dresses": "dress"}
-NOT_PLURAL = {"glass", "dress", "bus", "grass", "chess", "bikes", "swiss", "paris", "texas", "news", "series",
-              "species", "christmas", "los", "las", "us", "is", "this", "its", "as", "was", "yes", "always"}
+# WordNet 3.0 as Debian installs it (wordnet-base): its noun lemmas and irregular forms give each word its base.
+WORDNET_DIR = Path("/usr/share/wordnet")
+NOUN_SUFFIXES = (("s", ""), ("ses", "s"), ("xes", "x"), ("zes", "z"), ("ches", "ch"), ("shes", "sh"),
+                 ("men", "man"), ("ies", "y"))  # WordNet's morphy rules for nouns
 _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)
 
 _SYNONYMS = {word: group for group in SYNONYM_GROUPS for word in group}
@@ -57,7 +57,7 @@ _SYNONYMS = {word: group for group in SYNONYM_GROUPS for word in group}
 def _face_written_words() -> frozenset[str]:
     """Every word analysis can write on a face: the tables above and, by synonym, their groups."""
     words = {w for _, band in AGE_BANDS for w in band} | {YOUNG_WORD, ADULT_WORD}
-    words |= {w for group in (*GENDER_WORDS.values(), *EMOTION_WORDS.values()) for w in group}
+    words |= {w for group in (*GENDER_WORDS.values(), *GENDER_NOUNS.values(), *EMOTION_WORDS.values()) for w in group}
     return frozenset(words | {other for word in words for other in _SYNONYMS.get(word, ())})
 
 
@@ -65,15 +65,39 @@ FACE_WORDS = _face_written_words()
 
 
 def normalize(word: str) -> str:
-    """Lower case, singular, ages spelled one way: 'Women' -> 'woman', 'dogs' -> 'dog', '20s' -> '20ies'."""
+    """Lower case, a noun's base form as WordNet's morphy finds it, ages spelled one way: 'Women' -> 'woman',
+    'dogs' -> 'dog', 'sunglasses' stays (a noun of its own), '20s' -> '20ies'. Words WordNet lacks stay as typed."""
     word = word.strip().lower()
     if word in AGE_SPELLINGS:
         return AGE_SPELLINGS[word]
-    if word in IRREGULAR_PLURALS:
-        return IRREGULAR_PLURALS[word]
-    if len(word) > 3 and word.endswith("s") and word not in NOT_PLURAL and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
+    return _base_form(word)
+
+
+@lru_cache(maxsize=1 << 16)
+def _base_form(word: str) -> str:
+    lemmas, exceptions = _noun_forms()
+    if word in exceptions:
+        return exceptions[word]
+    if word in lemmas:
+        return word
+    for suffix, ending in NOUN_SUFFIXES:
+        if word.endswith(suffix) and len(word) > len(suffix) + 1 and word[:-len(suffix)] + ending in lemmas:
+            return word[:-len(suffix)] + ending
     return word
+
+
+@lru_cache(maxsize=1)
+def _noun_forms() -> tuple[frozenset[str], dict[str, str]]:
+    """WordNet's single-word noun lemmas and its irregular plurals (noun.exc), read once (about 0.2 s)."""
+    try:
+        with open(WORDNET_DIR / "index.noun", encoding="utf-8") as index:
+            lemmas = frozenset(line.split(" ", 1)[0] for line in index if line[0] != " " and "_" not in
+                               line.split(" ", 1)[0])
+        with open(WORDNET_DIR / "noun.exc", encoding="utf-8") as exc:
+            exceptions = {form: base for form, base, *_ in (line.split() for line in exc) if "_" not in form}
+    except OSError as error:
+        raise RuntimeError(f"WordNet 3.0 is missing in {WORDNET_DIR}: apt-get install wordnet-base") from error
+    return lemmas, exceptions
 
 
 def synonyms(word: str) -> tuple[str, ...]:

@@ -61,7 +61,7 @@ def shape(result: SearchResult, explain: bool) -> dict:
         if explain:
             item["explain"] = hit.explain
         hits.append(item)
-    return {"total": result.total, "hits": hits, "facets": result.facets,
+    return {"total": result.total, "partial": result.partial, "hits": hits, "facets": result.facets,
             "next_cursor": encode_cursor(result.next_offset)}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from services.search.query.ast import And, Filter, Node, Or, Phrase, Query, Word
+from services.search.query.ast import And, AtLeast, Compound, Filter, Node, Or, Phrase, Query, Word
 from services.vocabulary import normalize, synonyms, words_of
 
 if TYPE_CHECKING:
@@ -21,6 +21,8 @@ FILTER_KEYS = {
 }
 FACET_KEYS = ("country", "city", "year", "camera", "gender", "age", "emotion")
 PHRASE_BONUS = 2.0  # a photo holding the query's words as one term ranks above one holding them apart
+SYNONYM_FACTOR = 0.8  # a synonym of the word counts this much of an exact match
+COMPOUND_KEYS = ("label", "object", "hypernym", "synonym", "related")  # English compounds: a 'tiger shark' is a shark
 
 
 @lru_cache(maxsize=1 << 16)  # values repeat across photos; indexing normalizes each term
@@ -30,33 +32,69 @@ def normalize_value(value: str) -> str:
 
 
 def tiers(query: Query) -> list[Query]:
-    """Every word first (a whole-phrase match ranked above), then, when plain words match nothing together,
-    photos with any of them, most words first."""
+    """Every word first (a whole-phrase match ranked above), then, when no photo holds them all and the query has
+    three plain words or more, the photos holding most of them, as a partial result (see is_partial)."""
     root = query.root
     runs = [query]
-    if isinstance(root, And) and all(isinstance(n, Word) for n in root.nodes):
-        runs.append(Query(Or(root.nodes), query.limit, query.text))
+    if isinstance(root, And) and len(root.nodes) >= 3 and all(isinstance(n, Word) for n in root.nodes):
+        runs.append(Query(AtLeast(root.nodes, len(root.nodes) // 2 + 1), query.limit, query.text))
     return runs
 
 
+def with_compounds(query: Query) -> Query:
+    """Each plain word next to another may also be met by one term holding both ('sports car nikon': the label
+    'sports car' holds 'sports', whose only word form is 'car')."""
+    root = query.root
+    if not isinstance(root, (And, AtLeast)):
+        return query
+    nodes = root.nodes
+    rewritten = []
+    for k, node in enumerate(nodes):
+        pairs = [nodes[i:i + 2] for i in (k - 1, k) if 0 <= i and i + 1 < len(nodes)]
+        compounds = [Compound((a.text, b.text)) for a, b in pairs if isinstance(a, Word) and isinstance(b, Word)]
+        rewritten.append(Or((node, *compounds)) if isinstance(node, Word) and compounds else node)
+    shaped = And(tuple(rewritten)) if isinstance(root, And) else AtLeast(tuple(rewritten), root.count)
+    return Query(shaped, query.limit, query.text)
+
+
+def is_partial(query: Query) -> bool:
+    return isinstance(query.root, AtLeast)
+
+
+def word_values(word: str) -> tuple[tuple[str, float], ...]:
+    """(value, factor) of the term values a plain word matches: itself (words and values meet at their base
+    form: 'dogs' and 'dog'), then its synonyms. Never values that merely start with it ('car' is not 'carnivore');
+    broader words come from the hypernyms the semantic stage writes."""
+    return ((word, 1.0), *((other, SYNONYM_FACTOR) for other in synonyms(word)[1:]))
+
+
 def matches(key: str, value: str, atom: Node) -> bool:
-    """Whether one term matches a word (as a prefix, or a synonym), a phrase (whole) or a key:value filter."""
+    """Whether one term matches a word (itself or a synonym), a phrase (whole) or a key:value filter (a prefix of
+    the value: 'camera:canon' finds 'canon eos 5d')."""
     if isinstance(atom, Word):
-        return value.startswith(atom.text) or value in synonyms(atom.text)[1:]
-    if isinstance(atom, Phrase):
+        return any(value == wanted for wanted, _ in word_values(atom.text))
+    if isinstance(atom, (Phrase, Compound)):
         return value == " ".join(atom.words)
     if isinstance(atom, Filter):
         return key in FILTER_KEYS.get(atom.key, (atom.key,)) and value.startswith(normalize_value(atom.value))
     return False
 
 
-def explain_hit(hit: "Hit", found: list[tuple[float, str, str, str, int]], explain: bool) -> None:
+def tier_of(key: str, value: str, atoms: list[Node]) -> str:
+    """How a matching term met the query: exact, synonym, or hypernym (a broader word the photo was given)."""
+    if key == "hypernym":
+        return "hypernym"
+    exact = any(value == atom.text if isinstance(atom, Word) else matches(key, value, atom) for atom in atoms)
+    return "exact" if exact else "synonym"
+
+
+def explain_hit(hit: "Hit", found: list[tuple[float, str, str, str, int]], atoms: list[Node], explain: bool) -> None:
     """Fill a hit's matched terms (best weight first, each once) and, if asked, why: (weight, key, value,
-    source, face) per matching term."""
+    source, face) per matching term, with the tier it matched in."""
     for weight, key, value, source, face in sorted(found, key=lambda f: -f[0]):
         label = f"{key}:{value}"
         if label not in hit.matched:
             hit.matched.append(label)
             if explain:
                 hit.explain.append({"key": key, "value": value, "source": source, "weight": round(weight, 3),
-                                    **({"face": face} if face else {})})
+                                    "tier": tier_of(key, value, atoms), **({"face": face} if face else {})})

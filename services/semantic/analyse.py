@@ -8,8 +8,8 @@ from collections import Counter
 from proto import pb
 from services.semantic import tables
 from services.semantic.wordnet import WordNet
-from services.vocabulary import (ADULT_FROM, ADULT_WORD, AGE_BANDS, EMOTION_WORDS, GENDER_WORDS, SYNONYM_GROUPS,
-                                 YOUNG_BELOW, YOUNG_WORD)
+from services.vocabulary import (ADULT_FROM, ADULT_WORD, AGE_BANDS, EMOTION_WORDS, GENDER_NOUNS, GENDER_WORDS,
+                                 SYNONYM_GROUPS, YOUNG_BELOW, YOUNG_WORD)
 
 log = logging.getLogger(__name__)
 GROUP_OF = {word: group for group in SYNONYM_GROUPS for word in group}
@@ -35,9 +35,7 @@ def analyse(vision: pb.VisionResult, wordnet: WordNet, misses: Counter | None = 
     """Never fails on what it does not know: unknown wnids and labels are counted and logged as misses."""
     misses = misses if misses is not None else Counter()
     terms = Terms()
-    for label in vision.classes:
-        if label.score < tables.MIN_CLASS_SCORE:
-            continue
+    for label in vision.classes:  # down to the vision stage's cut, each weighted by its score
         terms.add("label", label.label, "classifier", label.score)
         synset = wordnet.by_wnid(label.wnid)
         if synset is None:
@@ -88,8 +86,12 @@ def _face_terms(terms: Terms, face: pb.Face, index: int) -> None:
         if face.age >= ADULT_FROM:
             terms.add("age", ADULT_WORD, "face", 0.4, index)
     if not 0 < face.gender_score < tables.MIN_GENDER_CONFIDENCE:
-        for word in GENDER_WORDS.get(face.gender.lower(), ()):
-            terms.add("gender", word, "face", 0.9 * (face.gender_score or 1.0), index)
+        gender = face.gender.lower()
+        if gender in GENDER_NOUNS:  # "girl" and "boy" for the young only, "woman" and "man" for adults
+            young, adult = GENDER_NOUNS[gender]
+            words = (*GENDER_WORDS[gender], young if 0 < face.age < ADULT_FROM else adult)
+            for word in words:
+                terms.add("gender", word, "face", 0.9 * (face.gender_score or 1.0), index)
     for word in EMOTION_WORDS.get(face.emotion.lower(), ()):
         terms.add("emotion", word, "face", 0.8 * (face.emotion_score or 1.0), index)
 
@@ -97,6 +99,7 @@ def _face_terms(terms: Terms, face: pb.Face, index: int) -> None:
 def _people_terms(terms: Terms, faces) -> None:
     if not faces:
         return
+    terms.add("people", "face", "face", 0.8)
     for word in next(words for bound, words in tables.PEOPLE_WORDS if len(faces) <= bound):
         terms.add("people", word, "face", 0.7)
     if len(faces) == 1:

@@ -1,6 +1,6 @@
 """The semantic stage's tables, kept as data a maintainer can read and change (bump VERSION when they do)."""
 
-VERSION = "semantic-2+wordnet-3.0"
+VERSION = "semantic-3+wordnet-3.0"
 
 # Hypernyms too general to help anyone find a photo; the chain stops climbing at the first of these.
 STOP_SYNSETS = frozenset({
@@ -13,7 +13,8 @@ MAX_HYPERNYMS = 8          # at most this many steps above the leaf
 HYPERNYM_DECAY = 0.85      # each step up counts this much less
 LEAF_WEIGHT = 1.0
 SYNONYM_WEIGHT = 0.6
-MIN_CLASS_SCORE = 0.1      # classifier labels below this are not words anyone should find the photo by
+RARE_LEMMA_SHARE = 0.01    # a synset's other lemmas are written when used at least this share of its most used,
+SENSE_COUNT_EVIDENCE = 10  # ... once that one was counted this often in WordNet's tagged texts (else all are)
 
 # Everyday words WordNet does not put above a synset.
 RELATED_WORDS = {

@@ -77,7 +77,21 @@ class WordNet:
         return self._chains[name]
 
     def words(self, name: str) -> list[str]:
-        """The synset's lemmas as people write them ('tabby_cat' -> 'tabby cat')."""
+        """The synset's lemmas people use, as they write them ('tabby_cat' -> 'tabby cat'): the first always; the
+        others unless they are Latin names or used far less than the first in this sense, where WordNet's sense
+        counts are large enough to tell ('soul' and 'mortal' are lemmas of person.n.01)."""
         with self._use:
             synset = self.by_name(name)
-            return [lemma.replace("_", " ").lower() for lemma in synset.lemma_names()] if synset else []
+            if synset is None:
+                return []
+            lemmas = synset.lemmas()
+            most = max(lemma.count() for lemma in lemmas)
+            least = most * tables.RARE_LEMMA_SHARE if most >= tables.SENSE_COUNT_EVIDENCE else 0
+            return [lemma.name().replace("_", " ").lower() for n, lemma in enumerate(lemmas)
+                    if n == 0 or (not is_binomial(lemma.name()) and lemma.count() >= least)]
+
+
+def is_binomial(lemma: str) -> bool:
+    """A Latin species or genus name as WordNet writes it: 'Panthera_tigris', 'Felis_catus'."""
+    genus, _, rest = lemma.partition("_")
+    return genus[:1].isupper() and genus[1:].islower() and bool(rest) and rest.replace("_", "").islower()

@@ -11,7 +11,8 @@ import re
 import shutil
 from pathlib import Path
 
-DEBIAN_WORDNET = Path("/usr/share/wordnet")
+from services.vocabulary import WORDNET_DIR as DEBIAN_WORDNET
+
 LEXNAMES_MAN = Path("/usr/share/man/man5/lexnames.5WN.gz")
 NEEDED = ("data.noun", "index.noun", "noun.exc", "data.verb", "index.verb", "data.adj", "index.adj",
           "data.adv", "index.adv", "index.sense")

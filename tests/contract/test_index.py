@@ -114,10 +114,16 @@ def test_person_words_must_hold_for_the_same_face(service):
 @pytest.mark.parametrize("query, expected", [
     ("cat", {"aa03"}),                       # a hypernym
     ("cats", {"aa03"}),                      # plural meets singular
-    ("tab", {"aa03"}),                       # prefix
+    ("tab", set()),                          # a word is not a prefix of what it finds
+    ("retriever", {"aa04"}),                 # a compound's last word: a golden retriever is a retriever
+    ("golden", set()),                       # ... but not a golden thing
     ("animal -dog", {"aa03"}),
     ("cat or dog", {"aa03", "aa04"}),
-    ("kitten", {"aa03"}),                    # synonym group
+    ("lady", {"aa01", "aa02", "aa05"}),      # a synonym of the woman written on the face
+    ("girl", {"aa05"}),                      # only the young: the 8-year-old, not the women
+    ("man", {"aa02", "aa05"}),
+    ("boy", {"aa05"}),
+    ("face", {"aa01", "aa02", "aa05"}),
     ('"tabby cat"', {"aa03"}),
     ("camera:canon", {"aa01", "aa03", "aa05"}),
     ("city:miami", {"aa01", "aa02"}),
@@ -135,16 +141,20 @@ def test_queries_over_generated_records(service, query, expected):
     assert set(ids(service.search_sync(query, [ALICE]))) == expected
 
 
-def test_any_word_is_the_last_tier_ranked_by_words_matched(service):
-    result = service.search_sync("tabby retriever zebra", [ALICE])
-    assert set(ids(result)) == {"aa03", "aa04"}
-
-
-def test_more_words_matched_ranks_higher_in_the_any_word_tier(service_over):
-    # The one-word match is newer, so only ranking by words matched puts the two-word match first.
+def test_photos_holding_most_words_are_a_labelled_partial_result(service_over):
+    # Three words that no photo holds together: the photo with two of them comes back, marked partial; the one
+    # holding a single word does not.
     service = service_over([record("rk01", f"{ALICE}/a.jpg", [("label", "zebra"), ("label", "tabby")]),
                             record("rk02", f"{ALICE}/b.jpg", [("label", "zebra")])])
-    assert ids(service.search_sync("tabby retriever zebra", [ALICE])) == ["rk01", "rk02"]
+    result = service.search_sync("tabby retriever zebra", [ALICE])
+    assert ids(result) == ["rk01"] and result["partial"] is True
+    assert service.search_sync("tabby zebra", [ALICE])["partial"] is False
+
+
+def test_two_words_no_photo_holds_together_find_nothing(service_over):
+    service = service_over([record("sm01", f"{ALICE}/a.jpg", [("label", "mountain bike"), ("hypernym", "bicycle")]),
+                            record("sm02", f"{ALICE}/b.jpg", [("label", "snowmobile")])])
+    assert service.search_sync("snow mountain", [ALICE])["total"] == 0
 
 
 def test_the_whole_phrase_ranks_first(service_over):
@@ -169,6 +179,10 @@ def test_explain_says_which_terms_matched_and_where_from(service):
     assert {"city:miami", "emotion:happy", "gender:woman"} <= set(hit["matched"])
     sources = {e["value"]: e["source"] for e in hit["explain"]}
     assert sources["miami"] == "place" and sources["happy"] == "face"
+    lady = service.search_sync("lady", [ALICE], explain=True)["hits"][0]["explain"]
+    assert {(e["value"], e["tier"]) for e in lady} == {("lady", "exact"), ("woman", "synonym")}
+    cat = service.search_sync("cat", [ALICE], explain=True)["hits"][0]["explain"]
+    assert ("cat", "hypernym") in {(e["value"], e["tier"]) for e in cat}
 
 
 def test_facets_and_cursor_paging(service):
@@ -212,7 +226,7 @@ def suggested(service, prefix: str, roots: list[str]) -> dict[str, int]:
 
 
 def test_suggest_counts_only_the_users_photos(service):
-    assert suggested(service, "tab", [ALICE]) == {"tabby": 1, "tabby cat": 1}  # the label and its words
+    assert suggested(service, "tab", [ALICE]) == {"tabby cat": 1}  # the label (its only word form is "cat")
     assert suggested(service, "di", [ALICE]) == {"dining": 2}
     assert suggested(service, "di", [BOB]) == {"dining": 1}
     assert suggested(service, "tab", []) == {}

@@ -21,12 +21,11 @@ from proto import pb
 from services.search.index import snapshot
 from services.search.index.port import Hit, Index, SearchResult
 from services.search.index.postings import FACES_PER_PHOTO, LEVELS, Postings
-from services.search.policy import FACET_KEYS, FILTER_KEYS, PHRASE_BONUS, explain_hit, normalize_value
+from services.search.policy import FACET_KEYS, FILTER_KEYS, PHRASE_BONUS, explain_hit, normalize_value, word_values
 from services.search.query.ast import (
-    And, DateRange, FaceCount, Filter, Near, Node, Not, Or, Person, Phrase, Query, Word, positive_atoms,
+    And, AtLeast, Compound, DateRange, FaceCount, Filter, Near, Node, Not, Or, Person, Phrase, Query, Word, positive_atoms,
 )
 from services.search.store import RecordStore, under_roots
-from services.vocabulary import synonyms
 
 FACET_VALUES = 10
 EARTH_KM = 6371.0088
@@ -140,7 +139,7 @@ class BitmapIndex(Index):
             wanted = np.array(sorted({layer for atom in atoms for term in self._terms_for(atom)
                                       for layer in self._postings.layers_of[term]}), dtype=np.uint32)
             for hit, i in zip(hits, page):
-                self._explain(hit, int(docs[i]), wanted, explain)
+                self._explain(hit, int(docs[i]), wanted, atoms, explain)
             total = len(docs)
             return SearchResult(total, hits, self._facets(matched), offset + limit if offset + limit < total else None)
 
@@ -170,24 +169,27 @@ class BitmapIndex(Index):
         return self._scopes[key]
 
     def _terms_for(self, atom: Node) -> list[int]:
-        """The terms an atom matches: a word as a prefix or a synonym, a phrase whole, a filter by key."""
+        return [term for term, _ in self._weighted_terms(atom)]
+
+    def _weighted_terms(self, atom: Node) -> list[tuple[int, float]]:
+        """(term, factor) of the terms an atom matches: a word itself or a synonym (policy.word_values), a phrase
+        whole, a filter by key and value prefix."""
         p = self._postings
         if isinstance(atom, Word):
-            values = [*p.prefixed(atom.text), *synonyms(atom.text)[1:]]
-            return [t for v in values for t in p.terms_of_value.get(v, ())]
-        if isinstance(atom, Phrase):
-            return list(p.terms_of_value.get(" ".join(atom.words), ()))
+            return [(t, factor) for value, factor in word_values(atom.text) for t in p.terms_of_value.get(value, ())]
+        if isinstance(atom, (Phrase, Compound)):
+            return [(t, 1.0) for t in p.terms_of_value.get(" ".join(atom.words), ())]
         keys = FILTER_KEYS.get(atom.key, (atom.key,))
         if not atom.value:
-            return [t for key in keys for t in p.terms_of_key.get(key, ())]
-        return [t for v in p.prefixed(normalize_value(atom.value)) for t in p.terms_of_value[v]
+            return [(t, 1.0) for key in keys for t in p.terms_of_key.get(key, ())]
+        return [(t, 1.0) for v in p.prefixed(normalize_value(atom.value)) for t in p.terms_of_value[v]
                 if p.terms[t][0] in keys]
 
     def _docs(self, atom: Node) -> BitMap:
         return union([self._postings.docs[t] for t in self._terms_for(atom)])
 
     def _match(self, node: Node, scope: BitMap) -> BitMap:
-        if isinstance(node, (Word, Filter)):
+        if isinstance(node, (Word, Compound, Filter)):
             return self._docs(node)
         if isinstance(node, Phrase):
             return self._docs(node) | BitMap.intersection(*(self._docs(Word(w)) for w in node.words))
@@ -200,6 +202,10 @@ class BitmapIndex(Index):
             return BitMap.intersection(*(self._match(n, scope) for n in node.nodes))
         if isinstance(node, Or):
             return BitMap.union(*(self._match(n, scope) for n in node.nodes))
+        if isinstance(node, AtLeast):
+            held = np.concatenate([as_array(self._match(n, scope)) for n in node.nodes])
+            docs, times = np.unique(held, return_counts=True)
+            return as_bitmap(docs[times >= node.count])
         docs = as_array(scope)
         return as_bitmap(docs[self._holds(node, docs)])
 
@@ -228,13 +234,13 @@ class BitmapIndex(Index):
             return total
         for atom in atoms:
             best = np.zeros(len(p.ids), dtype=np.float32)
-            for term in self._terms_for(atom):
+            for term, factor in self._weighted_terms(atom):
                 if not p.docs[term].intersect(matched):
                     continue
                 for layer in p.layers_of[term]:
                     inside = as_array(p.layer_docs[layer] & matched)
                     if len(inside):
-                        best[inside] = np.maximum(best[inside], p.layers[layer][1] / LEVELS)
+                        best[inside] = np.maximum(best[inside], p.layers[layer][1] / LEVELS * factor)
             total += best[docs]
         if len(words) > 1:
             holding = as_array(self._docs(Phrase(tuple(words))) & matched)
@@ -262,7 +268,7 @@ class BitmapIndex(Index):
         candidates = np.concatenate([*chosen, pool]).tolist() if chosen else pool.tolist()
         return sorted(candidates, key=order)[:count]
 
-    def _explain(self, hit: Hit, doc: int, wanted: np.ndarray, explain: bool) -> None:
+    def _explain(self, hit: Hit, doc: int, wanted: np.ndarray, atoms: list[Node], explain: bool) -> None:
         """The hit's matching terms, from its forward list: `wanted` are the layers of the terms the query's atoms
         match, sorted."""
         p = self._postings
@@ -271,7 +277,7 @@ class BitmapIndex(Index):
             term, level, source, _ = p.layers[layer]
             key, value = p.terms[term]
             found.append((level / LEVELS, key, value, source, self._face_of(term, doc)))
-        explain_hit(hit, found, explain)
+        explain_hit(hit, found, atoms, explain)
 
     def _face_of(self, term: int, doc: int) -> int:
         """The first face of the photo holding the term (0: the photo as a whole)."""

@@ -12,14 +12,15 @@ from elasticsearch import Elasticsearch, helpers
 
 from proto import pb
 from services.search.index.port import Hit, Index, SearchResult, index_terms
-from services.search.policy import FACET_KEYS, FILTER_KEYS, PHRASE_BONUS, explain_hit, matches, normalize_value
+from services.search.policy import (
+    FACET_KEYS, FILTER_KEYS, PHRASE_BONUS, explain_hit, matches, normalize_value, word_values,
+)
 from services.search.query.ast import (
-    And, DateRange, FaceCount, Filter, Near, Node, Not, Or, Person, Phrase, Query, Word, positive_atoms,
+    And, AtLeast, Compound, DateRange, FaceCount, Filter, Near, Node, Not, Or, Person, Phrase, Query, Word, positive_atoms,
 )
 from services.search.record_view import status_of
 from services.pipeline.stages import STATUS_STAGES
 from services.search.store import sort_time, under_roots
-from services.vocabulary import synonyms
 
 KEYWORD = {"type": "keyword"}
 MAPPINGS = {
@@ -75,19 +76,15 @@ def document(record: pb.Record) -> dict:
 
 
 def word_clause(field: str, text: str) -> dict:
-    """A word as a prefix of a value, or one of its synonyms exactly."""
-    alternatives = [{"prefix": {field: text}}]
-    others = list(synonyms(text)[1:])
-    if others:
-        alternatives.append({"terms": {field: others}})
-    return {"bool": {"should": alternatives, "minimum_should_match": 1}}
+    """A word: a value equal to it or to one of its synonyms (policy.word_values)."""
+    return {"terms": {field: [value for value, _ in word_values(text)]}}
 
 
 def term_clause(atom: Node) -> dict:
     """The condition on one nested terms entry for a word, phrase or key:value atom."""
     if isinstance(atom, Word):
         return word_clause("terms.value", atom.text)
-    if isinstance(atom, Phrase):
+    if isinstance(atom, (Phrase, Compound)):
         return {"term": {"terms.value": " ".join(atom.words)}}
     if isinstance(atom, Filter):
         must = [{"terms": {"terms.key": list(FILTER_KEYS.get(atom.key, (atom.key,)))}}]
@@ -100,23 +97,28 @@ def term_clause(atom: Node) -> dict:
 def atom_name(atom: Node) -> str:
     if isinstance(atom, Word):
         return atom.text
-    if isinstance(atom, Phrase):
+    if isinstance(atom, (Phrase, Compound)):
         return '"' + " ".join(atom.words) + '"'
     return f"{atom.key}:{atom.value}"
 
 
 def scored(atom: Node) -> dict:
-    """A nested match scored by the best matching term's weight, named for explain."""
+    """A nested match scored by the best matching term's weight (times the policy's factor for a word's
+    synonyms), named for explain."""
+    functions: list[dict] = [{"field_value_factor": {"field": "terms.weight", "missing": 0.5}}]
+    if isinstance(atom, Word):
+        functions += [{"filter": {"term": {"terms.value": value}}, "weight": factor}
+                      for value, factor in word_values(atom.text) if factor != 1.0]
     return {"nested": {"path": "terms", "score_mode": "max", "_name": atom_name(atom), "query": {
-        "function_score": {"query": term_clause(atom), "boost_mode": "replace",
-                           "field_value_factor": {"field": "terms.weight", "missing": 0.5}}}}}
+        "function_score": {"query": term_clause(atom), "boost_mode": "replace", "score_mode": "multiply",
+                           "functions": functions}}}}
 
 
 def compile_query(node: Node | None) -> dict:
     """The AST as Elasticsearch query DSL (scope is added by the caller)."""
     if node is None:
         return {"match_all": {}}
-    if isinstance(node, (Word, Filter)):
+    if isinstance(node, (Word, Compound, Filter)):
         return scored(node)
     if isinstance(node, Phrase):
         return {"bool": {"should": [scored(node), {"bool": {"must": [scored(Word(w)) for w in node.words]}}],
@@ -130,6 +132,8 @@ def compile_query(node: Node | None) -> dict:
         return {"bool": {"must": [compile_query(n) for n in node.nodes]}}
     if isinstance(node, Or):
         return {"bool": {"should": [compile_query(n) for n in node.nodes], "minimum_should_match": 1}}
+    if isinstance(node, AtLeast):
+        return {"bool": {"should": [compile_query(n) for n in node.nodes], "minimum_should_match": node.count}}
     if isinstance(node, DateRange):
         bounds = {**({"gte": node.start} if node.start is not None else {}),
                   **({"lt": node.end} if node.end is not None else {})}
@@ -197,7 +201,7 @@ class ElasticIndex(Index):
             inside = [p for p in sorted(source["paths"]) if under_roots(p, roots)]
             hit = Hit(raw["_id"], inside[0] if inside else "", round(raw.get("_score") or 0.0, 4))
             explain_hit(hit, [(t["weight"], t["key"], t["value"], t["source"], t["face"]) for t in source["terms"]
-                              if any(matches(t["key"], t["value"], atom) for atom in atoms)], explain)
+                              if any(matches(t["key"], t["value"], atom) for atom in atoms)], atoms, explain)
             hits.append(hit)
         total = response["hits"]["total"]["value"]
         facets = {key: [{"value": b["key"], "count": b["doc_count"]} for b in agg["buckets"]]

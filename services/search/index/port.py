@@ -8,7 +8,7 @@ from functools import lru_cache
 from proto import pb
 from services.search.query.ast import Query
 from services.search.record_view import all_terms
-from services.search.policy import normalize_value, tiers
+from services.search.policy import COMPOUND_KEYS, is_partial, normalize_value, tiers, with_compounds
 
 DATE_FALLBACKS = {"file_year": "year", "file_month": "month"}  # file time stands in where EXIF has no date
 
@@ -38,12 +38,14 @@ class SearchResult:
     hits: list[Hit]
     facets: dict[str, list[dict]]
     next_offset: int | None
+    partial: bool = False  # no photo holds every word: these hold most of them
 
 
 @lru_cache(maxsize=1 << 17)  # values repeat across photos
-def value_forms(value: str) -> tuple[tuple[str, float, bool], ...]:
+def value_forms(key: str, value: str) -> tuple[tuple[str, float, bool], ...]:
     """(form, weight factor, whole) of one term value: as shown, the form queries are written in ("united
-    states" -> "united state"), and each of several words at 0.7."""
+    states" -> "united state"), and its words at 0.7: each word, or for WordNet's compounds only the last, the
+    thing it is ('tiger shark' is found by 'shark', not by 'tiger'; 'house cat' by 'cat', not by 'house')."""
     shown = " ".join(value.lower().split())
     forms = [(shown, 1.0, True)]
     normal = normalize_value(value)
@@ -51,7 +53,7 @@ def value_forms(value: str) -> tuple[tuple[str, float, bool], ...]:
         forms.append((normal, 1.0, False))
     words = normal.split()
     if len(words) > 1:
-        forms.extend((word, 0.7, False) for word in words)
+        forms.extend((word, 0.7, False) for word in (words[-1:] if key in COMPOUND_KEYS else words))
     return tuple((form, factor, whole) for form, factor, whole in forms if form)
 
 
@@ -75,7 +77,7 @@ def index_terms(record: pb.Record) -> list[IndexTerm]:
     face) with its best weight; `whole` marks the rows facets show."""
     terms: dict[tuple[str, str, int], list] = {}
     for key, raw_value, source, weight, face in raw_terms(record):
-        for value, factor, whole in value_forms(raw_value):
+        for value, factor, whole in value_forms(key, raw_value):
             held = terms.get((key, value, face))
             if held is None:
                 terms[(key, value, face)] = [source, weight * factor, whole]
@@ -98,8 +100,9 @@ class Index(abc.ABC):
         """roots=None searches everything (the CLI's admin view); an empty list finds nothing. The query runs
         in the policy's tiers until one finds something."""
         for tier in tiers(query):
-            result = self.run(tier, roots, offset, limit, explain)
+            result = self.run(with_compounds(tier), roots, offset, limit, explain)
             if result.total:
+                result.partial = is_partial(tier)
                 break
         return result
 

@@ -115,7 +115,7 @@ class Postings:
     def _expand(self, key: str, value: str, new_values: list[str]) -> tuple[tuple[int, float, bool], ...]:
         """(term, weight factor, whole) of each form of a term value (see value_forms), terms made as needed."""
         found = []
-        for form, factor, whole in value_forms(value):
+        for form, factor, whole in value_forms(key, value):
             term = self.term_of.get((key, form))
             if term is None:
                 term = self._new_term(key, form, new_values)

@@ -17,7 +17,7 @@ from pyroaring import BitMap
 from services.search.index.postings import Postings
 
 CURRENT = "CURRENT"
-FORMAT = 2
+FORMAT = 3  # 3: word forms of WordNet compounds are their last word only; plural forms by WordNet
 
 
 def snapshot_dir(store_path: Path | str) -> Path:

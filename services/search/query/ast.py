@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Word:
-    """A plain word, matched as a prefix of any term value ('dog' finds 'dogs', '20' finds '20ies')."""
+    """A plain word in its base form, matched by term values equal to it or to a synonym (see policy.word_values)."""
 
     text: str
 
@@ -72,7 +72,23 @@ class Or:
     nodes: tuple["Node", ...]
 
 
-Node = Word | Phrase | Filter | DateRange | Near | FaceCount | Person | Not | And | Or
+@dataclass(frozen=True)
+class Compound:
+    """Neighbouring plain words met by one term value equal to them ('tabby cat' finds the label 'tabby cat', whose
+    own words are only 'cat'); an alternative the policy adds for each word (see policy.with_compounds)."""
+
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AtLeast:
+    """At least `count` of the nodes hold (the partial tier of a query's plain words)."""
+
+    nodes: tuple["Node", ...]
+    count: int
+
+
+Node = Word | Phrase | Compound | Filter | DateRange | Near | FaceCount | Person | Not | And | Or | AtLeast
 
 
 @dataclass(frozen=True)
@@ -96,7 +112,7 @@ class Query:
                 found.extend(node.words)
             elif isinstance(node, Not):
                 walk(node.node, True)
-            elif isinstance(node, (And, Or)):
+            elif isinstance(node, (And, Or, AtLeast)):
                 for child in node.nodes:
                     walk(child, negated)
 
@@ -107,10 +123,10 @@ class Query:
 
 def positive_atoms(node: Node | None) -> list[Node]:
     """The words, phrases, filters and person words a hit is ranked and explained by (not the negated ones)."""
-    if isinstance(node, (And, Or)):
+    if isinstance(node, (And, Or, AtLeast)):
         return [atom for child in node.nodes for atom in positive_atoms(child)]
     if isinstance(node, Person):
         return list(node.words)
-    if isinstance(node, (Word, Phrase, Filter)):
+    if isinstance(node, (Word, Phrase, Compound, Filter)):
         return [node]
     return []

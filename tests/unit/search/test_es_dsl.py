@@ -5,7 +5,7 @@ They pin what real Elasticsearch receives, since the tests' server is a stand-in
 from datetime import datetime, timezone
 
 from services.search.index.elastic import MAPPINGS, search_body
-from services.search.policy import PHRASE_BONUS
+from services.search.policy import PHRASE_BONUS, SYNONYM_FACTOR
 from services.search.query.parser import parse
 from services.vocabulary import synonyms
 
@@ -32,15 +32,17 @@ def test_scope_is_a_filter_on_the_users_folders_and_never_scores():
     assert search_body(parse("cat"), [], 0, 20)["query"]["bool"]["filter"] == [{"match_none": {}}]
 
 
-def test_a_word_is_a_prefix_or_one_of_its_synonyms_scored_by_the_best_terms_weight():
-    [word] = clauses("cat")
+def test_a_word_is_itself_or_a_synonym_scored_by_the_best_terms_weight_synonyms_discounted():
+    [word] = clauses("woman")
     nested = word["nested"]
-    assert nested["path"] == "terms" and nested["score_mode"] == "max" and nested["_name"] == "cat"
+    assert nested["path"] == "terms" and nested["score_mode"] == "max" and nested["_name"] == "woman"
     scored = nested["query"]["function_score"]
-    assert scored["field_value_factor"]["field"] == "terms.weight" and scored["boost_mode"] == "replace"
-    should = scored["query"]["bool"]["should"]
-    assert {"prefix": {"terms.value": "cat"}} in should
-    assert {"terms": {"terms.value": list(synonyms("cat")[1:])}} in should
+    assert scored["boost_mode"] == "replace" and scored["score_mode"] == "multiply"
+    assert scored["query"] == {"terms": {"terms.value": ["woman", *synonyms("woman")[1:]]}}  # never a prefix
+    weight, *discounts = scored["functions"]
+    assert weight["field_value_factor"]["field"] == "terms.weight"
+    assert discounts == [{"filter": {"term": {"terms.value": other}}, "weight": SYNONYM_FACTOR}
+                         for other in synonyms("woman")[1:]] and discounts
 
 
 def test_a_negated_word_is_must_not():

@@ -9,7 +9,7 @@ from services.search.query.parser import QueryError, parse
 def test_pigallery_sentence_drops_filler_and_binds_the_person():
     query = parse("happy woman in her 20ies in Miami wearing a dress, dining outdoors")
     assert query.root == And((Word("miami"), Word("dress"), Person((Word("happy"), Word("woman"), Word("20ies"))),
-                              Word("dining"), Word("outdoor")))
+                              Word("dining"), Word("outdoors")))
 
 
 def test_two_people_joined_by_and_stay_two_people():

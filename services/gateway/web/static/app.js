@@ -97,7 +97,7 @@ async function loadMore() {
     const cursor = state.cursor ? `&cursor=${encodeURIComponent(state.cursor)}` : "";
     if (state.query) {
       const result = await api(`/api/search?q=${encodeURIComponent(state.query)}&explain=1&limit=60${cursor}`);
-      if (!state.cursor) { showFacets(result.facets); $("#summary").textContent = `${result.total} photos`; }
+      if (!state.cursor) { showFacets(result.facets); $("#summary").textContent = result.partial ? `No photo has every word: ${result.total} with most of them` : `${result.total} photos`; }
       result.hits.forEach((hit) => $("#grid").append(tile(hit, hit.matched.join(", "))));
       state.cursor = result.next_cursor;
     } else {
