@@ -6,7 +6,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from services.search.query.ast import And, AtLeast, Compound, Filter, Node, Or, Phrase, Query, Word
-from services.vocabulary import normalize, synonyms, words_of
+from services.vocabulary import AGE_BANDS, EMOTION_WORDS, GENDER_WORDS, normalize, synonyms, words_of
 
 if TYPE_CHECKING:
     from services.search.index.port import Hit
@@ -17,9 +17,13 @@ FILTER_KEYS = {
     "country": ("country", "country_code"),
     "tag": ("label", "object", "hypernym", "synonym", "keyword"),
     "label": ("label", "object", "hypernym", "synonym"),
-    "year": ("year",), "month": ("month",), "folder": ("folder", "path"),
+    "year": ("year", "file_year"), "month": ("month", "file_month"), "folder": ("folder", "path"),
 }
 FACET_KEYS = ("country", "city", "year", "camera", "gender", "age", "emotion")
+FACET_VALUES = {  # face facets show one word per meaning (one "female" chip, not female, woman, girl and lady)
+    "gender": frozenset(GENDER_WORDS), "age": frozenset(band[0] for _, band in AGE_BANDS),
+    "emotion": frozenset(words[0] for words in EMOTION_WORDS.values()),
+}
 PHRASE_BONUS = 2.0  # a photo holding the query's words as one term ranks above one holding them apart
 SYNONYM_FACTOR = 0.8  # a synonym of the word counts this much of an exact match
 COMPOUND_KEYS = ("label", "object", "hypernym", "synonym", "related")  # English compounds: a 'tiger shark' is a shark
@@ -29,6 +33,11 @@ COMPOUND_KEYS = ("label", "object", "hypernym", "synonym", "related")  # English
 def normalize_value(value: str) -> str:
     """Term values are stored the way query words are written: lower case, singular, one space."""
     return " ".join(normalize(w) for w in words_of(value)) or value.strip().lower()
+
+
+def in_facets(key: str, value: str) -> bool:
+    """Whether a (shown) term value is a facet chip."""
+    return key in FACET_KEYS and value in FACET_VALUES.get(key, (value,))
 
 
 def tiers(query: Query) -> list[Query]:

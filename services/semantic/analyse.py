@@ -36,13 +36,16 @@ def analyse(vision: pb.VisionResult, wordnet: WordNet, misses: Counter | None = 
     misses = misses if misses is not None else Counter()
     terms = Terms()
     for label in vision.classes:  # down to the vision stage's cut, each weighted by its score
-        terms.add("label", label.label, "classifier", label.score)
         synset = wordnet.by_wnid(label.wnid)
+        score = label.score
+        if synset is not None and vision.faces and _is_clothing(wordnet, synset):
+            score *= tables.WORN_ON_PORTRAIT
+        terms.add("label", label.label, "classifier", score)
         if synset is None:
             misses[f"wnid:{label.wnid}"] += 1
             log.info("no WordNet synset for wnid %r (%s)", label.wnid, label.label)
             continue
-        _synset_terms(terms, wordnet, synset.name(), label.score, "label")
+        _synset_terms(terms, wordnet, synset.name(), score, "label")
     for detection in vision.objects:
         terms.add("object", detection.label, "detector", detection.score)
         name = tables.COCO_SYNSETS.get(detection.label.lower())
@@ -60,6 +63,10 @@ def analyse(vision: pb.VisionResult, wordnet: WordNet, misses: Counter | None = 
                           reason=f"no meaning known for {', '.join(sorted(misses))}" if misses else ""),
         terms=terms.list(),
     )
+
+
+def _is_clothing(wordnet: WordNet, synset) -> bool:
+    return any(ancestor == tables.CLOTHING_SYNSET for ancestor, _ in wordnet.chain(synset))
 
 
 def _synset_terms(terms: Terms, wordnet: WordNet, name: str, score: float, key: str) -> None:

@@ -56,3 +56,7 @@ MIN_GENDER_CONFIDENCE = 0.3
 # Per photo: how many people, and when one face fills the frame.
 PEOPLE_WORDS = ((1, ("person",)), (2, ("couple", "people")), (6, ("group", "people")), (10**6, ("crowd", "people")))
 PORTRAIT_AREA, SELFIE_AREA = 0.12, 0.25
+
+# On a photo with faces, what the classifier calls clothing is what someone wears, not what the photo shows.
+CLOTHING_SYNSET = "clothing.n.01"
+WORN_ON_PORTRAIT = 0.3  # such labels' weight on photos with faces (a portrait "labelled" wig, lab coat, bow tie)

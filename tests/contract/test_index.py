@@ -231,3 +231,15 @@ def test_suggest_counts_only_the_users_photos(service):
     assert suggested(service, "di", [BOB]) == {"dining": 1}
     assert suggested(service, "tab", []) == {}
     assert suggested(service, "tab", ["/media/ali"]) == {}
+
+
+def test_facets_show_one_chip_per_meaning_and_no_year_from_file_times(service_over):
+    undated = record("fy01", f"{ALICE}/scan.jpg", [("label", "dress")], [("female", 30, "happy")])
+    undated.terms.append(pb.Term(key="file_year", value="2026", source="file", weight=0.3))  # a copy's file time
+    dated = record("fy02", f"{ALICE}/trip.jpg", [("label", "dress")], [("male", 40, "sad")], taken="2019-05-01T10:00:00")
+    service = service_over([undated, dated])
+    facets = service.search_sync("dress", [ALICE])["facets"]
+    assert {f["value"]: f["count"] for f in facets["gender"]} == {"female": 1, "male": 1}
+    assert {f["value"] for f in facets["emotion"]} == {"happy", "sad"}
+    assert {f["value"]: f["count"] for f in facets["year"]} == {"2019": 1}
+    assert ids(service.search_sync("year:2026", [ALICE])) == ["fy01"]  # still found by its file's year

@@ -21,7 +21,9 @@ from proto import pb
 from services.search.index import snapshot
 from services.search.index.port import Hit, Index, SearchResult
 from services.search.index.postings import FACES_PER_PHOTO, LEVELS, Postings
-from services.search.policy import FACET_KEYS, FILTER_KEYS, PHRASE_BONUS, explain_hit, normalize_value, word_values
+from services.search.policy import (
+    FACET_KEYS, FILTER_KEYS, PHRASE_BONUS, explain_hit, in_facets, normalize_value, word_values,
+)
 from services.search.query.ast import (
     And, AtLeast, Compound, DateRange, FaceCount, Filter, Near, Node, Not, Or, Person, Phrase, Query, Word, positive_atoms,
 )
@@ -295,7 +297,8 @@ class BitmapIndex(Index):
         facets: dict[str, list[dict]] = {}
         for key in FACET_KEYS:
             counts = [(sum(p.layer_docs[layer].intersection_cardinality(matched) for layer in p.layers_of[t]
-                           if p.layers[layer][3]), p.terms[t][1]) for t in p.terms_of_key.get(key, ())]
+                           if p.layers[layer][3]), p.terms[t][1]) for t in p.terms_of_key.get(key, ())
+                      if in_facets(key, p.terms[t][1])]
             top = sorted((c for c in counts if c[0]), key=lambda c: (-c[0], c[1]))[:FACET_VALUES]
             facets[key] = [{"value": value, "count": n} for n, value in top]
         return facets

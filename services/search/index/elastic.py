@@ -13,7 +13,7 @@ from elasticsearch import Elasticsearch, helpers
 from proto import pb
 from services.search.index.port import Hit, Index, SearchResult, index_terms
 from services.search.policy import (
-    FACET_KEYS, FILTER_KEYS, PHRASE_BONUS, explain_hit, matches, normalize_value, word_values,
+    FACET_KEYS, FILTER_KEYS, PHRASE_BONUS, explain_hit, in_facets, matches, normalize_value, word_values,
 )
 from services.search.query.ast import (
     And, AtLeast, Compound, DateRange, FaceCount, Filter, Near, Node, Not, Or, Person, Phrase, Query, Word, positive_atoms,
@@ -62,7 +62,7 @@ def document(record: pb.Record) -> dict:
     for term in terms:
         if term.face:
             faces.setdefault(term.face, []).append(term.value)
-        if term.whole and term.key in FACET_KEYS and term.value not in facets.setdefault(term.key, []):
+        if term.whole and in_facets(term.key, term.value) and term.value not in facets.setdefault(term.key, []):
             facets[term.key].append(term.value)
     doc = {"id": record.id, "paths": list(record.paths), "dirs": dirs_of(record.paths), "sort_time": sort_time(record),
            "faces_count": len(record.vision.faces),

@@ -58,18 +58,12 @@ def value_forms(key: str, value: str) -> tuple[tuple[str, float, bool], ...]:
 
 
 def raw_terms(record: pb.Record) -> list[tuple[str, str, str, float, int]]:
-    """(key, value, source, weight, face) of every term of a record, the file's date only where EXIF has none."""
+    """(key, value, source, weight, face) of every term of a record, the file's date only where EXIF has none (kept
+    under its own key: `year:` finds it, the year facet, which counts dates people can trust, does not)."""
     raw = all_terms(record)
     keys = {t.key for t in raw}
-    found = []
-    for term in raw:
-        key = term.key
-        if key in DATE_FALLBACKS:
-            if DATE_FALLBACKS[key] in keys:
-                continue
-            key = DATE_FALLBACKS[key]
-        found.append((key, term.value, term.source, term.weight, term.face))
-    return found
+    return [(t.key, t.value, t.source, t.weight, t.face) for t in raw
+            if t.key not in DATE_FALLBACKS or DATE_FALLBACKS[t.key] not in keys]
 
 
 def index_terms(record: pb.Record) -> list[IndexTerm]:

@@ -146,3 +146,10 @@ def test_an_unsure_gender_gives_no_gender_words(wordnet):
     sure = pb.Face(age=30, gender="male", gender_score=0.8, emotion="neutral")
     assert not values(analyse(pb.VisionResult(faces=[unsure]), wordnet), "gender")
     assert "man" in values(analyse(pb.VisionResult(faces=[sure]), wordnet), "gender")
+
+
+def test_clothing_on_a_photo_with_faces_is_weighted_down(wordnet):
+    wig = pb.Label(label="wig", wnid="n04584207", score=0.8)
+    alone = {t.value: t.weight for t in analyse(pb.VisionResult(classes=[wig]), wordnet).terms}
+    worn = {t.value: t.weight for t in analyse(pb.VisionResult(classes=[wig], faces=[face(30)]), wordnet).terms}
+    assert alone["wig"] == pytest.approx(0.8) and worn["wig"] == pytest.approx(0.8 * 0.3)

@@ -98,7 +98,7 @@ async function loadMore() {
     if (state.query) {
       const result = await api(`/api/search?q=${encodeURIComponent(state.query)}&explain=1&limit=60${cursor}`);
       if (!state.cursor) { showFacets(result.facets); $("#summary").textContent = result.partial ? `No photo has every word: ${result.total} with most of them` : `${result.total} photos`; }
-      result.hits.forEach((hit) => $("#grid").append(tile(hit, hit.matched.join(", "))));
+      result.hits.forEach((hit) => $("#grid").append(tile(hit, caption(hit.matched))));
       state.cursor = result.next_cursor;
     } else {
       const page = await api(`/api/photos?limit=60${cursor}`);
@@ -111,6 +111,11 @@ async function loadMore() {
 }
 
 new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) loadMore(); }).observe($("#more"));
+
+// A hit's caption in plain words: the matched terms' values, each once ("dog, pup", not "hypernym:dog, synonym:pup").
+function caption(matched) {
+  return [...new Set(matched.map((term) => term.slice(term.indexOf(":") + 1)))].join(", ");
+}
 
 function tile(item, caption) {
   const figure = el("figure", { class: "tile", "data-id": item.id, tabindex: "0" },
