@@ -9,13 +9,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from PIL import Image
 
 from proto import pb
 from services.vision.inference.base import VisionModel
 from services.vision.inference.classifier import Classifier, load_labels
 from services.vision.inference.faces import AgeGender, Emotion, FaceDetector, face_crop
-from services.vision.inference.objects import ObjectDetector
+from services.vision.inference.boxes import centre_inside, from_letterbox
+from services.vision.inference.objects import ANIMALS, ObjectDetector
 from services.vision.runtime.port import ModelRuntime
 
 FACE_MODELS = (FaceDetector, AgeGender, Emotion)
@@ -66,7 +68,8 @@ async def find_faces(faces: tuple[FaceDetector, AgeGender, Emotion], runtime: Mo
                      image: Image.Image) -> list[pb.Face]:
     """Detect, then describe every face in one call per model."""
     detector, describer, feeler = faces
-    found = await run_one(detector, runtime, image)
+    found = [(from_letterbox(box, image.width, image.height), score)
+             for box, score in await run_one(detector, runtime, image)]
     crops = [face_crop(image, box) for box, _ in found]
     described, feelings = await asyncio.gather(run(describer, runtime, crops), run(feeler, runtime, crops))
     return [pb.Face(box=pb.Box(x1=box[0], y1=box[1], x2=box[2], y2=box[3]), score=score, age=age, gender=gender,
@@ -85,4 +88,20 @@ async def analyse(image: Image.Image, models: VisionModels, runtime: ModelRuntim
         run_one(models.objects, runtime, image) if models.objects else nothing(),
         find_faces(models.faces, runtime, image) if models.faces else nothing(),
     )
-    return pb.VisionResult(classes=classes, objects=objects, faces=faces)
+    for detection in objects:
+        box = from_letterbox(box_array(detection.box), image.width, image.height)
+        detection.box.CopyFrom(pb.Box(x1=box[0], y1=box[1], x2=box[2], y2=box[3]))
+    return pb.VisionResult(classes=classes, objects=objects, faces=human_faces(faces, objects))
+
+
+def human_faces(faces: list[pb.Face], objects: list[pb.Detection]) -> list[pb.Face]:
+    """The faces that are not an animal's: a face centred in an animal's box and in no person's is dropped (the
+    face detector fires on cats), so no animal gets an age, a gender or a mood."""
+    def inside(face: pb.Face, labels) -> bool:
+        return any(d.label in labels and centre_inside(box_array(face.box), box_array(d.box)) for d in objects)
+
+    return [face for face in faces if not inside(face, ANIMALS) or inside(face, {"person"})]
+
+
+def box_array(box: pb.Box) -> np.ndarray:
+    return np.array([box.x1, box.y1, box.x2, box.y2], np.float32)

@@ -14,7 +14,7 @@ from services.vision.decode import DecodeError, decode
 from services.vision.runtime.port import ModelError, ModelRuntime
 from services.vision.settings import VisionSettings
 
-STAGE_VERSION = "vision-3"
+STAGE_VERSION = "vision-4"  # 4: detectors see the image letterboxed; animals' faces dropped
 DECL = BY_NAME["vision"]
 
 

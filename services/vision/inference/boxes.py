@@ -1,7 +1,8 @@
-"""Box geometry the detectors share: non-maximum suppression."""
+"""Box geometry the detectors share: letterboxing to a square input, non-maximum suppression."""
 from __future__ import annotations
 
 import numpy as np
+from PIL import Image
 
 
 def nms(boxes: np.ndarray, scores: np.ndarray, min_score: float, iou: float, limit: int) -> list[int]:
@@ -21,3 +22,25 @@ def nms(boxes: np.ndarray, scores: np.ndarray, min_score: float, iou: float, lim
         if all(o <= iou for o in overlaps):
             kept.append(i)
     return kept
+
+
+def letterbox(image: Image.Image, size: int) -> Image.Image:
+    """The image scaled into a size x size square keeping its aspect, at the top left, the rest black: a square
+    model sees people and things in their true shape (squashed, a landscape portrait showed no face)."""
+    scale = size / max(image.width, image.height)
+    inner = image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))),
+                         Image.Resampling.BILINEAR)
+    square = Image.new("RGB", (size, size))
+    square.paste(inner, (0, 0))
+    return square
+
+
+def from_letterbox(box: np.ndarray, width: int, height: int) -> np.ndarray:
+    """A box in 0..1 of the letterboxed square as 0..1 of the image."""
+    side = max(width, height)
+    return np.clip(np.asarray(box, np.float32) * [side / width, side / height, side / width, side / height], 0, 1)
+
+
+def centre_inside(inner: np.ndarray, outer: np.ndarray) -> bool:
+    cx, cy = (inner[0] + inner[2]) / 2, (inner[1] + inner[3]) / 2
+    return bool(outer[0] <= cx <= outer[2] and outer[1] <= cy <= outer[3])

@@ -12,7 +12,7 @@ import numpy as np
 from PIL import Image
 
 from services.vision.inference.base import VisionModel
-from services.vision.inference.boxes import nms
+from services.vision.inference.boxes import letterbox, nms
 
 DETECTOR_SIZE, DESCRIBER_SIZE, EMOTION_SIZE = 256, 224, 64
 EMOTIONS = ("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")
@@ -46,7 +46,7 @@ def detector_rows(outputs: dict[str, np.ndarray]) -> np.ndarray:
 
 
 def decode_faces(outputs: dict[str, np.ndarray], min_score: float = MIN_SCORE) -> list[tuple[np.ndarray, float]]:
-    """Face boxes (x1, y1, x2, y2 in 0..1 of the image) with scores, after non-maximum suppression."""
+    """Face boxes (x1, y1, x2, y2 in 0..1 of the detector's square) with scores, after non-maximum suppression."""
     rows = detector_rows(outputs)
     if rows.shape != (len(ANCHORS), 17):
         raise ValueError(f"face detector answered shape {rows.shape}, expected ({len(ANCHORS)}, 17)")
@@ -81,8 +81,7 @@ class FaceDetector(VisionModel):
     name = "blazeface"
 
     def preprocess(self, image: Image.Image) -> np.ndarray:
-        pixels = np.asarray(image.resize((DETECTOR_SIZE, DETECTOR_SIZE), Image.Resampling.BILINEAR), np.float32)
-        return pixels / 127.5 - 1.0
+        return np.asarray(letterbox(image, DETECTOR_SIZE), np.float32) / 127.5 - 1.0
 
     def postprocess(self, outputs: dict[str, np.ndarray]) -> list[tuple[np.ndarray, float]]:
         return decode_faces(outputs)

@@ -1,4 +1,5 @@
-"""COCO objects with CenterNet: 512x512 RGB 0-255 in, 100 candidates [x1, y1, x2, y2, score, class] out (pixels)."""
+"""COCO objects with CenterNet: 512x512 RGB 0-255 in (the image letterboxed), 100 candidates [x1, y1, x2, y2,
+score, class] out (pixels of the square; boxes are mapped back to the image by the caller)."""
 from __future__ import annotations
 
 import numpy as np
@@ -6,7 +7,7 @@ from PIL import Image
 
 from proto import pb
 from services.vision.inference.base import VisionModel
-from services.vision.inference.boxes import nms
+from services.vision.inference.boxes import letterbox, nms
 
 SIZE = 512
 MIN_SCORE, IOU, MAX_OBJECTS = 0.3, 0.5, 20
@@ -21,6 +22,7 @@ COCO = (
     "microwave", "oven", "toaster", "sink", "refrigerator", "book", "clock", "vase", "scissors", "teddy bear",
     "hair drier", "toothbrush",
 )
+ANIMALS = frozenset({"bird", "cat", "dog", "horse", "sheep", "cow", "elephant", "bear", "zebra", "giraffe"})
 
 
 def decode_objects(detections: np.ndarray, min_score: float = MIN_SCORE) -> list[tuple[str, float, np.ndarray]]:
@@ -42,7 +44,7 @@ class ObjectDetector(VisionModel):
     name = "centernet"
 
     def preprocess(self, image: Image.Image) -> np.ndarray:
-        return np.asarray(image.resize((SIZE, SIZE), Image.Resampling.BILINEAR), np.float32)
+        return np.asarray(letterbox(image, SIZE), np.float32)
 
     def postprocess(self, outputs: dict[str, np.ndarray]) -> list[pb.Detection]:
         return [pb.Detection(label=label, score=score, box=pb.Box(x1=box[0], y1=box[1], x2=box[2], y2=box[3]),

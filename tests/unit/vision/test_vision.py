@@ -209,3 +209,50 @@ def test_object_decoding_keeps_the_best_per_class_and_rejects_foreign_classes():
     assert [(label, round(score, 1)) for label, score, _ in found] == [("cup", 0.9), ("person", 0.6)]
     with pytest.raises(ValueError, match="outside COCO"):
         objects.decode_objects(np.array([[0, 0, 1, 1, 0.9, 99]], np.float32))
+
+
+def placed(tmp_path: Path, name: str, size: tuple[int, int], at: tuple[int, int]) -> Path:
+    """The astronaut's portrait inside a wide or tall photo (grey around it): the detectors must see it unsquashed."""
+    canvas = Image.new("RGB", size, (120, 130, 140))
+    canvas.paste(Image.fromarray(data.astronaut()).convert("RGB"), at)
+    path = tmp_path / f"{name}.jpg"
+    canvas.save(path, quality=92)
+    return path
+
+
+@pytest.mark.parametrize("name, size, at, x_range, y_range", [
+    ("wide", (1536, 512), (512, 0), (0.40, 0.56), (0.10, 0.40)),   # the face in the middle third, upper half
+    ("tall", (512, 1536), (0, 1024), (0.30, 0.60), (0.68, 0.82)),  # the face in the bottom third
+])
+async def test_a_face_in_a_wide_or_tall_photo_is_found_where_it_is(settings, runtime, tmp_path, name, size, at,
+                                                                     x_range, y_range):
+    stage = build_stage(settings, runtime, read_manifest(settings.models_dir)["models"])
+    (_, out), = await stage.handle("photo.ingested",
+                                   pb.Record(id=name, file=pb.FileFacts(path=str(placed(tmp_path, name, size, at)))))
+    [face] = out.vision.faces
+    assert x_range[0] < face.box.x1 < face.box.x2 < x_range[1] and y_range[0] < face.box.y1 < face.box.y2 < y_range[1]
+    person = [o for o in out.vision.objects if o.label == "person"]
+    assert person and person[0].box.x1 <= face.box.x1 and face.box.x2 <= person[0].box.x2
+
+
+async def test_a_cat_gets_no_human_face(settings, runtime, tmp_path):
+    path = tmp_path / "chelsea.jpg"
+    Image.fromarray(data.chelsea()).convert("RGB").save(path, quality=92)
+    stage = build_stage(settings, runtime, read_manifest(settings.models_dir)["models"])
+    (_, out), = await stage.handle("photo.ingested", pb.Record(id="cat", file=pb.FileFacts(path=str(path))))
+    assert not out.vision.faces and "cat" in {o.label for o in out.vision.objects}
+
+
+def test_a_face_inside_an_animal_and_no_person_is_dropped():
+    from services.vision.analyse import human_faces
+
+    def box(x1, y1, x2, y2):
+        return pb.Box(x1=x1, y1=y1, x2=x2, y2=y2)
+
+    face = pb.Face(box=box(0.4, 0.4, 0.5, 0.5), age=30)
+    cat = pb.Detection(label="cat", score=0.8, box=box(0.2, 0.2, 0.8, 0.8))
+    person = pb.Detection(label="person", score=0.8, box=box(0.3, 0.1, 0.7, 0.9))
+    elsewhere = pb.Detection(label="dog", score=0.8, box=box(0.6, 0.6, 0.9, 0.9))
+    assert human_faces([face], [cat]) == []
+    assert human_faces([face], [cat, person]) == [face]   # someone holding a cat
+    assert human_faces([face], [elsewhere]) == [face]
