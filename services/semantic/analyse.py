@@ -46,13 +46,17 @@ def analyse(vision: pb.VisionResult, wordnet: WordNet, misses: Counter | None = 
             log.info("no WordNet synset for wnid %r (%s)", label.wnid, label.label)
             continue
         _synset_terms(terms, wordnet, synset.name(), score, "label")
+    confident = _confident_animal(vision, wordnet)
     for detection in vision.objects:
-        terms.add("object", detection.label, "detector", detection.score)
         name = tables.COCO_SYNSETS.get(detection.label.lower())
         if name is None or wordnet.by_name(name) is None:
+            terms.add("object", detection.label, "detector", detection.score)
             misses[f"label:{detection.label}"] += 1
             log.info("no WordNet synset for detector label %r", detection.label)
             continue
+        if confident is not None and _contradicts(wordnet, confident, wordnet.by_name(name)):
+            continue
+        terms.add("object", detection.label, "detector", detection.score)
         _synset_terms(terms, wordnet, name, detection.score, "object")
     for index, face in enumerate(vision.faces, start=1):
         _face_terms(terms, face, index)
@@ -65,8 +69,28 @@ def analyse(vision: pb.VisionResult, wordnet: WordNet, misses: Counter | None = 
     )
 
 
+def _confident_animal(vision: pb.VisionResult, wordnet: WordNet):
+    """The classifier's best label when it is a confident animal, else None."""
+    best = max(vision.classes, key=lambda label: label.score, default=None)
+    if best is None or best.score < tables.CONFIDENT_CLASS:
+        return None
+    synset = wordnet.by_wnid(best.wnid)
+    return synset if synset is not None and _is_a(wordnet, synset, tables.ANIMAL_SYNSET) else None
+
+
+def _contradicts(wordnet: WordNet, animal, detected) -> bool:
+    """A detected animal that is neither a kind of the classifier's animal nor one it is a kind of."""
+    if not _is_a(wordnet, detected, tables.ANIMAL_SYNSET) or detected == animal:
+        return False
+    return not (_is_a(wordnet, animal, detected.name()) or _is_a(wordnet, detected, animal.name()))
+
+
+def _is_a(wordnet: WordNet, synset, ancestor: str) -> bool:
+    return any(name == ancestor for name, _ in wordnet.chain(synset))
+
+
 def _is_clothing(wordnet: WordNet, synset) -> bool:
-    return any(ancestor == tables.CLOTHING_SYNSET for ancestor, _ in wordnet.chain(synset))
+    return _is_a(wordnet, synset, tables.CLOTHING_SYNSET)
 
 
 def _synset_terms(terms: Terms, wordnet: WordNet, name: str, score: float, key: str) -> None:

@@ -60,3 +60,8 @@ PORTRAIT_AREA, SELFIE_AREA = 0.12, 0.25
 # On a photo with faces, what the classifier calls clothing is what someone wears, not what the photo shows.
 CLOTHING_SYNSET = "clothing.n.01"
 WORN_ON_PORTRAIT = 0.3  # such labels' weight on photos with faces (a portrait "labelled" wig, lab coat, bow tie)
+
+# A detected animal the classifier's confident animal is not (CenterNet's "horse" where the classifier says "tiger"
+# at 0.87) gets no words: the classifier looked at the whole photo and is right far more often.
+ANIMAL_SYNSET = "animal.n.01"
+CONFIDENT_CLASS = 0.5

@@ -153,3 +153,15 @@ def test_clothing_on_a_photo_with_faces_is_weighted_down(wordnet):
     alone = {t.value: t.weight for t in analyse(pb.VisionResult(classes=[wig]), wordnet).terms}
     worn = {t.value: t.weight for t in analyse(pb.VisionResult(classes=[wig], faces=[face(30)]), wordnet).terms}
     assert alone["wig"] == pytest.approx(0.8) and worn["wig"] == pytest.approx(0.8 * 0.3)
+
+
+def test_a_detected_animal_the_confident_classifier_contradicts_gets_no_words(wordnet):
+    tiger = pb.Label(label="tiger", wnid="n02129604", score=0.87)
+    horse, person = pb.Detection(label="horse", score=0.4), pb.Detection(label="person", score=0.6)
+    words = values(analyse(pb.VisionResult(classes=[tiger], objects=[horse, person]), wordnet))
+    assert "tiger" in words and not words & {"horse", "equine"} and "person" in words
+    unsure = pb.Label(label="tiger", wnid="n02129604", score=0.3)  # an unsure classifier overrules nothing
+    assert "horse" in values(analyse(pb.VisionResult(classes=[unsure], objects=[horse]), wordnet))
+    tabby = pb.Label(label="tabby", wnid="n02123045", score=0.9)  # the detector's cat is what the tabby is
+    assert "cat" in values(analyse(pb.VisionResult(classes=[tabby], objects=[pb.Detection(label="cat", score=0.5)]),
+                                   wordnet), "object")
