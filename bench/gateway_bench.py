@@ -4,7 +4,7 @@ The gateway runs as its own process (`picsift service gateway`) over a generated
 records; one user's roots hold a quarter of them); a local aiohttp client signs in and keeps CONCURRENCY
 requests in flight per endpoint for a fixed time. Search answers carry facets, counted over every match.
 Usage: PYTHONPATH=. .venv/bin/python bench/gateway_bench.py [--records 100000] [--seconds 10] [--concurrency 32]
-       [--data DIR]  (a data dir built by an earlier run is used again as it is)
+       [--data DIR]  (a data dir built by an earlier run, or a search bench store of as many records, is used again)
 """
 from __future__ import annotations
 
@@ -37,25 +37,34 @@ PASSWORD = "benchmark password"
 BATCH = 1000  # records merged into the store per transaction while the library is built
 
 
-def build(data: Path, n: int) -> list[str]:
-    """The store (in batches), then the index over it in one pass (saved as its snapshot), a thumbnail for 2,000 photos."""
+def build(data: Path, n: int) -> None:
+    """The store (in batches), then the index over it in one pass (saved as its snapshot)."""
     store = RecordStore(data / "picsift.db")
     rng = random.Random(n)
-    thumb = data / "one-thumb.jpg"
-    Image.new("RGB", (320, 240), (90, 120, 150)).save(thumb, quality=85)
-    ids, batch = [], []
+    batch = []
     for i in range(n):
-        record = make_record(i, rng)
-        batch.append(record)
+        batch.append(make_record(i, rng))
         if len(batch) == BATCH or i == n - 1:
             store.merge_many(batch)
             batch = []
-        if record.paths[0].startswith("/media/user1/") and len(ids) < 2000:
+    BitmapIndex(store).close()
+    store.close()
+
+
+def add_user_and_thumbs(data: Path) -> list[str]:
+    """The bench's user (the first root), and a thumbnail for 2,000 of its photos (their ids)."""
+    store = RecordStore(data / "picsift.db")
+    thumb = data / "one-thumb.jpg"
+    Image.new("RGB", (320, 240), (90, 120, 150)).save(thumb, quality=85)
+    ids = []
+    for record in store.iter_all():
+        if record.paths and record.paths[0].startswith("/media/user1/"):
             ids.append(record.id)
             target = thumb_path(thumbs_dir(data), record.id, THUMB_SIZES[0])
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(thumb, target)
-    BitmapIndex(store).close()
+            if len(ids) == 2000:
+                break
     store.close()
     users = UserStore(data / "users.db")
     users.add("bench", PASSWORD, ["/media/user1"])
@@ -110,10 +119,12 @@ async def main() -> None:
     args = parser.parse_args()
     data = args.data or Path(tempfile.mkdtemp(prefix="picsift-gateway-bench-"))
     data.mkdir(parents=True, exist_ok=True)
+    if not (data / "picsift.db").exists():
+        build(data, args.records)
     if (data / "users.db").exists():
         ids = [p.name.split("_")[0] for p in thumbs_dir(data).rglob("*.jpg")][:2000]
     else:
-        ids = build(data, args.records)
+        ids = add_user_and_thumbs(data)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

@@ -1,7 +1,8 @@
 """Query latency (p50/p95/p99 per query over 20 queries, explain and facets included), indexing records/s,
 bytes on disk and RSS of the bitmap index, on generated realistic records (>= 45 terms per photo).
 
-Usage: PYTHONPATH=. .venv/bin/python bench/search_bench.py [--sizes 100000,1000000] [--repeat 5]
+Usage: PYTHONPATH=. .venv/bin/python bench/search_bench.py [--sizes 100000,1000000] [--repeat 5] [--keep DIR]
+       (--keep: each size is built in DIR/<size> and kept; a size already there is queried again, not rebuilt)
 Each size ends with one JSON line: records, terms_per_photo, p50/p95/p99 ms, index records/s (batched and one at
 a time), snapshot bytes per photo, a fresh process's first query and peak RSS.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import random
 import resource
@@ -131,11 +133,12 @@ def build(folder: Path, n: int, batch: int = 5000, single: int = 5000) -> dict:
 
 def first_query(folder: Path, roots: list[str]) -> tuple[float, float]:
     """A fresh process opens the index and answers one query: (milliseconds, that process's peak RSS in MB)."""
-    code = ("import resource, sys, time; t = time.perf_counter(); "
+    code = ("import time; t = time.perf_counter(); "
             "from services.search.api import SearchService; from services.search.index.bitmap import BitmapIndex; "
             f"s = SearchService(BitmapIndex.open({str(folder / 'picsift.db')!r})); "
             f"s.search_sync('happy woman', {roots!r}, explain=True); "
-            "print((time.perf_counter() - t) * 1000, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)")
+            "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]; "
+            "print((time.perf_counter() - t) * 1000, int(hwm) / 1024)")  # ru_maxrss would carry the parent's over exec
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}).stdout.split()
     return float(out[0]), float(out[1])
@@ -150,9 +153,15 @@ def folder_bytes(folder: Path) -> int:
     return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
 
 
-def run(n: int, repeat: int) -> dict:
-    folder = Path(tempfile.mkdtemp(prefix="picsift-search-bench-"))
-    built = build(folder, n)
+def run(n: int, repeat: int, keep: Path | None = None) -> dict:
+    folder = keep / str(n) if keep else Path(tempfile.mkdtemp(prefix="picsift-search-bench-"))
+    reused = keep is not None and (folder / "picsift.db").exists()
+    if reused:
+        built = {"batched": math.nan, "single": math.nan, "terms": math.nan, "save_s": math.nan}
+        print(f"\n{folder}: built by an earlier run, queried again (build figures are that run's)")
+    else:
+        folder.mkdir(parents=True, exist_ok=True)
+        built = build(folder, n)
     roots = ["/media/user1"]
     first_ms, reader_mb = first_query(folder, roots)
     service = SearchService(BitmapIndex.open(folder / "picsift.db"))
@@ -175,11 +184,15 @@ def run(n: int, repeat: int) -> dict:
           f"a fresh process: first query {first_ms:,.0f} ms, peak RSS {reader_mb:,.0f} MB; "
           f"this process peak RSS {rss_mb:,.0f} MB")
     service.index.close()
-    shutil.rmtree(folder)
-    return {"records": n, "terms_per_photo": round(built["terms"], 1),
+    if keep is None:
+        shutil.rmtree(folder)
+    def rounded(x: float, digits: int | None = None):
+        return None if math.isnan(x) else round(x, digits)
+
+    return {"records": n, "terms_per_photo": rounded(built["terms"], 1),
             "p50_ms": round(percentile(every, .5), 2), "p95_ms": round(percentile(every, .95), 2),
-            "p99_ms": round(percentile(every, .99), 2), "index_records_per_s": round(built["batched"]),
-            "single_records_per_s": round(built["single"]), "bytes_per_photo": round(index_bytes / n),
+            "p99_ms": round(percentile(every, .99), 2), "index_records_per_s": rounded(built["batched"]),
+            "single_records_per_s": rounded(built["single"]), "bytes_per_photo": round(index_bytes / n),
             "first_query_ms": round(first_ms), "reader_rss_mb": round(reader_mb)}
 
 
@@ -187,10 +200,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="100000")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--keep", type=Path, help="build each size in DIR/<size> and keep it (queried again later)")
     args = parser.parse_args()
     print(f"search bench: {stamp()}; one user's scope = 1/{USERS} of the records, explain and facets on")
     for n in (int(s) for s in args.sizes.split(",")):
-        print(json.dumps(run(n, args.repeat)), flush=True)
+        print(json.dumps(run(n, args.repeat, args.keep)), flush=True)
 
 
 if __name__ == "__main__":

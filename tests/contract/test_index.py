@@ -217,6 +217,18 @@ def test_the_newest_photos_page_by_cursor_within_the_users_roots(service):
     assert set(service.index.newest([BOB], None, 10)) == {r.id for r in RECORDS if r.paths[0].startswith(BOB)}
 
 
+def test_photos_taken_in_the_same_second_page_one_by_one_each_once(service_over):
+    burst = [record(f"b{n:03x}", f"{ALICE}/burst/{n}.jpg", [("label", "dress")], taken="2020-01-01T10:00:00")
+             for n in (5, 1, 9, 3)] + [record("c001", f"{ALICE}/older.jpg", taken="2019-01-01T10:00:00")]
+    service = service_over(burst)
+    seen, cursor = [], None
+    while page := service.index.newest([ALICE], cursor, 1):
+        seen += page
+        [last] = [r for r in burst if r.id == page[-1]]
+        cursor = (sort_time(last), last.id)
+    assert seen == ["b009", "b005", "b003", "b001", "c001"]  # equal times: larger id first, as the cursor reads
+
+
 def _descending(text: str) -> list[int]:
     return [-ord(c) for c in text]
 

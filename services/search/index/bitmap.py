@@ -12,6 +12,7 @@ import array
 import math
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -59,7 +60,7 @@ class BitmapIndex(Index):
         self._folder = snapshot.snapshot_dir(store.path) if store.path != ":memory:" else None
         self._lock = threading.RLock()
         self._postings, self._seq, self._unsaved, self._looked = Postings(), 0, 0, 0.0
-        self._scopes: dict[tuple, BitMap] = {}
+        self._scopes: dict[tuple, _Scope] = {}
         self._load_snapshot()
         self.refresh()
 
@@ -148,26 +149,41 @@ class BitmapIndex(Index):
     def newest(self, roots: list[str], before: tuple[float, str] | None, limit: int) -> list[str]:
         self.refresh()
         with self._lock:
-            docs = as_array(self._scope(roots))
-            if before is not None:
-                when, ids = self._postings.time[docs], self._postings.ids
-                keep = when < before[0]
-                tied = np.flatnonzero(when == before[0])
-                keep[tied] = [ids[docs[i]] < before[1] for i in tied]
-                docs = docs[keep]
-            time_of = self._postings.time[docs]
-            order = self._top([time_of], limit, lambda i: (-time_of[i], _Reversed(self._postings.ids[docs[i]])))
-            return [self._postings.ids[docs[i]] for i in order]
+            docs, when = self._by_time(roots)
+            start = 0
+            if before is not None:  # past the cursor: older, or as old with a smaller id
+                start = int(np.searchsorted(-when, -before[0], side="left"))
+                ids = self._postings.ids
+                while start < len(docs) and when[start] == before[0] and ids[docs[start]] >= before[1]:
+                    start += 1
+            return [self._postings.ids[doc] for doc in docs[start:start + limit].tolist()]
+
+    def _by_time(self, roots: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The scope's photos newest first (equal times: larger id first) and their times, kept with the scope."""
+        entry = self._scope_entry(roots)
+        if entry.by_time is None:
+            docs = as_array(entry.docs)
+            order = np.argsort(-self._postings.time[docs], kind="stable")
+            docs = docs[order]
+            when = self._postings.time[docs]
+            ids = self._postings.ids
+            starts = np.r_[0, np.flatnonzero(when[1:] != when[:-1]) + 1]
+            ends = np.r_[starts[1:], len(docs)]
+            for a, b in zip(starts[ends - starts > 1].tolist(), ends[ends - starts > 1].tolist()):  # equal times
+                docs[a:b] = sorted(docs[a:b].tolist(), key=lambda d: ids[d], reverse=True)
+            entry.by_time = (docs, when)
+        return entry.by_time
 
     def _scope(self, roots: list[str] | None) -> BitMap:
-        """The photos under the roots, kept per set of roots until the postings change."""
-        if roots is None:
-            return self._postings.visible
+        return self._postings.visible if roots is None else self._scope_entry(roots).docs
+
+    def _scope_entry(self, roots: list[str]) -> "_Scope":
+        """The photos under the roots (and their time order once asked for), kept until the postings change."""
         key = (self._postings.version, tuple(roots))
         if key not in self._scopes:
             if len(self._scopes) >= SCOPES_KEPT or any(k[0] != key[0] for k in self._scopes):
                 self._scopes.clear()
-            self._scopes[key] = self._postings.scope(roots)
+            self._scopes[key] = _Scope(self._postings.scope(roots))
         return self._scopes[key]
 
     def _terms_for(self, atom: Node) -> list[int]:
@@ -317,8 +333,7 @@ class BitmapIndex(Index):
         return [{"key": key, "value": v, "count": n} for n, key, v in found]
 
 
-class _Reversed(str):
-    """A string that sorts backwards (newest-first browsing breaks time ties by id, descending)."""
-
-    def __lt__(self, other):
-        return str.__gt__(self, other)
+@dataclass
+class _Scope:
+    docs: BitMap
+    by_time: tuple[np.ndarray, np.ndarray] | None = None  # (docs newest first, their times), made when first asked
