@@ -266,15 +266,10 @@ class BitmapIndex(Index):
         return total
 
     def _ranked(self, docs: np.ndarray, scores: np.ndarray, count: int) -> list[int]:
-        """Positions of the best `count` photos: by score, then newest, then id."""
-        time_of, ids = self._postings.time[docs], self._postings.ids
-        return self._top([scores, time_of], count, lambda i: (-scores[i], -time_of[i], ids[docs[i]]))
-
-    @staticmethod
-    def _top(keys: list[np.ndarray], count: int, order) -> list[int]:
-        """The first `count` positions by `order`, sorting only the candidates: for each key (larger first),
-        those above the count-th value are in, those equal to it go on to the next key."""
-        chosen, pool, left = [], np.arange(len(keys[0])), count
+        """Positions of the best `count` photos: by score, then newest, then id. Only the candidates are sorted:
+        for each key (larger first), those above the count-th value are in, those equal to it go on to the next."""
+        keys = [scores, self._postings.time[docs]]
+        chosen, pool, left = [], np.arange(len(docs)), count
         for key in keys:
             if len(pool) <= left or left <= 0:
                 break
@@ -283,8 +278,11 @@ class BitmapIndex(Index):
             chosen.append(pool[values > cut])
             left -= len(chosen[-1])
             pool = pool[values == cut]
-        candidates = np.concatenate([*chosen, pool]).tolist() if chosen else pool.tolist()
-        return sorted(candidates, key=order)[:count]
+        candidates = np.concatenate([*chosen, pool]) if chosen else pool
+        ids = self._postings.ids
+        rows = zip(*(np.negative(key[candidates]).tolist() for key in keys),  # plain floats sort fast
+                   (ids[doc] for doc in docs[candidates].tolist()), candidates.tolist())
+        return [row[-1] for row in sorted(rows)[:count]]
 
     def _explain(self, hit: Hit, doc: int, wanted: np.ndarray, atoms: list[Node], explain: bool) -> None:
         """The hit's matching terms, from its forward list: `wanted` are the layers of the terms the query's atoms
