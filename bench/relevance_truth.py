@@ -10,7 +10,7 @@ import hashlib
 import json
 import random
 import shutil
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from third_party_corpora import extract
@@ -21,6 +21,11 @@ from services.semantic.wordnet import WordNet
 IMAGENET = "EliSchwartz/imagenet-sample-images"  # one photo per class: n01440764_tench.JPEG
 FACES = {"ageitgey/face_recognition": ("examples", "tests/test_images"), "serengil/deepface": ("tests/unit/dataset",)}
 PEOPLE = "person.n.01"  # ImageNet classes below it (groom, scuba diver, ballplayer) are photos of people too
+
+
+def common_name(file_name: str) -> str:
+    """What people call an ImageNet sample's class, from its file name: n04285008_sports_car.JPEG -> 'sports car'."""
+    return Path(file_name).stem.split("_", 1)[1].replace("_", " ").lower()
 
 
 @dataclass(frozen=True)
@@ -36,17 +41,16 @@ class Photo:
 
     @property
     def class_name(self) -> str:
-        """What people call the class, from the file name: n04285008_sports_car -> 'sports car'."""
-        return Path(self.name).stem.split("_", 1)[1].replace("_", " ").lower() if self.wnid else ""
+        return common_name(self.name) if self.wnid else ""
 
     @property
     def shown(self) -> str:
-        return Path(self.name).stem.split("_", 1)[1] if self.wnid else f"{self.source.split('/')[1]}:{self.name}"
+        return self.class_name if self.wnid else f"{self.source.split('/')[1]}:{Path(self.name).name}"
 
 
-def prepare(mirror: Path, work: Path, every: int) -> list[Photo]:
-    """Every `every`-th ImageNet class and every face-library test photo, copied once each (same bytes: first
-    kept) under media/<source number>/; returns the photos and writes manifest.json."""
+def prepare(mirror: Path, work: Path, every: int, also: set[str]) -> list[Photo]:
+    """Every `every`-th ImageNet class and those named in `also`, and every face-library test photo, copied once
+    each (same bytes: first kept) under media/<source number>/; returns the photos and writes manifest.json."""
     staging, media = work / "sources", work / "media"
     shutil.rmtree(media, ignore_errors=True)
     photos: list[Photo] = []
@@ -60,7 +64,7 @@ def prepare(mirror: Path, work: Path, every: int) -> list[Photo]:
                        if p.suffix.lower() in SUPPORTED)
         root = staging / git_dir.parent.name
         if repo == IMAGENET:
-            files = files[::every]
+            files = [f for i, f in enumerate(files) if i % every == 0 or common_name(f.name) in also]
         for file in files:
             data = file.read_bytes()
             digest = hashlib.sha256(data).hexdigest()
@@ -81,15 +85,10 @@ def load(work: Path) -> list[Photo]:
 
 
 def broken(photos: list[Photo], seed: int = 15) -> list[Photo]:
-    """The honesty check: the same photos with their labels shuffled among them (figures must fall)."""
-    labels = [p.wnid for p in photos]
-    random.Random(seed).shuffle(labels)
-    return [Photo(p.path, p.source, p.name if not w else f"{w}_{name_of(photos, w)}", w)
-            for p, w in zip(photos, labels)]
-
-
-def name_of(photos: list[Photo], wnid: str) -> str:
-    return next(Path(p.name).stem.split("_", 1)[1] for p in photos if p.wnid == wnid)
+    """The honesty check: every label moved to another photo at random (the figures must fall)."""
+    paths = [p.path for p in photos]
+    random.Random(seed).shuffle(paths)
+    return [replace(p, path=path) for p, path in zip(photos, paths)]
 
 
 class Truth:
