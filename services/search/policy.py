@@ -24,8 +24,9 @@ FACET_VALUES = {  # face facets show one word per meaning (one "female" chip, no
     "gender": frozenset(GENDER_WORDS), "age": frozenset(band[0] for _, band in AGE_BANDS),
     "emotion": frozenset(words[0] for words in EMOTION_WORDS.values()),
 }
-PHRASE_BONUS = 2.0  # a photo holding the query's words as one term ranks above one holding them apart
+PHRASE_BONUS = 2.0  # x the weight of a term holding the query's words as one: above photos holding them apart
 SYNONYM_FACTOR = 0.8  # a synonym of the word counts this much of an exact match
+MAX_COMPOUND = 4  # the longest run of query words matched as one term
 COMPOUND_KEYS = ("label", "object", "hypernym", "synonym", "related")  # English compounds: a 'tiger shark' is a shark
 
 
@@ -51,16 +52,18 @@ def tiers(query: Query) -> list[Query]:
 
 
 def with_compounds(query: Query) -> Query:
-    """Each plain word next to another may also be met by one term holding both ('sports car nikon': the label
-    'sports car' holds 'sports', whose only word form is 'car')."""
+    """Each plain word next to others may also be met by one term holding the run of words it is in ('sports car
+    nikon': the label 'sports car' holds 'sports', whose only word form is 'car'; 'american staffordshire
+    terrier' is one label)."""
     root = query.root
     if not isinstance(root, (And, AtLeast)):
         return query
     nodes = root.nodes
+    runs = [(i, j) for i in range(len(nodes)) for j in range(i + 2, min(len(nodes), i + MAX_COMPOUND) + 1)
+            if all(isinstance(n, Word) for n in nodes[i:j])]
     rewritten = []
     for k, node in enumerate(nodes):
-        pairs = [nodes[i:i + 2] for i in (k - 1, k) if 0 <= i and i + 1 < len(nodes)]
-        compounds = [Compound((a.text, b.text)) for a, b in pairs if isinstance(a, Word) and isinstance(b, Word)]
+        compounds = [Compound(tuple(w.text for w in nodes[i:j])) for i, j in runs if i <= k < j]
         rewritten.append(Or((node, *compounds)) if isinstance(node, Word) and compounds else node)
     shaped = And(tuple(rewritten)) if isinstance(root, And) else AtLeast(tuple(rewritten), root.count)
     return Query(shaped, query.limit, query.text)

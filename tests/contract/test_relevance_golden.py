@@ -72,3 +72,16 @@ def test_golden_queries(service_over, query, expected):  # noqa: F811
 def test_the_house_cats_rank_above_the_big_cat(service_over):  # noqa: F811
     found = ids(service_over(LIBRARY).search_sync("cat", [ALICE]))
     assert found[-1] == "tiger", found
+
+
+def test_a_class_of_three_words_is_found_by_its_name(service_over):  # noqa: F811
+    service = service_over(LIBRARY + [photo("amstaff", [("american_staffordshire_terrier.n.01", 0.6)])])
+    assert ids(service.search_sync("american staffordshire terrier", [ALICE])) == ["amstaff"]
+
+
+def test_the_phrase_bonus_follows_the_weight_of_the_term_holding_the_phrase(service_over):  # noqa: F811
+    # Both photos hold "tiger cat"; the tiger photo holds it weakly (a low classifier guess) besides "tiger" and
+    # "cat": the photo the classifier is surer is a tiger cat ranks first.
+    service = service_over([photo("tiger2", [("tiger.n.02", 0.85), ("tiger_cat.n.01", 0.05)]),
+                            photo("tigercat", [("tiger_cat.n.01", 0.6)])])
+    assert ids(service.search_sync("tiger cat", [ALICE])) == ["tigercat", "tiger2"]

@@ -245,25 +245,28 @@ class BitmapIndex(Index):
 
     def _scores(self, docs: np.ndarray, matched: BitMap, atoms: list[Node], words: list[str]) -> np.ndarray:
         """Per photo: the sum over atoms of its best matching weight (from the weight layers), plus a bonus when
-        one term holds all the words."""
-        p = self._postings
+        one term holds all the words, in proportion to that term's weight."""
         total = np.zeros(len(docs), dtype=np.float32)
         if not atoms or not len(docs):
             return total
         for atom in atoms:
-            best = np.zeros(len(p.ids), dtype=np.float32)
-            for term, factor in self._weighted_terms(atom):
-                if not p.docs[term].intersect(matched):
-                    continue
-                for layer in p.layers_of[term]:
-                    inside = as_array(p.layer_docs[layer] & matched)
-                    if len(inside):
-                        best[inside] = np.maximum(best[inside], p.layers[layer][1] / LEVELS * factor)
-            total += best[docs]
+            total += self._best_weights(atom, matched)[docs]
         if len(words) > 1:
-            holding = as_array(self._docs(Phrase(tuple(words))) & matched)
-            total[np.searchsorted(docs, holding)] += PHRASE_BONUS
+            total += PHRASE_BONUS * self._best_weights(Phrase(tuple(words)), matched)[docs]
         return total
+
+    def _best_weights(self, atom: Node, matched: BitMap) -> np.ndarray:
+        """Per photo (by doc number): the best weight of a matched photo's terms matching the atom."""
+        p = self._postings
+        best = np.zeros(len(p.ids), dtype=np.float32)
+        for term, factor in self._weighted_terms(atom):
+            if not p.docs[term].intersect(matched):
+                continue
+            for layer in p.layers_of[term]:
+                inside = as_array(p.layer_docs[layer] & matched)
+                if len(inside):
+                    best[inside] = np.maximum(best[inside], p.layers[layer][1] / LEVELS * factor)
+        return best
 
     def _ranked(self, docs: np.ndarray, scores: np.ndarray, count: int) -> list[int]:
         """Positions of the best `count` photos: by score, then newest, then id. Only the candidates are sorted:

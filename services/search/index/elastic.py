@@ -154,11 +154,12 @@ def scope_filter(roots: list[str] | None) -> list[dict]:
 
 
 def phrase_bonus(words: list[str]) -> list[dict]:
-    """A constant bonus when a term holds the query's words as one phrase (the whole-phrase tier)."""
+    """A bonus when a term holds the query's words as one phrase, in proportion to its weight."""
     if len(words) < 2:
         return []
-    return [{"constant_score": {"boost": PHRASE_BONUS, "filter": {"nested": {
-        "path": "terms", "query": {"term": {"terms.value": " ".join(words)}}}}}}]
+    return [{"nested": {"path": "terms", "score_mode": "max", "query": {"function_score": {
+        "query": {"term": {"terms.value": " ".join(words)}}, "boost_mode": "replace",
+        "functions": [{"field_value_factor": {"field": "terms.weight", "factor": PHRASE_BONUS, "missing": 0.5}}]}}}}]
 
 
 def search_body(query: Query, roots: list[str] | None, offset: int, limit: int) -> dict:

@@ -71,9 +71,12 @@ def test_person_words_are_one_nested_face_query():
     assert person["nested"]["path"] == "faces" and len(person["nested"]["query"]["bool"]["must"]) == 3
 
 
-def test_several_words_earn_the_whole_phrase_bonus_and_one_word_none():
-    assert body("tabby cat")["query"]["bool"]["should"] == [{"constant_score": {"boost": PHRASE_BONUS, "filter": {
-        "nested": {"path": "terms", "query": {"term": {"terms.value": "tabby cat"}}}}}}]
+def test_several_words_earn_the_whole_phrase_bonus_by_its_weight_and_one_word_none():
+    [bonus] = body("tabby cat")["query"]["bool"]["should"]
+    scored = bonus["nested"]["query"]["function_score"]
+    assert bonus["nested"]["path"] == "terms" and scored["query"] == {"term": {"terms.value": "tabby cat"}}
+    assert scored["functions"][0]["field_value_factor"] == {"field": "terms.weight", "factor": PHRASE_BONUS,
+                                                            "missing": 0.5}
     assert body("cat")["query"]["bool"]["should"] == []
 
 
