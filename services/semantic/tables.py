@@ -1,6 +1,6 @@
 """The semantic stage's tables, kept as data a maintainer can read and change (bump VERSION when they do)."""
 
-VERSION = "semantic-3+wordnet-3.0"
+VERSION = "semantic-4+wordnet-3.0"
 
 # Hypernyms too general to help anyone find a photo; the chain stops climbing at the first of these.
 STOP_SYNSETS = frozenset({
@@ -15,6 +15,7 @@ LEAF_WEIGHT = 1.0
 SYNONYM_WEIGHT = 0.6
 RARE_LEMMA_SHARE = 0.01    # a synset's other lemmas are written when used at least this share of its most used,
 SENSE_COUNT_EVIDENCE = 10  # ... once that one was counted this often in WordNet's tagged texts (else all are)
+MAIN_SENSES = 3            # ... and when the synset is among the word's first senses ('cat' names a big cat 7th)
 
 # Everyday words WordNet does not put above a synset.
 RELATED_WORDS = {

@@ -1,6 +1,7 @@
 """WordNet 3.0 loaded once per process: a synset by ImageNet wnid or name, its words and useful hypernyms."""
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import warnings
@@ -78,8 +79,9 @@ class WordNet:
 
     def words(self, name: str) -> list[str]:
         """The synset's lemmas people use, as they write them ('tabby_cat' -> 'tabby cat'): the first always; the
-        others unless they are Latin names or used far less than the first in this sense, where WordNet's sense
-        counts are large enough to tell ('soul' and 'mortal' are lemmas of person.n.01)."""
+        others when this synset is among what the word names most often, unless they are Latin names or used far less than the
+        first in this sense, where WordNet's sense counts are large enough to tell ('soul' and 'mortal' are lemmas
+        of person.n.01; 'cat' is a lemma of big_cat.n.01, but a cat is first a house cat)."""
         with self._use:
             synset = self.by_name(name)
             if synset is None:
@@ -88,7 +90,13 @@ class WordNet:
             most = max(lemma.count() for lemma in lemmas)
             least = most * tables.RARE_LEMMA_SHARE if most >= tables.SENSE_COUNT_EVIDENCE else 0
             return [lemma.name().replace("_", " ").lower() for n, lemma in enumerate(lemmas)
-                    if n == 0 or (not is_binomial(lemma.name()) and lemma.count() >= least)]
+                    if n == 0 or (not is_binomial(lemma.name()) and lemma.count() >= least
+                                  and synset in self._main_senses(lemma.name()))]
+
+    @functools.lru_cache(maxsize=1 << 15)
+    def _main_senses(self, lemma: str) -> tuple:
+        """The noun senses a word names most often (WordNet orders senses by use)."""
+        return tuple(self.reader.synsets(lemma, "n")[:tables.MAIN_SENSES])
 
 
 def is_binomial(lemma: str) -> bool:

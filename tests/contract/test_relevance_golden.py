@@ -54,7 +54,8 @@ LIBRARY = [
 @pytest.mark.parametrize("query, expected", [
     ("car", ["car"]),                     # not carnivores, a cardigan, Carassius or a carrion fungus
     ("man", ["couple", "man"]),           # not the manhole cover
-    ("cat", ["tabby", "housecat", "tiger"]),  # a tiger is a big cat; not the catamaran nor the catarrhine macaque
+    ("cat", ["tabby", "housecat", "tiger"]),  # a big cat is a cat; not the catamaran nor the catarrhine macaque
+    ("big cat", ["tiger"]),
     ("tiger", ["tiger"]),                 # a tiger shark is a shark
     ("sunglasses", ["sunglasses"]),       # not "sunglasse"
     ("skyscraper", []),                   # no building is a skyscraper
