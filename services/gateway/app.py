@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from services.gateway.security import (
 )
 from services.gateway.settings import GatewaySettings
 from services.gateway.users import User, UserError, UserStore
+from services.media.containment import open_inside
 from services.pipeline.layout import THUMB_SIZES, thumb_path, thumbs_dir
 from services.search.api import CursorError, QueryError, SearchService
 from services.search.record_view import record_to_dict
@@ -250,9 +252,33 @@ async def suggest(request: web.Request) -> web.Response:
 
 # -- media -------------------------------------------------------------------------------------------
 
-async def original(request: web.Request) -> web.FileResponse:
-    _, path = scoped_record(request, request.match_info["id"], user_of(request).roots)
-    return web.FileResponse(path, headers={"Cache-Control": "private, max-age=3600"})
+async def original(request: web.Request) -> web.StreamResponse:
+    """The file, opened and then checked to be inside the user's folders on disk (a link swapped in for it, or a
+    path that leaves the folders through a linked folder, is a 404), sent from that open descriptor."""
+    roots = user_of(request).roots
+    _, path = scoped_record(request, request.match_info["id"], roots)
+    try:
+        fd = await asyncio.to_thread(open_inside, path, roots)
+    except OSError:
+        raise error(web.HTTPNotFound, "no such photo") from None
+    return OpenFileResponse(fd, headers={"Cache-Control": "private, max-age=3600"})
+
+
+class OpenFileResponse(web.FileResponse):
+    """A file served from a descriptor the handler opened and checked (ranges and caching as FileResponse); the
+    descriptor is closed once the response is sent."""
+
+    def __init__(self, fd: int, **options):
+        super().__init__(f"/proc/self/fd/{fd}", **options)
+        self._fd: int | None = fd
+
+    async def prepare(self, request: web.BaseRequest):
+        try:
+            return await super().prepare(request)
+        finally:
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
 
 
 def thumb_response(request: web.Request, photo_id: str) -> web.FileResponse:

@@ -11,6 +11,7 @@ from proto import SCHEMA_VERSION, pb
 from services.ingest.catalog import Catalog
 from services.ingest.decoding import IN_PROCESS, DecodeError, Decoder, decode_photo, describe
 from services.media.formats import MIME, identify, is_candidate
+from services.media.containment import link_reason
 from services.ingest.hashing import sha256_file
 from services.ingest.stacks import stack_lead
 from services.ingest.terms import path_terms
@@ -50,6 +51,8 @@ def examine(path: Path, root: Path, catalog: Catalog, thumbs_dir: Path, thumb_si
     if not is_candidate(path):
         return Examined(SKIPPED, spath, sroot, f"unsupported file type '{path.suffix.lower() or path.name}'")
     try:
+        if reason := link_reason(path, root):
+            return Examined(SKIPPED, spath, sroot, reason)
         stat = path.stat()
         if not path.is_file():
             return Examined(SKIPPED, spath, sroot, "not a regular file")
@@ -63,8 +66,7 @@ def examine(path: Path, root: Path, catalog: Catalog, thumbs_dir: Path, thumb_si
             return _stacked(path, root, lead, catalog, stat)
         photo_id = sha256_file(path)
     except OSError as exc:
-        broken_link = isinstance(exc, FileNotFoundError) and path.is_symlink()
-        return Examined(FAILED, spath, sroot, "broken symbolic link" if broken_link else os_reason(exc))
+        return Examined(FAILED, spath, sroot, os_reason(exc))
     known = catalog.is_known(photo_id)
     try:
         (kind, width, height), no_thumbs = decoder.run(

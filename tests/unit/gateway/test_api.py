@@ -1,6 +1,7 @@
 """The HTTP API: every endpoint with and without a session, as the wrong user, as a non-admin; CSRF; shares."""
 import pytest
 
+from fixtures.gateway import photo_record
 from fixtures.waiting import until
 from proto import pb
 
@@ -79,6 +80,27 @@ async def test_original_supports_range_requests_and_thumbs_sizes(world, sign_in,
     assert response.status == 206 and await response.read() == whole[10:20]
     assert (await world.client.get(f"/media/{photo_id}/thumb", params={"size": "1280"})).status == 200
     assert (await world.client.get(f"/media/{photo_id}/thumb", params={"size": "77"})).status == 400
+
+
+async def test_an_original_replaced_by_a_link_to_another_users_photo_is_not_served(world, sign_in, password):
+    await sign_in(world.client, "alice")
+    bobs = world.media / "bob" / "secret.jpg"
+    trip = world.media / "alice" / "trip"
+    trip.mkdir()
+    (trip / "secret.jpg").write_bytes(bobs.read_bytes())
+    world.gateway.store.merge(photo_record("e" * 64, trip / "secret.jpg", "beach"))
+    mine = world.media / "alice" / "beach.jpg"
+    mine.unlink()
+    mine.symlink_to(bobs)  # a file swapped for a link after it was indexed
+    response = await world.client.get(f"/media/{world.ids['alice/beach.jpg']}/original")
+    assert response.status == 404 and "error" in await response.json()
+    (trip / "secret.jpg").unlink()
+    trip.rmdir()
+    trip.symlink_to(world.media / "bob")  # a folder swapped for a link to another user's folder
+    assert (await world.client.get(f"/media/{'e' * 64}/original")).status == 404
+    cat = world.ids["alice/cat.jpg"]  # her own photos are still served
+    response = await world.client.get(f"/media/{cat}/original")
+    assert response.status == 200 and await response.read() == (world.media / "alice" / "cat.jpg").read_bytes()
 
 
 async def test_photo_detail_has_boxes_and_keeps_exif_text_as_data(world, sign_in, password):

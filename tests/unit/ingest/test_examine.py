@@ -8,6 +8,7 @@ import pytest
 from proto import pb
 from services.ingest import examine as ex
 from services.ingest.catalog import Catalog
+from services.media.containment import LINK_INSIDE, LINK_OUTSIDE
 from services.media.formats import register_openers
 from services.ingest.hashing import sha256_file
 from services.pipeline.layout import thumb_path
@@ -102,13 +103,22 @@ def test_truncated_jpeg_is_ingested_without_thumbnail(tmp_path, catalog, jpeg_fa
     assert result.record.ingest.reason.startswith("no thumbnail")
 
 
-def test_vanished_loop_and_broken_links(tmp_path, catalog):
+def test_vanished_files_and_links_of_any_kind(tmp_path, catalog, samples_dir):
     assert run(tmp_path / "gone.jpg", tmp_path, catalog, tmp_path).reason == "file vanished before it could be read"
-    (tmp_path / "loop1.jpg").symlink_to(tmp_path / "loop2.jpg")
-    (tmp_path / "loop2.jpg").symlink_to(tmp_path / "loop1.jpg")
-    assert run(tmp_path / "loop1.jpg", tmp_path, catalog, tmp_path).reason == "symbolic link loop"
-    (tmp_path / "dangling.jpg").symlink_to(tmp_path / "nowhere.jpg")
-    assert run(tmp_path / "dangling.jpg", tmp_path, catalog, tmp_path).reason == "broken symbolic link"
+    root = tmp_path / "media"
+    root.mkdir()
+    (root / "loop1.jpg").symlink_to(root / "loop2.jpg")
+    (root / "loop2.jpg").symlink_to(root / "loop1.jpg")
+    (root / "dangling.jpg").symlink_to(root / "nowhere.jpg")
+    (root / "elsewhere.jpg").symlink_to(samples_dir / "jpg" / "Canon_40D.jpg")  # another user's photo, say
+    (root / "mine.jpg").write_bytes((samples_dir / "jpg" / "Canon_40D.jpg").read_bytes())
+    (root / "again.jpg").symlink_to(root / "mine.jpg")
+    outcomes = {name: run(root / name, root, catalog, tmp_path) for name in
+                ("loop1.jpg", "dangling.jpg", "elsewhere.jpg", "again.jpg", "mine.jpg")}
+    assert {n: (o.kind, o.reason) for n, o in outcomes.items() if n != "mine.jpg"} == {
+        "loop1.jpg": (ex.SKIPPED, LINK_INSIDE), "dangling.jpg": (ex.SKIPPED, LINK_INSIDE),
+        "elsewhere.jpg": (ex.SKIPPED, LINK_OUTSIDE), "again.jpg": (ex.SKIPPED, LINK_INSIDE)}
+    assert outcomes["mine.jpg"].kind == ex.NEW  # the file itself, at its own path
 
 
 def test_permission_error_reason():

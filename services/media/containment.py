@@ -1,0 +1,39 @@
+"""Containment by real paths: what a user's media folder holds is what lies inside it on disk, not what its names
+say. Symbolic links are never followed: a link could lead to another user's photos or to the thumbnail store."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+LINK_OUTSIDE = "symbolic link leading outside the media root: not followed"
+LINK_INSIDE = "symbolic link within the media root: not followed (its target is indexed at its own path)"
+
+
+class OutsideRoots(OSError):
+    """The file is not, on disk, inside the roots it was asked for under."""
+
+
+def is_inside(path: str, roots: list[str] | tuple[str, ...]) -> bool:
+    """Whether a real path lies below one of the roots, each root taken at its own real path."""
+    return any(path.startswith(os.path.realpath(root).rstrip("/") + "/") for root in roots)
+
+
+def link_reason(path: Path, root: Path) -> str | None:
+    """Why a file is not followed (it is a symbolic link, leading out of the root or not), or None."""
+    if not path.is_symlink():
+        return None
+    return LINK_INSIDE if is_inside(os.path.realpath(path), [str(root)]) else LINK_OUTSIDE
+
+
+def open_inside(path: str, roots: list[str] | tuple[str, ...]) -> int:
+    """A read-only descriptor of the file, checked after it is open: no link as its last part (O_NOFOLLOW), and
+    the file the descriptor holds (Linux's /proc/self/fd) inside the roots, so no link swapped in between a check
+    and the open can lead elsewhere. The caller closes it."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    try:
+        if not is_inside(os.readlink(f"/proc/self/fd/{fd}"), roots):
+            raise OutsideRoots(f"{path} is not inside the user's media folders on disk")
+        return fd
+    except BaseException:
+        os.close(fd)
+        raise
