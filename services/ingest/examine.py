@@ -6,6 +6,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 
 from proto import SCHEMA_VERSION, pb
 from services.ingest.catalog import Catalog
@@ -15,8 +16,11 @@ from services.media.containment import link_reason
 from services.ingest.hashing import sha256_file
 from services.ingest.stacks import stack_lead
 from services.ingest.terms import path_terms
+from services.pipeline.layout import thumb_path
 
 VERSION = "ingest-1"
+CHANGED_WHILE_READ = ("the file was replaced while it was read (by a link or another file): not indexed; it is read "
+                      "again once it settles")
 NEW, DUPLICATE, MOVED, UNCHANGED, SKIPPED, FAILED, REMOVED, STACKED = (
     "new", "duplicate", "moved", "unchanged", "skipped", "failed", "removed", "stacked")
 
@@ -53,8 +57,8 @@ def examine(path: Path, root: Path, catalog: Catalog, thumbs_dir: Path, thumb_si
     try:
         if reason := link_reason(path, root):
             return Examined(SKIPPED, spath, sroot, reason)
-        stat = path.stat()
-        if not path.is_file():
+        stat = path.lstat()
+        if not S_ISREG(stat.st_mode):
             return Examined(SKIPPED, spath, sroot, "not a regular file")
         if stat.st_size == 0:
             return Examined(FAILED, spath, sroot, "empty file (0 bytes)")
@@ -75,6 +79,11 @@ def examine(path: Path, root: Path, catalog: Catalog, thumbs_dir: Path, thumb_si
         return Examined(FAILED, spath, sroot, str(exc), id=photo_id)
     except Exception as exc:  # noqa: BLE001 - whatever a decoder raises is this file's failure, never the scan's
         return Examined(FAILED, spath, sroot, f"not a readable image: {describe(exc)}", id=photo_id)
+    if not same_file(path, stat):  # swapped (for a link to another user's photo, say) while it was read
+        if not known:
+            for size in thumb_sizes:
+                thumb_path(thumbs_dir, photo_id, size).unlink(missing_ok=True)
+        return Examined(FAILED, spath, sroot, CHANGED_WHILE_READ)
 
     facts = pb.FileFacts(root=sroot, path=spath, size=stat.st_size, mtime=stat.st_mtime, format=kind,
                          mime=MIME.get(kind, "application/octet-stream"), width=width, height=height)
@@ -93,6 +102,15 @@ def examine(path: Path, root: Path, catalog: Catalog, thumbs_dir: Path, thumb_si
     record.ingest.CopyFrom(meta)
     return Examined(NEW, spath, sroot, meta.reason, id=photo_id, record=record, bytes=stat.st_size,
                     mtime_ns=stat.st_mtime_ns)
+
+
+def same_file(path: Path, before: os.stat_result) -> bool:
+    """Whether the path still names the regular file it named before (same device and inode)."""
+    try:
+        now = path.lstat()
+    except OSError:
+        return False
+    return S_ISREG(now.st_mode) and (now.st_dev, now.st_ino) == (before.st_dev, before.st_ino)
 
 
 def is_readable(lead: Path, decoder: Decoder) -> bool:
@@ -127,7 +145,7 @@ def os_reason(exc: OSError) -> str:
     if isinstance(exc, PermissionError):
         return "permission denied"
     if exc.errno == errno.ELOOP:
-        return "symbolic link loop"
+        return "a symbolic link (or a loop of them): not followed"
     return f"cannot read file: {exc.strerror or exc}"
 
 

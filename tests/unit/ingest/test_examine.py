@@ -161,3 +161,32 @@ def test_a_raw_beside_a_broken_jpeg_is_a_photo_of_its_own_not_hidden_in_a_stack(
     (tmp_path / "IMG_0007.JPG").write_bytes(b"\xff\xd8\xff not really a jpeg")
     result = run(raw, tmp_path, catalog, tmp_path)
     assert (result.kind, result.record.file.format, list(result.record.paths)) == (ex.NEW, "RAW", [str(raw)])
+
+
+class SwappingDecoder:
+    """Swaps the file for a link to another user's photo just before it is decoded (the race a check leaves)."""
+
+    def __init__(self, target: Path):
+        self.target = target
+
+    def run(self, function, path, *args):
+        path.unlink()
+        path.symlink_to(self.target)
+        return ex.IN_PROCESS.run(function, path, *args)
+
+
+def test_a_file_swapped_for_a_link_while_read_is_not_indexed_and_leaves_no_thumbnail(tmp_path, catalog, samples_dir,
+                                                                                   jpeg_factory):
+    root = tmp_path / "media"
+    mine = jpeg_factory(root / "mine.jpg", seed=7, size=(320, 240))
+    examined = ex.examine(mine, root, catalog, tmp_path / "thumbs", SIZES,
+                          SwappingDecoder(samples_dir / "jpg" / "Canon_40D.jpg"))
+    assert (examined.kind, examined.reason) == (ex.FAILED, ex.CHANGED_WHILE_READ)
+    assert not list((tmp_path / "thumbs").rglob("*.jpg"))  # no thumbnail of the other user's photo is kept
+
+
+def test_hashing_never_reads_through_a_link(tmp_path):
+    (tmp_path / "real.jpg").write_bytes(b"x" * 10)
+    (tmp_path / "link.jpg").symlink_to(tmp_path / "real.jpg")
+    with pytest.raises(OSError):
+        sha256_file(tmp_path / "link.jpg")
