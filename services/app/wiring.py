@@ -13,6 +13,7 @@ from services.ingest.decoding import IsolatedDecoder
 from services.ingest.examine import Examined
 from services.ingest.service import IngestService
 from services.ingest.settings import IngestSettings
+from services.media.containment import exposing_root
 from services.media.formats import register_openers
 from services.pipeline.bus import Bus
 from services.pipeline.factory import make_bus
@@ -74,6 +75,14 @@ def service_pipeline(settings: PipelineSettings, name: str) -> Pipeline:
     if name in factories:
         return Pipeline(settings, make_bus(settings), None, [factories[name]()])
     raise KeyError(name)
+
+
+def refuse_exposed_data_dir(settings: PipelineSettings, roots: list[Path]) -> None:
+    """Every user's thumbnails must not be read as one user's photos: no data folder inside a media folder."""
+    root = exposing_root(settings.data_dir, roots)
+    if root is not None:
+        raise CommandError(f"the data folder {settings.data_dir} lies inside the media folder {root}: its thumbnails "
+                           "would be indexed as photos; set PICSIFT_DATA_DIR outside it (or in a hidden folder)")
 
 
 def make_ingest(settings: PipelineSettings, ingest_settings: IngestSettings, bus: Bus,

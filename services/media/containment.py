@@ -37,3 +37,15 @@ def open_inside(path: str, roots: list[str] | tuple[str, ...]) -> int:
     except BaseException:
         os.close(fd)
         raise
+
+
+def exposing_root(data_dir: Path, roots: list[Path]) -> Path | None:
+    """The media root the data folder (thumbnails of every user's photos) would be indexed from, if any: one it lies
+    inside, except below a hidden folder (hidden folders are never indexed)."""
+    data = Path(os.path.realpath(data_dir))
+    for root in roots:
+        real = Path(os.path.realpath(root))
+        if data == real or real in data.parents:
+            if not any(part.startswith(".") for part in data.relative_to(real).parts):
+                return root
+    return None

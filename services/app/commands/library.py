@@ -7,7 +7,7 @@ from pathlib import Path
 
 from services.app.index_command import index_paths, is_terminal, summary_text
 from services.app.output import CommandError, emit, printable
-from services.app.wiring import embedded_pipeline, open_index, open_store, open_users
+from services.app.wiring import embedded_pipeline, open_index, open_store, open_users, refuse_exposed_data_dir
 from services.ingest.examine import shown_path
 from services.ingest.settings import IngestSettings
 from services.pipeline.factory import make_bus
@@ -37,7 +37,9 @@ def cmd_index(args) -> int:
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
         raise CommandError(f"no such file or folder: {', '.join(missing)}")
-    summary = asyncio.run(index_paths(args.paths, PipelineSettings(), IngestSettings(),
+    settings = PipelineSettings()
+    refuse_exposed_data_dir(settings, [p for p in args.paths if p.is_dir()])
+    summary = asyncio.run(index_paths(args.paths, settings, IngestSettings(),
                                       show_progress=is_terminal() and not args.json))
     emit(summary, args.json, summary_text(summary))
     return 1 if summary["failed"] or summary["incomplete"] else 0

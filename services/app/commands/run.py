@@ -8,7 +8,9 @@ from pathlib import Path
 
 from services.app.host import GatewayEntrypoint, IngestEntrypoint, ops
 from services.app.output import CommandError
-from services.app.wiring import build_gateway, embedded_pipeline, make_ingest, service_pipeline, store_path
+from services.app.wiring import (
+    build_gateway, embedded_pipeline, make_ingest, refuse_exposed_data_dir, service_pipeline, store_path,
+)
 from services.ingest.settings import IngestSettings
 from services.pipeline.factory import make_bus
 from services.pipeline.host import Pipeline, until_signalled
@@ -39,6 +41,7 @@ def cmd_up(args) -> int:
     missing = [str(r) for r in roots if not r.is_dir()]
     if missing:
         raise CommandError(f"media folder not found: {', '.join(missing)}")
+    refuse_exposed_data_dir(settings, roots)
     return asyncio.run(run_up(roots, settings, ingest_settings, args.host, args.port))
 
 
@@ -74,6 +77,7 @@ async def run_service(name: str, settings: PipelineSettings) -> int:
         ingest_settings = IngestSettings()
         if not ingest_settings.media_root:
             raise CommandError("set PICSIFT_MEDIA_ROOT to the folder(s) to ingest, e.g. '[\"/photos\"]'")
+        refuse_exposed_data_dir(settings, ingest_settings.media_root)
         pipeline = Pipeline(settings, make_bus(settings), None, [])
         ingest = make_ingest(settings, ingest_settings, pipeline.bus,
                              lambda done: pipeline.metrics.count("ingest", done.kind))
