@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
 import shutil
 from dataclasses import asdict, dataclass, replace
@@ -20,6 +21,7 @@ from services.semantic.wordnet import WordNet
 
 IMAGENET = "EliSchwartz/imagenet-sample-images"  # one photo per class: n01440764_tench.JPEG
 FACES = {"ageitgey/face_recognition": ("examples", "tests/test_images"), "serengil/deepface": ("tests/unit/dataset",)}
+FILE_TIME = 1_577_836_800  # 2020-01-01 on every copy: equal scores rank by id, not by the order of copying
 PEOPLE = "person.n.01"  # ImageNet classes below it (groom, scuba diver, ballplayer) are photos of people too
 
 
@@ -74,6 +76,7 @@ def prepare(mirror: Path, work: Path, every: int, also: set[str]) -> list[Photo]
             target = Path(str(number)) / f"{len(photos):04d}{file.suffix.lower()}"
             (media / target).parent.mkdir(parents=True, exist_ok=True)
             (media / target).write_bytes(data)
+            os.utime(media / target, (FILE_TIME, FILE_TIME))
             name = str(file.relative_to(root))
             photos.append(Photo(str(target), repo, name, name.split("_", 1)[0] if repo == IMAGENET else ""))
     (work / "manifest.json").write_text(json.dumps([asdict(p) for p in photos], indent=1))
