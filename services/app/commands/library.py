@@ -134,10 +134,7 @@ def cmd_reindex(args) -> int:
     """Rebuild the search index from the record store (the store is the source of truth)."""
     store, index = open_store(), open_index(PipelineSettings())
     try:
-        count = 0
-        for record in store.iter_all():
-            index.upsert(record)
-            count += 1
+        count = index.rebuild(store)
     finally:
         index.close()
         store.close()

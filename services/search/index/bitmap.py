@@ -96,6 +96,18 @@ class BitmapIndex(Index):
             if self._unsaved >= max(self._save_after, len(self._postings.ids) // 20):
                 self.save()
 
+    def rebuild(self, store: RecordStore) -> int:
+        """Forget what is applied and take in the whole store again, then save: what the index holds follows
+        today's code (term forms, policy), not the snapshot's. It follows its own store (the one given is the same
+        file). Returns the photos held."""
+        with self._lock:
+            self._postings, self._seq, self._unsaved, self._scopes = Postings(), 0, 0, {}
+            self.refresh()
+            if self._folder is not None:
+                snapshot.save(self._postings, self._seq, self._folder, rebuilt=True)
+            self._unsaved = 0
+            return len(self._postings.visible)
+
     def save(self) -> None:
         """Write a snapshot of what is applied (other processes open from it)."""
         with self._lock:

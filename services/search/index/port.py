@@ -4,11 +4,15 @@ from __future__ import annotations
 import abc
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from proto import pb
 from services.search.query.ast import Query
 from services.search.record_view import all_terms
 from services.search.policy import COMPOUND_KEYS, is_partial, normalize_value, tiers, with_compounds
+
+if TYPE_CHECKING:
+    from services.search.store import RecordStore
 
 DATE_FALLBACKS = {"file_year": "year", "file_month": "month"}  # file time stands in where EXIF has no date
 
@@ -115,6 +119,14 @@ class Index(abc.ABC):
     def upsert_many(self, records: list[pb.Record]) -> None:
         for record in records:
             self.upsert(record)
+
+    def rebuild(self, store: "RecordStore") -> int:
+        """Write every record of the store again (`picsift reindex`); how many."""
+        count = 0
+        for record in store.iter_all():
+            self.upsert(record)
+            count += 1
+        return count
 
     def close(self) -> None:
         return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 from pathlib import Path
 
 import numpy as np
@@ -39,9 +40,10 @@ def saved_seq(folder: Path) -> int:
     return int(live.name.split("-")[1]) if live else 0
 
 
-def save(postings: Postings, seq: int, folder: Path) -> None:
+def save(postings: Postings, seq: int, folder: Path, rebuilt: bool = False) -> None:
+    """rebuilt: the postings were made again from the store, so a snapshot of the same change number is replaced."""
     folder.mkdir(parents=True, exist_ok=True)
-    name = f"snapshot-{seq}-{os.getpid()}"
+    name = f"snapshot-{seq}-{os.getpid()}" + (f"-{time.time_ns()}" if rebuilt else "")
     if (folder / name).is_dir():  # this process saved this change number already
         return
     work = folder / (name + ".partial")

@@ -76,3 +76,23 @@ def test_an_interrupted_save_leaves_the_previous_snapshot(tmp_path):
     loaded, seq = snapshot.load(folder)
     assert seq == 1 and loaded.terms_held("a1") == {("label", "zebra")}
     store.close()
+
+
+def test_reindex_rebuilds_what_a_snapshot_of_older_code_lacks(tmp_path):
+    path = tmp_path / "p.db"
+    store = RecordStore(path)
+    index = BitmapIndex(store)
+    for n in range(3):
+        index.upsert(store.merge(photo(f"a{n}", f"/m/a{n}.jpg", "zebra")))
+    postings = index._postings  # a snapshot written by code that indexed a1 without its terms
+    postings._remove(postings.doc_of["a1"])
+    index.save()
+    index.close()
+    stale = BitmapIndex.open(path)
+    assert sorted(found(stale, "zebra")) == ["a0", "a2"]  # following the store's changes cannot repair it
+    assert stale.rebuild(store) == 3 and sorted(found(stale, "zebra")) == ["a0", "a1", "a2"]
+    stale.close()
+    fresh = BitmapIndex.open(path)  # the rebuilt index is what the next process opens
+    assert sorted(found(fresh, "zebra")) == ["a0", "a1", "a2"]
+    fresh.close()
+    store.close()
