@@ -26,7 +26,8 @@ from services.search.policy import (
     FACET_KEYS, FILTER_KEYS, PHRASE_BONUS, explain_hit, in_facets, normalize_value, word_values,
 )
 from services.search.query.ast import (
-    And, AtLeast, Compound, DateRange, FaceCount, Filter, Near, Node, Not, Or, Person, Phrase, Query, Word, positive_atoms,
+    And, AtLeast, Compound, DateRange, FaceCount, Filter, Near, Node, Not, Or, Person, Phrase, Query, Word,
+    positive_atoms,
 )
 from services.search.store import RecordStore, under_roots
 
@@ -103,16 +104,14 @@ class BitmapIndex(Index):
         with self._lock:
             self._postings, self._seq, self._unsaved, self._scopes = Postings(), 0, 0, {}
             self.refresh()
-            if self._folder is not None:
-                snapshot.save(self._postings, self._seq, self._folder, rebuilt=True)
-            self._unsaved = 0
+            self.save(rebuilt=True)
             return len(self._postings.visible)
 
-    def save(self) -> None:
-        """Write a snapshot of what is applied (other processes open from it)."""
+    def save(self, rebuilt: bool = False) -> None:
+        """Write a snapshot of what is applied (other processes open from it); rebuilt: see snapshot.save."""
         with self._lock:
             if self._folder is not None:
-                snapshot.save(self._postings, self._seq, self._folder)
+                snapshot.save(self._postings, self._seq, self._folder, rebuilt)
             self._unsaved = 0
 
     def _load_snapshot(self) -> None:
