@@ -34,7 +34,7 @@ AGE_BANDS = ((10, ("kid", "child")), (20, ("teen", "teenager")), (30, ("20ies",)
 YOUNG_BELOW, ADULT_FROM = 30, 18
 YOUNG_WORD, ADULT_WORD = "young", "adult"
 GENDER_WORDS = {"female": ("female",), "male": ("male",)}
-GENDER_NOUNS = {"female": ("girl", "woman"), "male": ("boy", "man")}  # (below ADULT_FROM, from ADULT_FROM or age unknown)
+GENDER_NOUNS = {"female": ("girl", "woman"), "male": ("boy", "man")}  # (under ADULT_FROM, adult or age unknown)
 EMOTION_WORDS = {"happy": ("happy", "smiling"), "happiness": ("happy", "smiling"), "sad": ("sad",),
                  "sadness": ("sad",), "angry": ("angry",), "anger": ("angry",), "surprise": ("surprised",),
                  "surprised": ("surprised",), "fear": ("fearful", "scared"), "disgust": ("disgusted",),

@@ -49,12 +49,13 @@ def analyse(vision: pb.VisionResult, wordnet: WordNet, misses: Counter | None = 
     confident = _confident_animal(vision, wordnet)
     for detection in vision.objects:
         name = tables.COCO_SYNSETS.get(detection.label.lower())
-        if name is None or wordnet.by_name(name) is None:
+        synset = wordnet.by_name(name) if name is not None else None
+        if synset is None:
             terms.add("object", detection.label, "detector", detection.score)
             misses[f"label:{detection.label}"] += 1
             log.info("no WordNet synset for detector label %r", detection.label)
             continue
-        if confident is not None and _contradicts(wordnet, confident, wordnet.by_name(name)):
+        if confident is not None and _contradicts(wordnet, confident, synset):
             continue
         terms.add("object", detection.label, "detector", detection.score)
         _synset_terms(terms, wordnet, name, detection.score, "object")

@@ -79,9 +79,9 @@ class WordNet:
 
     def words(self, name: str) -> list[str]:
         """The synset's lemmas people use, as they write them ('tabby_cat' -> 'tabby cat'): the first always; the
-        others when this synset is among what the word names most often, unless they are Latin names or used far less than the
-        first in this sense, where WordNet's sense counts are large enough to tell ('soul' and 'mortal' are lemmas
-        of person.n.01; 'cat' is a lemma of big_cat.n.01, but a cat is first a house cat)."""
+        others when this synset is among what the word names most often, unless they are Latin names or used far
+        less than the first in this sense, where WordNet's sense counts are large enough to tell ('soul' and
+        'mortal' are lemmas of person.n.01; 'cat' is a lemma of big_cat.n.01, but a cat is first a house cat)."""
         with self._use:
             synset = self.by_name(name)
             if synset is None:
