@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from services.app.commands import FAMILIES
 from services.app.logs import setup_logging
+from services.app.memory import limit_malloc_arenas
 from services.app.output import CommandError, UsageError, fail, setting_error
 
 
@@ -37,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ banner is not for users
+    limit_malloc_arenas()
     argv = sys.argv[1:] if argv is None else argv
     try:
         args = build_parser().parse_args(argv)
