@@ -150,8 +150,7 @@ class BitmapIndex(Index):
             paths = self._store.paths_of(page_ids)
             hits = [Hit(photo_id, next((p for p in paths.get(photo_id, ()) if under_roots(p, roots)), ""),
                         round(float(scores[i]), 4)) for photo_id, i in zip(page_ids, page)]
-            wanted = np.array(sorted({layer for atom in atoms for term in self._terms_for(atom)
-                                      for layer in self._postings.layers_of[term]}), dtype=np.uint32)
+            wanted = {layer for atom in atoms for term in self._terms_for(atom) for layer in self._postings.layers_of[term]}
             for hit, i in zip(hits, page):
                 self._explain(hit, int(docs[i]), wanted, atoms, explain)
             total = len(docs)
@@ -261,22 +260,22 @@ class BitmapIndex(Index):
         if not atoms or not len(docs):
             return total
         for atom in atoms:
-            total += self._best_weights(atom, matched)[docs]
+            total += self._best_weights(atom, docs, matched)
         if len(words) > 1:
-            total += PHRASE_BONUS * self._best_weights(Phrase(tuple(words)), matched)[docs]
+            total += PHRASE_BONUS * self._best_weights(Phrase(tuple(words)), docs, matched)
         return total
 
-    def _best_weights(self, atom: Node, matched: BitMap) -> np.ndarray:
-        """Per photo (by doc number): the best weight of a matched photo's terms matching the atom."""
+    def _best_weights(self, atom: Node, docs: np.ndarray, matched: BitMap) -> np.ndarray:
+        """Per matched photo (docs, sorted: the matches as an array): the best weight of its terms matching the
+        atom. Layers are written weakest first, so each photo keeps its strongest."""
         p = self._postings
-        best = np.zeros(len(p.ids), dtype=np.float32)
-        for term, factor in self._weighted_terms(atom):
-            if not p.docs[term].intersect(matched):
-                continue
-            for layer in p.layers_of[term]:
-                inside = as_array(p.layer_docs[layer] & matched)
-                if len(inside):
-                    best[inside] = np.maximum(best[inside], p.layers[layer][1] / LEVELS * factor)
+        layers = sorted((p.layers[layer][1] / LEVELS * factor, layer) for term, factor in self._weighted_terms(atom)
+                        if p.docs[term].intersect(matched) for layer in p.layers_of[term])
+        best = np.zeros(len(docs), dtype=np.float32)
+        for weight, layer in layers:
+            inside = as_array(p.layer_docs[layer] & matched)
+            if len(inside):
+                best[np.searchsorted(docs, inside)] = weight
         return best
 
     def _ranked(self, docs: np.ndarray, scores: np.ndarray, count: int) -> list[int]:
@@ -298,12 +297,12 @@ class BitmapIndex(Index):
                    (ids[doc] for doc in docs[candidates].tolist()), candidates.tolist())
         return [row[-1] for row in sorted(rows)[:count]]
 
-    def _explain(self, hit: Hit, doc: int, wanted: np.ndarray, atoms: list[Node], explain: bool) -> None:
+    def _explain(self, hit: Hit, doc: int, wanted: set[int], atoms: list[Node], explain: bool) -> None:
         """The hit's matching terms, from its forward list: `wanted` are the layers of the terms the query's atoms
-        match, sorted."""
+        match."""
         p = self._postings
         found = []
-        for layer in np.intersect1d(p.forward(doc), wanted, assume_unique=True).tolist():
+        for layer in sorted(wanted.intersection(p.forward(doc).tolist())):
             term, level, source, _ = p.layers[layer]
             key, value = p.terms[term]
             found.append((level / LEVELS, key, value, source, self._face_of(term, doc)))
