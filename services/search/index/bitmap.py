@@ -62,6 +62,7 @@ class BitmapIndex(Index):
         self._lock = threading.RLock()
         self._postings, self._seq, self._unsaved, self._looked = Postings(), 0, 0, 0.0
         self._scopes: dict[tuple, _Scope] = {}
+        self._facet_cache: tuple[int, dict] = (-1, {})
         self._load_snapshot()
         self.refresh()
 
@@ -103,6 +104,7 @@ class BitmapIndex(Index):
         file). Returns the photos held."""
         with self._lock:
             self._postings, self._seq, self._unsaved, self._scopes = Postings(), 0, 0, {}
+            self._facet_cache = (-1, {})
             self.refresh()
             self.save(rebuilt=True)
             return len(self._postings.visible)
@@ -118,7 +120,7 @@ class BitmapIndex(Index):
         if self._folder is not None and (loaded := snapshot.load(self._folder)) is not None:
             self._postings, self._seq = loaded
             self._unsaved = 0
-            self._scopes = {}
+            self._scopes, self._facet_cache = {}, (-1, {})
 
     def _look_for_snapshot(self) -> None:
         """Jump to a newer snapshot another process saved, when it is far ahead of this one."""
@@ -318,17 +320,24 @@ class BitmapIndex(Index):
         return 0
 
     def _facets(self, matched: BitMap) -> dict[str, list[dict]]:
-        """Exact counts over every match, for the facet keys' values shown whole: a photo is in one layer per term,
-        so a term's count is the sum over its whole layers."""
-        p = self._postings
+        """Exact counts over every match, for the facet keys' values shown whole (see _facet_docs)."""
         facets: dict[str, list[dict]] = {}
-        for key in FACET_KEYS:
-            counts = [(sum(p.layer_docs[layer].intersection_cardinality(matched) for layer in p.layers_of[t]
-                           if p.layers[layer][3]), p.terms[t][1]) for t in p.terms_of_key.get(key, ())
-                      if in_facets(key, p.terms[t][1])]
+        for key, values in self._facet_docs().items():
+            counts = [(docs.intersection_cardinality(matched), value) for value, docs in values]
             top = sorted((c for c in counts if c[0]), key=lambda c: (-c[0], c[1]))[:FACET_VALUES]
             facets[key] = [{"value": value, "count": n} for n, value in top]
         return facets
+
+    def _facet_docs(self) -> dict[str, list[tuple[str, BitMap]]]:
+        """Per facet key, each chip's value and the photos holding it whole (the union of the term's whole layers),
+        made once per version of the postings: a query then counts one intersection per chip."""
+        p = self._postings
+        if self._facet_cache[0] != p.version:
+            found = {key: [(p.terms[t][1], union([p.layer_docs[layer] for layer in p.layers_of[t] if p.layers[layer][3]]
+                                              or [BitMap()]))
+                           for t in p.terms_of_key.get(key, ()) if in_facets(key, p.terms[t][1])] for key in FACET_KEYS}
+            self._facet_cache = (p.version, found)
+        return self._facet_cache[1]
 
     def suggest(self, prefix: str, roots: list[str] | None, limit: int = 10) -> list[dict]:
         value = normalize_value(prefix) if prefix.strip() else ""

@@ -96,3 +96,28 @@ def test_reindex_rebuilds_what_a_snapshot_of_older_code_lacks(tmp_path):
     assert sorted(found(fresh, "zebra")) == ["a0", "a1", "a2"]
     fresh.close()
     store.close()
+
+
+def test_facet_counts_follow_writes_after_a_query(tmp_path):
+    """Facet counts are made from per-chip bitmaps kept between queries: a write must show in the next counts."""
+    path = tmp_path / "p.db"
+    store, reader = RecordStore(path), BitmapIndex.open(path)
+
+    def cameras() -> list[dict]:
+        return SearchService(reader).search_sync("zebra", ["/m"])["facets"]["camera"]
+
+    first = photo("a1", "/m/a1.jpg", "zebra")
+    first.terms.append(pb.Term(key="camera", value="nikon", source="exif", weight=1.0))
+    store.merge(first)
+    assert cameras() == [{"value": "nikon", "count": 1}]
+    second = photo("a2", "/m/a2.jpg", "zebra")
+    second.terms.append(pb.Term(key="camera", value="nikon", source="exif", weight=1.0))
+    store.merge(second)
+    store.remove_path("/m/a1.jpg")
+    store.merge(photo("a3", "/m/a3.jpg", "zebra"))
+    third = photo("a4", "/m/a4.jpg", "zebra")
+    third.terms.append(pb.Term(key="camera", value="canon", source="exif", weight=1.0))
+    store.merge(third)
+    assert cameras() == [{"value": "canon", "count": 1}, {"value": "nikon", "count": 1}]
+    reader.close()
+    store.close()
