@@ -33,6 +33,7 @@ from services.search.store import RecordStore, under_roots
 
 FACET_VALUES = 10
 EARTH_KM = 6371.0088
+KM_PER_DEGREE = math.pi * EARTH_KM / 180  # of latitude, along a meridian
 CHANGES_PER_READ = 5000
 SAVE_AFTER = 20_000  # changes applied since the last snapshot (or a twentieth of the library, if more)
 SAVE_ON_CLOSE = 1000  # fewer unsaved changes than this are cheaper to apply again from the store
@@ -63,6 +64,8 @@ class BitmapIndex(Index):
         self._postings, self._seq, self._unsaved, self._looked = Postings(), 0, 0, 0.0
         self._scopes: dict[tuple, _Scope] = {}
         self._facet_cache: tuple[int, dict] = (-1, {})
+        self._by_doc = np.zeros(0, dtype=np.float32)  # scratch for scoring, one slot per photo number
+        self._id_keys = np.zeros(0, dtype=np.uint64)  # see _id_order
         self._load_snapshot()
         self.refresh()
 
@@ -104,7 +107,7 @@ class BitmapIndex(Index):
         file). Returns the photos held."""
         with self._lock:
             self._postings, self._seq, self._unsaved, self._scopes = Postings(), 0, 0, {}
-            self._facet_cache = (-1, {})
+            self._facet_cache, self._id_keys = (-1, {}), np.zeros(0, dtype=np.uint64)
             self.refresh()
             self.save(rebuilt=True)
             return len(self._postings.visible)
@@ -120,7 +123,7 @@ class BitmapIndex(Index):
         if self._folder is not None and (loaded := snapshot.load(self._folder)) is not None:
             self._postings, self._seq = loaded
             self._unsaved = 0
-            self._scopes, self._facet_cache = {}, (-1, {})
+            self._scopes, self._facet_cache, self._id_keys = {}, (-1, {}), np.zeros(0, dtype=np.uint64)
 
     def _look_for_snapshot(self) -> None:
         """Jump to a newer snapshot another process saved, when it is far ahead of this one."""
@@ -246,11 +249,13 @@ class BitmapIndex(Index):
             when = p.time[docs]
             return ((when >= node.start) if node.start is not None else True) & \
                 ((when < node.end) if node.end is not None else True) & np.ones(len(docs), bool)
-        if isinstance(node, Near):
-            lat, lon = np.radians(p.lat[docs]), np.radians(p.lon[docs])
+        if isinstance(node, Near):  # the latitude band first (a degree is ~111 km everywhere), distance inside it
+            near = np.abs(p.lat[docs] - node.lat) <= node.km / KM_PER_DEGREE + 1e-6
+            lat, lon = np.radians(p.lat[docs[near]]), np.radians(p.lon[docs[near]])
             lat0, lon0 = math.radians(node.lat), math.radians(node.lon)
             a = np.sin((lat - lat0) / 2) ** 2 + math.cos(lat0) * np.cos(lat) * np.sin((lon - lon0) / 2) ** 2
-            return np.nan_to_num(2 * EARTH_KM * np.arcsin(np.sqrt(np.minimum(1.0, a))), nan=math.inf) <= node.km
+            near[near] = 2 * EARTH_KM * np.arcsin(np.sqrt(np.minimum(1.0, a))) <= node.km
+            return near
         if isinstance(node, FaceCount):
             return (p.face_count[docs] >= node.low) & (p.face_count[docs] <= node.high)
         raise TypeError(f"unknown query node {node!r}")
@@ -273,11 +278,13 @@ class BitmapIndex(Index):
         p = self._postings
         layers = sorted((p.layers[layer][1] / LEVELS * factor, layer) for term, factor in self._weighted_terms(atom)
                         if p.docs[term].intersect(matched) for layer in p.layers_of[term])
-        best = np.zeros(len(docs), dtype=np.float32)
+        if len(self._by_doc) < len(p.ids):
+            self._by_doc = np.zeros(len(p.ids), dtype=np.float32)
+        by_doc = self._by_doc  # written by photo number, read back at the matches, then zeroed there again
         for weight, layer in layers:
-            inside = as_array(p.layer_docs[layer] & matched)
-            if len(inside):
-                best[np.searchsorted(docs, inside)] = weight
+            by_doc[as_array(p.layer_docs[layer] & matched)] = weight
+        best = by_doc[docs]
+        by_doc[docs] = 0
         return best
 
     def _ranked(self, docs: np.ndarray, scores: np.ndarray, count: int) -> list[int]:
@@ -285,7 +292,7 @@ class BitmapIndex(Index):
         for each key (larger first), those above the count-th value are in, those equal to it go on to the next."""
         keys = [scores, self._postings.time[docs]]
         chosen, pool, left = [], np.arange(len(docs)), count
-        for key in keys:
+        for key in [*keys, ~self._id_order()[docs]]:  # ~: a smaller id first
             if len(pool) <= left or left <= 0:
                 break
             values = key[pool]
@@ -298,6 +305,16 @@ class BitmapIndex(Index):
         rows = zip(*(np.negative(key[candidates]).tolist() for key in keys),  # plain floats sort fast
                    (ids[doc] for doc in docs[candidates].tolist()), candidates.tolist())
         return [row[-1] for row in sorted(rows)[:count]]
+
+    def _id_order(self) -> np.ndarray:
+        """Per photo number, the first 8 bytes of its id as a number: ids in the same order as far as those go
+        (photos with the same score and time are ranked by id without sorting them all as strings)."""
+        ids = self._postings.ids
+        if len(self._id_keys) < len(ids):
+            more = np.array([int.from_bytes(i.encode()[:8].ljust(8, b"\0"), "big") for i in ids[len(self._id_keys):]],
+                            dtype=np.uint64)
+            self._id_keys = np.concatenate([self._id_keys, more])
+        return self._id_keys
 
     def _explain(self, hit: Hit, doc: int, wanted: set[int], atoms: list[Node], explain: bool) -> None:
         """The hit's matching terms, from its forward list: `wanted` are the layers of the terms the query's atoms
@@ -313,6 +330,8 @@ class BitmapIndex(Index):
     def _face_of(self, term: int, doc: int) -> int:
         """The first face of the photo holding the term (0: the photo as a whole)."""
         faces = self._postings.faces[term]
+        if not faces:
+            return 0
         start = doc * FACES_PER_PHOTO
         before = faces.rank(start - 1) if start else 0
         if before < len(faces) and faces[before] < start + FACES_PER_PHOTO:
