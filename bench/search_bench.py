@@ -9,6 +9,7 @@ a time), snapshot bytes per photo, a fresh process's first query and peak RSS.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import os
@@ -68,7 +69,7 @@ def make_record(i: int, rng: random.Random) -> pb.Record:
     year, month = 2015 + (i // USERS) % 8, 1 + i % 12
     root = f"/media/user{user}"
     folder = f"{root}/{year}/{rng.choice(['holiday', 'family', 'misc', 'trip'])}"
-    r = pb.Record(id=f"{i:064x}", paths=[f"{folder}/img_{i:07}.jpg"])
+    r = pb.Record(id=hashlib.sha256(str(i).encode()).hexdigest(), paths=[f"{folder}/img_{i:07}.jpg"])  # as ingest
     r.file.path, r.file.root, r.file.mtime = r.paths[0], root, 1.4e9 + i * 300
     for label in rng.sample(LABELS, 3):
         confidence = rng.uniform(0.05, 0.95)
@@ -83,7 +84,8 @@ def make_record(i: int, rng: random.Random) -> pb.Record:
     r.exif.has_place = True
     r.exif.place.CopyFrom(pb.Place(city=city, country=country, lat=lat + rng.uniform(-0.2, 0.2),
                                    lon=lon + rng.uniform(-0.2, 0.2)))
-    r.exif.taken_at, r.exif.taken_at_trusted = f"{year}-{month:02}-10T12:00:00", True
+    r.exif.taken_at = f"{year}-{month:02}-{rng.randint(1, 28):02}T{rng.randint(6, 22):02}:{rng.randint(0, 59):02}:00"
+    r.exif.taken_at_trusted = True  # to the minute: bursts and cameras that agree on a minute make ties
     make, model = rng.choice(CAMERAS)
     for key, value in (("city", city), ("region", region), ("country", country), ("country_code", code),
                        ("continent", continent), ("year", str(year)), ("month", MONTHS[month - 1]),
