@@ -104,8 +104,13 @@ def build_gateway(settings: PipelineSettings, store: RecordStore, ops=None):
     from services.gateway.app import Gateway, Ops
     from services.gateway.settings import GatewaySettings
     from services.search.api import SearchService
+    from services.search.pool import ReaderPool
 
-    return Gateway(GatewaySettings(), settings.data_dir, store, SearchService(open_index(settings)),
+    gateway_settings = GatewaySettings()
+    readers = None
+    if gateway_settings.search_processes and not SearchSettings().is_elastic:
+        readers = ReaderPool(BitmapIndex.open, str(store_path(settings)), gateway_settings.search_processes)
+    return Gateway(gateway_settings, settings.data_dir, store, SearchService(open_index(settings), readers),
                    open_users(settings), ops or Ops())
 
 

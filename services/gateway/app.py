@@ -62,7 +62,7 @@ async def _owned_resources(app: web.Application):
     yield
     gateway = app[GATEWAY]
     gateway.users.close()
-    gateway.search.index.close()
+    gateway.search.close()
 
 
 def create_app(gateway: Gateway) -> web.Application:

@@ -13,3 +13,5 @@ class GatewaySettings(BaseSettings):
     login_attempts: int = Field(5, ge=1, description="failed logins per user and address before a pause")
     login_window_seconds: float = Field(300, gt=0)
     allowed_origins: list[str] = Field(default_factory=list, description="extra origins allowed for CORS")
+    search_processes: int = Field(0, ge=0, le=64, description="reader processes that answer searches (0: the "
+                                  "gateway's own); each holds the embedded index, ~0.5 GB at a million photos")

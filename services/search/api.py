@@ -6,6 +6,8 @@ import base64
 import json
 
 from services.search.index.port import Index, SearchResult
+from services.search.pool import ReaderPool
+from services.search.query.ast import Query
 from services.search.query.parser import Gazetteer, QueryError, parse
 
 DEFAULT_LIMIT = 50
@@ -35,23 +37,37 @@ def decode_cursor(cursor: str | None) -> int:
 class SearchService:
     """Parses, runs on the index off the event loop, and shapes the answer; errors are QueryError/CursorError."""
 
-    def __init__(self, index: Index):
+    def __init__(self, index: Index, readers: ReaderPool | None = None):
         self.index = index
+        self.readers = readers  # reader processes that answer searches and suggestions, if any
         self.gazetteer = Gazetteer()
+
+    def _plan(self, text: str, cursor: str | None, limit: int | None) -> tuple[Query, int, int]:
+        query = parse(text, self.gazetteer)
+        return query, decode_cursor(cursor), min(limit or query.limit or DEFAULT_LIMIT, MAX_LIMIT)
 
     def search_sync(self, text: str, roots: list[str] | None, cursor: str | None = None,
                     limit: int | None = None, explain: bool = False) -> dict:
-        query = parse(text, self.gazetteer)
-        size = min(limit or query.limit or DEFAULT_LIMIT, MAX_LIMIT)
-        result = self.index.search(query, roots, decode_cursor(cursor), size, explain)
-        return shape(result, explain)
+        query, offset, size = self._plan(text, cursor, limit)
+        return shape(self.index.search(query, roots, offset, size, explain), explain)
 
     async def search(self, text: str, roots: list[str] | None, cursor: str | None = None,
                      limit: int | None = None, explain: bool = False) -> dict:
-        return await asyncio.to_thread(self.search_sync, text, roots, cursor, limit, explain)
+        query, offset, size = self._plan(text, cursor, limit)
+        return shape(await self._run("search", query, roots, offset, size, explain), explain)
 
     async def suggest(self, prefix: str, roots: list[str] | None, limit: int = 10) -> list[dict]:
-        return await asyncio.to_thread(self.index.suggest, prefix, roots, limit)
+        return await self._run("suggest", prefix, roots, limit)
+
+    async def _run(self, method: str, *args):
+        if self.readers is not None:
+            return await self.readers.call(method, *args)
+        return await asyncio.to_thread(getattr(self.index, method), *args)
+
+    def close(self) -> None:
+        self.index.close()
+        if self.readers is not None:
+            self.readers.close()
 
 
 def shape(result: SearchResult, explain: bool) -> dict:
