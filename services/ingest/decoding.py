@@ -35,11 +35,15 @@ class InProcessDecoder:
         return None
 
 
-class IsolatedDecoder:
-    """A pool of decoder processes; a decode past `timeout` seconds, or one that crashes its process, fails alone."""
+DECODES_PER_PROCESS = 200  # then the process is replaced: what decoders keep of big or hostile files goes with it
 
-    def __init__(self, workers: int, timeout: float):
-        self.workers, self.timeout = workers, timeout
+
+class IsolatedDecoder:
+    """A pool of decoder processes; a decode past `timeout` seconds, or one that crashes its process, fails alone.
+    Each process decodes at most `per_process` files, so the pool's memory does not grow with the library."""
+
+    def __init__(self, workers: int, timeout: float, per_process: int = DECODES_PER_PROCESS):
+        self.workers, self.timeout, self.per_process = workers, timeout, per_process
         self._pool: ProcessPool | None = None
         self._lock = threading.Lock()
 
@@ -48,8 +52,8 @@ class IsolatedDecoder:
         with self._lock:
             if self._pool is None:
                 # spawn, not fork: the parent runs threads and models that a forked child must not inherit mid-lock
-                self._pool = ProcessPool(max_workers=self.workers, initializer=register_openers,
-                                         context=multiprocessing.get_context("spawn"))
+                self._pool = ProcessPool(max_workers=self.workers, max_tasks=self.per_process,
+                                         initializer=register_openers, context=multiprocessing.get_context("spawn"))
             return self._pool
 
     def run(self, function: Callable[..., T], *args) -> T:

@@ -36,3 +36,12 @@ def heaps(mode: str) -> int:
 def test_threads_share_two_heaps_once_limited():
     assert heaps("free") > 2  # the default: a heap per thread that allocates
     assert heaps("limit") <= 2
+
+
+def test_processes_started_after_the_limit_inherit_it():
+    program = ("import os, subprocess, sys; from services.app.memory import limit_malloc_arenas; limit_malloc_arenas(); "
+               "print(subprocess.run([sys.executable, '-c', 'import os; print(os.environ.get(\"MALLOC_ARENA_MAX\"))'], "
+               "capture_output=True, text=True).stdout.strip())")
+    env = {"PYTHONPATH": ".", "PATH": "/usr/bin:/bin"}
+    assert subprocess.run([sys.executable, "-c", program], env=env, capture_output=True, text=True,
+                          check=True).stdout.strip() == "2"

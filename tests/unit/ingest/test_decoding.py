@@ -59,3 +59,15 @@ def test_examine_turns_an_overrun_into_a_failed_outcome(samples_dir, tmp_path):
     finally:
         pool.close()
     assert (found.kind, found.reason) == (FAILED, "decoding took longer than 0.001 s: stopped")
+
+
+def test_decoder_processes_are_replaced_after_their_share_of_files():
+    """What a decoder process keeps of the files it decoded leaves with it: one process serves at most N files."""
+    import os
+
+    pool = IsolatedDecoder(workers=1, timeout=30, per_process=2)
+    try:
+        processes = [pool.run(os.getpid) for _ in range(6)]
+    finally:
+        pool.close()
+    assert len(set(processes)) == 3 and processes[0] == processes[1] != processes[2]
