@@ -106,7 +106,7 @@ def user_of(request: web.Request) -> User:
 async def body_json(request: web.Request) -> dict:
     try:
         data = await request.json()
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, LookupError, RecursionError):  # LookupError: an unknown charset
         raise error(web.HTTPBadRequest, "the body must be JSON") from None
     if not isinstance(data, dict):
         raise error(web.HTTPBadRequest, "the body must be a JSON object")
@@ -117,7 +117,7 @@ def int_param(request: web.Request, name: str, default: int, high: int) -> int:
     raw = request.query.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or not 0 < int(raw) <= high:
+    if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) <= high:  # "²" is a digit to isdigit()
         raise error(web.HTTPBadRequest, f"{name} must be a number from 1 to {high}")
     return int(raw)
 
