@@ -5,7 +5,7 @@ import asyncio
 
 import hmac
 import time
-from collections import defaultdict, deque
+from collections import deque
 
 from aiohttp import web
 
@@ -24,25 +24,49 @@ SESSION = web.RequestKey("session", object)
 
 
 class LoginThrottle:
-    """At most N failed logins per (user, address) in a sliding window."""
+    """Growing pauses after failed logins, never a lock-out: past `attempts` failures of one name from one address,
+    and past SPRAY_FACTOR times as many from one address over any names (trying many names), each further failure
+    doubles the pause before the next try, up to MAX_PAUSE seconds. Failures older than the window are forgotten;
+    a success clears its name's failures from that address. Another address is never paused by these."""
+
+    SPRAY_FACTOR = 4
+    MAX_PAUSE = 300.0
+    MAX_TRACKED = 100_000  # (name, address) pairs remembered at most: the oldest are dropped first
 
     def __init__(self, attempts: int, window_seconds: float):
         self.attempts, self.window = attempts, window_seconds
-        self._failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
+        self._by_pair: dict[tuple[str, str], deque[float]] = {}
+        self._by_address: dict[str, deque[float]] = {}
 
     def blocked(self, name: str, address: str) -> float:
         """Seconds to wait, 0 when a try is allowed."""
-        failures = self._failures[(name, address)]
         now = time.monotonic()
-        while failures and failures[0] < now - self.window:
-            failures.popleft()
-        return failures[0] + self.window - now if len(failures) >= self.attempts else 0.0
+        return max(self._pause(self._by_pair, (name, address), self.attempts, now),
+                   self._pause(self._by_address, address, self.attempts * self.SPRAY_FACTOR, now))
 
     def failed(self, name: str, address: str) -> None:
-        self._failures[(name, address)].append(time.monotonic())
+        now = time.monotonic()
+        for table, key in ((self._by_pair, (name, address)), (self._by_address, address)):
+            table.setdefault(key, deque()).append(now)
+            if len(table) > self.MAX_TRACKED:
+                del table[next(iter(table))]
 
     def succeeded(self, name: str, address: str) -> None:
-        self._failures.pop((name, address), None)
+        self._by_pair.pop((name, address), None)
+
+    def _pause(self, table: dict, key, free: int, now: float) -> float:
+        failures = table.get(key)
+        if failures is None:
+            return 0.0
+        while failures and failures[0] < now - self.window:
+            failures.popleft()
+        if not failures:
+            del table[key]
+            return 0.0
+        if len(failures) < free:
+            return 0.0
+        pause = min(self.MAX_PAUSE, 2.0 ** (len(failures) - free))
+        return max(0.0, failures[-1] + pause - now)
 
 
 def session_of(request: web.Request) -> Session | None:

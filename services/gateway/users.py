@@ -76,6 +76,7 @@ class UserStore:
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
         self._lock = threading.Lock()
         self._hasher = PasswordHasher()  # argon2id with the library's current parameters
+        self._unknown_hash = self._hasher.hash(secrets.token_hex(16))  # what an unknown name's password is checked on
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA foreign_keys=ON")
@@ -135,7 +136,7 @@ class UserStore:
         name = name.strip().lower()
         with self._lock:
             row = self._db.execute("SELECT password_hash FROM users WHERE name = ?", (name,)).fetchone()
-        stored = row[0] if row else self._hasher.hash(secrets.token_hex(8))
+        stored = row[0] if row else self._unknown_hash  # one verify either way
         try:
             self._hasher.verify(stored, password)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
