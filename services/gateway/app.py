@@ -381,12 +381,14 @@ async def admin_users(request: web.Request) -> web.Response:
 async def admin_add_user(request: web.Request) -> web.Response:
     require_admin(request)
     data = await body_json(request)
-    roots = data.get("roots")
+    roots, admin = data.get("roots"), data.get("admin", False)
     if not isinstance(roots, list) or not all(isinstance(r, str) for r in roots):
         raise error(web.HTTPBadRequest, "roots must be a list of folders")
+    if not isinstance(admin, bool):  # "false" is a true value to bool()
+        raise error(web.HTTPBadRequest, "admin must be true or false")
     try:
         user = await asyncio.to_thread(gw(request).users.add, str(data.get("name", "")), str(data.get("password", "")),
-                                       roots, bool(data.get("admin", False)))
+                                       roots, admin)
     except UserError as exc:
         raise error(web.HTTPBadRequest, str(exc)) from None
     return web.json_response(user.public(), status=201)

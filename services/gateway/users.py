@@ -92,6 +92,8 @@ class UserStore:
         if not name or not set(name) <= NAME_CHARS:
             raise UserError("user names use letters, digits, '.', '_' and '-'")
         _check_password(password)
+        if not all(isinstance(r, str) and r.strip() and Path(r).is_absolute() for r in roots):
+            raise UserError("media roots are absolute folder paths")  # "" would resolve to the server's folder
         clean = sorted({str(Path(r).resolve()) for r in roots})
         if not clean:
             raise UserError("a user needs at least one media root (--root DIR)")

@@ -34,7 +34,7 @@ def cmd_users(args) -> int:
         if args.action == "remove":
             users.remove(args.name)
         elif args.action == "add":
-            roots = [str(r) for r in args.root or []]
+            roots = [str(r.absolute()) for r in args.root or []]  # a folder given from here
             missing = [r for r in roots if not Path(r).is_dir()]
             if missing:
                 raise CommandError(f"media root not found: {', '.join(missing)}")

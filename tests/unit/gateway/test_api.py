@@ -203,3 +203,13 @@ async def test_suggest_counts_only_the_users_photos(world, sign_in, password):
     await sign_in(world.client, "alice")
     items = (await (await world.client.get("/api/suggest", params={"q": "bea"})).json())["items"]
     assert {(i["value"], i["count"]) for i in items} == {("beach", 1)}
+
+
+@pytest.mark.parametrize("change,why", [({"admin": "false"}, "admin must be true or false"),
+                                        ({"roots": [""]}, "absolute"), ({"roots": ["photos"]}, "absolute")])
+async def test_a_new_user_is_not_made_admin_by_a_string_nor_given_the_servers_folder(world, sign_in, change, why):
+    csrf = await sign_in(world.client, "root")
+    body = {"name": "erin", "password": "long enough pw", "roots": [str(world.media / "alice")], **change}
+    refused = await world.client.post("/api/admin/users", headers={"X-CSRF-Token": csrf}, json=body)
+    assert refused.status == 400 and why in (await refused.json())["error"]
+    assert "erin" not in [u["name"] for u in (await (await world.client.get("/api/admin/users")).json())["items"]]
