@@ -69,7 +69,7 @@ def create_app(gateway: Gateway) -> web.Application:
     gateway.throttle = gateway.throttle or LoginThrottle(gateway.settings.login_attempts,
                                                          gateway.settings.login_window_seconds)
     app = web.Application(middlewares=[make_headers_middleware(gateway.settings.allowed_origins),
-                                       make_auth_middleware(gateway.users)],
+                                       make_auth_middleware(gateway.users, gateway.settings.allowed_origins)],
                           client_max_size=1 << 20)
     app[GATEWAY] = gateway
     app.cleanup_ctx.append(_owned_resources)

@@ -6,6 +6,7 @@ import asyncio
 import hmac
 import time
 from collections import deque
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -83,7 +84,14 @@ def _json_str(text: str) -> str:
     return json.dumps(text)
 
 
-def make_auth_middleware(users: UserStore):
+def same_origin(request: web.Request, allowed_origins: list[str]) -> bool:
+    """No Origin (a script, the CLI), this site's own host (by host: a TLS proxy in front changes the scheme), or
+    one allowed for CORS."""
+    origin = request.headers.get("Origin")
+    return origin is None or origin in allowed_origins or urlsplit(origin).netloc == request.host
+
+
+def make_auth_middleware(users: UserStore, allowed_origins: list[str] = ()):
     @web.middleware
     async def auth(request: web.Request, handler):
         session = None
@@ -100,6 +108,8 @@ def make_auth_middleware(users: UserStore):
             sent = request.headers.get(CSRF_HEADER, "")
             if not hmac.compare_digest(sent, session.csrf) and request.path != "/api/auth/login":
                 raise error(web.HTTPForbidden, "missing or wrong CSRF token")
+        if request.path == "/api/auth/login" and not same_origin(request, allowed_origins):
+            raise error(web.HTTPForbidden, "sign in from this site")  # a cross-site form signing a victim in
         return await handler(request)
 
     return auth
@@ -117,6 +127,7 @@ def make_headers_middleware(allowed_origins: list[str]):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers["Server"] = "picsift"  # not the Python and aiohttp versions
         if origin and origin in allowed_origins:  # never a wildcard
             response.headers["Access-Control-Allow-Origin"] = origin
             response.headers["Access-Control-Allow-Credentials"] = "true"

@@ -213,3 +213,17 @@ async def test_a_new_user_is_not_made_admin_by_a_string_nor_given_the_servers_fo
     refused = await world.client.post("/api/admin/users", headers={"X-CSRF-Token": csrf}, json=body)
     assert refused.status == 400 and why in (await refused.json())["error"]
     assert "erin" not in [u["name"] for u in (await (await world.client.get("/api/admin/users")).json())["items"]]
+
+
+async def test_a_login_posted_from_another_site_is_refused(world, password):
+    """Login CSRF: a cross-site page must not sign a victim into the attacker's account."""
+    body = {"username": "alice", "password": password}
+    crossed = await world.client.post("/api/auth/login", json=body, headers={"Origin": "https://evil.example"})
+    assert crossed.status == 403 and "Set-Cookie" not in crossed.headers
+    own = f"http://{world.client.host}:{world.client.port}"
+    assert (await world.client.post("/api/auth/login", json=body, headers={"Origin": own})).status == 200
+
+
+async def test_the_server_header_names_no_versions(world):
+    response = await world.client.get("/login")
+    assert response.headers["Server"] == "picsift"
