@@ -78,7 +78,8 @@ def create_app(gateway: Gateway) -> web.Application:
         web.static("/static", WEB_DIR / "static"),
         web.get("/api/openapi.json", openapi),
         web.post("/api/auth/login", login), web.post("/api/auth/logout", logout), web.get("/api/auth/me", me),
-        web.post("/api/auth/keys", create_key),
+        web.post("/api/auth/keys", create_key), web.get("/api/auth/keys", list_keys),
+        web.delete("/api/auth/keys/{id}", revoke_key), web.post("/api/auth/password", change_password),
         web.get("/api/photos", list_photos), web.get("/api/photos/{id}", get_photo),
         web.get("/api/search", search), web.get("/api/suggest", suggest),
         web.get("/media/{id}/original", original), web.get("/media/{id}/thumb", thumbnail),
@@ -150,9 +151,13 @@ async def login(request: web.Request) -> web.Response:
     g.throttle.succeeded(name, address)
     token, csrf = await asyncio.to_thread(g.users.open_session, user, g.settings.session_hours)
     response = web.json_response({"user": user.public(), "csrf": csrf})
+    set_session_cookie(response, g, token)
+    return response
+
+
+def set_session_cookie(response: web.Response, g: Gateway, token: str) -> None:
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="Strict", secure=g.settings.secure_cookies,
                         max_age=int(g.settings.session_hours * 3600), path="/")
-    return response
 
 
 async def logout(request: web.Request) -> web.Response:
@@ -169,11 +174,56 @@ async def me(request: web.Request) -> web.Response:
     return web.json_response({"user": session.user.public(), "csrf": session.csrf})
 
 
+def signed_in(request: web.Request) -> User:
+    """The user of a signed-in browser session: what an API key may not do (make keys, change the password)."""
+    session = session_of(request)
+    if not session.via_cookie:
+        raise error(web.HTTPForbidden, "sign in with your password for this; an API key cannot")
+    return session.user
+
+
 async def create_key(request: web.Request) -> web.Response:
+    user = signed_in(request)
     data = await body_json(request)
-    key = await asyncio.to_thread(gw(request).users.create_api_key, user_of(request),
-                                  str(data.get("label", "script"))[:100])
-    return web.json_response({"key": key}, status=201)
+    days, read_only = data.get("days"), data.get("read_only", False)
+    if days is not None and (isinstance(days, bool) or not isinstance(days, (int, float)) or not 0 < days <= 3650):
+        raise error(web.HTTPBadRequest, "days must be a number from 1 to 3650 (or left out: no expiry)")
+    if not isinstance(read_only, bool):
+        raise error(web.HTTPBadRequest, "read_only must be true or false")
+    key = await asyncio.to_thread(gw(request).users.create_api_key, user, str(data.get("label", "script"))[:100],
+                                  days, read_only)
+    return web.json_response(key, status=201)
+
+
+async def list_keys(request: web.Request) -> web.Response:
+    return web.json_response({"items": await asyncio.to_thread(gw(request).users.api_keys, user_of(request))})
+
+
+async def revoke_key(request: web.Request) -> web.Response:
+    try:
+        await asyncio.to_thread(gw(request).users.revoke_api_key, user_of(request), request.match_info["id"])
+    except UserError as exc:
+        raise error(web.HTTPNotFound, str(exc)) from None
+    return web.json_response({"ok": True})
+
+
+async def change_password(request: web.Request) -> web.Response:
+    """The user's own password; every session and API key of hers ends, and this browser is signed in again."""
+    g, user = gw(request), signed_in(request)
+    data = await body_json(request)
+    current, new = data.get("current"), data.get("new")
+    if not isinstance(current, str) or not isinstance(new, str):
+        raise error(web.HTTPBadRequest, "send the current and the new password")
+    if await asyncio.to_thread(g.users.verify, user.name, current) is None:
+        raise error(web.HTTPForbidden, "the current password is wrong")
+    try:
+        await asyncio.to_thread(g.users.set_password, user.name, new)
+    except UserError as exc:
+        raise error(web.HTTPBadRequest, str(exc)) from None
+    token, csrf = await asyncio.to_thread(g.users.open_session, user, g.settings.session_hours)
+    response = web.json_response({"csrf": csrf})
+    set_session_cookie(response, g, token)
+    return response
 
 
 # -- photos and search --------------------------------------------------------------------------------

@@ -3,7 +3,8 @@
 ERROR = {"type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]}
 JSON_ERROR = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 STANDARD = {"400": {"description": "bad input", **JSON_ERROR}, "401": {"description": "not signed in", **JSON_ERROR},
-            "403": {"description": "not allowed", **JSON_ERROR}, "404": {"description": "unknown id", **JSON_ERROR}}
+            "403": {"description": "not allowed", **JSON_ERROR}, "404": {"description": "unknown id", **JSON_ERROR},
+            "429": {"description": "too many failed sign-ins: wait Retry-After seconds", **JSON_ERROR}}
 
 
 def op(summary: str, params: list[dict] | None = None, body: dict | None = None, ok: str = "200") -> dict:
@@ -38,8 +39,15 @@ OPENAPI = {
             "security": []}},
         "/api/auth/logout": {"post": op("Sign out")},
         "/api/auth/me": {"get": op("The signed-in user and the CSRF token")},
-        "/api/auth/keys": {"post": op("Create an API key for scripts", body={"type": "object", "properties": {
-            "label": {"type": "string"}}}, ok="201")},
+        "/api/auth/keys": {"post": op("Create an API key for scripts (signed in with a password, not a key); it is "
+                                      "shown once", body={"type": "object", "properties": {
+            "label": {"type": "string"}, "days": {"type": "number", "minimum": 1, "maximum": 3650},
+            "read_only": {"type": "boolean"}}}, ok="201"),
+                           "get": op("Your API keys (never the keys themselves)")},
+        "/api/auth/keys/{id}": {"delete": op("Revoke one of your API keys", [p("id")])},
+        "/api/auth/password": {"post": op("Change your password: your other sessions and every API key end", body={
+            "type": "object", "properties": {"current": {"type": "string"}, "new": {"type": "string"}},
+            "required": ["current", "new"]})},
         "/api/photos": {"get": op("Photos newest first", [q("cursor"), q("limit", "integer")])},
         "/api/photos/{id}": {"get": op("Everything known about one photo", [p("id")])},
         "/api/search": {"get": op("Search in plain words", [q("q", required=True), q("cursor"),
@@ -51,6 +59,8 @@ OPENAPI = {
             "type": "object", "properties": {"ids": {"type": "array", "items": {"type": "string"}},
                                              "query": {"type": "string"}, "hours": {"type": "number"}}}, ok="201")},
         "/api/shares/public/{token}": {"get": {**op("A share's photos", [p("token")]), "security": []}},
+        "/api/shares/public/{token}/thumb/{id}": {"get": {**op("A thumbnail of a shared photo", [p("token"), p("id")]),
+                                                          "security": []}},
         "/api/status": {"get": op("Per stage: done, waiting, failed, rate, ETA")},
         "/api/admin/users": {"get": op("Users (admin)"), "post": op("Add a user (admin)", body={
             "type": "object", "properties": {"name": {"type": "string"}, "password": {"type": "string"},

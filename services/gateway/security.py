@@ -104,6 +104,8 @@ def make_auth_middleware(users: UserStore, allowed_origins: list[str] = ()):
         public = request.path in PUBLIC_PATHS or request.path.startswith(PUBLIC_PREFIXES)
         if session is None and not public:
             raise error(web.HTTPUnauthorized, "sign in first")
+        if session is not None and session.read_only and request.method not in SAFE_METHODS:
+            raise error(web.HTTPForbidden, "this API key may only read")
         if session is not None and session.via_cookie and request.method not in SAFE_METHODS:
             sent = request.headers.get(CSRF_HEADER, "")
             if not hmac.compare_digest(sent, session.csrf) and request.path != "/api/auth/login":
@@ -143,4 +145,6 @@ def require_admin(request: web.Request) -> Session:
     session = session_of(request)
     if session is None or not session.user.admin:
         raise error(web.HTTPForbidden, "admins only")
+    if not session.via_cookie:  # a leaked key must not make admins
+        raise error(web.HTTPForbidden, "admin actions need a signed-in session, not an API key")
     return session

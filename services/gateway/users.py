@@ -30,6 +30,8 @@ CREATE TABLE IF NOT EXISTS shares (
   photo_ids TEXT NOT NULL, query TEXT NOT NULL, expires REAL NOT NULL, created REAL NOT NULL
 );
 """
+KEY_COLUMNS = {  # added to api_keys after its first version: a public id, an optional expiry, the read-only scope
+    "key_id": "TEXT", "expires": "REAL", "read_only": "INTEGER NOT NULL DEFAULT 0"}
 NAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
 MIN_PASSWORD = 10
 
@@ -52,7 +54,8 @@ class User:
 class Session:
     user: User
     csrf: str
-    via_cookie: bool
+    via_cookie: bool  # else through an API key
+    read_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,11 @@ class Share:
     photo_ids: tuple[str, ...]
     query: str
     expires: float
+
+
+def _key_view(row: tuple) -> dict:
+    key_id, label, created, expires, read_only = row
+    return {"id": key_id, "label": label, "created": created, "expires": expires, "read_only": bool(read_only)}
 
 
 def _digest(token: str) -> str:
@@ -81,6 +89,11 @@ class UserStore:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA foreign_keys=ON")
             self._db.executescript(SCHEMA)
+            held = {row[1] for row in self._db.execute("PRAGMA table_info(api_keys)")}
+            for column, kind in KEY_COLUMNS.items():
+                if column not in held:
+                    self._db.execute(f"ALTER TABLE api_keys ADD COLUMN {column} {kind}")
+            self._db.execute("UPDATE api_keys SET key_id = lower(hex(randomblob(8))) WHERE key_id IS NULL")
 
     def close(self) -> None:
         self._db.close()
@@ -125,6 +138,7 @@ class UserStore:
             changed = self._db.execute("UPDATE users SET password_hash = ? WHERE name = ?",
                                        (self._hasher.hash(password), name)).rowcount
             self._db.execute("DELETE FROM sessions WHERE user = ?", (name,))
+            self._db.execute("DELETE FROM api_keys WHERE user = ?", (name,))  # a new password revokes every key
         if not changed:
             raise UserError(f"no user '{name}'")
 
@@ -166,17 +180,33 @@ class UserStore:
         with self._lock:
             self._db.execute("DELETE FROM sessions WHERE token_hash = ?", (_digest(token),))
 
-    def create_api_key(self, user: User, label: str) -> str:
-        key = "psk_" + secrets.token_urlsafe(32)
+    def create_api_key(self, user: User, label: str, days: float | None = None, read_only: bool = False) -> dict:
+        """A new key (shown once) and its public description; `days`: it expires then."""
+        key, key_id, now = "psk_" + secrets.token_urlsafe(32), secrets.token_hex(8), time.time()
+        expires = now + days * 86400 if days else None
         with self._lock:
-            self._db.execute("INSERT INTO api_keys VALUES (?, ?, ?, ?)", (_digest(key), user.name, label, time.time()))
-        return key
+            self._db.execute("INSERT INTO api_keys (key_hash, user, label, created, key_id, expires, read_only) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?)", (_digest(key), user.name, label, now, key_id, expires,
+                                                              int(read_only)))
+        return {"key": key, **_key_view((key_id, label, now, expires, int(read_only)))}
+
+    def api_keys(self, user: User) -> list[dict]:
+        with self._lock:
+            rows = self._db.execute("SELECT key_id, label, created, expires, read_only FROM api_keys WHERE user = ? "
+                                    "ORDER BY created", (user.name,)).fetchall()
+        return [_key_view(row) for row in rows]
+
+    def revoke_api_key(self, user: User, key_id: str) -> None:
+        with self._lock:
+            if not self._db.execute("DELETE FROM api_keys WHERE user = ? AND key_id = ?", (user.name, key_id)).rowcount:
+                raise UserError("no such key")
 
     def api_key(self, key: str) -> Session | None:
         with self._lock:
-            row = self._db.execute("SELECT user FROM api_keys WHERE key_hash = ?", (_digest(key),)).fetchone()
+            row = self._db.execute("SELECT user, read_only FROM api_keys WHERE key_hash = ? AND "
+                                   "(expires IS NULL OR expires > ?)", (_digest(key), time.time())).fetchone()
         user = self.get(row[0]) if row else None
-        return Session(user, "", False) if user else None
+        return Session(user, "", False, bool(row[1])) if user else None
 
     # -- shares ---------------------------------------------------------------------------------
 
