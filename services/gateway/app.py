@@ -83,7 +83,8 @@ def create_app(gateway: Gateway) -> web.Application:
         web.get("/api/photos", list_photos), web.get("/api/photos/{id}", get_photo),
         web.get("/api/search", search), web.get("/api/suggest", suggest),
         web.get("/media/{id}/original", original), web.get("/media/{id}/thumb", thumbnail),
-        web.post("/api/shares", create_share), web.get("/api/shares/public/{token}", shared),
+        web.post("/api/shares", create_share), web.get("/api/shares", list_shares),
+        web.delete("/api/shares/{id}", revoke_share), web.get("/api/shares/public/{token}", shared),
         web.get("/api/shares/public/{token}/thumb/{id}", shared_thumb),
         web.get("/api/status", status),
         web.get("/api/admin/users", admin_users), web.post("/api/admin/users", admin_add_user),
@@ -367,8 +368,24 @@ async def create_share(request: web.Request) -> web.Response:
             raise error(web.HTTPBadRequest, "give ids (a list of photo ids) or a query")
         for photo_id in ids:
             scoped_record(request, photo_id, user.roots)
-    token = await asyncio.to_thread(g.users.create_share, user, ids[:SHARE_MAX_PHOTOS], query, float(hours))
-    return web.json_response({"token": token, "url": f"/s/{token}", "photos": len(ids)}, status=201)
+    hide_meta = data.get("hide_meta", False)
+    if not isinstance(hide_meta, bool):
+        raise error(web.HTTPBadRequest, "hide_meta must be true or false")
+    made = await asyncio.to_thread(g.users.create_share, user, ids[:SHARE_MAX_PHOTOS], query, float(hours), hide_meta)
+    return web.json_response({**made, "url": f"/s/{made['token']}", "photos": len(ids[:SHARE_MAX_PHOTOS])},
+                             status=201)
+
+
+async def list_shares(request: web.Request) -> web.Response:
+    return web.json_response({"items": await asyncio.to_thread(gw(request).users.shares, user_of(request))})
+
+
+async def revoke_share(request: web.Request) -> web.Response:
+    try:
+        await asyncio.to_thread(gw(request).users.revoke_share, user_of(request), request.match_info["id"])
+    except UserError as exc:
+        raise error(web.HTTPNotFound, str(exc)) from None
+    return web.json_response({"ok": True})
 
 
 async def share_of(request: web.Request):
@@ -387,6 +404,8 @@ async def shared(request: web.Request) -> web.Response:
         if path:
             item = photo_item(record, Path(path).name)
             item["thumb"] = f"/api/shares/public/{request.match_info['token']}/thumb/{photo_id}"
+            if share.hide_meta:
+                item["taken"] = item["place"] = None
             items.append(item)
     return web.json_response({"query": share.query, "expires": share.expires, "items": items})
 

@@ -57,7 +57,10 @@ OPENAPI = {
         "/media/{id}/thumb": {"get": op("A thumbnail", [p("id"), q("size", "integer")])},
         "/api/shares": {"post": op("Share photos or a search read-only until it expires", body={
             "type": "object", "properties": {"ids": {"type": "array", "items": {"type": "string"}},
-                                             "query": {"type": "string"}, "hours": {"type": "number"}}}, ok="201")},
+                                             "query": {"type": "string"}, "hours": {"type": "number"},
+                                             "hide_meta": {"type": "boolean"}}}, ok="201"),
+                        "get": op("Your shares that have not expired")},
+        "/api/shares/{id}": {"delete": op("Revoke one of your shares: its link stops working", [p("id")])},
         "/api/shares/public/{token}": {"get": {**op("A share's photos", [p("token")]), "security": []}},
         "/api/shares/public/{token}/thumb/{id}": {"get": {**op("A thumbnail of a shared photo", [p("token"), p("id")]),
                                                           "security": []}},

@@ -30,8 +30,10 @@ CREATE TABLE IF NOT EXISTS shares (
   photo_ids TEXT NOT NULL, query TEXT NOT NULL, expires REAL NOT NULL, created REAL NOT NULL
 );
 """
-KEY_COLUMNS = {  # added to api_keys after its first version: a public id, an optional expiry, the read-only scope
-    "key_id": "TEXT", "expires": "REAL", "read_only": "INTEGER NOT NULL DEFAULT 0"}
+ADDED_COLUMNS = {  # added after a table's first version: public ids, an optional expiry, scopes
+    "api_keys": {"key_id": "TEXT", "expires": "REAL", "read_only": "INTEGER NOT NULL DEFAULT 0"},
+    "shares": {"share_id": "TEXT", "hide_meta": "INTEGER NOT NULL DEFAULT 0"}}
+PUBLIC_IDS = {"api_keys": "key_id", "shares": "share_id"}
 NAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
 MIN_PASSWORD = 10
 
@@ -64,6 +66,7 @@ class Share:
     photo_ids: tuple[str, ...]
     query: str
     expires: float
+    hide_meta: bool = False  # no place and no date shown to recipients
 
 
 def _key_view(row: tuple) -> dict:
@@ -89,11 +92,13 @@ class UserStore:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA foreign_keys=ON")
             self._db.executescript(SCHEMA)
-            held = {row[1] for row in self._db.execute("PRAGMA table_info(api_keys)")}
-            for column, kind in KEY_COLUMNS.items():
-                if column not in held:
-                    self._db.execute(f"ALTER TABLE api_keys ADD COLUMN {column} {kind}")
-            self._db.execute("UPDATE api_keys SET key_id = lower(hex(randomblob(8))) WHERE key_id IS NULL")
+            for table, columns in ADDED_COLUMNS.items():
+                held = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
+                for column, kind in columns.items():
+                    if column not in held:
+                        self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+                self._db.execute(f"UPDATE {table} SET {PUBLIC_IDS[table]} = lower(hex(randomblob(8))) "
+                                 f"WHERE {PUBLIC_IDS[table]} IS NULL")
 
     def close(self) -> None:
         self._db.close()
@@ -210,22 +215,37 @@ class UserStore:
 
     # -- shares ---------------------------------------------------------------------------------
 
-    def create_share(self, user: User, photo_ids: list[str], query: str, hours: float) -> str:
-        token = secrets.token_urlsafe(24)
+    def create_share(self, user: User, photo_ids: list[str], query: str, hours: float,
+                     hide_meta: bool = False) -> dict:
+        token, share_id, now = secrets.token_urlsafe(24), secrets.token_hex(8), time.time()
         with self._lock:
-            self._db.execute("INSERT INTO shares VALUES (?, ?, ?, ?, ?, ?)",
-                             (_digest(token), user.name, json.dumps(photo_ids), query, time.time() + hours * 3600,
-                              time.time()))
-        return token
+            self._db.execute("INSERT INTO shares (token_hash, user, photo_ids, query, expires, created, share_id, "
+                             "hide_meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                             (_digest(token), user.name, json.dumps(photo_ids), query, now + hours * 3600, now,
+                              share_id, int(hide_meta)))
+        return {"token": token, "id": share_id}
+
+    def shares(self, user: User) -> list[dict]:
+        """The user's shares that have not expired (their links are not kept: only their hashes are)."""
+        with self._lock:
+            rows = self._db.execute("SELECT share_id, photo_ids, query, expires, created, hide_meta FROM shares "
+                                    "WHERE user = ? AND expires > ? ORDER BY created", (user.name, time.time()))
+            return [{"id": r[0], "photos": len(json.loads(r[1])), "query": r[2], "expires": r[3], "created": r[4],
+                     "hide_meta": bool(r[5])} for r in rows.fetchall()]
+
+    def revoke_share(self, user: User, share_id: str) -> None:
+        with self._lock:
+            if not self._db.execute("DELETE FROM shares WHERE user = ? AND share_id = ?", (user.name, share_id)).rowcount:
+                raise UserError("no such share")
 
     def share(self, token: str) -> Share | None:
         with self._lock:
-            row = self._db.execute("SELECT user, photo_ids, query, expires FROM shares WHERE token_hash = ?",
+            row = self._db.execute("SELECT user, photo_ids, query, expires, hide_meta FROM shares WHERE token_hash = ?",
                                    (_digest(token),)).fetchone()
         if row is None or row[3] <= time.time():
             return None
         user = self.get(row[0])
-        return Share(user, tuple(json.loads(row[1])), row[2], row[3]) if user else None
+        return Share(user, tuple(json.loads(row[1])), row[2], row[3], bool(row[4])) if user else None
 
 
 def _check_password(password: str) -> None:

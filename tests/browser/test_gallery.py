@@ -65,3 +65,13 @@ async def test_a_wrong_password_says_so(world, page):
     await page.fill("input[name=password]", "wrong password!")
     await page.click("#login-form button[type=submit]")
     await expect(page.locator("#login-error")).to_have_text("wrong user name or password")
+
+
+async def test_a_share_link_opens_signed_out_without_asking_to_sign_in(world, page, sign_in):
+    csrf = await sign_in(world.client, "alice")
+    share = await (await world.client.post("/api/shares", json={"query": "cat"}, headers={"X-CSRF-Token": csrf})).json()
+    await page.goto(str(world.client.make_url(share["url"])))
+    await expect(page.locator(".tile")).to_have_count(1)
+    await expect(page.locator("#summary")).to_contain_text("1 shared photos")
+    await expect(page.locator("#login")).to_be_hidden()
+    assert page.errors == []

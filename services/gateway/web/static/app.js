@@ -91,7 +91,7 @@ function runQuery(q) {
 }
 
 async function loadMore() {
-  if (state.loading || state.done) return;
+  if (state.loading || state.done || state.share) return;  // a share's page lists its photos once, signed out
   state.loading = true;
   try {
     const cursor = state.cursor ? `&cursor=${encodeURIComponent(state.cursor)}` : "";
