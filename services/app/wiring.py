@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import ssl
 from functools import partial
 from pathlib import Path
 from typing import Callable
@@ -99,14 +100,14 @@ def open_users(settings: PipelineSettings):
     return UserStore(settings.data_dir / "users.db")
 
 
-def build_gateway(settings: PipelineSettings, store: RecordStore, ops=None):
+def build_gateway(settings: PipelineSettings, store: RecordStore, ops=None, gateway_settings=None):
     """The gateway over this process's record store and search index."""
     from services.gateway.app import Gateway, Ops
     from services.gateway.settings import GatewaySettings
     from services.search.api import SearchService
     from services.search.pool import ReaderPool
 
-    gateway_settings = GatewaySettings()
+    gateway_settings = gateway_settings or GatewaySettings()
     readers = None
     if gateway_settings.search_processes and not SearchSettings().is_elastic:
         readers = ReaderPool(BitmapIndex.open, str(store_path(settings)), gateway_settings.search_processes)
@@ -115,15 +116,25 @@ def build_gateway(settings: PipelineSettings, store: RecordStore, ops=None):
 
 
 async def serve_gateway(gateway, host: str, port: int):
-    """Start the gateway's HTTP server; returns the runner to clean up."""
+    """Start the gateway's HTTP server (HTTPS with a certificate set); returns the runner to clean up."""
     from aiohttp import web
 
     from services.gateway.app import create_app
 
+    tls = tls_context(gateway.settings.tls_cert, gateway.settings.tls_key) if gateway.settings.tls else None
     runner = web.AppRunner(create_app(gateway), access_log=None)
     await runner.setup()
-    await web.TCPSite(runner, host, port).start()
+    await web.TCPSite(runner, host, port, ssl_context=tls).start()
     return runner
+
+
+def tls_context(cert: Path, key: Path | None) -> ssl.SSLContext:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    try:
+        context.load_cert_chain(cert, key)
+    except (OSError, ssl.SSLError) as exc:
+        raise CommandError(f"cannot serve HTTPS with {cert} and {key}: {exc}") from None
+    return context
 
 
 def open_store() -> RecordStore:

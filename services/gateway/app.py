@@ -16,7 +16,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 from proto import pb
 from services.gateway.openapi import OPENAPI
 from services.gateway.security import (
-    SESSION_COOKIE, LoginThrottle, error, make_auth_middleware, make_headers_middleware, require_admin, session_of,
+    SESSION_COOKIE, LoginThrottle, error, make_auth_middleware, make_forwarded_middleware, make_headers_middleware,
+    require_admin, session_of,
 )
 from services.gateway.settings import GatewaySettings
 from services.gateway.users import User, UserError, UserStore
@@ -68,7 +69,8 @@ async def _owned_resources(app: web.Application):
 def create_app(gateway: Gateway) -> web.Application:
     gateway.throttle = gateway.throttle or LoginThrottle(gateway.settings.login_attempts,
                                                          gateway.settings.login_window_seconds)
-    app = web.Application(middlewares=[make_headers_middleware(gateway.settings.allowed_origins),
+    app = web.Application(middlewares=[make_forwarded_middleware(gateway.settings.trusted_proxies),
+                                       make_headers_middleware(gateway.settings.allowed_origins),
                                        make_auth_middleware(gateway.users, gateway.settings.allowed_origins)],
                           client_max_size=1 << 20)
     app[GATEWAY] = gateway
@@ -152,12 +154,14 @@ async def login(request: web.Request) -> web.Response:
     g.throttle.succeeded(name, address)
     token, csrf = await asyncio.to_thread(g.users.open_session, user, g.settings.session_hours)
     response = web.json_response({"user": user.public(), "csrf": csrf})
-    set_session_cookie(response, g, token)
+    set_session_cookie(request, response, token)
     return response
 
 
-def set_session_cookie(response: web.Response, g: Gateway, token: str) -> None:
-    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="Strict", secure=g.settings.secure_cookies,
+def set_session_cookie(request: web.Request, response: web.Response, token: str) -> None:
+    g = gw(request)
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="Strict",
+                        secure=g.settings.secure_cookies or request.secure,
                         max_age=int(g.settings.session_hours * 3600), path="/")
 
 
@@ -223,7 +227,7 @@ async def change_password(request: web.Request) -> web.Response:
         raise error(web.HTTPBadRequest, str(exc)) from None
     token, csrf = await asyncio.to_thread(g.users.open_session, user, g.settings.session_hours)
     response = web.json_response({"csrf": csrf})
-    set_session_cookie(response, g, token)
+    set_session_cookie(request, response, token)
     return response
 
 

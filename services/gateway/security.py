@@ -117,6 +117,25 @@ def make_auth_middleware(users: UserStore, allowed_origins: list[str] = ()):
     return auth
 
 
+def make_forwarded_middleware(trusted_proxies: list[str]):
+    """Behind a trusted reverse proxy: the scheme and client address it saw (X-Forwarded-Proto, the last
+    X-Forwarded-For entry, the one it added). Anyone else's forwarded headers are ignored."""
+    trusted = set(trusted_proxies)
+
+    @web.middleware
+    async def forwarded(request: web.Request, handler):
+        if request.remote in trusted:
+            changes = {}
+            if (proto := request.headers.get("X-Forwarded-Proto", "").strip().lower()) in ("http", "https"):
+                changes["scheme"] = proto
+            if chain := [a.strip() for a in request.headers.get("X-Forwarded-For", "").split(",") if a.strip()]:
+                changes["remote"] = chain[-1]
+            request = request.clone(**changes) if changes else request
+        return await handler(request)
+
+    return forwarded
+
+
 def make_headers_middleware(allowed_origins: list[str]):
     @web.middleware
     async def headers(request: web.Request, handler):
@@ -130,6 +149,8 @@ def make_headers_middleware(allowed_origins: list[str]):
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers["Server"] = "picsift"  # not the Python and aiohttp versions
+        if request.secure:  # browsers that came over HTTPS keep to it
+            response.headers["Strict-Transport-Security"] = "max-age=31536000"
         if origin and origin in allowed_origins:  # never a wildcard
             response.headers["Access-Control-Allow-Origin"] = origin
             response.headers["Access-Control-Allow-Credentials"] = "true"

@@ -11,6 +11,7 @@ from services.app.output import CommandError
 from services.app.wiring import (
     build_gateway, embedded_pipeline, make_ingest, refuse_exposed_data_dir, service_pipeline, store_path,
 )
+from services.gateway.settings import GatewaySettings
 from services.ingest.settings import IngestSettings
 from services.pipeline.factory import make_bus
 from services.pipeline.host import Pipeline, until_signalled
@@ -28,6 +29,8 @@ def register(command) -> None:
     up.add_argument("--media", type=Path, action="append", help="media root (repeatable)")
     up.add_argument("--host", default="127.0.0.1")
     up.add_argument("--port", type=int, default=8080)
+    up.add_argument("--tls-cert", type=Path, help="serve HTTPS with this certificate (PEM)")
+    up.add_argument("--tls-key", type=Path, help="the certificate's private key (PEM)")
     service = command("service", "run one service against the configured bus (RabbitMQ)", cmd_service)
     service.add_argument("name", choices=SERVICES)
 
@@ -42,18 +45,22 @@ def cmd_up(args) -> int:
     if missing:
         raise CommandError(f"media folder not found: {', '.join(missing)}")
     refuse_exposed_data_dir(settings, roots)
-    return asyncio.run(run_up(roots, settings, ingest_settings, args.host, args.port))
+    gateway_settings = GatewaySettings()
+    if args.tls_cert:
+        gateway_settings = gateway_settings.model_copy(update={"tls_cert": args.tls_cert, "tls_key": args.tls_key})
+    return asyncio.run(run_up(roots, settings, ingest_settings, args.host, args.port, gateway_settings))
 
 
 async def run_up(roots: list[Path], settings: PipelineSettings, ingest_settings: IngestSettings,
-                 host: str, port: int) -> int:
+                 host: str, port: int, gateway_settings: GatewaySettings | None = None) -> int:
     pipeline = embedded_pipeline(settings)
     ingest = IngestEntrypoint(make_ingest(settings, ingest_settings, pipeline.bus), roots)
-    gateway = build_gateway(settings, pipeline.store, ops(pipeline, ingest))
+    gateway = build_gateway(settings, pipeline.store, ops(pipeline, ingest), gateway_settings)
     first_admin(gateway.users, roots)
     pipeline.entrypoints += [GatewayEntrypoint(gateway, (host, port)), ingest]
+    scheme = "https" if gateway.settings.tls else "http"
     await pipeline.run(until_signalled(),
-                       lambda: print(f"picsift is up: http://{host}:{port}/ (Ctrl-C stops it)", flush=True))
+                       lambda: print(f"picsift is up: {scheme}://{host}:{port}/ (Ctrl-C stops it)", flush=True))
     return 0
 
 
@@ -66,8 +73,6 @@ def cmd_service(args) -> int:
 
 async def run_service(name: str, settings: PipelineSettings) -> int:
     if name == "gateway":
-        from services.gateway.settings import GatewaySettings
-
         gateway_settings = GatewaySettings()
         store = RecordStore(store_path(settings))
         pipeline = Pipeline(settings, InMemoryBus() if settings.is_memory else make_bus(settings), store, [])
