@@ -16,6 +16,8 @@ class JsonFormatter(logging.Formatter):
         entry = {"time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
                  "level": record.levelname.lower(), "logger": record.name, "message": record.getMessage()}
         entry.update(current_message())
+        if request_id := getattr(record, "request_id", None):  # the gateway's access log
+            entry["request_id"] = request_id
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)

@@ -120,9 +120,10 @@ async def serve_gateway(gateway, host: str, port: int):
     from aiohttp import web
 
     from services.gateway.app import create_app
+    from services.gateway.audit import AccessLogger, access
 
     tls = tls_context(gateway.settings.tls_cert, gateway.settings.tls_key) if gateway.settings.tls else None
-    runner = web.AppRunner(create_app(gateway), access_log=None)
+    runner = web.AppRunner(create_app(gateway), access_log=access, access_log_class=AccessLogger)
     await runner.setup()
     await web.TCPSite(runner, host, port, ssl_context=tls).start()
     return runner

@@ -14,6 +14,7 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
 from proto import pb
+from services.gateway.audit import AuditLog, request_ids
 from services.gateway.openapi import OPENAPI
 from services.gateway.security import (
     SESSION_COOKIE, LoginThrottle, error, make_auth_middleware, make_forwarded_middleware, make_headers_middleware,
@@ -53,6 +54,7 @@ class Gateway:
     ops: Ops = field(default_factory=Ops)
     throttle: LoginThrottle | None = None
     rates: dict[str, tuple[float, int]] = field(default_factory=dict)
+    audit: AuditLog | None = None
 
 
 GATEWAY = web.AppKey("gateway", Gateway)
@@ -69,7 +71,8 @@ async def _owned_resources(app: web.Application):
 def create_app(gateway: Gateway) -> web.Application:
     gateway.throttle = gateway.throttle or LoginThrottle(gateway.settings.login_attempts,
                                                          gateway.settings.login_window_seconds)
-    app = web.Application(middlewares=[make_forwarded_middleware(gateway.settings.trusted_proxies),
+    gateway.audit = gateway.audit or AuditLog(gateway.data_dir / "audit.log")
+    app = web.Application(middlewares=[make_forwarded_middleware(gateway.settings.trusted_proxies), request_ids,
                                        make_headers_middleware(gateway.settings.allowed_origins),
                                        make_auth_middleware(gateway.users, gateway.settings.allowed_origins)],
                           client_max_size=1 << 20)
@@ -145,13 +148,16 @@ async def login(request: web.Request) -> web.Response:
     address = request.remote or ""
     wait = g.throttle.blocked(name, address)
     if wait:
+        await g.audit.record(request, "login.paused", name)
         raise web.HTTPTooManyRequests(text=json.dumps({"error": f"too many attempts; try again in {wait:.0f}s"}),
                                       content_type="application/json", headers={"Retry-After": str(int(wait) + 1)})
     user = await asyncio.to_thread(g.users.verify, name, password)
     if user is None:
         g.throttle.failed(name, address)
+        await g.audit.record(request, "login.failed", name)
         raise error(web.HTTPUnauthorized, "wrong user name or password")
     g.throttle.succeeded(name, address)
+    await g.audit.record(request, "login", user.name)
     token, csrf = await asyncio.to_thread(g.users.open_session, user, g.settings.session_hours)
     response = web.json_response({"user": user.public(), "csrf": csrf})
     set_session_cookie(request, response, token)
@@ -169,6 +175,8 @@ async def logout(request: web.Request) -> web.Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         await asyncio.to_thread(gw(request).users.close_session, token)
+        session = session_of(request)
+        await gw(request).audit.record(request, "logout", session.user.name if session else None)
     response = web.json_response({"ok": True})
     response.del_cookie(SESSION_COOKIE, path="/")
     return response
@@ -197,6 +205,7 @@ async def create_key(request: web.Request) -> web.Response:
         raise error(web.HTTPBadRequest, "read_only must be true or false")
     key = await asyncio.to_thread(gw(request).users.create_api_key, user, str(data.get("label", "script"))[:100],
                                   days, read_only)
+    await gw(request).audit.record(request, "key.created", user.name, key=key["id"], read_only=read_only, days=days)
     return web.json_response(key, status=201)
 
 
@@ -209,6 +218,7 @@ async def revoke_key(request: web.Request) -> web.Response:
         await asyncio.to_thread(gw(request).users.revoke_api_key, user_of(request), request.match_info["id"])
     except UserError as exc:
         raise error(web.HTTPNotFound, str(exc)) from None
+    await gw(request).audit.record(request, "key.revoked", user_of(request).name, key=request.match_info["id"])
     return web.json_response({"ok": True})
 
 
@@ -220,11 +230,13 @@ async def change_password(request: web.Request) -> web.Response:
     if not isinstance(current, str) or not isinstance(new, str):
         raise error(web.HTTPBadRequest, "send the current and the new password")
     if await asyncio.to_thread(g.users.verify, user.name, current) is None:
+        await g.audit.record(request, "password.failed", user.name)
         raise error(web.HTTPForbidden, "the current password is wrong")
     try:
         await asyncio.to_thread(g.users.set_password, user.name, new)
     except UserError as exc:
         raise error(web.HTTPBadRequest, str(exc)) from None
+    await g.audit.record(request, "password.changed", user.name)
     token, csrf = await asyncio.to_thread(g.users.open_session, user, g.settings.session_hours)
     response = web.json_response({"csrf": csrf})
     set_session_cookie(request, response, token)
@@ -376,6 +388,8 @@ async def create_share(request: web.Request) -> web.Response:
     if not isinstance(hide_meta, bool):
         raise error(web.HTTPBadRequest, "hide_meta must be true or false")
     made = await asyncio.to_thread(g.users.create_share, user, ids[:SHARE_MAX_PHOTOS], query, float(hours), hide_meta)
+    await g.audit.record(request, "share.created", user.name, share=made["id"], photos=len(ids[:SHARE_MAX_PHOTOS]),
+                         hours=hours)
     return web.json_response({**made, "url": f"/s/{made['token']}", "photos": len(ids[:SHARE_MAX_PHOTOS])},
                              status=201)
 
@@ -389,6 +403,7 @@ async def revoke_share(request: web.Request) -> web.Response:
         await asyncio.to_thread(gw(request).users.revoke_share, user_of(request), request.match_info["id"])
     except UserError as exc:
         raise error(web.HTTPNotFound, str(exc)) from None
+    await gw(request).audit.record(request, "share.revoked", user_of(request).name, share=request.match_info["id"])
     return web.json_response({"ok": True})
 
 
@@ -464,6 +479,8 @@ async def admin_add_user(request: web.Request) -> web.Response:
                                        roots, admin)
     except UserError as exc:
         raise error(web.HTTPBadRequest, str(exc)) from None
+    await gw(request).audit.record(request, "user.added", user_of(request).name, name=user.name, admin=user.admin,
+                                   roots=list(user.roots))
     return web.json_response(user.public(), status=201)
 
 
@@ -476,6 +493,7 @@ async def admin_remove_user(request: web.Request) -> web.Response:
         await asyncio.to_thread(gw(request).users.remove, name)
     except UserError as exc:
         raise error(web.HTTPNotFound, str(exc)) from None
+    await gw(request).audit.record(request, "user.removed", session.user.name, name=name)
     return web.json_response({"ok": True})
 
 
@@ -486,10 +504,11 @@ async def admin_failed(request: web.Request) -> web.Response:
 
 
 async def admin_rescan(request: web.Request) -> web.Response:
-    require_admin(request)
+    session = require_admin(request)
     ops = gw(request).ops
     if ops.rescan is None:
         raise error(web.HTTPServiceUnavailable, "this gateway runs without the ingest service; rescan from it")
+    await gw(request).audit.record(request, "admin.rescan", session.user.name)
     asyncio.get_running_loop().create_task(ops.rescan())
     return web.json_response({"started": True}, status=202)
 
@@ -501,10 +520,11 @@ async def admin_dead_letters(request: web.Request) -> web.Response:
 
 
 async def admin_replay(request: web.Request) -> web.Response:
-    require_admin(request)
+    session = require_admin(request)
     ops = gw(request).ops
     if ops.replay is None:
         raise error(web.HTTPServiceUnavailable, "no bus to replay on in this gateway")
+    await gw(request).audit.record(request, "admin.replay", session.user.name, stage=request.match_info["stage"])
     return web.json_response({"replayed": await ops.replay(request.match_info["stage"])})
 
 
