@@ -34,6 +34,7 @@ from services.search.index.bitmap import BitmapIndex  # noqa: E402
 from services.search.store import RecordStore  # noqa: E402
 
 PASSWORD = "benchmark password"
+WARM_UP_SECONDS = 3  # of load on each endpoint before it is measured
 BATCH = 1000  # records merged into the store per transaction while the library is built
 
 
@@ -116,6 +117,8 @@ async def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--data", type=Path, help="a data dir to build once and use again")
+    parser.add_argument("--search-processes", type=int, default=0,
+                        help="PICSIFT_GATEWAY_SEARCH_PROCESSES: reader processes that answer searches (0: the gateway's own)")
     args = parser.parse_args()
     data = args.data or Path(tempfile.mkdtemp(prefix="picsift-gateway-bench-"))
     data.mkdir(parents=True, exist_ok=True)
@@ -128,7 +131,8 @@ async def main() -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {**os.environ, "PICSIFT_DATA_DIR": str(data), "PICSIFT_GATEWAY_PORT": str(port)}
+    env = {**os.environ, "PICSIFT_DATA_DIR": str(data), "PICSIFT_GATEWAY_PORT": str(port),
+           "PICSIFT_GATEWAY_SEARCH_PROCESSES": str(args.search_processes)}
     server = subprocess.Popen([sys.executable, "-m", "services.app.cli", "service", "gateway"], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
@@ -153,6 +157,7 @@ async def main() -> None:
             }
             rows = []
             for name, paths in endpoints.items():
+                await load(session, base, paths, WARM_UP_SECONDS, args.concurrency)  # caches filled, readers started
                 count, latencies, errors = await load(session, base, paths, args.seconds, args.concurrency)
                 rows.append((name, count / args.seconds, pct(latencies, 0.5), pct(latencies, 0.95), errors))
     finally:
@@ -161,7 +166,8 @@ async def main() -> None:
         if not args.data:
             shutil.rmtree(data, ignore_errors=True)
     print(stamp())
-    print(f"\n{args.records} records, {args.concurrency} concurrent requests, {args.seconds:.0f} s per endpoint")
+    print(f"\n{args.records} records, {args.concurrency} concurrent requests, {args.seconds:.0f} s per endpoint, "
+          f"search processes {args.search_processes or 'none (in the gateway)'}")
     print(f"{'endpoint':<32} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7}")
     for name, rate, p50, p95, errors in rows:
         print(f"{name:<32} {rate:>8.0f} {p50:>8.1f} {p95:>8.1f} {errors:>7}")
