@@ -25,7 +25,8 @@ CREATE TABLE IF NOT EXISTS paths (
   id TEXT NOT NULL,
   root TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS paths_id ON paths (id);
+DROP INDEX IF EXISTS paths_id;  -- paths_id_path covers it: a photo's paths are read from the index alone
+CREATE INDEX IF NOT EXISTS paths_id_path ON paths (id, path);
 CREATE TABLE IF NOT EXISTS photo_status (
   id TEXT NOT NULL, stage TEXT NOT NULL, outcome TEXT NOT NULL, PRIMARY KEY (id, stage)
 );

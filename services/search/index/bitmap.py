@@ -228,7 +228,7 @@ class BitmapIndex(Index):
             return self._docs(node) | BitMap.intersection(*(self._docs(Word(w)) for w in node.words))
         if isinstance(node, Person):  # (photo, face) pairs holding each word, intersected: one face has them all
             pairs = [union([self._postings.faces[t] for t in self._terms_for(w)]) for w in node.words]
-            return as_bitmap(np.unique(as_array(BitMap.intersection(*pairs)) // FACES_PER_PHOTO))
+            return as_bitmap(as_array(BitMap.intersection(*pairs)) // FACES_PER_PHOTO)  # a photo once, however many
         if isinstance(node, Not):
             return scope - self._match(node.node, scope)
         if isinstance(node, And):
@@ -330,13 +330,12 @@ class BitmapIndex(Index):
     def _face_of(self, term: int, doc: int) -> int:
         """The first face of the photo holding the term (0: the photo as a whole)."""
         faces = self._postings.faces[term]
-        if not faces:
-            return 0
         start = doc * FACES_PER_PHOTO
-        before = faces.rank(start - 1) if start else 0
-        if before < len(faces) and faces[before] < start + FACES_PER_PHOTO:
-            return faces[before] - start
-        return 0
+        try:
+            pair = faces.next_set_bit(start)
+        except ValueError:  # no pair at or after the photo's
+            return 0
+        return pair - start if pair < start + FACES_PER_PHOTO else 0
 
     def _facets(self, matched: BitMap) -> dict[str, list[dict]]:
         """Exact counts over every match, for the facet keys' values shown whole (see _facet_docs)."""

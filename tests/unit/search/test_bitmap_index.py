@@ -140,3 +140,18 @@ def test_ties_in_score_and_time_page_by_id(tmp_path):
     assert [photo_id for page in pages for photo_id in page] == sorted(ids)
     assert [len(page) for page in pages] == [40, 40, 40, 30]
     store.close()
+
+
+def test_explain_names_the_face_that_holds_each_word(tmp_path):
+    store = RecordStore(tmp_path / "p.db")
+    index = BitmapIndex(store)
+    record = photo("f1", "/m/f1.jpg")
+    for face, (gender, mood) in enumerate((("woman", "happy"), ("man", "sad")), start=1):
+        record.vision.faces.append(pb.Face(age=30))
+        record.semantic.terms.extend([pb.Term(key="gender", value=gender, source="face", weight=0.9, face=face),
+                                      pb.Term(key="emotion", value=mood, source="face", weight=0.9, face=face)])
+    index.upsert(store.merge(record))
+    for text, face in (("sad man", 2), ("happy woman", 1)):
+        hit = SearchService(index).search_sync(text, ["/m"], explain=True)["hits"][0]
+        assert {(e["value"], e.get("face")) for e in hit["explain"]} >= {(w, face) for w in text.split()}
+    store.close()
