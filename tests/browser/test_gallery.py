@@ -39,7 +39,7 @@ async def test_sign_in_browse_search_open_and_sign_out(world, page, password):
 
     await page.fill("#q", "cat")
     await page.press("#q", "Enter")
-    await expect(page.locator("#summary")).to_have_text("1 photos")
+    await expect(page.locator("#summary")).to_have_text("1 photo")
     first = page.locator(".tile").first
     assert await first.get_attribute("data-id") == world.ids["alice/cat.jpg"]
     await page.screenshot(path=ARTIFACTS / "search.png")
@@ -72,6 +72,33 @@ async def test_a_share_link_opens_signed_out_without_asking_to_sign_in(world, pa
     share = await (await world.client.post("/api/shares", json={"query": "cat"}, headers={"X-CSRF-Token": csrf})).json()
     await page.goto(str(world.client.make_url(share["url"])))
     await expect(page.locator(".tile")).to_have_count(1)
-    await expect(page.locator("#summary")).to_contain_text("1 shared photos")
+    await expect(page.locator("#summary")).to_have_text("1 shared photo for “cat”")
     await expect(page.locator("#login")).to_be_hidden()
+    assert page.errors == []
+
+
+async def test_the_status_line_counts_and_the_share_message_reads_as_success(world, page, password):
+    """A stage known only by its queue (the indexer) reads plainly, not `undefined/NaN`; a new share link is not
+    shown in the error colour."""
+    from services.gateway.app import Ops
+
+    async def queues() -> dict[str, int]:
+        return {"indexer": 3}
+
+    world.gateway.ops = Ops(queues=queues)
+    await page.goto(str(world.client.make_url("/")))
+    await page.fill("input[name=username]", "alice")
+    await page.fill("input[name=password]", password)
+    await page.click("#login-form button[type=submit]")
+    status = page.locator("#status")
+    await expect(status).to_contain_text("indexer (3 queued)")
+    await expect(status).to_contain_text("2 photos ·")
+    assert "undefined" not in await status.text_content() and "NaN" not in await status.text_content()
+    await page.fill("#q", "cat")
+    await page.press("#q", "Enter")
+    await page.click("#share-button")
+    message = page.locator("#message")
+    await expect(message).to_contain_text("Share link (72 h)")
+    assert "error" not in (await message.get_attribute("class") or "")
+    await page.screenshot(path=ARTIFACTS / "status-and-share.png")
     assert page.errors == []

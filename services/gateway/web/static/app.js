@@ -26,6 +26,13 @@ async function api(path, options = {}) {
   return data;
 }
 
+function count(n, noun) { return `${n} ${noun}${n === 1 ? "" : "s"}`; }
+
+function say(text, isError = false) {  // the message line: red only for errors
+  $("#message").textContent = text;
+  $("#message").classList.toggle("error", isError);
+}
+
 function showLogin() { $("#app").hidden = true; $("#login").hidden = false; }
 
 async function start() {
@@ -84,7 +91,7 @@ $("#q").addEventListener("input", () => {
 
 function runQuery(q) {
   state.query = q; state.cursor = null; state.done = false;
-  $("#grid").replaceChildren(); $("#facets").replaceChildren(); $("#summary").textContent = ""; $("#message").textContent = "";
+  $("#grid").replaceChildren(); $("#facets").replaceChildren(); $("#summary").textContent = ""; say("");
   $("#share-button").hidden = !q;
   $("#admin").hidden = true;
   loadMore();
@@ -97,7 +104,7 @@ async function loadMore() {
     const cursor = state.cursor ? `&cursor=${encodeURIComponent(state.cursor)}` : "";
     if (state.query) {
       const result = await api(`/api/search?q=${encodeURIComponent(state.query)}&explain=1&limit=60${cursor}`);
-      if (!state.cursor) { showFacets(result.facets); $("#summary").textContent = result.partial ? `No photo has every word: ${result.total} with most of them` : `${result.total} photos`; }
+      if (!state.cursor) { showFacets(result.facets); $("#summary").textContent = result.partial ? `No photo has every word: ${result.total} with most of them` : count(result.total, "photo"); }
       result.hits.forEach((hit) => $("#grid").append(tile(hit, caption(hit.matched))));
       state.cursor = result.next_cursor;
     } else {
@@ -106,7 +113,7 @@ async function loadMore() {
       state.cursor = page.next_cursor;
     }
     state.done = !state.cursor;
-  } catch (error) { $("#message").textContent = error.message; state.done = true; }
+  } catch (error) { say(error.message, true); state.done = true; }
   state.loading = false;
 }
 
@@ -180,8 +187,9 @@ async function pollStatus() {
   if ($("#app").hidden) return;
   try {
     const status = await api("/api/status");
-    const parts = Object.entries(status.stages).map(([stage, s]) => `${stage} ${s.done}/${s.done + s.waiting}` + (s.failed ? ` (${s.failed} failed)` : "") + (s.queued ? ` (${s.queued} queued)` : "") + (s.eta_seconds ? ` ~${s.eta_seconds}s` : ""));
-    $("#status").textContent = `${status.photos} photos · ${parts.join(" · ")}` + (status.failed_files ? ` · ${status.failed_files} files failed` : "");
+    // a stage known only by its queue (the indexer) has no done/waiting counts
+    const parts = Object.entries(status.stages).map(([stage, s]) => (s.done === undefined ? stage : `${stage} ${s.done}/${s.done + s.waiting}`) + (s.failed ? ` (${s.failed} failed)` : "") + (s.queued ? ` (${s.queued} queued)` : "") + (s.eta_seconds ? ` ~${s.eta_seconds}s` : ""));
+    $("#status").textContent = `${count(status.photos, "photo")} · ${parts.join(" · ")}` + (status.failed_files ? ` · ${count(status.failed_files, "file")} failed` : "");
   } catch { /* the next poll tries again */ }
   setTimeout(pollStatus, 3000);
 }
@@ -189,8 +197,8 @@ async function pollStatus() {
 $("#share-button").addEventListener("click", async () => {
   try {
     const share = await api("/api/shares", { method: "POST", body: { query: state.query, hours: 72 } });
-    $("#message").textContent = `Share link (72 h): ${location.origin}${share.url}`;
-  } catch (error) { $("#message").textContent = error.message; }
+    say(`Share link (72 h): ${location.origin}${share.url}`);
+  } catch (error) { say(error.message, true); }
 });
 
 $("#admin-button").addEventListener("click", async () => {
@@ -208,10 +216,10 @@ $("#add-user").addEventListener("submit", async (event) => {
   try {
     await api("/api/admin/users", { method: "POST", body: { name: form.get("name"), password: form.get("password"), roots: [form.get("roots")], admin: form.get("admin") === "on" } });
     event.target.reset(); $("#admin-button").click();
-  } catch (error) { $("#message").textContent = error.message; }
+  } catch (error) { say(error.message, true); }
 });
 
-$("#rescan").addEventListener("click", () => api("/api/admin/rescan", { method: "POST" }).then(() => { $("#message").textContent = "rescan started"; }, (e) => { $("#message").textContent = e.message; }));
+$("#rescan").addEventListener("click", () => api("/api/admin/rescan", { method: "POST" }).then(() => say("rescan started"), (e) => say(e.message, true)));
 
 async function showShare(token) {
   state.share = token;
@@ -219,9 +227,9 @@ async function showShare(token) {
   $("#search-form").hidden = true; $("#logout").hidden = true;
   try {
     const share = await api(`/api/shares/public/${encodeURIComponent(token)}`);
-    $("#summary").textContent = `${share.items.length} shared photos` + (share.query ? ` for “${share.query}”` : "");
+    $("#summary").textContent = `${count(share.items.length, "shared photo")}` + (share.query ? ` for “${share.query}”` : "");
     share.items.forEach((item) => $("#grid").append(tile(item, item.path)));
-  } catch (error) { $("#message").textContent = error.message; }
+  } catch (error) { say(error.message, true); }
   state.done = true;
 }
 
