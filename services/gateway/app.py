@@ -25,7 +25,7 @@ from services.gateway.users import User, UserError, UserStore
 from services.media.containment import open_inside
 from services.pipeline.layout import THUMB_SIZES, thumb_path, thumbs_dir
 from services.search.api import CursorError, QueryError, SearchService
-from services.search.record_view import record_to_dict
+from services.search.record_view import reasons_of, record_to_dict
 from services.search.store import RecordStore, sort_time, under_roots
 
 WEB_DIR = Path(__file__).parent / "web"
@@ -79,7 +79,7 @@ def create_app(gateway: Gateway) -> web.Application:
     app[GATEWAY] = gateway
     app.cleanup_ctx.append(_owned_resources)
     app.add_routes([
-        web.get("/", page), web.get("/login", page), web.get("/s/{token}", page),
+        web.get("/", page), web.get("/login", page), web.get("/admin", page), web.get("/s/{token}", page),
         web.static("/static", WEB_DIR / "static"),
         web.get("/api/openapi.json", openapi),
         web.post("/api/auth/login", login), web.post("/api/auth/logout", logout), web.get("/api/auth/me", me),
@@ -498,9 +498,20 @@ async def admin_remove_user(request: web.Request) -> web.Response:
 
 
 async def admin_failed(request: web.Request) -> web.Response:
+    """Files that could not be read, and photos one of whose analysis stages failed, with the reasons."""
     require_admin(request)
-    files = [o.__dict__ for o in gw(request).store.outcomes(("failed",))]
-    return web.json_response({"files": files})
+    store = gw(request).store
+
+    def failed() -> dict:
+        photos = []
+        for photo_id, stage in store.failed_stages():
+            record = store.get(photo_id)
+            if record is not None:
+                photos.append({"id": photo_id, "path": record.paths[0] if record.paths else "", "stage": stage,
+                               "reason": reasons_of(record).get(stage, "")})
+        return {"files": [o.__dict__ for o in store.outcomes(("failed",))], "photos": photos}
+
+    return web.json_response(await asyncio.to_thread(failed))
 
 
 async def admin_rescan(request: web.Request) -> web.Response:

@@ -70,7 +70,8 @@ OPENAPI = {
                                              "roots": {"type": "array", "items": {"type": "string"}},
                                              "admin": {"type": "boolean"}}}, ok="201")},
         "/api/admin/users/{name}": {"delete": op("Remove a user (admin)", [p("name")])},
-        "/api/admin/failed": {"get": op("Files that failed, with reasons (admin)")},
+        "/api/admin/failed": {"get": op("Files that could not be read and photos whose analysis stage failed, with "
+                                         "reasons (admin)")},
         "/api/admin/rescan": {"post": op("Rescan the media roots (admin)", ok="202")},
         "/api/admin/dead-letters": {"get": op("Dead letters per stage with reasons (admin)")},
         "/api/admin/dead-letters/{stage}/replay": {"post": op("Replay a stage's dead letters (admin)", [p("stage")])},

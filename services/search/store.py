@@ -259,6 +259,14 @@ class RecordStore:
             by_outcome["pending"] = total - sum(by_outcome.values())
         return counts
 
+    def failed_stages(self, roots: list[str] | None = None, limit: int = 1000) -> list[tuple[str, str]]:
+        """(photo id, stage) of visible photos (under these roots, if given) whose stage failed, at most limit."""
+        params: list = []
+        sql = ("SELECT s.id, s.stage FROM photo_status s WHERE s.outcome = 'failed' AND EXISTS "
+               f"(SELECT 1 FROM paths p WHERE p.id = s.id{_root_clause(roots, params)}) ORDER BY s.id, s.stage LIMIT ?")
+        with self._lock:
+            return [(row[0], row[1]) for row in self._db.execute(sql, [*params, limit])]
+
     def _save(self, record: pb.Record) -> None:
         metas = {"ingest": record.ingest, **{p: getattr(record, p).meta for p in STAGE_PARTS}}
         self._db.executemany(

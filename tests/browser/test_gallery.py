@@ -102,3 +102,29 @@ async def test_the_status_line_counts_and_the_share_message_reads_as_success(wor
     assert "error" not in (await message.get_attribute("class") or "")
     await page.screenshot(path=ARTIFACTS / "status-and-share.png")
     assert page.errors == []
+
+
+async def test_the_admin_page_has_its_own_route_and_lists_photos_whose_analysis_failed(world, page, password):
+    from proto import pb
+
+    failed = pb.Record(id=world.ids["alice/cat.jpg"])
+    failed.vision.meta.outcome, failed.vision.meta.reason = pb.OUTCOME_FAILED, "the classifier timed out"
+    world.gateway.store.merge(failed)
+    await page.goto(str(world.client.make_url("/")))
+    await page.fill("input[name=username]", "root")
+    await page.fill("input[name=password]", password)
+    await page.click("#login-form button[type=submit]")
+    await expect(page.locator(".tile")).to_have_count(3)
+    await page.click("#admin-button")
+    await expect(page.locator("#admin")).to_be_visible()
+    await expect(page.locator("#grid")).to_be_hidden()
+    assert page.url.endswith("/admin")
+    await expect(page.locator("#failed")).to_contain_text("cat.jpg: vision failed: the classifier timed out")
+    await page.screenshot(path=ARTIFACTS / "admin.png")
+    await page.reload()  # the route opens the admin page itself
+    await expect(page.locator("#admin")).to_be_visible()
+    await page.fill("#q", "beach")
+    await page.press("#q", "Enter")
+    await expect(page.locator("#admin")).to_be_hidden()
+    await expect(page.locator(".tile")).to_have_count(2)
+    assert page.errors == []

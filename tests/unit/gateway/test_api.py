@@ -232,7 +232,7 @@ async def test_the_server_header_names_no_versions(world):
 async def test_every_route_of_the_router_is_in_the_openapi_document(world):
     """Read from the router itself: a route added without its description fails here."""
     spec = await (await world.client.get("/api/openapi.json")).json()
-    pages = {"/", "/login", "/s/{token}", "/api/openapi.json"}
+    pages = {"/", "/login", "/admin", "/s/{token}", "/api/openapi.json"}
     missing = [(route.method, route.resource.canonical) for route in world.client.server.app.router.routes()
                if route.method not in ("HEAD", "OPTIONS") and route.resource is not None
                and route.resource.canonical not in pages and not route.resource.canonical.startswith("/static")

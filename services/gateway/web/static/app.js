@@ -52,6 +52,7 @@ function signedIn(me) {
   const q = new URLSearchParams(location.search).get("q") || "";
   $("#q").value = q;
   runQuery(q);
+  if (location.pathname === "/admin" && me.user.admin) openAdmin();
   pollStatus();
 }
 
@@ -93,12 +94,18 @@ function runQuery(q) {
   state.query = q; state.cursor = null; state.done = false;
   $("#grid").replaceChildren(); $("#facets").replaceChildren(); $("#summary").textContent = ""; say("");
   $("#share-button").hidden = !q;
-  $("#admin").hidden = true;
+  showAdmin(false);
   loadMore();
 }
 
+function showAdmin(on) {  // the admin page replaces the grid (which then loads nothing more)
+  state.admin = on;
+  $("#admin").hidden = !on;
+  for (const id of ["#grid", "#facets", "#summary", "#more"]) $(id).hidden = on;
+}
+
 async function loadMore() {
-  if (state.loading || state.done || state.share) return;  // a share's page lists its photos once, signed out
+  if (state.loading || state.done || state.share || state.admin) return;  // a share's page lists its photos once, signed out
   state.loading = true;
   try {
     const cursor = state.cursor ? `&cursor=${encodeURIComponent(state.cursor)}` : "";
@@ -201,21 +208,23 @@ $("#share-button").addEventListener("click", async () => {
   } catch (error) { say(error.message, true); }
 });
 
-$("#admin-button").addEventListener("click", async () => {
-  $("#admin").hidden = false;
+$("#admin-button").addEventListener("click", () => { history.pushState(null, "", "/admin"); openAdmin(); });
+
+async function openAdmin() {
+  showAdmin(true);
   const [users, failed, dead] = await Promise.all([api("/api/admin/users"), api("/api/admin/failed"), api("/api/admin/dead-letters")]);
   $("#users tbody").replaceChildren(...users.items.map((u) => el("tr", {}, el("td", { text: u.name }), el("td", { text: u.roots.join(", ") }), el("td", { text: u.admin ? "yes" : "" }))));
-  $("#failed").replaceChildren(...failed.files.map((f) => el("li", { text: `${f.path}: ${f.reason}` })));
+  $("#failed").replaceChildren(...failed.files.map((f) => el("li", { text: `${f.path}: ${f.reason}` })),
+    ...failed.photos.map((p) => el("li", { text: `${p.path}: ${p.stage} failed: ${p.reason}` })));
   $("#dead").replaceChildren(...dead.items.map((d) => el("li", { text: `${d.stage}: ${d.reason}` })));
-  $("#admin").scrollIntoView();
-});
+}
 
 $("#add-user").addEventListener("submit", async (event) => {
   event.preventDefault();
   const form = new FormData(event.target);
   try {
     await api("/api/admin/users", { method: "POST", body: { name: form.get("name"), password: form.get("password"), roots: [form.get("roots")], admin: form.get("admin") === "on" } });
-    event.target.reset(); $("#admin-button").click();
+    event.target.reset(); openAdmin();
   } catch (error) { say(error.message, true); }
 });
 
