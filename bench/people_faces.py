@@ -70,3 +70,33 @@ def write_media(into: Path) -> dict[str, str]:
         target.write_bytes(data)
         truth[target.name] = who
     return truth
+
+
+def quality(book, store, truth: dict[str, str], owner: str = "", roots=None) -> dict:
+    """Cluster purity, each identity's share of her photos in her biggest cluster, and the precision of naming:
+    each listed person is named after its commonest identity (as a user naming what she sees), then each name's
+    photos are checked. Only photos with exactly one face count (a group photo's label does not say which face)."""
+    from collections import Counter
+
+    single = {record.file.path: truth[Path(record.file.path).name] for record in store.iter_all()
+              if len(record.vision.faces) == 1 and Path(record.file.path).name in truth}
+    grouped = {}
+    for person in book.people(owner, roots):
+        who = [single[item["path"]] for item in book.photos(owner, roots, person["id"])["photos"]
+               if item["path"] in single]
+        if who:
+            grouped[person["id"]] = who
+    in_clusters = sum(len(who) for who in grouped.values())
+    purity = sum(Counter(who).most_common(1)[0][1] for who in grouped.values()) / max(1, in_clusters)
+    identities = Counter(single.values())
+    share = {who: max((Counter(w)[who] for w in grouped.values()), default=0) / n
+             for who, n in identities.items() if n >= 2}
+    named: dict[str, list[str]] = {}
+    for who in grouped.values():
+        named.setdefault(Counter(who).most_common(1)[0][0], []).extend(who)
+    returned = sum(len(who) for who in named.values())
+    precision = sum(Counter(who)[name] for name, who in named.items()) / max(1, returned)
+    return {"photos": len(single), "identities": len(share), "people": len(grouped),
+            "unplaced": len(single) - in_clusters, "purity": purity,
+            "identity_share": sum(share.values()) / max(1, len(share)),
+            "worst_identity_share": min(share.values(), default=0), "name_precision": precision}

@@ -12,6 +12,8 @@ from sklearn.cluster import DBSCAN
 from usearch.index import Index
 
 NEIGHBOURS = 10
+EXACT_QUERIES = 2000  # up to this many queries, scanning every base row beats building an HNSW index
+BLOCK = 8192
 
 
 def ann_index(vectors: np.ndarray) -> Index:
@@ -31,15 +33,32 @@ def neighbours(index: Index, base: np.ndarray, queries: np.ndarray, k: int) -> t
     return keys, np.where(keys < 0, -1.0, similar)
 
 
+def nearest(base: np.ndarray, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each query's nearest base row and its cosine similarity: an exact scan in blocks for a few queries (the
+    usual batch of new photos), the HNSW index for many (a first run over a whole library)."""
+    if len(queries) > EXACT_QUERIES:
+        keys, similar = neighbours(ann_index(base), base, queries, NEIGHBOURS)
+        best = np.argmax(similar, 1)
+        rows = np.arange(len(queries))
+        return keys[rows, best], similar[rows, best]
+    top = np.full(len(queries), -1, np.int64)
+    score = np.full(len(queries), -1.0, np.float32)
+    wanted = queries.astype(np.float32)
+    for start in range(0, len(base), BLOCK):
+        similar = wanted @ base[start:start + BLOCK].astype(np.float32).T
+        best = np.argmax(similar, 1)
+        better = similar[np.arange(len(queries)), best] > score
+        top[better] = start + best[better]
+        score[better] = similar[np.arange(len(queries)), best][better]
+    return top, score
+
+
 def join_nearest(assigned: np.ndarray, persons: np.ndarray, new: np.ndarray, match: float) -> np.ndarray:
     """For each new face, the person of its nearest assigned face if at least `match` similar, else -1."""
     if not len(assigned) or not len(new):
         return np.full(len(new), -1, np.int64)
-    keys, similar = neighbours(ann_index(assigned), assigned, new, NEIGHBOURS)
-    best = np.argmax(similar, 1)
-    rows = np.arange(len(new))
-    hit = similar[rows, best] >= match
-    return np.where(hit, persons[np.maximum(keys[rows, best], 0)], -1)
+    keys, similar = nearest(assigned, new)
+    return np.where((keys >= 0) & (similar >= match), persons[np.maximum(keys, 0)], -1)
 
 
 def new_groups(vectors: np.ndarray, match: float) -> np.ndarray:
