@@ -107,6 +107,9 @@ def test_owners_see_people_of_their_roots_only_and_names_are_theirs(book, store)
         with pytest.raises(PersonError):
             attempt()
     assert book.people("alice", ["/alice"])[0]["name"] == "Anna"
+    # roots she no longer has: her people show nothing from there
+    assert book.people("alice", ["/elsewhere"]) == []
+    assert book.photos("alice", ["/elsewhere"], alices["id"])["photos"] == []
 
 
 def test_names_survive_a_restart_and_a_reprocess(tmp_path, store):
