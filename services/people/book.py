@@ -34,8 +34,12 @@ CREATE TABLE IF NOT EXISTS feed (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTE
 SAME_FACE_IOU = 0.5
 
 
-class PersonError(LookupError):
-    """No such person for this owner (a 404), or a name that cannot be used (a 400)."""
+class PersonError(ValueError):
+    """A request about people that cannot be done (a 400)."""
+
+
+class UnknownPerson(PersonError):
+    """No such person among the owner's (a 404, whoever else has one by that id)."""
 
 
 @dataclass(frozen=True)
@@ -200,7 +204,7 @@ class PeopleBook:
         with self._lock:
             row = self._db.execute("SELECT name FROM people WHERE id = ? AND owner = ?", (person, owner)).fetchone()
         if row is None:
-            raise PersonError(f"no person {person}")
+            raise UnknownPerson(f"no person {person}")
         return row[0]
 
 
