@@ -53,6 +53,7 @@ class Face:
 class PeopleBook:
     def __init__(self, path: Path | str, match: float):
         self.match = match
+        self._placed: dict[str, tuple] = {}  # owner -> (change number, roots) of her last clustering
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
@@ -120,6 +121,11 @@ class PeopleBook:
 
     def cluster(self, owner: str, roots: list[str] | None) -> dict:
         """Place the owner's unplaced faces: join the nearest person, or form new people among themselves."""
+        with self._lock:
+            row = self._db.execute("SELECT seq FROM feed").fetchone()
+        state = (row[0] if row else 0, tuple(roots) if roots is not None else None)
+        if self._placed.get(owner) == state:
+            return {"faces": 0, "joined": 0, "new_people": 0}
         faces, vectors, persons = self._visible(owner, roots)
         placed = persons >= 0
         joined = cluster.join_nearest(vectors[placed], persons[placed], vectors[~placed], self.match)
@@ -132,6 +138,7 @@ class PeopleBook:
                 person = self._db.execute("INSERT INTO people (owner) VALUES (?)", (owner,)).lastrowid
                 rows += [(owner, faces[i], person) for i in rest[groups == label]]
             self._db.executemany("INSERT OR IGNORE INTO members (owner, face, person) VALUES (?, ?, ?)", rows)
+        self._placed[owner] = state
         return {"faces": len(faces), "joined": int((joined >= 0).sum()), "new_people": len(set(groups.tolist()) - {-1})}
 
     def _visible(self, owner: str, roots: list[str] | None) -> tuple[list[str], np.ndarray, np.ndarray]:
