@@ -105,7 +105,7 @@ def main() -> None:
         if people_faces.available():
             rows += real_faces(Path(scratch))
         else:
-            rows.append("real faces: not measured (fetch github:serengil/deepface and github:ageitgey/face_recognition)")
+            rows.append("real faces: not measured (fetch github:serengil/deepface, github:ageitgey/face_recognition)")
         rows.append(asyncio.run(ms_per_face()))
         rows += clustering(args.faces, Path(scratch))
     text = "\n".join(rows)

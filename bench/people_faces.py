@@ -19,8 +19,10 @@ NAMED = {"obama": ["examples/obama.jpg", "examples/obama2.jpg", "tests/test_imag
          "alex": ["examples/alex-lacamoire.png", "examples/knn_examples/train/alex_lacamoire/img1.jpg",
                   "examples/knn_examples/test/alex_lacamoire1.jpg"],
          "kit": ["examples/knn_examples/train/kit_harington/john1.jpeg",
-                 "examples/knn_examples/train/kit_harington/john2.jpeg", "examples/knn_examples/test/johnsnow_test1.jpg"],
-         "rose": ["examples/knn_examples/train/rose_leslie/img1.jpg", "examples/knn_examples/train/rose_leslie/img2.jpg"],
+                 "examples/knn_examples/train/kit_harington/john2.jpeg",
+                 "examples/knn_examples/test/johnsnow_test1.jpg"],
+         "rose": ["examples/knn_examples/train/rose_leslie/img1.jpg",
+                  "examples/knn_examples/train/rose_leslie/img2.jpg"],
          "lin": ["examples/lin-manuel-miranda.png"]}
 
 
