@@ -193,7 +193,7 @@ class Detection(_message.Message):
     def __init__(self, label: _Optional[str] = ..., score: _Optional[float] = ..., box: _Optional[_Union[Box, _Mapping]] = ..., model: _Optional[str] = ...) -> None: ...
 
 class Face(_message.Message):
-    __slots__ = ("box", "score", "age", "gender", "gender_score", "emotion", "emotion_score", "descriptor")
+    __slots__ = ("box", "score", "age", "gender", "gender_score", "emotion", "emotion_score", "descriptor", "embedding")
     BOX_FIELD_NUMBER: _ClassVar[int]
     SCORE_FIELD_NUMBER: _ClassVar[int]
     AGE_FIELD_NUMBER: _ClassVar[int]
@@ -202,6 +202,7 @@ class Face(_message.Message):
     EMOTION_FIELD_NUMBER: _ClassVar[int]
     EMOTION_SCORE_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTOR_FIELD_NUMBER: _ClassVar[int]
+    EMBEDDING_FIELD_NUMBER: _ClassVar[int]
     box: Box
     score: float
     age: float
@@ -210,7 +211,8 @@ class Face(_message.Message):
     emotion: str
     emotion_score: float
     descriptor: _containers.RepeatedScalarFieldContainer[float]
-    def __init__(self, box: _Optional[_Union[Box, _Mapping]] = ..., score: _Optional[float] = ..., age: _Optional[float] = ..., gender: _Optional[str] = ..., gender_score: _Optional[float] = ..., emotion: _Optional[str] = ..., emotion_score: _Optional[float] = ..., descriptor: _Optional[_Iterable[float]] = ...) -> None: ...
+    embedding: bytes
+    def __init__(self, box: _Optional[_Union[Box, _Mapping]] = ..., score: _Optional[float] = ..., age: _Optional[float] = ..., gender: _Optional[str] = ..., gender_score: _Optional[float] = ..., emotion: _Optional[str] = ..., emotion_score: _Optional[float] = ..., descriptor: _Optional[_Iterable[float]] = ..., embedding: _Optional[bytes] = ...) -> None: ...
 
 class VisionResult(_message.Message):
     __slots__ = ("meta", "classes", "objects", "faces", "models")

@@ -14,6 +14,7 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
 from proto import pb
+from services.gateway import people_routes
 from services.gateway.audit import AuditLog, request_ids
 from services.gateway.openapi import OPENAPI
 from services.gateway.security import (
@@ -99,6 +100,7 @@ def create_app(gateway: Gateway) -> web.Application:
         web.post("/api/admin/dead-letters/{stage}/replay", admin_replay),
         web.get("/metrics", metrics),
     ])
+    people_routes.register(app, gateway)
     return app
 
 

@@ -76,5 +76,11 @@ OPENAPI = {
         "/api/admin/dead-letters": {"get": op("Dead letters per stage with reasons (admin)")},
         "/api/admin/dead-letters/{stage}/replay": {"post": op("Replay a stage's dead letters (admin)", [p("stage")])},
         "/metrics": {"get": op("Prometheus metrics (admin)")},
+        "/api/people": {"get": op("Her people: faces of two or more in her photos, biggest first")},
+        "/api/people/{id}": {"get": op("A person's photos and faces", [p("id")]), "patch": op(
+            "Name a person (a name in use merges the two)", [p("id")],
+            body={"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]})},
+        "/api/people/{id}/merge": {"post": op("Merge a person into another", [p("id")], body={
+            "type": "object", "properties": {"into": {"type": "integer"}}, "required": ["into"]})},
     },
 }

@@ -47,7 +47,8 @@ def record_to_dict(record: pb.Record) -> dict:
         "place": place,
         "classes": [_plain(c) for c in record.vision.classes],
         "objects": [_plain(o) for o in record.vision.objects],
-        "faces": [{k: v for k, v in _plain(f).items() if k != "descriptor"} for f in record.vision.faces],
+        "faces": [{k: v for k, v in _plain(f).items() if k not in ("descriptor", "embedding")}
+                  for f in record.vision.faces],
         "models": dict(record.vision.models),
         "terms": [{"key": t.key, "value": t.value, "source": t.source, "weight": round(t.weight, 4),
                    **({"face": t.face} if t.face else {})} for t in all_terms(record)],

@@ -15,7 +15,8 @@ from PIL import Image
 from proto import pb
 from services.vision.inference.base import VisionModel
 from services.vision.inference.classifier import Classifier, load_labels
-from services.vision.inference.faces import AgeGender, Emotion, FaceDetector, face_crop
+from services.vision.inference.faces import EMBEDDING_CROP_SCALE, AgeGender, Emotion, FaceDetector, FaceEmbedder, \
+    face_crop
 from services.vision.inference.boxes import centre_inside, from_letterbox
 from services.vision.inference.objects import ANIMALS, ObjectDetector
 from services.vision.runtime.port import ModelRuntime
@@ -24,9 +25,11 @@ FACE_MODELS = (FaceDetector, AgeGender, Emotion)
 
 
 def used_models(manifest: dict) -> list[type[VisionModel]]:
-    """The classifier, plus the object detector and the three face models when they are built."""
-    return [Classifier] + ([ObjectDetector] if ObjectDetector.name in manifest else []) + \
-        (list(FACE_MODELS) if all(m.name in manifest for m in FACE_MODELS) else [])
+    """The classifier, plus the object detector and the three face models when they are built, and the face
+    embedder when it is built beside them."""
+    faces = list(FACE_MODELS) if all(m.name in manifest for m in FACE_MODELS) else []
+    return [Classifier] + ([ObjectDetector] if ObjectDetector.name in manifest else []) + faces + \
+        ([FaceEmbedder] if faces and FaceEmbedder.name in manifest else [])
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class VisionModels:
     classifier: Classifier
     objects: ObjectDetector | None = None
     faces: tuple[FaceDetector, AgeGender, Emotion] | None = None
+    embedder: FaceEmbedder | None = None
 
     @classmethod
     def load(cls, manifest: dict, models_dir: Path, top_k: int, min_score: float) -> VisionModels:
@@ -43,11 +47,13 @@ class VisionModels:
         classifier = Classifier(manifest[Classifier.name], load_labels(models_dir), top_k, min_score)
         objects = ObjectDetector(manifest[ObjectDetector.name]) if ObjectDetector.name in used else None
         faces = tuple(m(manifest[m.name]) for m in FACE_MODELS) if FaceDetector.name in used else None
-        return cls(classifier, objects, faces)
+        embedder = FaceEmbedder(manifest[FaceEmbedder.name]) if FaceEmbedder.name in used else None
+        return cls(classifier, objects, faces, embedder)
 
     def versions(self) -> dict[str, str]:
         """Each model's version by name, as the result records them."""
-        every = [self.classifier, *([self.objects] if self.objects else []), *(self.faces or ())]
+        every = [self.classifier, *([self.objects] if self.objects else []), *(self.faces or ()),
+                 *([self.embedder] if self.embedder else [])]
         return {model.name: model.version for model in every}
 
 
@@ -64,29 +70,32 @@ async def run_one(model: VisionModel, runtime: ModelRuntime, example: Any) -> An
     return answer
 
 
-async def find_faces(faces: tuple[FaceDetector, AgeGender, Emotion], runtime: ModelRuntime,
-                     image: Image.Image) -> list[pb.Face]:
-    """Detect, then describe every face in one call per model."""
-    detector, describer, feeler = faces
+async def find_faces(models: VisionModels, runtime: ModelRuntime, image: Image.Image) -> list[pb.Face]:
+    """Detect, then describe (and embed, when the embedder is built) every face in one call per model."""
+    detector, describer, feeler = models.faces
     found = [(from_letterbox(box, image.width, image.height), score)
              for box, score in await run_one(detector, runtime, image)]
     crops = [face_crop(image, box) for box, _ in found]
-    described, feelings = await asyncio.gather(run(describer, runtime, crops), run(feeler, runtime, crops))
+    wide = [face_crop(image, box, EMBEDDING_CROP_SCALE) for box, _ in found] if models.embedder else []
+    described, feelings, embeddings = await asyncio.gather(
+        run(describer, runtime, crops), run(feeler, runtime, crops),
+        run(models.embedder, runtime, wide) if models.embedder else run_none())
     return [pb.Face(box=pb.Box(x1=box[0], y1=box[1], x2=box[2], y2=box[3]), score=score, age=age, gender=gender,
-                    gender_score=gender_score, emotion=emotion, emotion_score=emotion_score)
-            for (box, score), (age, gender, gender_score), (emotion, emotion_score)
-            in zip(found, described, feelings)]
+                    gender_score=gender_score, emotion=emotion, emotion_score=emotion_score, embedding=embedded)
+            for (box, score), (age, gender, gender_score), (emotion, emotion_score), embedded
+            in zip(found, described, feelings, embeddings or [b""] * len(found))]
+
+
+async def run_none() -> list:
+    return []
 
 
 async def analyse(image: Image.Image, models: VisionModels, runtime: ModelRuntime) -> pb.VisionResult:
     """Classes, objects and faces of one decoded image; the models run side by side."""
-    async def nothing() -> list:
-        return []
-
     classes, objects, faces = await asyncio.gather(
         run_one(models.classifier, runtime, image),
-        run_one(models.objects, runtime, image) if models.objects else nothing(),
-        find_faces(models.faces, runtime, image) if models.faces else nothing(),
+        run_one(models.objects, runtime, image) if models.objects else run_none(),
+        find_faces(models, runtime, image) if models.faces else run_none(),
     )
     for detection in objects:
         box = from_letterbox(box_array(detection.box), image.width, image.height)

@@ -38,6 +38,7 @@ def test_the_tree_as_it_is_keeps_every_contract(tree):
     ("services/vision/service.py", "services.pipeline.rabbit_bus", "only entrypoints wire adapters"),
     ("services/vocabulary.py", "services.semantic.tables", "the libraries (pipeline, media, vocabulary)"),
     ("services/search/query/parser.py", "services.semantic.wordnet", "stages stay strangers"),
+    ("services/people/cluster.py", "services.vision.analyse", "people follow the record store, never a stage"),
 ])
 def test_one_forbidden_import_breaks_its_contract(tree, module, forbidden, contract):
     path = tree / module

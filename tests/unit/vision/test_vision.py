@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 from skimage import data
 
-from proto import pb
+from proto import embedding, pb
 from services.media.formats import register_openers
 from services.vision.batcher import Batcher, batchable_models
 from services.vision.build import build_models, read_manifest
@@ -131,7 +131,7 @@ async def test_each_caller_gets_its_own_rows_of_a_shared_call(settings, runtime,
 
 def test_models_fixed_to_one_example_are_not_batched(settings):
     manifest = read_manifest(settings.models_dir)["models"]
-    assert batchable_models(manifest) == {"mobilenet_v2", "faceres", "emotion"}  # blazeface, centernet: [1, ...]
+    assert batchable_models(manifest) == {"mobilenet_v2", "faceres", "emotion", "faceid"}  # blazeface, centernet: [1, ...]
 
 
 async def test_the_stage_batches_across_messages(settings, runtime, tmp_path):
@@ -173,10 +173,12 @@ async def test_faces_with_age_gender_and_emotion(settings, runtime, tmp_path, na
     (_, out), = await stage.handle("photo.ingested", pb.Record(id=name, file=pb.FileFacts(path=str(sample(tmp_path, name)))))
     found = out.vision.faces
     assert len(found) == expected
-    assert set(out.vision.models) == {"mobilenet_v2", "centernet", "blazeface", "faceres", "emotion"}
+    assert set(out.vision.models) == {"mobilenet_v2", "centernet", "blazeface", "faceres", "emotion", "faceid"}
     if expected:
         face = found[0]
         assert (face.gender, face.emotion) == ("female", "happy") and 25 <= face.age <= 50
+        vector = embedding.unpack(face.embedding)
+        assert vector.shape == (1024,) and math.isclose(float(np.linalg.norm(vector)), 1.0, rel_tol=1e-2)
         assert 0.25 < face.box.x1 < face.box.x2 < 0.65 and 0.05 < face.box.y1 < face.box.y2 < 0.45
 
 
