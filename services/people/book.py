@@ -16,7 +16,7 @@ import numpy as np
 
 from proto import embedding, pb
 from services.people import cluster
-from services.search.store import prefix_ranges
+from services.search.store import root_clause
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS faces (face TEXT PRIMARY KEY, photo TEXT NOT NULL, idx INTEGER NOT NULL,
@@ -145,7 +145,7 @@ class PeopleBook:
         params: list = [owner]
         sql = ("SELECT f.face, f.embedding, COALESCE(m.person, -1) FROM faces f "
                "LEFT JOIN members m ON m.owner = ? AND m.face = f.face WHERE EXISTS (SELECT 1 FROM photo_paths p "
-               "WHERE p.photo = f.photo" + _under(roots, params) + ") ORDER BY f.face")
+               "WHERE p.photo = f.photo" + root_clause(roots, params) + ") ORDER BY f.face")
         with self._lock:
             rows = self._db.execute(sql, params).fetchall()
         if not rows:
@@ -161,7 +161,7 @@ class PeopleBook:
         sql = ("SELECT pe.id, pe.name, COUNT(DISTINCT f.face), COUNT(DISTINCT f.photo) FROM people pe "
                "JOIN members m ON m.person = pe.id JOIN faces f ON f.face = m.face "
                "WHERE pe.owner = ? AND EXISTS (SELECT 1 FROM photo_paths p WHERE p.photo = f.photo"
-               + _under(roots, params) + ") GROUP BY pe.id HAVING COUNT(DISTINCT f.face) >= ? "
+               + root_clause(roots, params) + ") GROUP BY pe.id HAVING COUNT(DISTINCT f.face) >= ? "
                "ORDER BY 3 DESC, pe.id")
         with self._lock:
             rows = self._db.execute(sql, [*params, min_faces]).fetchall()
@@ -172,7 +172,7 @@ class PeopleBook:
         name = self._person(owner, person)
         params: list = [person]
         sql = ("SELECT f.photo, MIN(p.path), f.idx, f.box FROM members m JOIN faces f ON f.face = m.face "
-               "JOIN photo_paths p ON p.photo = f.photo WHERE m.person = ?" + _under(roots, params) +
+               "JOIN photo_paths p ON p.photo = f.photo WHERE m.person = ?" + root_clause(roots, params) +
                " GROUP BY f.face ORDER BY MIN(p.path), f.idx")
         with self._lock:
             rows = self._db.execute(sql, params).fetchall()
@@ -220,14 +220,3 @@ def iou(a: list[float], b: list[float]) -> float:
     h = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
     union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - w * h
     return w * h / union if union > 0 else 0.0
-
-
-def _under(roots: list[str] | None, params: list) -> str:
-    """' AND p.path under one of the roots' (None: every path; no roots: nothing)."""
-    if roots is None:
-        return ""
-    if not roots:
-        return " AND 0"
-    sql, values = prefix_ranges(roots, "p.path")
-    params += values
-    return f" AND ({sql})"

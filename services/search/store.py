@@ -185,7 +185,7 @@ class RecordStore:
     def count(self, roots: list[str] | None = None) -> int:
         """Visible photos, optionally only those with a path under these roots."""
         params: list = []
-        scope = _root_clause(roots, params)
+        scope = root_clause(roots, params)
         sql = f"SELECT COUNT(*) FROM photos WHERE EXISTS (SELECT 1 FROM paths p WHERE p.id = photos.id{scope})"
         with self._lock:
             return self._db.execute(sql, params).fetchone()[0]
@@ -217,7 +217,7 @@ class RecordStore:
                  roots: list[str] | None = None) -> list[FileOutcome]:
         """Files that are not photo records, optionally only those under these roots."""
         params: list = list(kinds)
-        scope = _root_clause(roots, params)
+        scope = root_clause(roots, params)
         with self._lock:
             rows = self._db.execute(
                 f"SELECT path, root, outcome, reason, id, at FROM file_outcomes p "
@@ -248,7 +248,7 @@ class RecordStore:
         """Per stage, how many visible photos (under these roots, if given) ended how ('pending' for none yet)."""
         params: list = []
         sql = ("SELECT stage, outcome, COUNT(*) FROM photo_status s WHERE EXISTS "
-               f"(SELECT 1 FROM paths p WHERE p.id = s.id{_root_clause(roots, params)}) GROUP BY stage, outcome")
+               f"(SELECT 1 FROM paths p WHERE p.id = s.id{root_clause(roots, params)}) GROUP BY stage, outcome")
         with self._lock:
             total = self.count(roots)
             rows = self._db.execute(sql, params).fetchall()
@@ -263,7 +263,7 @@ class RecordStore:
         """(photo id, stage) of visible photos (under these roots, if given) whose stage failed, at most limit."""
         params: list = []
         sql = ("SELECT s.id, s.stage FROM photo_status s WHERE s.outcome = 'failed' AND EXISTS "
-               f"(SELECT 1 FROM paths p WHERE p.id = s.id{_root_clause(roots, params)}) ORDER BY s.id, s.stage LIMIT ?")
+               f"(SELECT 1 FROM paths p WHERE p.id = s.id{root_clause(roots, params)}) ORDER BY s.id, s.stage LIMIT ?")
         with self._lock:
             return [(row[0], row[1]) for row in self._db.execute(sql, [*params, limit])]
 
@@ -311,7 +311,8 @@ def under_roots(path: str, roots: list[str] | tuple[str, ...] | None) -> bool:
     return roots is None or any(path.startswith(root.rstrip("/") + "/") for root in roots)
 
 
-def _root_clause(roots: list[str] | None, params: list) -> str:
+def root_clause(roots: list[str] | None, params: list) -> str:
+    """' AND p.path under one of the roots' (None: every path; no roots: nothing); its values go to params."""
     if roots is None:
         return ""
     if not roots:
