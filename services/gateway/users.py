@@ -75,7 +75,8 @@ def _key_view(row: tuple) -> dict:
 
 
 def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    """A secret's hash; bytes that are not UTF-8 (0xff in a header) hash too (they match nothing we issued)."""
+    return hashlib.sha256(token.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 class UserStore:
