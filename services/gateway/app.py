@@ -23,6 +23,7 @@ from services.gateway.security import (
 )
 from services.gateway.settings import GatewaySettings
 from services.gateway.users import User, UserError, UserStore
+from services.gateway.views import PATH_KEYS, hit_view, own_paths, path_words, photo_view
 from services.gateway.validation import MAX_BODY, error, errors_middleware, parse_body, parse_query
 from services.media.containment import open_inside
 from services.pipeline.layout import thumb_path, thumbs_dir
@@ -257,10 +258,7 @@ async def list_photos(request: web.Request) -> web.Response:
 async def get_photo(request: web.Request) -> web.Response:
     user = user_of(request)
     record, path = scoped_record(request, request.match_info["id"], user.roots)
-    view = record_to_dict(record)
-    view["paths"] = [p for p in view["paths"] if path_in_scope(pb.Record(paths=[p]), user.roots)]
-    view["path"] = path
-    return web.json_response(view)
+    return web.json_response(photo_view(record_to_dict(record), record, user.roots))
 
 
 async def search(request: web.Request) -> web.Response:
@@ -271,8 +269,16 @@ async def search(request: web.Request) -> web.Response:
                                                  params.explain)
     except (QueryError, CursorError) as exc:
         raise error(web.HTTPBadRequest, str(exc)) from None
+    hits, paths = [], await asyncio.to_thread(gw(request).store.paths_of, [h["id"] for h in result["hits"]])
     for hit in result["hits"]:
+        matched = len(hit["matched"])
+        hit_view(hit, own_paths(paths.get(hit["id"], ()), user.roots))
+        if len(hit["matched"]) < matched:  # it matched through a word of another user's copy of the same bytes
+            result["total"] -= 1
+            continue
         hit["thumb"] = f"/media/{hit['id']}/thumb"
+        hits.append(hit)
+    result["hits"] = hits
     return web.json_response(result)
 
 
@@ -280,7 +286,18 @@ async def suggest(request: web.Request) -> web.Response:
     user = user_of(request)
     params = parse_query(request, m.SuggestQuery)
     items = await gw(request).search.suggest(params.q, list(user.roots), 10)
-    return web.json_response({"items": items})
+    own = [item for item in items if item["key"] not in PATH_KEYS or await own_path_word(request, item["value"])]
+    return web.json_response({"items": own})
+
+
+async def own_path_word(request: web.Request, word: str) -> bool:
+    """A folder or file-name word is suggested only when one of the user's own paths holds it (another user's copy
+    of the same bytes gives the photo that word too)."""
+    try:
+        found = await gw(request).search.search(f'"{word}"', list(user_of(request).roots), None, m.MAX_PAGE)
+    except (QueryError, CursorError):
+        return False
+    return word in path_words([hit["path"] for hit in found["hits"]])
 
 
 # -- media -------------------------------------------------------------------------------------------
