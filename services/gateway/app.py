@@ -210,6 +210,22 @@ async def change_password(request: web.Request) -> web.Response:
     return response
 
 
+async def list_sessions(request: web.Request) -> web.Response:
+    session = session_of(request)
+    items = await asyncio.to_thread(gw(request).users.sessions, session.user)
+    return web.json_response({"items": [{**item, "current": item["id"] == session.id} for item in items]})
+
+
+async def end_session(request: web.Request) -> web.Response:
+    user = user_of(request)
+    try:
+        await asyncio.to_thread(gw(request).users.end_session, user, request.match_info["id"])
+    except UserError as exc:
+        raise error(web.HTTPNotFound, str(exc)) from None
+    await gw(request).audit.record(request, "session.ended", user.name, session=request.match_info["id"])
+    return web.json_response({"ok": True})
+
+
 # -- photos and search --------------------------------------------------------------------------------
 
 def photo_item(record: pb.Record, path: str) -> dict:
@@ -522,6 +538,8 @@ ROUTES = [
     Api("DELETE", "/api/auth/keys/{id}", revoke_key, "Revoke one of your API keys", m.Ok),
     Api("POST", "/api/auth/password", change_password, "Change your password: other sessions and every API key end",
         m.Csrf, body=m.PasswordBody),
+    Api("GET", "/api/auth/sessions", list_sessions, "Your signed-in browsers", m.SessionList),
+    Api("DELETE", "/api/auth/sessions/{id}", end_session, "Sign one of your browsers out", m.Ok),
     Api("GET", "/api/photos", list_photos, "Photos newest first", m.PhotoPage, query=m.PageQuery),
     Api("GET", "/api/photos/{id}", get_photo, "Everything known about one photo", m.PhotoDetail),
     Api("GET", "/api/search", search, "Search in plain words", m.SearchOut, query=m.SearchQuery),

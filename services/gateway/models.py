@@ -131,6 +131,17 @@ class KeyList(BaseModel):
     items: list[KeyOut]
 
 
+class SessionOut(BaseModel):
+    id: str
+    created: float
+    expires: float
+    current: bool
+
+
+class SessionList(BaseModel):
+    items: list[SessionOut]
+
+
 class PhotoItem(BaseModel):
     id: str
     path: str

@@ -50,9 +50,11 @@ async def scene(world, sign_in, jpeg_factory):
     revoked = await (await world.client.post("/api/auth/keys", json={"label": "old"}, headers=headers)).json()
     assert (await world.client.delete(f"/api/auth/keys/{revoked['id']}", headers=headers)).status == 200
     world.client.session.cookie_jar.clear()
+    session_id = gateway.users.sessions(gateway.users.get("alice"))[0]["id"]
     secrets = {"zanzibarvault", "quetzalfile", world.ids["alice/cat.jpg"], world.ids["alice/beach.jpg"],
                share["token"], share["id"], live["id"], live["key"], str(media / "alice")}
-    return {"share": share, "revoked": revoked["key"], "secrets": secrets, "alice_key": live["key"], "live_id": live["id"]}
+    return {"share": share, "revoked": revoked["key"], "secrets": secrets, "alice_key": live["key"], "live_id": live["id"],
+            "session_id": session_id}
 
 
 def fill(path: str, photo_id: str, scene: dict) -> str:
@@ -63,6 +65,8 @@ def fill(path: str, photo_id: str, scene: dict) -> str:
         values["id"] = scene["share"]["id"] if photo_id == SHARED else scene["share"]["token"]
     if path == "/api/auth/keys/{id}":
         values["id"] = scene["live_id"]
+    if path == "/api/auth/sessions/{id}":
+        values["id"] = scene["session_id"]
     return re.sub(r"{(\w+)}", lambda match: values[match.group(1)], path)
 
 
@@ -111,7 +115,9 @@ async def test_no_route_leaks_or_changes_another_users_things(world, sign_in, sc
     assert (await world.client.get(f"/api/shares/public/{scene['share']['token']}")).status == 200
     me = await world.client.get("/api/auth/me", headers={"X-API-Key": scene["alice_key"]})
     assert me.status == 200
-    names = {u.name for u in world.gateway.users.list()}
+    users = world.gateway.users
+    assert [s["id"] for s in users.sessions(users.get("alice"))] == [scene["session_id"]]
+    names = {u.name for u in users.list()}
     assert names == {"alice", "bob", "root"}
 
 
