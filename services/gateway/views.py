@@ -36,6 +36,7 @@ def photo_view(view: dict, record: pb.Record, roots: tuple[str, ...]) -> dict:
     mine = own_paths(record.paths, roots)
     words = path_words(mine)
     view["paths"], view["path"] = mine, mine[0]
+    view["stack"] = own_paths(view.get("stack", ()), roots)  # a raw beside another user's copy is hers
     if not under_roots(view["file"].get("path", ""), roots):
         view["file"]["path"] = mine[0]
         view["file"]["root"] = next((r for r in roots if under_roots(mine[0], (r,))), "")

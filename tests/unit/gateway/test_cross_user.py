@@ -41,6 +41,7 @@ async def scene(world, sign_in, jpeg_factory):
     record = photo_at(hers, SHARED, "dog")
     record.paths.append(str(his))
     record.MergeFrom(pb.Record(terms=photo_at(his, SHARED, "dog").terms[-3:]))
+    record.stack.append(str(hers.with_suffix(".quetzalraw")))
     gateway.search.index.upsert(gateway.store.merge(record))
     csrf = await sign_in(world.client, "alice")
     headers = {"X-CSRF-Token": csrf}
