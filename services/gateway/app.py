@@ -16,22 +16,24 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 from proto import pb
 from services.gateway import people_routes
 from services.gateway.audit import AuditLog, request_ids
-from services.gateway.openapi import OPENAPI
+from services.gateway import models as m
+from services.gateway.openapi import Api, build
 from services.gateway.security import (
-    SESSION_COOKIE, LoginThrottle, error, make_auth_middleware, make_forwarded_middleware, make_headers_middleware,
+    SESSION_COOKIE, LoginThrottle, make_auth_middleware, make_forwarded_middleware, make_headers_middleware,
     require_admin, session_of,
 )
 from services.gateway.settings import GatewaySettings
 from services.gateway.users import User, UserError, UserStore
+from services.gateway.views import PATH_KEYS, hit_view, own_paths, path_words, photo_view
+from services.gateway.validation import MAX_BODY, error, errors_middleware, parse_body, parse_query
 from services.media.containment import open_inside
-from services.pipeline.layout import THUMB_SIZES, thumb_path, thumbs_dir
+from services.pipeline.layout import thumb_path, thumbs_dir
 from services.search.api import CursorError, QueryError, SearchService
 from services.search.record_view import reasons_of, record_to_dict
 from services.search.store import RecordStore, sort_time, under_roots
 
 WEB_DIR = Path(__file__).parent / "web"
-MAX_PAGE = 200
-SHARE_MAX_PHOTOS = 1000
+SHARE_MAX_PHOTOS = m.SHARE_MAX_PHOTOS
 
 
 @dataclass
@@ -73,34 +75,14 @@ def create_app(gateway: Gateway) -> web.Application:
     gateway.throttle = gateway.throttle or LoginThrottle(gateway.settings.login_attempts,
                                                          gateway.settings.login_window_seconds)
     gateway.audit = gateway.audit or AuditLog(gateway.data_dir / "audit.log")
-    app = web.Application(middlewares=[make_forwarded_middleware(gateway.settings.trusted_proxies), request_ids,
-                                       make_headers_middleware(gateway.settings.allowed_origins),
+    app = web.Application(middlewares=[errors_middleware, make_forwarded_middleware(gateway.settings.trusted_proxies),
+                                       request_ids, make_headers_middleware(gateway.settings.allowed_origins),
                                        make_auth_middleware(gateway.users, gateway.settings.allowed_origins)],
-                          client_max_size=1 << 20)
+                          client_max_size=MAX_BODY)
     app[GATEWAY] = gateway
     app.cleanup_ctx.append(_owned_resources)
-    app.add_routes([
-        web.get("/", page), web.get("/login", page), web.get("/admin", page), web.get("/s/{token}", page),
-        web.static("/static", WEB_DIR / "static"),
-        web.get("/api/openapi.json", openapi),
-        web.post("/api/auth/login", login), web.post("/api/auth/logout", logout), web.get("/api/auth/me", me),
-        web.post("/api/auth/keys", create_key), web.get("/api/auth/keys", list_keys),
-        web.delete("/api/auth/keys/{id}", revoke_key), web.post("/api/auth/password", change_password),
-        web.get("/api/photos", list_photos), web.get("/api/photos/{id}", get_photo),
-        web.get("/api/search", search), web.get("/api/suggest", suggest),
-        web.get("/media/{id}/original", original), web.get("/media/{id}/thumb", thumbnail),
-        web.post("/api/shares", create_share), web.get("/api/shares", list_shares),
-        web.delete("/api/shares/{id}", revoke_share), web.get("/api/shares/public/{token}", shared),
-        web.get("/api/shares/public/{token}/thumb/{id}", shared_thumb),
-        web.get("/api/status", status),
-        web.get("/api/admin/users", admin_users), web.post("/api/admin/users", admin_add_user),
-        web.delete("/api/admin/users/{name}", admin_remove_user),
-        web.get("/api/admin/failed", admin_failed), web.post("/api/admin/rescan", admin_rescan),
-        web.get("/api/admin/dead-letters", admin_dead_letters),
-        web.post("/api/admin/dead-letters/{stage}/replay", admin_replay),
-        web.get("/metrics", metrics),
-    ])
-    people_routes.register(app, gateway)
+    app.add_routes([web.route(api.method, api.path, api.handler) for api in ROUTES])
+    app.cleanup_ctx.append(people_routes.open_people(gateway))
     return app
 
 
@@ -112,29 +94,21 @@ def user_of(request: web.Request) -> User:
     return session_of(request).user
 
 
-async def body_json(request: web.Request) -> dict:
-    try:
-        data = await request.json()
-    except (ValueError, UnicodeDecodeError, LookupError, RecursionError):  # LookupError: an unknown charset
-        raise error(web.HTTPBadRequest, "the body must be JSON") from None
-    if not isinstance(data, dict):
-        raise error(web.HTTPBadRequest, "the body must be a JSON object")
-    return data
-
-
-def int_param(request: web.Request, name: str, default: int, high: int) -> int:
-    raw = request.query.get(name)
-    if raw is None:
-        return default
-    if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) <= high:  # "²" is a digit to isdigit()
-        raise error(web.HTTPBadRequest, f"{name} must be a number from 1 to {high}")
-    return int(raw)
-
-
 # -- pages ------------------------------------------------------------------------------------------
 
 async def page(request: web.Request) -> web.FileResponse:
     return web.FileResponse(WEB_DIR / "index.html", headers={"Cache-Control": "no-store"})
+
+
+STATIC_FILES = {path.name for path in (WEB_DIR / "static").iterdir() if path.is_file()}
+
+
+async def static(request: web.Request) -> web.FileResponse:
+    """The gallery's own scripts and styles, by name from a fixed list (nothing else on disk is reachable)."""
+    name = request.match_info["name"]
+    if name not in STATIC_FILES:
+        raise error(web.HTTPNotFound, "no such file")
+    return web.FileResponse(WEB_DIR / "static" / name, headers={"Cache-Control": "no-cache"})
 
 
 async def openapi(request: web.Request) -> web.Response:
@@ -145,8 +119,8 @@ async def openapi(request: web.Request) -> web.Response:
 
 async def login(request: web.Request) -> web.Response:
     g = gw(request)
-    data = await body_json(request)
-    name, password = str(data.get("username", "")).strip().lower(), str(data.get("password", ""))
+    body = await parse_body(request, m.LoginBody)
+    name, password = body.username.strip().lower(), body.password
     address = request.remote or ""
     wait = g.throttle.blocked(name, address)
     if wait:
@@ -199,15 +173,10 @@ def signed_in(request: web.Request) -> User:
 
 async def create_key(request: web.Request) -> web.Response:
     user = signed_in(request)
-    data = await body_json(request)
-    days, read_only = data.get("days"), data.get("read_only", False)
-    if days is not None and (isinstance(days, bool) or not isinstance(days, (int, float)) or not 0 < days <= 3650):
-        raise error(web.HTTPBadRequest, "days must be a number from 1 to 3650 (or left out: no expiry)")
-    if not isinstance(read_only, bool):
-        raise error(web.HTTPBadRequest, "read_only must be true or false")
-    key = await asyncio.to_thread(gw(request).users.create_api_key, user, str(data.get("label", "script"))[:100],
-                                  days, read_only)
-    await gw(request).audit.record(request, "key.created", user.name, key=key["id"], read_only=read_only, days=days)
+    body = await parse_body(request, m.KeyBody)
+    key = await asyncio.to_thread(gw(request).users.create_api_key, user, body.label, body.days, body.read_only)
+    await gw(request).audit.record(request, "key.created", user.name, key=key["id"], read_only=body.read_only,
+                                   days=body.days)
     return web.json_response(key, status=201)
 
 
@@ -227,10 +196,8 @@ async def revoke_key(request: web.Request) -> web.Response:
 async def change_password(request: web.Request) -> web.Response:
     """The user's own password; every session and API key of hers ends, and this browser is signed in again."""
     g, user = gw(request), signed_in(request)
-    data = await body_json(request)
-    current, new = data.get("current"), data.get("new")
-    if not isinstance(current, str) or not isinstance(new, str):
-        raise error(web.HTTPBadRequest, "send the current and the new password")
+    body = await parse_body(request, m.PasswordBody)
+    current, new = body.current, body.new
     if await asyncio.to_thread(g.users.verify, user.name, current) is None:
         await g.audit.record(request, "password.failed", user.name)
         raise error(web.HTTPForbidden, "the current password is wrong")
@@ -243,6 +210,22 @@ async def change_password(request: web.Request) -> web.Response:
     response = web.json_response({"csrf": csrf})
     set_session_cookie(request, response, token)
     return response
+
+
+async def list_sessions(request: web.Request) -> web.Response:
+    session = session_of(request)
+    items = await asyncio.to_thread(gw(request).users.sessions, session.user)
+    return web.json_response({"items": [{**item, "current": item["id"] == session.id} for item in items]})
+
+
+async def end_session(request: web.Request) -> web.Response:
+    user = user_of(request)
+    try:
+        await asyncio.to_thread(gw(request).users.end_session, user, request.match_info["id"])
+    except UserError as exc:
+        raise error(web.HTTPNotFound, str(exc)) from None
+    await gw(request).audit.record(request, "session.ended", user.name, session=request.match_info["id"])
+    return web.json_response({"ok": True})
 
 
 # -- photos and search --------------------------------------------------------------------------------
@@ -273,9 +256,9 @@ def newest_records(g: "Gateway", roots: list[str], cursor: tuple[float, str] | N
 
 async def list_photos(request: web.Request) -> web.Response:
     user = user_of(request)
-    limit = int_param(request, "limit", 60, MAX_PAGE)
-    cursor = None
-    if raw := request.query.get("cursor"):
+    params = parse_query(request, m.PageQuery)
+    limit, cursor = params.limit, None
+    if raw := params.cursor:
         try:
             when, last = json.loads(base64.urlsafe_b64decode(raw.encode()))
             cursor = (float(when), str(last))
@@ -293,30 +276,46 @@ async def list_photos(request: web.Request) -> web.Response:
 async def get_photo(request: web.Request) -> web.Response:
     user = user_of(request)
     record, path = scoped_record(request, request.match_info["id"], user.roots)
-    view = record_to_dict(record)
-    view["paths"] = [p for p in view["paths"] if path_in_scope(pb.Record(paths=[p]), user.roots)]
-    view["path"] = path
-    return web.json_response(view)
+    return web.json_response(photo_view(record_to_dict(record), record, user.roots))
 
 
 async def search(request: web.Request) -> web.Response:
     user = user_of(request)
-    limit = int_param(request, "limit", 60, MAX_PAGE)
+    params = parse_query(request, m.SearchQuery)
     try:
-        result = await gw(request).search.search(request.query.get("q", ""), list(user.roots),
-                                                 request.query.get("cursor"), limit,
-                                                 request.query.get("explain") in ("1", "true"))
+        result = await gw(request).search.search(params.q, list(user.roots), params.cursor, params.limit,
+                                                 params.explain)
     except (QueryError, CursorError) as exc:
         raise error(web.HTTPBadRequest, str(exc)) from None
+    hits, paths = [], await asyncio.to_thread(gw(request).store.paths_of, [h["id"] for h in result["hits"]])
     for hit in result["hits"]:
+        matched = len(hit["matched"])
+        hit_view(hit, own_paths(paths.get(hit["id"], ()), user.roots))
+        if len(hit["matched"]) < matched:  # it matched through a word of another user's copy of the same bytes
+            result["total"] -= 1
+            continue
         hit["thumb"] = f"/media/{hit['id']}/thumb"
+        hits.append(hit)
+    result["hits"] = hits
     return web.json_response(result)
 
 
 async def suggest(request: web.Request) -> web.Response:
     user = user_of(request)
-    items = await gw(request).search.suggest(request.query.get("q", "")[:100], list(user.roots), 10)
-    return web.json_response({"items": items})
+    params = parse_query(request, m.SuggestQuery)
+    items = await gw(request).search.suggest(params.q, list(user.roots), 10)
+    own = [item for item in items if item["key"] not in PATH_KEYS or await own_path_word(request, item["value"])]
+    return web.json_response({"items": own})
+
+
+async def own_path_word(request: web.Request, word: str) -> bool:
+    """A folder or file-name word is suggested only when one of the user's own paths holds it (another user's copy
+    of the same bytes gives the photo that word too)."""
+    try:
+        found = await gw(request).search.search(f'"{word}"', list(user_of(request).roots), None, m.MAX_PAGE)
+    except (QueryError, CursorError):
+        return False
+    return word in path_words([hit["path"] for hit in found["hits"]])
 
 
 # -- media -------------------------------------------------------------------------------------------
@@ -351,10 +350,8 @@ class OpenFileResponse(web.FileResponse):
 
 
 def thumb_response(request: web.Request, photo_id: str) -> web.FileResponse:
-    raw = request.query.get("size", str(THUMB_SIZES[0]))
-    if not raw.isdigit() or int(raw) not in THUMB_SIZES:
-        raise error(web.HTTPBadRequest, f"size must be one of {list(THUMB_SIZES)}")
-    path = thumb_path(thumbs_dir(gw(request).data_dir), photo_id, int(raw))
+    size = parse_query(request, m.ThumbQuery).size
+    path = thumb_path(thumbs_dir(gw(request).data_dir), photo_id, size)
     if not path.is_file():
         raise error(web.HTTPNotFound, "no thumbnail for this photo")
     return web.FileResponse(path, headers={"Cache-Control": "private, max-age=86400"})
@@ -369,11 +366,8 @@ async def thumbnail(request: web.Request) -> web.FileResponse:
 
 async def create_share(request: web.Request) -> web.Response:
     g, user = gw(request), user_of(request)
-    data = await body_json(request)
-    hours = data.get("hours", 72)
-    if not isinstance(hours, (int, float)) or not 0 < hours <= 24 * 365:
-        raise error(web.HTTPBadRequest, "hours must be between 0 and 8760")
-    query = str(data.get("query", ""))
+    body = await parse_body(request, m.ShareBody)
+    hours, query, hide_meta = body.hours, body.query, body.hide_meta
     if query:
         try:
             found = await g.search.search(query, list(user.roots), None, SHARE_MAX_PHOTOS)
@@ -381,14 +375,11 @@ async def create_share(request: web.Request) -> web.Response:
             raise error(web.HTTPBadRequest, str(exc)) from None
         ids = [hit["id"] for hit in found["hits"]]
     else:
-        ids = data.get("ids")
-        if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
+        ids = body.ids
+        if not ids:
             raise error(web.HTTPBadRequest, "give ids (a list of photo ids) or a query")
         for photo_id in ids:
             scoped_record(request, photo_id, user.roots)
-    hide_meta = data.get("hide_meta", False)
-    if not isinstance(hide_meta, bool):
-        raise error(web.HTTPBadRequest, "hide_meta must be true or false")
     made = await asyncio.to_thread(g.users.create_share, user, ids[:SHARE_MAX_PHOTOS], query, float(hours), hide_meta)
     await g.audit.record(request, "share.created", user.name, share=made["id"], photos=len(ids[:SHARE_MAX_PHOTOS]),
                          hours=hours)
@@ -470,15 +461,9 @@ async def admin_users(request: web.Request) -> web.Response:
 
 async def admin_add_user(request: web.Request) -> web.Response:
     require_admin(request)
-    data = await body_json(request)
-    roots, admin = data.get("roots"), data.get("admin", False)
-    if not isinstance(roots, list) or not all(isinstance(r, str) for r in roots):
-        raise error(web.HTTPBadRequest, "roots must be a list of folders")
-    if not isinstance(admin, bool):  # "false" is a true value to bool()
-        raise error(web.HTTPBadRequest, "admin must be true or false")
+    body = await parse_body(request, m.AddUserBody)  # admin is a JSON boolean: "false" is a true value to bool()
     try:
-        user = await asyncio.to_thread(gw(request).users.add, str(data.get("name", "")), str(data.get("password", "")),
-                                       roots, admin)
+        user = await asyncio.to_thread(gw(request).users.add, body.name, body.password, body.roots, body.admin)
     except UserError as exc:
         raise error(web.HTTPBadRequest, str(exc)) from None
     await gw(request).audit.record(request, "user.added", user_of(request).name, name=user.name, admin=user.admin,
@@ -545,3 +530,64 @@ async def metrics(request: web.Request) -> web.Response:
     require_admin(request)
     registry = gw(request).ops.registry or CollectorRegistry()
     return web.Response(body=generate_latest(registry), headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+
+# -- the route table: the router and the OpenAPI document are both made from it ---------------------------
+
+ROUTES = [
+    Api("GET", "/", page, "The gallery", public=True, content="text/html", errors=()),
+    Api("GET", "/login", page, "The gallery's sign-in", public=True, content="text/html", errors=()),
+    Api("GET", "/admin", page, "The gallery's admin page", public=True, content="text/html", errors=()),
+    Api("GET", "/s/{token}", page, "The page of a share link", public=True, content="text/html", errors=()),
+    Api("GET", "/static/{name}", static, "The gallery's scripts and styles", public=True, content="text/plain",
+        errors=("404",)),
+    Api("GET", "/api/openapi.json", openapi, "This document", public=True, content="application/json", errors=()),
+    Api("POST", "/api/auth/login", login, "Sign in: sets the session cookie", m.Me, body=m.LoginBody, public=True,
+        errors=("400", "401", "403", "413", "429")),
+    Api("POST", "/api/auth/logout", logout, "Sign out", m.Ok),
+    Api("GET", "/api/auth/me", me, "The signed-in user and the CSRF token", m.Me),
+    Api("POST", "/api/auth/keys", create_key, "Create an API key (signed in with a password, not a key); shown once",
+        m.KeyCreated, body=m.KeyBody, status=201),
+    Api("GET", "/api/auth/keys", list_keys, "Your API keys (never the keys themselves)", m.KeyList),
+    Api("DELETE", "/api/auth/keys/{id}", revoke_key, "Revoke one of your API keys", m.Ok),
+    Api("POST", "/api/auth/password", change_password, "Change your password: other sessions and every API key end",
+        m.Csrf, body=m.PasswordBody),
+    Api("GET", "/api/auth/sessions", list_sessions, "Your signed-in browsers", m.SessionList),
+    Api("DELETE", "/api/auth/sessions/{id}", end_session, "Sign one of your browsers out", m.Ok),
+    Api("GET", "/api/photos", list_photos, "Photos newest first", m.PhotoPage, query=m.PageQuery),
+    Api("GET", "/api/photos/{id}", get_photo, "Everything known about one photo", m.PhotoDetail),
+    Api("GET", "/api/search", search, "Search in plain words", m.SearchOut, query=m.SearchQuery),
+    Api("GET", "/api/suggest", suggest, "Terms starting with what was typed", m.Suggestions, query=m.SuggestQuery),
+    Api("GET", "/media/{id}/original", original, "The original file (range requests)", content="image/*"),
+    Api("GET", "/media/{id}/thumb", thumbnail, "A thumbnail", query=m.ThumbQuery, content="image/jpeg"),
+    Api("POST", "/api/shares", create_share, "Share photos or a search read-only until it expires", m.ShareCreated,
+        body=m.ShareBody, status=201, errors=("400", "401", "403", "404", "413")),
+    Api("GET", "/api/shares", list_shares, "Your shares that have not expired", m.ShareList),
+    Api("DELETE", "/api/shares/{id}", revoke_share, "Revoke one of your shares: its link stops working", m.Ok),
+    Api("GET", "/api/shares/public/{token}", shared, "A share's photos", m.Shared, public=True),
+    Api("GET", "/api/shares/public/{token}/thumb/{id}", shared_thumb, "A thumbnail of a shared photo",
+        query=m.ThumbQuery, public=True, content="image/jpeg"),
+    Api("GET", "/api/status", status, "Per stage: done, waiting, failed, rate, ETA (of the photos you may see)",
+        m.Status),
+    Api("GET", "/api/admin/users", admin_users, "Users (admin)", m.UserList),
+    Api("POST", "/api/admin/users", admin_add_user, "Add a user (admin, signed in)", m.UserOut, body=m.AddUserBody,
+        status=201, errors=("400", "401", "403", "413")),
+    Api("DELETE", "/api/admin/users/{name}", admin_remove_user, "Remove a user (admin, signed in)", m.Ok),
+    Api("GET", "/api/admin/failed", admin_failed, "Files that could not be read and photos whose analysis stage "
+        "failed, with reasons (admin)", m.FailedFiles),
+    Api("POST", "/api/admin/rescan", admin_rescan, "Rescan the media roots (admin, signed in)", m.Started,
+        status=202, errors=("401", "403", "503")),
+    Api("GET", "/api/admin/dead-letters", admin_dead_letters, "Dead letters per stage with reasons (admin)",
+        m.DeadLetters),
+    Api("POST", "/api/admin/dead-letters/{stage}/replay", admin_replay, "Replay a stage's dead letters (admin)",
+        m.Replayed, errors=("401", "403", "404", "503")),
+    Api("GET", "/metrics", metrics, "Prometheus metrics (admin)", content="text/plain", errors=("401", "403")),
+    Api("GET", "/api/people", people_routes.list_people, "Your people: clusters of two faces or more, biggest first",
+        m.People),
+    Api("GET", "/api/people/{id}", people_routes.show_person, "A person's photos and faces", m.PersonPhotos),
+    Api("PATCH", "/api/people/{id}", people_routes.name_person, "Name a person (a name in use merges the two)",
+        m.PersonName, body=m.NameBody),
+    Api("POST", "/api/people/{id}/merge", people_routes.merge_person, "Merge a person into another", m.PersonName,
+        body=m.MergeBody),
+]
+OPENAPI = build(ROUTES)

@@ -1,86 +1,82 @@
-"""The OpenAPI description of the gateway's HTTP API, served at /api/openapi.json."""
+"""The route table's entry type (handler, models, who may call it) and the OpenAPI document made from the table."""
+from __future__ import annotations
 
-ERROR = {"type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]}
-JSON_ERROR = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-STANDARD = {"400": {"description": "bad input", **JSON_ERROR}, "401": {"description": "not signed in", **JSON_ERROR},
-            "403": {"description": "not allowed", **JSON_ERROR}, "404": {"description": "unknown id", **JSON_ERROR},
-            "429": {"description": "too many failed sign-ins: wait Retry-After seconds", **JSON_ERROR}}
+import re
+from dataclasses import dataclass
+from typing import Awaitable, Callable
+
+from aiohttp import web
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from services.gateway.models import Error
+
+REF = "#/components/schemas/{model}"
+ERRORS = {"400": "bad input", "401": "not signed in", "403": "not allowed", "404": "unknown id",
+          "413": "body too large", "429": "too many attempts; see Retry-After", "503": "not available in this gateway"}
 
 
-def op(summary: str, params: list[dict] | None = None, body: dict | None = None, ok: str = "200") -> dict:
-    spec = {"summary": summary, "responses": {ok: {"description": "ok"}, **STANDARD}}
-    if params:
+@dataclass(frozen=True)
+class Api:
+    method: str
+    path: str
+    handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    summary: str
+    response: type[BaseModel] | None = None  # None: the body is not a JSON model (see content)
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    status: int = 200
+    public: bool = False
+    content: str = "application/json"
+    errors: tuple[str, ...] = ("400", "401", "403", "404")
+
+
+def _path_params(path: str) -> list[dict]:
+    return [{"name": name, "in": "path", "required": True, "schema": {"type": "string", "minLength": 1}}
+            for name in re.findall(r"{(\w+)}", path)]
+
+
+def _query_params(model: type[BaseModel]) -> list[dict]:
+    schema = model.model_json_schema(ref_template=REF)
+    required = set(schema.get("required", ()))
+    return [{"name": name, "in": "query", "required": name in required, "schema": field}
+            for name, field in schema["properties"].items()]
+
+
+def _operation(api: Api, refs: dict) -> dict:
+    schema = refs[api.response] if api.response is not None else {}
+    responses = {str(api.status): {"description": "ok", "content": {api.content: {"schema": schema}}}}
+    for code in api.errors:
+        responses[code] = {"description": ERRORS[code], "content": {"application/json": {"schema": refs[Error]}}}
+    spec = {"summary": api.summary, "operationId": f"{api.method.lower()}_{api.handler.__name__}_{len(api.path)}",
+            "responses": responses}
+    if params := _path_params(api.path) + (_query_params(api.query) if api.query else []):
         spec["parameters"] = params
-    if body:
-        spec["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+    if api.body is not None:
+        spec["requestBody"] = {"required": True, "content": {"application/json": {"schema": refs[api.body]}}}
+    if api.public:
+        spec["security"] = []
     return spec
 
 
-def q(name: str, kind: str = "string", required: bool = False) -> dict:
-    return {"name": name, "in": "query", "required": required, "schema": {"type": kind}}
-
-
-def p(name: str) -> dict:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-
-
-OPENAPI = {
-    "openapi": "3.0.3",
-    "info": {"title": "picsift gateway", "version": "1",
-             "description": "Sign in with POST /api/auth/login (a session cookie; send the returned csrf token as "
-                            "X-CSRF-Token on POST/DELETE) or send an API key as X-API-Key."},
-    "components": {"schemas": {"Error": ERROR},
-                   "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "picsift_session"},
-                                       "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"}}},
-    "security": [{"session": []}, {"apiKey": []}],
-    "paths": {
-        "/api/auth/login": {"post": {**op("Sign in", body={"type": "object", "properties": {
-            "username": {"type": "string"}, "password": {"type": "string"}}, "required": ["username", "password"]}),
-            "security": []}},
-        "/api/auth/logout": {"post": op("Sign out")},
-        "/api/auth/me": {"get": op("The signed-in user and the CSRF token")},
-        "/api/auth/keys": {"post": op("Create an API key for scripts (signed in with a password, not a key); it is "
-                                      "shown once", body={"type": "object", "properties": {
-            "label": {"type": "string"}, "days": {"type": "number", "minimum": 1, "maximum": 3650},
-            "read_only": {"type": "boolean"}}}, ok="201"),
-                           "get": op("Your API keys (never the keys themselves)")},
-        "/api/auth/keys/{id}": {"delete": op("Revoke one of your API keys", [p("id")])},
-        "/api/auth/password": {"post": op("Change your password: your other sessions and every API key end", body={
-            "type": "object", "properties": {"current": {"type": "string"}, "new": {"type": "string"}},
-            "required": ["current", "new"]})},
-        "/api/photos": {"get": op("Photos newest first", [q("cursor"), q("limit", "integer")])},
-        "/api/photos/{id}": {"get": op("Everything known about one photo", [p("id")])},
-        "/api/search": {"get": op("Search in plain words", [q("q", required=True), q("cursor"),
-                                                             q("limit", "integer"), q("explain")])},
-        "/api/suggest": {"get": op("Terms starting with what was typed", [q("q", required=True)])},
-        "/media/{id}/original": {"get": op("The original file (range requests)", [p("id")])},
-        "/media/{id}/thumb": {"get": op("A thumbnail", [p("id"), q("size", "integer")])},
-        "/api/shares": {"post": op("Share photos or a search read-only until it expires", body={
-            "type": "object", "properties": {"ids": {"type": "array", "items": {"type": "string"}},
-                                             "query": {"type": "string"}, "hours": {"type": "number"},
-                                             "hide_meta": {"type": "boolean"}}}, ok="201"),
-                        "get": op("Your shares that have not expired")},
-        "/api/shares/{id}": {"delete": op("Revoke one of your shares: its link stops working", [p("id")])},
-        "/api/shares/public/{token}": {"get": {**op("A share's photos", [p("token")]), "security": []}},
-        "/api/shares/public/{token}/thumb/{id}": {"get": {**op("A thumbnail of a shared photo", [p("token"), p("id")]),
-                                                          "security": []}},
-        "/api/status": {"get": op("Per stage: done, waiting, failed, rate, ETA")},
-        "/api/admin/users": {"get": op("Users (admin)"), "post": op("Add a user (admin)", body={
-            "type": "object", "properties": {"name": {"type": "string"}, "password": {"type": "string"},
-                                             "roots": {"type": "array", "items": {"type": "string"}},
-                                             "admin": {"type": "boolean"}}}, ok="201")},
-        "/api/admin/users/{name}": {"delete": op("Remove a user (admin)", [p("name")])},
-        "/api/admin/failed": {"get": op("Files that could not be read and photos whose analysis stage failed, with "
-                                         "reasons (admin)")},
-        "/api/admin/rescan": {"post": op("Rescan the media roots (admin)", ok="202")},
-        "/api/admin/dead-letters": {"get": op("Dead letters per stage with reasons (admin)")},
-        "/api/admin/dead-letters/{stage}/replay": {"post": op("Replay a stage's dead letters (admin)", [p("stage")])},
-        "/metrics": {"get": op("Prometheus metrics (admin)")},
-        "/api/people": {"get": op("Her people: faces of two or more in her photos, biggest first")},
-        "/api/people/{id}": {"get": op("A person's photos and faces", [p("id")]), "patch": op(
-            "Name a person (a name in use merges the two)", [p("id")],
-            body={"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]})},
-        "/api/people/{id}/merge": {"post": op("Merge a person into another", [p("id")], body={
-            "type": "object", "properties": {"into": {"type": "integer"}}, "required": ["into"]})},
-    },
-}
+def build(routes: list[Api]) -> dict:
+    """OpenAPI 3.1 (JSON Schema as pydantic writes it): every route, its parameters, body and answers."""
+    models = {model for api in routes for model in (api.response, api.body) if model is not None} | {Error}
+    keyed, definitions = models_json_schema([(model, "validation") for model in sorted(models, key=lambda m: m.__name__)],
+                                            ref_template=REF)
+    refs = {model: schema for (model, _), schema in keyed.items()}
+    paths: dict[str, dict] = {}
+    for api in routes:
+        paths.setdefault(api.path, {})[api.method.lower()] = _operation(api, refs)
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "picsift gateway", "version": "1",
+                 "description": "Sign in with POST /api/auth/login (a session cookie; send the returned csrf token "
+                                "as X-CSRF-Token on POST/DELETE) or send an API key as X-API-Key. Every error is "
+                                "JSON: {\"error\": \"...\"}."},
+        "components": {"schemas": definitions.get("$defs", {}),
+                       "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "picsift_session"},
+                                           "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"}}},
+        "security": [{"session": []}, {"apiKey": []}],
+        "paths": paths,
+    }

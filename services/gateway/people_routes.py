@@ -5,23 +5,23 @@ import asyncio
 
 from aiohttp import web
 
+from services.gateway.models import MergeBody, NameBody
 from services.gateway.security import error, session_of
+from services.gateway.validation import parse_body
 from services.people.book import PeopleBook, PersonError, UnknownPerson
 from services.people.service import open_book, refreshed
 
 PEOPLE = web.AppKey("people", PeopleBook)
 
 
-def register(app: web.Application, gateway) -> None:
-    """Add the routes and the people book (opened beside the record store, closed with the app)."""
+def open_people(gateway):
+    """A cleanup context: the people book, opened beside the record store and closed with the app."""
     async def book(app: web.Application):
         app[PEOPLE] = open_book(gateway.data_dir)
         yield
         app[PEOPLE].close()
 
-    app.cleanup_ctx.append(book)
-    app.add_routes([web.get("/api/people", list_people), web.get("/api/people/{id}", show_person),
-                    web.patch("/api/people/{id}", name_person), web.post("/api/people/{id}/merge", merge_person)])
+    return book
 
 
 async def answer(request: web.Request, act) -> web.Response:
@@ -59,20 +59,12 @@ async def show_person(request: web.Request) -> web.Response:
 
 
 async def name_person(request: web.Request) -> web.Response:
-    from services.gateway.app import body_json
-
     person = person_id(request, request.match_info["id"])
-    name = (await body_json(request)).get("name")
-    if not isinstance(name, str):
-        raise error(web.HTTPBadRequest, "name must be a string")
+    name = (await parse_body(request, NameBody)).name
     return await answer(request, lambda book, owner, roots: book.name(owner, person, name))
 
 
 async def merge_person(request: web.Request) -> web.Response:
-    from services.gateway.app import body_json
-
     person = person_id(request, request.match_info["id"])
-    into = (await body_json(request)).get("into")
-    if not isinstance(into, int) or isinstance(into, bool):
-        raise error(web.HTTPBadRequest, "into must be a person id")
+    into = (await parse_body(request, MergeBody)).into
     return await answer(request, lambda book, owner, roots: book.merge(owner, person, into))

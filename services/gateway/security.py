@@ -11,12 +11,13 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from services.gateway.users import Session, UserStore
+from services.gateway.validation import error
 
 SESSION_COOKIE = "picsift_session"
 CSRF_HEADER = "X-CSRF-Token"
 API_KEY_HEADER = "X-API-Key"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-PUBLIC_PATHS = {"/", "/login", "/api/auth/login", "/api/openapi.json", "/favicon.ico"}
+PUBLIC_PATHS = {"/", "/login", "/admin", "/api/auth/login", "/api/openapi.json", "/favicon.ico"}
 PUBLIC_PREFIXES = ("/static/", "/s/", "/api/shares/public/")
 CSP = ("default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
@@ -74,16 +75,6 @@ def session_of(request: web.Request) -> Session | None:
     return request.get(SESSION)
 
 
-def error(status: type[web.HTTPException], message: str) -> web.HTTPException:
-    return status(text=f'{{"error": {_json_str(message)}}}', content_type="application/json")
-
-
-def _json_str(text: str) -> str:
-    import json
-
-    return json.dumps(text)
-
-
 def same_origin(request: web.Request, allowed_origins: list[str]) -> bool:
     """No Origin (a script, the CLI), this site's own host (by host: a TLS proxy in front changes the scheme), or
     one allowed for CORS."""
@@ -108,7 +99,8 @@ def make_auth_middleware(users: UserStore, allowed_origins: list[str] = ()):
             raise error(web.HTTPForbidden, "this API key may only read")
         if session is not None and session.via_cookie and request.method not in SAFE_METHODS:
             sent = request.headers.get(CSRF_HEADER, "")
-            if not hmac.compare_digest(sent, session.csrf) and request.path != "/api/auth/login":
+            same = hmac.compare_digest(sent.encode("utf-8", "surrogateescape"), session.csrf.encode())
+            if not same and request.path != "/api/auth/login":  # a non-ASCII token is just a wrong one
                 raise error(web.HTTPForbidden, "missing or wrong CSRF token")
         if request.path == "/api/auth/login" and not same_origin(request, allowed_origins):
             raise error(web.HTTPForbidden, "sign in from this site")  # a cross-site form signing a victim in

@@ -32,8 +32,9 @@ CREATE TABLE IF NOT EXISTS shares (
 """
 ADDED_COLUMNS = {  # added after a table's first version: public ids, an optional expiry, scopes
     "api_keys": {"key_id": "TEXT", "expires": "REAL", "read_only": "INTEGER NOT NULL DEFAULT 0"},
-    "shares": {"share_id": "TEXT", "hide_meta": "INTEGER NOT NULL DEFAULT 0"}}
-PUBLIC_IDS = {"api_keys": "key_id", "shares": "share_id"}
+    "shares": {"share_id": "TEXT", "hide_meta": "INTEGER NOT NULL DEFAULT 0"},
+    "sessions": {"session_id": "TEXT", "created": "REAL NOT NULL DEFAULT 0"}}
+PUBLIC_IDS = {"api_keys": "key_id", "shares": "share_id", "sessions": "session_id"}
 NAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
 MIN_PASSWORD = 10
 
@@ -58,6 +59,7 @@ class Session:
     csrf: str
     via_cookie: bool  # else through an API key
     read_only: bool = False
+    id: str = ""  # a browser session's public id (to list and end it)
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,8 @@ def _key_view(row: tuple) -> dict:
 
 
 def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    """A secret's hash; bytes that are not UTF-8 (0xff in a header) hash too (they match nothing we issued)."""
+    return hashlib.sha256(token.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 class UserStore:
@@ -170,16 +173,30 @@ class UserStore:
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
         with self._lock:
             self._db.execute("DELETE FROM sessions WHERE expires < ?", (time.time(),))
-            self._db.execute("INSERT INTO sessions VALUES (?, ?, ?, ?)",
-                             (_digest(token), user.name, csrf, time.time() + hours * 3600))
+            self._db.execute("INSERT INTO sessions (token_hash, user, csrf, expires, session_id, created) "
+                             "VALUES (?, ?, ?, ?, ?, ?)", (_digest(token), user.name, csrf, time.time() + hours * 3600,
+                                                           secrets.token_hex(8), time.time()))
         return token, csrf
 
     def session(self, token: str) -> Session | None:
         with self._lock:
-            row = self._db.execute("SELECT user, csrf FROM sessions WHERE token_hash = ? AND expires > ?",
+            row = self._db.execute("SELECT user, csrf, session_id FROM sessions WHERE token_hash = ? AND expires > ?",
                                    (_digest(token), time.time())).fetchone()
         user = self.get(row[0]) if row else None
-        return Session(user, row[1], True) if user else None
+        return Session(user, row[1], True, id=row[2]) if user else None
+
+    def sessions(self, user: User) -> list[dict]:
+        """The user's signed-in browsers (never their tokens)."""
+        with self._lock:
+            rows = self._db.execute("SELECT session_id, created, expires FROM sessions WHERE user = ? AND expires > ? "
+                                    "ORDER BY created", (user.name, time.time())).fetchall()
+        return [{"id": r[0], "created": r[1], "expires": r[2]} for r in rows]
+
+    def end_session(self, user: User, session_id: str) -> None:
+        with self._lock:
+            if not self._db.execute("DELETE FROM sessions WHERE user = ? AND session_id = ?",
+                                    (user.name, session_id)).rowcount:
+                raise UserError("no such session")
 
     def close_session(self, token: str) -> None:
         with self._lock:

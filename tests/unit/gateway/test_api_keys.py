@@ -81,3 +81,26 @@ async def test_a_password_change_ends_keys_and_other_sessions(world, sign_in, pa
     assert (await world.client.post("/api/auth/login", json={"username": "alice", "password": "a new password!"})
             ).status == 200
     await other.session.close()
+
+
+async def test_a_user_lists_her_sessions_and_ends_another_one(world, sign_in):
+    from aiohttp.test_utils import TestClient
+
+    other = TestClient(world.client.server)
+    await other.start_server()
+    try:
+        await sign_in(other, "alice")
+        await sign_in(world.client, "bob")
+        csrf = await sign_in(world.client, "alice")
+        items = (await (await world.client.get("/api/auth/sessions")).json())["items"]
+        assert len(items) == 2 and sorted(i["current"] for i in items) == [False, True]
+        elsewhere = next(i["id"] for i in items if not i["current"])
+        bobs = world.gateway.users.sessions(world.gateway.users.get("bob"))[0]["id"]
+        assert (await world.client.delete(f"/api/auth/sessions/{bobs}", headers={"X-CSRF-Token": csrf})).status == 404
+        ended = await world.client.delete(f"/api/auth/sessions/{elsewhere}", headers={"X-CSRF-Token": csrf})
+        assert ended.status == 200
+        assert (await other.get("/api/photos")).status == 401
+        assert (await world.client.get("/api/photos")).status == 200
+        assert len(world.gateway.users.sessions(world.gateway.users.get("bob"))) == 1
+    finally:
+        await other.session.close()

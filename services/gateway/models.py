@@ -1,0 +1,259 @@
+"""The gateway's request and response shapes: validated at the edge and the source of the OpenAPI document."""
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
+
+from services.pipeline.layout import THUMB_SIZES
+
+MAX_QUERY = 1000  # characters of a search query
+MAX_CURSOR = 200  # characters of a cursor
+MAX_PAGE = 200
+SHARE_MAX_PHOTOS = 1000
+
+PhotoId = Annotated[str, Field(min_length=1, max_length=128)]
+Cursor = Annotated[str, Field(default="", max_length=MAX_CURSOR)]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+# -- request bodies ---------------------------------------------------------------------------------
+
+class LoginBody(Model):
+    username: str = Field(max_length=100)
+    password: str = Field(max_length=1000)
+
+
+class PasswordBody(Model):
+    current: str = Field(max_length=1000)
+    new: str = Field(max_length=1000)
+
+
+class KeyBody(Model):
+    label: str = Field("script", max_length=100)
+    read_only: StrictBool = False
+    days: float | None = Field(None, ge=1, le=3650, description="the key stops working after these days")
+
+
+class ShareBody(Model):
+    ids: list[PhotoId] | None = Field(None, min_length=1, max_length=SHARE_MAX_PHOTOS)
+    query: str = Field("", max_length=MAX_QUERY)
+    hours: float = Field(72, gt=0, le=24 * 365)
+    hide_meta: StrictBool = Field(False, description="recipients see neither place nor date")
+
+
+class AddUserBody(Model):
+    name: str = Field(min_length=1, max_length=64)
+    password: str = Field(max_length=1000)
+    roots: list[Annotated[str, Field(max_length=4096)]] = Field(min_length=1, max_length=100,
+                                                                 description="absolute folders")
+    admin: StrictBool = False
+
+
+# -- query strings ----------------------------------------------------------------------------------
+
+class PageQuery(Model):
+    cursor: Cursor
+    limit: int = Field(60, ge=1, le=MAX_PAGE)
+
+
+class SearchQuery(PageQuery):
+    q: str = Field("", max_length=MAX_QUERY)
+    explain: bool = False
+
+
+class SuggestQuery(Model):
+    q: str = Field("", max_length=100)
+
+
+class ThumbQuery(Model):
+    size: int = Field(THUMB_SIZES[0], json_schema_extra={"enum": list(THUMB_SIZES)})
+
+    @field_validator("size")
+    @classmethod
+    def _known_size(cls, size: int) -> int:
+        if size not in THUMB_SIZES:
+            raise ValueError(f"size must be one of {list(THUMB_SIZES)}")
+        return size
+
+
+# -- responses --------------------------------------------------------------------------------------
+
+class Open(BaseModel):
+    """A response shape whose named fields are promised; more may come (fields are added, never dropped)."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class Error(BaseModel):
+    error: str
+
+
+class Ok(BaseModel):
+    ok: bool
+
+
+class UserOut(BaseModel):
+    name: str
+    roots: list[str]
+    admin: bool
+
+
+class UserList(BaseModel):
+    items: list[UserOut]
+
+
+class Me(BaseModel):
+    user: UserOut
+    csrf: str
+
+
+class Csrf(BaseModel):
+    csrf: str
+
+
+class KeyOut(BaseModel):
+    id: str
+    label: str
+    created: float
+    expires: float | None
+    read_only: bool
+
+
+class KeyCreated(KeyOut):
+    key: str
+
+
+class KeyList(BaseModel):
+    items: list[KeyOut]
+
+
+class SessionOut(BaseModel):
+    id: str
+    created: float
+    expires: float
+    current: bool
+
+
+class SessionList(BaseModel):
+    items: list[SessionOut]
+
+
+class PhotoItem(BaseModel):
+    id: str
+    path: str
+    taken: str | None
+    width: int
+    height: int
+    thumb: str
+    place: str | None
+
+
+class PhotoPage(BaseModel):
+    items: list[PhotoItem]
+    next_cursor: str | None
+
+
+class PhotoDetail(Open):
+    id: str
+    path: str
+    paths: list[str]
+    status: dict[str, str]
+    terms: list[dict[str, Any]]
+
+
+class Hit(Open):
+    id: str
+    path: str
+    score: float
+    matched: list[Any]
+    thumb: str
+
+
+class SearchOut(BaseModel):
+    total: int
+    partial: bool
+    hits: list[Hit]
+    facets: dict[str, Any]
+    next_cursor: str | None
+
+
+class Suggestions(BaseModel):
+    items: list[dict[str, Any]]
+
+
+class ShareCreated(BaseModel):
+    id: str
+    token: str
+    url: str
+    photos: int
+
+
+class ShareOut(Open):
+    id: str
+    query: str
+    expires: float
+
+
+class ShareList(BaseModel):
+    items: list[ShareOut]
+
+
+class Shared(BaseModel):
+    query: str
+    expires: float
+    items: list[PhotoItem]
+
+
+class Status(BaseModel):
+    photos: int
+    stages: dict[str, dict[str, Any]]
+    failed_files: int
+
+
+class FailedFiles(BaseModel):
+    files: list[dict[str, Any]]
+    photos: list[dict[str, Any]] = Field(description="photos one of whose analysis stages failed, with the reason")
+
+
+class NameBody(Model):
+    name: str = Field(max_length=200, description="the person's name; one already in use merges the two")
+
+
+class MergeBody(Model):
+    into: int = Field(gt=0, lt=2**62, description="the person this one becomes part of")
+
+
+class PersonName(BaseModel):
+    id: int
+    name: str | None
+
+
+class PersonOut(PersonName):
+    faces: int
+    photos: int
+
+
+class People(BaseModel):
+    people: list[PersonOut]
+
+
+class PersonPhotos(Open):
+    id: int
+    name: str | None
+    photos: list[dict[str, Any]]
+
+
+class Started(BaseModel):
+    started: bool
+
+
+class DeadLetters(BaseModel):
+    items: list[dict[str, Any]]
+
+
+class Replayed(BaseModel):
+    replayed: int
