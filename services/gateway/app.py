@@ -184,13 +184,19 @@ async def list_keys(request: web.Request) -> web.Response:
     return web.json_response({"items": await asyncio.to_thread(gw(request).users.api_keys, user_of(request))})
 
 
-async def revoke_key(request: web.Request) -> web.Response:
+async def end_own(request: web.Request, end, event: str, kind: str) -> web.Response:
+    """End one of the user's own keys, sessions or shares by its id (another's id is a 404), and audit it."""
+    user, item = user_of(request), request.match_info["id"]
     try:
-        await asyncio.to_thread(gw(request).users.revoke_api_key, user_of(request), request.match_info["id"])
+        await asyncio.to_thread(end, user, item)
     except UserError as exc:
         raise error(web.HTTPNotFound, str(exc)) from None
-    await gw(request).audit.record(request, "key.revoked", user_of(request).name, key=request.match_info["id"])
+    await gw(request).audit.record(request, event, user.name, **{kind: item})
     return web.json_response({"ok": True})
+
+
+async def revoke_key(request: web.Request) -> web.Response:
+    return await end_own(request, gw(request).users.revoke_api_key, "key.revoked", "key")
 
 
 async def change_password(request: web.Request) -> web.Response:
@@ -219,13 +225,7 @@ async def list_sessions(request: web.Request) -> web.Response:
 
 
 async def end_session(request: web.Request) -> web.Response:
-    user = user_of(request)
-    try:
-        await asyncio.to_thread(gw(request).users.end_session, user, request.match_info["id"])
-    except UserError as exc:
-        raise error(web.HTTPNotFound, str(exc)) from None
-    await gw(request).audit.record(request, "session.ended", user.name, session=request.match_info["id"])
-    return web.json_response({"ok": True})
+    return await end_own(request, gw(request).users.end_session, "session.ended", "session")
 
 
 # -- photos and search --------------------------------------------------------------------------------
@@ -392,12 +392,7 @@ async def list_shares(request: web.Request) -> web.Response:
 
 
 async def revoke_share(request: web.Request) -> web.Response:
-    try:
-        await asyncio.to_thread(gw(request).users.revoke_share, user_of(request), request.match_info["id"])
-    except UserError as exc:
-        raise error(web.HTTPNotFound, str(exc)) from None
-    await gw(request).audit.record(request, "share.revoked", user_of(request).name, share=request.match_info["id"])
-    return web.json_response({"ok": True})
+    return await end_own(request, gw(request).users.revoke_share, "share.revoked", "share")
 
 
 async def share_of(request: web.Request):
