@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from importlib.metadata import PackageNotFoundError, version
 
 from pydantic import ValidationError
 
@@ -20,9 +21,18 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (usage: {self.format_usage().strip().removeprefix('usage: ')})")
 
 
+def installed_version() -> str:
+    try:
+        return version("picsift")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="picsift", description="Find photos by typing what you remember.")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    parser.add_argument("--version", action="version", version=f"picsift {installed_version()}",
+                        help="print the installed version and exit")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, help_text: str, handler) -> argparse.ArgumentParser:

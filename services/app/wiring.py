@@ -125,7 +125,13 @@ async def serve_gateway(gateway, host: str, port: int):
     tls = tls_context(gateway.settings.tls_cert, gateway.settings.tls_key) if gateway.settings.tls else None
     runner = web.AppRunner(create_app(gateway), access_log=access, access_log_class=AccessLogger)
     await runner.setup()
-    await web.TCPSite(runner, host, port, ssl_context=tls).start()
+    try:
+        await web.TCPSite(runner, host, port, ssl_context=tls).start()
+    except OSError as exc:  # port in use, a host that does not resolve or is not this machine's: one line, no trace
+        await runner.cleanup()
+        reason = exc.strerror or str(exc)
+        raise CommandError(f"cannot listen on {host}:{port}: {reason} (choose another --host/--port, or "
+                           "PICSIFT_GATEWAY_HOST/_PORT)") from None
     return runner
 
 

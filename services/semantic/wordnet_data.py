@@ -1,7 +1,8 @@
 """Builds nltk's WordNet data folder from Debian's WordNet 3.0 (wordnet-base), once, outside the clone.
 
 nltk reads WordNet only under <NLTK_DATA>/corpora/wordnet and needs a `lexnames` file that Debian does not ship;
-it is written here from the table in Debian's own lexnames(5WN) man page.
+it ships as package data (`services/semantic/lexnames`, the table of WordNet 3.0's lexnames(5WN) man page, which
+slim images drop), and a test checks it against the man page where that is installed.
 """
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import gzip
 import os
 import re
 import shutil
+from importlib.resources import files
 from pathlib import Path
 
 from services.vocabulary import WORDNET_DIR as DEBIAN_WORDNET
@@ -21,6 +23,10 @@ CATEGORY = {"noun": 1, "verb": 2, "adj": 3, "adv": 4}
 
 def default_nltk_dir() -> Path:
     return Path(os.environ.get("PICSIFT_NLTK_DATA", Path.home() / ".cache" / "picsift" / "nltk_data"))
+
+
+def packaged_lexnames() -> str:
+    return files("services.semantic").joinpath("lexnames").read_text()
 
 
 def lexnames_from_man(man_page: Path = LEXNAMES_MAN) -> str:
@@ -52,7 +58,7 @@ def ensure_wordnet(nltk_dir: Path | None = None, source: Path = DEBIAN_WORDNET) 
     for path in source.iterdir():
         if path.is_file():
             shutil.copy2(path, partial / path.name)
-    (partial / "lexnames").write_text(lexnames_from_man())
+    (partial / "lexnames").write_text(packaged_lexnames())
     shutil.rmtree(target, ignore_errors=True)
     partial.rename(target)
     return nltk_dir

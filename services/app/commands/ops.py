@@ -5,9 +5,10 @@ import asyncio
 import json
 
 from services.app.output import CommandError, emit, printable
-from services.app.wiring import open_store
+from services.app.wiring import open_store, store_path
 from services.pipeline.factory import make_bus
 from services.pipeline.settings import PipelineSettings
+from services.pipeline.stages import STATUS_STAGES
 
 
 def register(command) -> None:
@@ -20,13 +21,8 @@ def register(command) -> None:
 
 def cmd_status(args) -> int:
     settings = PipelineSettings()
-    store = open_store()
-    try:
-        data = {"photos": store.count(), "stages": store.stage_counts(),
-                "failed": [o.__dict__ for o in store.outcomes(("failed",))],
-                "skipped": len(store.outcomes(("skipped",)))}
-    finally:
-        store.close()
+    data = library_state() if store_path(settings).exists() else {
+        "photos": 0, "stages": {stage: {"pending": 0} for stage in STATUS_STAGES}, "failed": [], "skipped": 0}
     state = settings.data_dir / "ingest.state.json"
     data["ingest"] = json.loads(state.read_text()) if state.exists() else {"paused": False, "reason": ""}
     if not settings.is_memory:
@@ -41,6 +37,16 @@ def cmd_status(args) -> int:
     lines += [f"  failed: {printable(f['path'])}: {f['reason']}" for f in data["failed"]]
     emit(data, args.json, "\n".join(lines))
     return 0
+
+
+def library_state() -> dict:
+    store = open_store()
+    try:
+        return {"photos": store.count(), "stages": store.stage_counts(),
+                "failed": [o.__dict__ for o in store.outcomes(("failed",))],
+                "skipped": len(store.outcomes(("skipped",)))}
+    finally:
+        store.close()
 
 
 async def queue_state(settings: PipelineSettings) -> dict:

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
+from functools import partial
 from pathlib import Path
 
+from services.app.bootstrap import admin_password, first_admin
 from services.app.host import GatewayEntrypoint, IngestEntrypoint, ops
 from services.app.output import CommandError
 from services.app.wiring import (
@@ -56,12 +57,20 @@ async def run_up(roots: list[Path], settings: PipelineSettings, ingest_settings:
     pipeline = embedded_pipeline(settings)
     ingest = IngestEntrypoint(make_ingest(settings, ingest_settings, pipeline.bus), roots)
     gateway = build_gateway(settings, pipeline.store, ops(pipeline, ingest), gateway_settings)
-    first_admin(gateway.users, roots)
+    password = admin_password()
     pipeline.entrypoints += [GatewayEntrypoint(gateway, (host, port)), ingest]
     scheme = "https" if gateway.settings.tls else "http"
-    await pipeline.run(until_signalled(),
-                       lambda: print(f"picsift is up: {scheme}://{host}:{port}/ (Ctrl-C stops it)", flush=True))
+    await pipeline.run(until_signalled(), lambda: listening(gateway.users, roots, password,
+                                                            f"picsift is up: {scheme}://{host}:{port}/ (Ctrl-C stops it)"))
     return 0
+
+
+def listening(users, roots: list[Path], password: str | None, line: str) -> None:
+    """Once the gallery listens: the first admin (if there are no users), then the address."""
+    created = first_admin(users, roots, password)
+    if created:
+        print(created, flush=True)
+    print(line, flush=True)
 
 
 def cmd_service(args) -> int:
@@ -77,31 +86,26 @@ async def run_service(name: str, settings: PipelineSettings) -> int:
         store = RecordStore(store_path(settings))
         pipeline = Pipeline(settings, InMemoryBus() if settings.is_memory else make_bus(settings), store, [])
         gateway = build_gateway(settings, store, ops(pipeline))
-        pipeline.entrypoints.append(GatewayEntrypoint(gateway, (gateway_settings.host, gateway_settings.port)))
-    elif name == "ingest":
+        address = (gateway_settings.host, gateway_settings.port)
+        pipeline.entrypoints.append(GatewayEntrypoint(gateway, address))
+        password, roots = admin_password(), IngestSettings().media_root
+        ready = partial(listening, gateway.users, roots, password, "gateway listening on %s:%s" % address)
+    else:
+        ready = partial(print, end="", flush=True)  # nothing to say: the service logs its start
+    if name == "ingest":
         ingest_settings = IngestSettings()
         if not ingest_settings.media_root:
-            raise CommandError("set PICSIFT_MEDIA_ROOT to the folder(s) to ingest, e.g. '[\"/photos\"]'")
+            raise CommandError("set PICSIFT_MEDIA_ROOT to the folder(s) to ingest, e.g. /photos or /photos:/scans")
         refuse_exposed_data_dir(settings, ingest_settings.media_root)
         pipeline = Pipeline(settings, make_bus(settings), None, [])
         ingest = make_ingest(settings, ingest_settings, pipeline.bus,
                              lambda done: pipeline.metrics.count("ingest", done.kind))
         pipeline.entrypoints.append(IngestEntrypoint(ingest, ingest_settings.media_root))
-    else:
+    elif name != "gateway":
         try:
             pipeline = service_pipeline(settings, name)
         except KeyError:
             raise CommandError(f"service '{name}' is not available in this build of picsift") from None
     log.info("service %s on %s", name, "the in-memory bus" if settings.is_memory else settings.exchange)
-    await pipeline.run(until_signalled())
+    await pipeline.run(until_signalled(), ready)
     return 0
-
-
-def first_admin(users, roots: list[Path]) -> None:
-    """On a first start with no users, an admin with a one-time password, printed once."""
-    if users.count():
-        return
-    password = secrets.token_urlsafe(12)
-    users.add("admin", password, [str(r) for r in roots], admin=True)
-    print(f"created user 'admin' with the one-time password {password} "
-          "(change it: picsift users passwd admin)", flush=True)

@@ -51,10 +51,10 @@ def test_every_long_running_service_is_health_checked_or_waits_on_one(compose):
 
 def test_no_secret_is_committed():
     text = (DEPLOY / "docker-compose.yml").read_text()
-    keys = list(re.finditer(r"(?im)^\s*\w*(password|pass|secret)\w*:\s*(\S+)", text))
+    keys = list(re.finditer(r"(?im)^[ \t]*\w*(password|pass|secret)\w*:[ \t]*(\S+)", text))
     assert keys
-    for match in keys:
-        assert match.group(2).startswith("${"), match.group(0)
+    for match in keys:  # from .env, or a path to a Docker secret (a file kept out of the repository)
+        assert match.group(2).startswith(("${", "/run/secrets/")), match.group(0)
     assert "change-me" in (DEPLOY / ".env.example").read_text()
 
 
@@ -70,3 +70,36 @@ def test_the_index_is_elasticsearch_with_security_and_kibana_gets_its_saved_obje
     titles = {o["attributes"]["title"] for o in objects}
     assert {"Photos indexed over time", "Photos by camera", "Photos by country", "Vision outcome",
             "Photos with a failed stage"} <= titles
+
+
+def test_tf_serving_runs_on_the_gpu_or_the_cpu_by_profile_under_one_name(compose):
+    services = compose["services"]
+    serving = {name: s for name, s in services.items() if s.get("image", "").startswith("tensorflow/serving:")}
+    wants_gpu = {name for name, s in serving.items()
+                 if s.get("deploy", {}).get("resources", {}).get("reservations", {}).get("devices")}
+    assert {name: s.get("profiles") for name, s in serving.items()} == {
+        **{name: ["gpu"] for name in wants_gpu}, **{name: ["cpu"] for name in set(serving) - wants_gpu}}
+    assert wants_gpu and set(serving) - wants_gpu  # one of each
+    for service in serving.values():
+        assert "tfserving" in service["networks"]["default"]["aliases"]
+    assert services["vision"]["environment"]["PICSIFT_MODELS"] == "grpc://tfserving:8500"
+    for name, service in services.items():  # nothing asks for a GPU outside the gpu profile
+        if "gpu" not in service.get("profiles", []):
+            assert "reservations" not in service.get("deploy", {}).get("resources", {}), name
+
+
+def test_every_image_is_pinned_and_every_service_has_a_restart_policy(compose):
+    for name, service in compose["services"].items():
+        assert service.get("restart") in ("no", "unless-stopped", "always", "on-failure"), name
+        if "build" in service:
+            continue  # picsift itself, built from this tree
+        repository, _, tag = service["image"].rpartition(":")
+        assert repository and tag != "latest" and re.search(r"\d+\.\d+\.\d+", tag), (name, service["image"])
+
+
+def test_the_gateway_bootstraps_the_first_admin_from_a_secret_file(compose):
+    gateway = compose["services"]["gateway"]
+    path = gateway["environment"]["PICSIFT_ADMIN_PASSWORD_FILE"]
+    secret = path.removeprefix("/run/secrets/")
+    assert secret in compose["secrets"]
+    assert secret in [s if isinstance(s, str) else s["source"] for s in gateway["secrets"]]
