@@ -20,7 +20,7 @@ from services.gateway import models as m
 from services.gateway.openapi import Api, build
 from services.gateway.security import (
     SESSION_COOKIE, LoginThrottle, make_auth_middleware, make_forwarded_middleware, make_headers_middleware,
-    require_admin, session_of,
+    require_admin, require_password_session, session_of,
 )
 from services.gateway.settings import GatewaySettings
 from services.gateway.users import User, UserError, UserStore
@@ -164,11 +164,8 @@ async def me(request: web.Request) -> web.Response:
 
 
 def signed_in(request: web.Request) -> User:
-    """The user of a signed-in browser session: what an API key may not do (make keys, change the password)."""
-    session = session_of(request)
-    if not session.via_cookie:
-        raise error(web.HTTPForbidden, "sign in with your password for this; an API key cannot")
-    return session.user
+    """The user of a session signed in with a password (see require_password_session)."""
+    return require_password_session(request, "sign in with your password for this; an API key cannot").user
 
 
 async def create_key(request: web.Request) -> web.Response:

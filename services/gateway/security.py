@@ -154,10 +154,17 @@ def make_headers_middleware(allowed_origins: list[str]):
     return headers
 
 
+def require_password_session(request: web.Request, why: str) -> Session:
+    """A session signed in with a password, not an API key (a leaked key must not make keys, change the password
+    or act as an admin); `why` is the refusal users read."""
+    session = session_of(request)
+    if not session.via_cookie:
+        raise error(web.HTTPForbidden, why)
+    return session
+
+
 def require_admin(request: web.Request) -> Session:
     session = session_of(request)
     if session is None or not session.user.admin:
         raise error(web.HTTPForbidden, "admins only")
-    if not session.via_cookie:  # a leaked key must not make admins
-        raise error(web.HTTPForbidden, "admin actions need a signed-in session, not an API key")
-    return session
+    return require_password_session(request, "admin actions need a signed-in session, not an API key")
