@@ -57,8 +57,8 @@ RECORDS = [
            [("female", 26, "sad"), ("male", 71, "happy")], MIAMI, "2019-06-02T20:00:00", "nikon"),
     record("aa03", f"{ALICE}/pets/tabby.jpg", [("label", "tabby cat"), ("hypernym", "cat"), ("hypernym", "animal")],
            (), PARIS, "2021-03-01T10:00:00", "canon"),
-    record("aa04", f"{ALICE}/pets/rex.jpg", [("label", "golden retriever"), ("hypernym", "dog"),
-                                             ("hypernym", "animal")], (), TAMPA, "2020-07-01T10:00:00", "sony"),
+    record("aa04", f"{ALICE}/pets/rex.jpg", [("label", "golden retriever"), ("hypernym", "retriever"),
+                                             ("hypernym", "dog"), ("hypernym", "animal")], (), TAMPA, "2020-07-01T10:00:00", "sony"),
     record("aa05", f"{ALICE}/family/four.jpg", [("label", "group")],
            [("female", 35, "happy"), ("male", 38, "happy"), ("female", 8, "happy"), ("male", 12, "neutral")],
            PARIS, "2018-12-24T18:00:00", "canon"),
@@ -115,7 +115,7 @@ def test_person_words_must_hold_for_the_same_face(service):
     ("cat", {"aa03"}),                       # a hypernym
     ("cats", {"aa03"}),                      # plural meets singular
     ("tab", set()),                          # a word is not a prefix of what it finds
-    ("retriever", {"aa04"}),                 # a compound's last word: a golden retriever is a retriever
+    ("retriever", {"aa04"}),                 # a golden retriever is a retriever (WordNet's hypernym)
     ("golden", set()),                       # ... but not a golden thing
     ("animal -dog", {"aa03"}),
     ("cat or dog", {"aa03", "aa04"}),

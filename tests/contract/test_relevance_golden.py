@@ -39,6 +39,9 @@ LIBRARY = [
     photo("tabby", [("tabby.n.01", 0.7)]),
     photo("tiger", [("tiger.n.02", 0.5)]),
     photo("tigershark", [("tiger_shark.n.01", 0.9)]),
+    photo("redpanda", [("lesser_panda.n.01", 0.9)]),       # also called "bear cat" and "cat bear"
+    photo("hotdog", [("hotdog.n.02", 0.9)]),               # "hot dog"
+    photo("teddy", [("teddy.n.01", 0.9)]),                 # "teddy bear"
     photo("sunglasses", [("sunglasses.n.01", 0.8)]),
     photo("lighthouse", [("beacon.n.03", 0.8)]),
     photo("church", [("church.n.02", 0.8)]),
@@ -54,7 +57,11 @@ LIBRARY = [
 @pytest.mark.parametrize("query, expected", [
     ("car", ["car"]),                     # not carnivores, a cardigan, Carassius or a carrion fungus
     ("man", ["couple", "man"]),           # not the manhole cover
-    ("cat", ["tabby", "housecat", "tiger"]),  # a big cat is a cat; not the catamaran nor the catarrhine macaque
+    ("cat", ["tabby", "housecat", "tiger"]),  # a big cat is a cat; not the catamaran, the catarrhine macaque, nor
+                                              # the lesser panda called "bear cat"
+    ("dog", []),                          # a hot dog is not a dog
+    ("bear", []),                         # nor a teddy bear or a "cat bear" a bear
+    ("shark", ["tigershark"]),            # but a tiger shark is a shark
     ("big cat", ["tiger"]),
     ("tiger", ["tiger"]),                 # a tiger shark is a shark
     ("sunglasses", ["sunglasses"]),       # not "sunglasse"

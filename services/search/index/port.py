@@ -45,20 +45,36 @@ class SearchResult:
     partial: bool = False  # no photo holds every word: these hold most of them
 
 
+WORD_FACTOR = 0.7  # a word of a longer value counts this much of the value
+CATEGORY_KEYS = ("hypernym",)  # compounds naming a kind of thing, not the thing: a big cat is a cat
+
+
 @lru_cache(maxsize=1 << 17)  # values repeat across photos
-def value_forms(key: str, value: str) -> tuple[tuple[str, float, bool], ...]:
-    """(form, weight factor, whole) of one term value: as shown, the form queries are written in ("united
-    states" -> "united state"), and its words at 0.7: each word, or for WordNet's compounds only the last, the
-    thing it is ('tiger shark' is found by 'shark', not by 'tiger'; 'house cat' by 'cat', not by 'house')."""
+def value_forms(key: str, value: str) -> tuple[tuple[str, float, bool, bool], ...]:
+    """(form, weight factor, whole, head) of one term value: as shown, the form queries are written in ("united
+    states" -> "united state"), and its words: each word, or for WordNet's compounds only the last, the thing it
+    is ('tiger shark' is found by 'shark', not by 'tiger'). Of a name (not a category), that last word is a `head`
+    form: it counts only where the photo is called by it too (see names_of): a 'bear cat' is a lesser panda, not a
+    cat; a 'hot dog' is no dog."""
     shown = " ".join(value.lower().split())
-    forms = [(shown, 1.0, True)]
+    forms = [(shown, 1.0, True, False)]
     normal = normalize_value(value)
     if normal != shown:
-        forms.append((normal, 1.0, False))
+        forms.append((normal, 1.0, False, False))
     words = normal.split()
     if len(words) > 1:
-        forms.extend((word, 0.7, False) for word in (words[-1:] if key in COMPOUND_KEYS else words))
-    return tuple((form, factor, whole) for form, factor, whole in forms if form)
+        compound = key in COMPOUND_KEYS
+        head = compound and key not in CATEGORY_KEYS
+        forms.extend((word, WORD_FACTOR, False, head) for word in (words[-1:] if compound else words))
+    return tuple(form for form in forms if form[0])
+
+
+def names_of(raw: list[tuple[str, str, str, float, int]]) -> set[str]:
+    """What a photo is called whole by its labels, objects, synonyms and hypernyms (with their head words): the head
+    words of its names it keeps."""
+    names = {normalize_value(value) for key, value, *_ in raw if key in COMPOUND_KEYS}
+    return names | {value.rsplit(" ", 1)[-1] for key, value, *_ in raw if key in CATEGORY_KEYS for value in
+                    [normalize_value(value)]}
 
 
 def raw_terms(record: pb.Record) -> list[tuple[str, str, str, float, int]]:
@@ -74,8 +90,12 @@ def index_terms(record: pb.Record) -> list[IndexTerm]:
     """Every term of a record as stored for search: each value's forms (value_forms), one per (key, value,
     face) with its best weight; `whole` marks the rows facets show."""
     terms: dict[tuple[str, str, int], list] = {}
-    for key, raw_value, source, weight, face in raw_terms(record):
-        for value, factor, whole in value_forms(key, raw_value):
+    raw = raw_terms(record)
+    names = names_of(raw)
+    for key, raw_value, source, weight, face in raw:
+        for value, factor, whole, head in value_forms(key, raw_value):
+            if head and value not in names:
+                continue
             held = terms.get((key, value, face))
             if held is None:
                 terms[(key, value, face)] = [source, weight * factor, whole]

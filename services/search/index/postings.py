@@ -16,7 +16,7 @@ import numpy as np
 from pyroaring import BitMap
 
 from proto import pb
-from services.search.index.port import raw_terms, value_forms
+from services.search.index.port import names_of, raw_terms, value_forms
 from services.search.store import sort_time
 
 LEVELS = 20  # weights are kept to 1/20: finer differences are noise, and each level is a bitmap to rank by
@@ -81,11 +81,15 @@ class Postings:
             if record.paths:
                 self.visible.add(doc)
             best: dict[int, tuple[int, str, bool]] = {}
-            for key, value, source, weight, face in raw_terms(record):
+            raw = raw_terms(record)
+            names = names_of(raw)
+            for key, value, source, weight, face in raw:
                 forms = self._forms.get((key, value))
                 if forms is None:
                     forms = self._forms[(key, value)] = self._expand(key, value, new_values)
-                for term, factor, whole in forms:
+                for term, factor, whole, head in forms:
+                    if head is not None and head not in names:
+                        continue
                     level = int(weight * factor * LEVELS + 0.5)
                     held = best.get(term)
                     if held is None:
@@ -112,14 +116,15 @@ class Postings:
             self.faces[term].update(found)
         self._index_values(new_values)
 
-    def _expand(self, key: str, value: str, new_values: list[str]) -> tuple[tuple[int, float, bool], ...]:
-        """(term, weight factor, whole) of each form of a term value (see value_forms), terms made as needed."""
+    def _expand(self, key: str, value: str, new_values: list[str]) -> tuple[tuple[int, float, bool, str | None], ...]:
+        """(term, weight factor, whole, head word or None) of each form of a term value (see value_forms), terms
+        made as needed."""
         found = []
-        for form, factor, whole in value_forms(key, value):
+        for form, factor, whole, head in value_forms(key, value):
             term = self.term_of.get((key, form))
             if term is None:
                 term = self._new_term(key, form, new_values)
-            found.append((term, factor, whole))
+            found.append((term, factor, whole, form if head else None))
         return tuple(found)
 
     def _remove(self, doc: int) -> None:

@@ -18,7 +18,7 @@ from pyroaring import BitMap
 from services.search.index.postings import Postings
 
 CURRENT = "CURRENT"
-FORMAT = 3  # 3: word forms of WordNet compounds are their last word only; plural forms by WordNet
+FORMAT = 4  # 4: a compound's last word only where the photo is named by it too; 3: plural forms by WordNet
 
 
 def snapshot_dir(store_path: Path | str) -> Path:
