@@ -24,7 +24,7 @@ from services.gateway.security import (
 )
 from services.gateway.settings import GatewaySettings
 from services.gateway.users import User, UserError, UserStore
-from services.gateway.views import PATH_KEYS, hit_view, own_paths, path_words, photo_view
+from services.gateway.views import PATH_KEYS, hit_view, path_words, photo_view
 from services.gateway.validation import MAX_BODY, error, errors_middleware, parse_body, parse_query
 from services.media.containment import open_inside
 from services.pipeline.layout import thumb_path, thumbs_dir
@@ -284,10 +284,10 @@ async def search(request: web.Request) -> web.Response:
                                                  params.explain)
     except (QueryError, CursorError) as exc:
         raise error(web.HTTPBadRequest, str(exc)) from None
-    hits, paths = [], await asyncio.to_thread(gw(request).store.paths_of, [h["id"] for h in result["hits"]])
+    hits = []
     for hit in result["hits"]:
         matched = len(hit["matched"])
-        hit_view(hit, own_paths(paths.get(hit["id"], ()), user.roots))
+        hit_view(hit, hit.pop("paths"))  # the user's own paths of the photo
         if len(hit["matched"]) < matched:  # it matched through a word of another user's copy of the same bytes
             result["total"] -= 1
             continue

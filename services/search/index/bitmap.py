@@ -153,7 +153,7 @@ class BitmapIndex(Index):
             page = self._ranked(docs, scores, offset + limit)[offset:]
             page_ids = [self._postings.ids[docs[i]] for i in page]
             paths = self._store.paths_of(page_ids)
-            hits = [Hit(photo_id, next((p for p in paths.get(photo_id, ()) if under_roots(p, roots)), ""),
+            hits = [Hit(photo_id, [p for p in paths.get(photo_id, ()) if under_roots(p, roots)],
                         round(float(scores[i]), 4)) for photo_id, i in zip(page_ids, page)]
             wanted = {layer for atom in atoms for term in self._terms_for(atom) for layer in self._postings.layers_of[term]}
             for hit, i in zip(hits, page):
@@ -324,7 +324,7 @@ class BitmapIndex(Index):
         for layer in sorted(wanted.intersection(p.forward(doc).tolist())):
             term, level, source, _ = p.layers[layer]
             key, value = p.terms[term]
-            found.append((level / LEVELS, key, value, source, self._face_of(term, doc)))
+            found.append((level / LEVELS, key, value, source, self._face_of(term, doc) if explain else 0))
         explain_hit(hit, found, atoms, explain)
 
     def _face_of(self, term: int, doc: int) -> int:

@@ -201,7 +201,7 @@ class ElasticIndex(Index):
         for raw in response["hits"]["hits"]:
             source = raw["_source"]
             inside = [p for p in sorted(source["paths"]) if under_roots(p, roots)]
-            hit = Hit(raw["_id"], inside[0] if inside else "", round(raw.get("_score") or 0.0, 4))
+            hit = Hit(raw["_id"], inside, round(raw.get("_score") or 0.0, 4))
             explain_hit(hit, [(t["weight"], t["key"], t["value"], t["source"], t["face"]) for t in source["terms"]
                               if any(matches(t["key"], t["value"], atom) for atom in atoms)], atoms, explain)
             hits.append(hit)

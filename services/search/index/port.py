@@ -30,10 +30,14 @@ class IndexTerm:
 @dataclass
 class Hit:
     id: str
-    path: str
+    paths: list[str]  # its paths under the asker's roots, sorted
     score: float
     matched: list[str] = field(default_factory=list)
     explain: list[dict] = field(default_factory=list)
+
+    @property
+    def path(self) -> str:
+        return self.paths[0] if self.paths else ""
 
 
 @dataclass
