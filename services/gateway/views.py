@@ -46,6 +46,8 @@ def photo_view(view: dict, record: pb.Record, roots: tuple[str, ...]) -> dict:
 
 def hit_view(hit: dict, paths: list[str]) -> dict:
     """A search hit: matched terms and explain lines from other users' paths are dropped."""
+    if not any(m.split(":", 1)[0] in PATH_KEYS for m in hit["matched"]):
+        return hit  # nothing matched through a path (explain lines are about the matched terms)
     words = path_words(paths)
     hit["matched"] = [m for m in hit["matched"] if is_own_term(*m.split(":", 1), words)]
     if "explain" in hit:

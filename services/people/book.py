@@ -15,7 +15,6 @@ from pathlib import Path
 import numpy as np
 
 from proto import embedding, pb
-from services.people import cluster
 from services.search.store import root_clause
 
 SCHEMA = """
@@ -121,6 +120,8 @@ class PeopleBook:
 
     def cluster(self, owner: str, roots: list[str] | None) -> dict:
         """Place the owner's unplaced faces: join the nearest person, or form new people among themselves."""
+        from services.people import cluster as clustering  # scikit-learn and scipy take a second to load: only where needed
+
         with self._lock:
             row = self._db.execute("SELECT seq FROM feed").fetchone()
         state = (row[0] if row else 0, tuple(roots) if roots is not None else None)
@@ -128,9 +129,9 @@ class PeopleBook:
             return {"faces": 0, "joined": 0, "new_people": 0}
         faces, vectors, persons = self._visible(owner, roots)
         placed = persons >= 0
-        joined = cluster.join_nearest(vectors[placed], persons[placed], vectors[~placed], self.match)
+        joined = clustering.join_nearest(vectors[placed], persons[placed], vectors[~placed], self.match)
         rest = np.flatnonzero(~placed)[joined < 0]
-        groups = cluster.new_groups(vectors[rest], self.match)
+        groups = clustering.new_groups(vectors[rest], self.match)
         with self._lock, self._db:
             self._db.execute("BEGIN")
             rows = [(owner, faces[i], int(p)) for i, p in zip(np.flatnonzero(~placed), joined) if p >= 0]

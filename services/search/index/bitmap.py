@@ -289,21 +289,24 @@ class BitmapIndex(Index):
 
     def _ranked(self, docs: np.ndarray, scores: np.ndarray, count: int) -> list[int]:
         """Positions of the best `count` photos: by score, then newest, then id. Only the candidates are sorted:
-        for each key (larger first), those above the count-th value are in, those equal to it go on to the next."""
-        keys = [scores, self._postings.time[docs]]
+        for each key (larger first), those above the count-th value are in, those equal to it go on to the next;
+        a key is read only for the photos still tied."""
+        time = self._postings.time
+        keys = (lambda at: scores[at], lambda at: time[docs[at]],
+                lambda at: ~self._id_order()[docs[at]])  # ~: a smaller id first
         chosen, pool, left = [], np.arange(len(docs)), count
-        for key in [*keys, ~self._id_order()[docs]]:  # ~: a smaller id first
+        for key in keys:
             if len(pool) <= left or left <= 0:
                 break
-            values = key[pool]
+            values = key(pool)
             cut = np.partition(values, len(values) - left)[len(values) - left]
             chosen.append(pool[values > cut])
             left -= len(chosen[-1])
             pool = pool[values == cut]
         candidates = np.concatenate([*chosen, pool]) if chosen else pool
         ids = self._postings.ids
-        rows = zip(*(np.negative(key[candidates]).tolist() for key in keys),  # plain floats sort fast
-                   (ids[doc] for doc in docs[candidates].tolist()), candidates.tolist())
+        rows = zip(np.negative(scores[candidates]).tolist(), np.negative(time[docs[candidates]]).tolist(),
+                   (ids[doc] for doc in docs[candidates].tolist()), candidates.tolist())  # plain floats sort fast
         return [row[-1] for row in sorted(rows)[:count]]
 
     def _id_order(self) -> np.ndarray:
