@@ -5,7 +5,8 @@ import asyncio
 import base64
 import json
 
-from services.search.index.port import Index, SearchResult
+from services.search.index.browse import Month
+from services.search.index.port import Index, MapCluster, SearchResult
 from services.search.pool import ReaderPool
 from services.search.query.ast import Query
 from services.search.query.parser import Gazetteer, QueryError, parse
@@ -58,6 +59,12 @@ class SearchService:
 
     async def suggest(self, prefix: str, roots: list[str] | None, limit: int = 10) -> list[dict]:
         return await self._run("suggest", prefix, roots, limit)
+
+    async def timeline(self, roots: list[str]) -> list[Month]:
+        return await self._run("timeline", roots)
+
+    async def clusters(self, roots: list[str], box: tuple[float, float, float, float], zoom: int) -> list[MapCluster]:
+        return await self._run("clusters", roots, box, zoom)
 
     async def _run(self, method: str, *args):
         if self.readers is not None:

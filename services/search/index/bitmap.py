@@ -19,8 +19,8 @@ import numpy as np
 from pyroaring import BitMap
 
 from proto import pb
-from services.search.index import snapshot
-from services.search.index.port import Hit, Index, SearchResult
+from services.search.index import browse, snapshot
+from services.search.index.port import Hit, Index, MapCluster, SearchResult
 from services.search.index.postings import FACES_PER_PHOTO, LEVELS, Postings
 from services.search.policy import (
     FACET_KEYS, FILTER_KEYS, PHRASE_BONUS, explain_hit, in_facets, normalize_value, word_values,
@@ -172,6 +172,29 @@ class BitmapIndex(Index):
                 while start < len(docs) and when[start] == before[0] and ids[docs[start]] >= before[1]:
                     start += 1
             return [self._postings.ids[doc] for doc in docs[start:start + limit].tolist()]
+
+    def timeline(self, roots: list[str]) -> list[browse.Month]:
+        self.refresh()
+        with self._lock:
+            entry = self._scope_entry(roots)
+            if entry.months is None:
+                entry.months = browse.months(self._by_time(roots)[1][::-1])
+            return entry.months
+
+    def clusters(self, roots: list[str], box: tuple[float, float, float, float], zoom: int) -> list[MapCluster]:
+        self.refresh()
+        with self._lock:
+            entry = self._scope_entry(roots)
+            if entry.geo is None:  # the scope's GPS photos newest first, with their map positions
+                docs = self._by_time(roots)[0]
+                docs = docs[~np.isnan(self._postings.lat[docs])]
+                lat, lon = self._postings.lat[docs], self._postings.lon[docs]
+                entry.geo = (docs, lat, lon, *browse.mercator(lat, lon))
+            docs, lat, lon, x, y = entry.geo
+            inside = browse.in_box(lat, lon, *box)
+            found = browse.clusters(lat[inside], lon[inside], x[inside], y[inside], browse.cell_zoom(*box, zoom))
+            ids, docs = self._postings.ids, docs[inside]
+            return [MapCluster(c.lat, c.lon, c.count, ids[docs[c.first]]) for c in found]
 
     def _by_time(self, roots: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """The scope's photos newest first (equal times: larger id first) and their times, kept with the scope."""
@@ -375,3 +398,5 @@ class BitmapIndex(Index):
 class _Scope:
     docs: BitMap
     by_time: tuple[np.ndarray, np.ndarray] | None = None  # (docs newest first, their times), made when first asked
+    months: list | None = None  # browse.months of the scope
+    geo: tuple | None = None  # its GPS photos newest first: (docs, lat, lon, mercator x, y)
