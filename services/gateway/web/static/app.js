@@ -286,6 +286,8 @@ async function openMap() {
     if (!mapState.map) {
       const settings = await api("/api/map/settings");
       const map = L.map("map-canvas", { worldCopyJump: true, maxZoom: settings.max_zoom }).setView([25, 0], 2);
+      const { clusters } = await api("/api/map?zoom=3");  // the first view holds all her GPS photos
+      if (clusters.length) map.fitBounds(L.latLngBounds(clusters.map((c) => [c.lat, c.lon])), { padding: [40, 40], maxZoom: 12 });
       if (settings.tiles) L.tileLayer(settings.tiles, { attribution: settings.attribution, maxZoom: settings.max_zoom }).addTo(map);
       mapState.markers = L.markerClusterGroup({ iconCreateFunction: clusterIcon, showCoverageOnHover: false, maxClusterRadius: 50 });
       map.addLayer(mapState.markers);
@@ -306,7 +308,7 @@ async function loadClusters() {
   if (asked !== mapState.asked) return;  // the map moved on meanwhile
   markers.clearLayers();
   markers.addLayers(found.clusters.map(photoMarker));
-  $("#map").dataset.total = found.total;
+  Object.assign($("#map").dataset, { total: found.total, zoom: map.getZoom() });
 }
 
 function photoMarker(cell) {  // a server cluster: its newest photo, with the count when more than one
