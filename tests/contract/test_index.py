@@ -280,3 +280,21 @@ def test_map_clusters_group_the_users_gps_photos_by_grid_cell(service, request):
     assert sum(c.count for c in service.index.clusters([ALICE], florida, 7)) == 3
     assert service.index.clusters([BOB], florida, 7)[0].id == "bb01"
     assert service.index.clusters(["/media/nobody"], world, 3) == []
+
+
+def test_favorite_and_album_find_the_ids_her_marks_hold_within_her_roots(service):
+    marks = {("favorite", ""): {"aa03", "aa04", "bb02"}, ("album", "trip"): {"aa01", "aa03"}, ("album", ""): {"aa01"}}
+
+    def lookup(node):
+        return marks.get((node.kind, node.name), set())
+
+    def found(text):
+        return set(ids(service.search_sync(text, [ALICE], marks=lookup)))
+
+    assert found("favorite") == {"aa03", "aa04"}  # bob's photo is outside her roots
+    assert found("favourites cat") == {"aa03"}
+    assert found("album:trip") == {"aa01", "aa03"}
+    assert found('album:"trip" -favorite') == {"aa01"}
+    assert found("album:trip or dog") == {"aa01", "aa03", "aa04"}
+    assert found("album:nothing") == set()
+    assert set(ids(service.search_sync("favorite", [ALICE]))) == set()  # no lookup: no marks

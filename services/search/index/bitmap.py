@@ -26,7 +26,7 @@ from services.search.policy import (
     FACET_KEYS, FILTER_KEYS, PHRASE_BONUS, explain_hit, in_facets, normalize_value, word_values,
 )
 from services.search.query.ast import (
-    And, AtLeast, Compound, DateRange, FaceCount, Filter, Near, Node, Not, Or, Person, Phrase, Query, Word,
+    And, AtLeast, Compound, DateRange, FaceCount, Filter, Ids, Near, Node, Not, Or, Person, Phrase, Query, Word,
     positive_atoms,
 )
 from services.search.store import RecordStore, under_roots
@@ -258,6 +258,9 @@ class BitmapIndex(Index):
             return BitMap.intersection(*(self._match(n, scope) for n in node.nodes))
         if isinstance(node, Or):
             return BitMap.union(*(self._match(n, scope) for n in node.nodes))
+        if isinstance(node, Ids):
+            doc_of = self._postings.doc_of
+            return BitMap(doc_of[i] for i in node.ids if i in doc_of)
         if isinstance(node, AtLeast):
             held = np.concatenate([as_array(self._match(n, scope)) for n in node.nodes])
             docs, times = np.unique(held, return_counts=True)

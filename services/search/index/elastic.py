@@ -17,7 +17,7 @@ from services.search.policy import (
     FACET_KEYS, FILTER_KEYS, PHRASE_BONUS, explain_hit, in_facets, matches, normalize_value, word_values,
 )
 from services.search.query.ast import (
-    And, AtLeast, Compound, DateRange, FaceCount, Filter, Near, Node, Not, Or, Person, Phrase, Query, Word,
+    And, AtLeast, Compound, DateRange, FaceCount, Filter, Ids, Near, Node, Not, Or, Person, Phrase, Query, Word,
     positive_atoms,
 )
 from services.search.record_view import status_of
@@ -142,6 +142,8 @@ def compile_query(node: Node | None) -> dict:
         return {"range": {"sort_time": bounds}}
     if isinstance(node, Near):
         return {"geo_distance": {"distance": f"{node.km}km", "location": {"lat": node.lat, "lon": node.lon}}}
+    if isinstance(node, Ids):
+        return {"ids": {"values": sorted(node.ids)}}
     if isinstance(node, FaceCount):
         return {"range": {"faces_count": {"gte": node.low, "lte": node.high}}}
     raise TypeError(f"unknown query node {node!r}")
