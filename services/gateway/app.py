@@ -14,7 +14,7 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
 from proto import pb
-from services.gateway import browse_routes, people_routes, vendor
+from services.gateway import browse_routes, marks_routes, people_routes, vendor
 from services.gateway.browse_routes import photos_cursor
 from services.gateway.audit import AuditLog, request_ids
 from services.gateway import models as m
@@ -86,6 +86,7 @@ def create_app(gateway: Gateway) -> web.Application:
     app.cleanup_ctx.append(_owned_resources)
     app.add_routes([web.route(api.method, api.path, api.handler) for api in ROUTES])
     app.cleanup_ctx.append(people_routes.open_people(gateway))
+    app.cleanup_ctx.append(marks_routes.open_marks(gateway))
     return app
 
 
@@ -271,6 +272,7 @@ async def list_photos(request: web.Request) -> web.Response:
             raise error(web.HTTPBadRequest, "invalid cursor") from None
     records = await asyncio.to_thread(newest_records, gw(request), list(user.roots), cursor, limit)
     items = [{**photo_item(r, path_in_scope(r, user.roots) or ""), "month": month_of(sort_time(r))} for r in records]
+    await marks_routes.favorite_flags(request, items)
     next_cursor = None
     if len(records) == limit:
         last = records[-1]
@@ -281,7 +283,11 @@ async def list_photos(request: web.Request) -> web.Response:
 async def get_photo(request: web.Request) -> web.Response:
     user = user_of(request)
     record, path = scoped_record(request, request.match_info["id"], user.roots)
-    return web.json_response(photo_view(record_to_dict(record), record, user.roots))
+    marks = marks_routes.marks_of(request)
+    liked, albums = await asyncio.to_thread(lambda: (marks.favorites(user.name, [record.id]),
+                                                     marks.albums_of(user.name, record.id)))
+    return web.json_response({**photo_view(record_to_dict(record), record, user.roots),
+                              "favorite": bool(liked), "albums": albums})
 
 
 async def search(request: web.Request) -> web.Response:
@@ -289,7 +295,7 @@ async def search(request: web.Request) -> web.Response:
     params = parse_query(request, m.SearchQuery)
     try:
         result = await gw(request).search.search(params.q, list(user.roots), params.cursor, params.limit,
-                                                 params.explain)
+                                                 params.explain, marks_routes.lookup_for(request))
     except (QueryError, CursorError) as exc:
         raise error(web.HTTPBadRequest, str(exc)) from None
     hits, paths = [], await asyncio.to_thread(gw(request).store.paths_of, [h["id"] for h in result["hits"]])
@@ -302,6 +308,7 @@ async def search(request: web.Request) -> web.Response:
         hit["thumb"] = f"/media/{hit['id']}/thumb"
         hits.append(hit)
     result["hits"] = hits
+    await marks_routes.favorite_flags(request, hits)
     return web.json_response(result)
 
 
@@ -480,6 +487,7 @@ async def admin_remove_user(request: web.Request) -> web.Response:
         await asyncio.to_thread(gw(request).users.remove, name)
     except UserError as exc:
         raise error(web.HTTPNotFound, str(exc)) from None
+    await asyncio.to_thread(marks_routes.marks_of(request).forget, name)
     await gw(request).audit.record(request, "user.removed", session.user.name, name=name)
     return web.json_response({"ok": True})
 
@@ -539,6 +547,7 @@ ROUTES = [
     Api("GET", "/login", page, "The gallery's sign-in", public=True, content="text/html", errors=()),
     Api("GET", "/admin", page, "The gallery's admin page", public=True, content="text/html", errors=()),
     Api("GET", "/map", page, "The gallery's map", public=True, content="text/html", errors=()),
+    Api("GET", "/albums", page, "The gallery's albums", public=True, content="text/html", errors=()),
     Api("GET", "/s/{token}", page, "The page of a share link", public=True, content="text/html", errors=()),
     Api("GET", "/static/{name}", static, "The gallery's scripts and styles", public=True, content="text/plain",
         errors=("404",)),
@@ -562,6 +571,17 @@ ROUTES = [
     Api("GET", "/api/map", browse_routes.map_clusters, "Your GPS photos in a box, clustered for a zoom", m.MapClusters,
         query=m.MapQuery),
     Api("GET", "/api/map/settings", browse_routes.map_settings, "The map's tiles", m.MapSettings),
+    Api("PUT", "/api/photos/{id}/favorite", marks_routes.set_favorite, "Make a photo a favourite", m.FavoriteOut),
+    Api("DELETE", "/api/photos/{id}/favorite", marks_routes.set_favorite, "A photo is a favourite no more",
+        m.FavoriteOut),
+    Api("GET", "/api/albums", marks_routes.list_albums, "Your albums", m.AlbumList),
+    Api("POST", "/api/albums", marks_routes.create_album, "Make an album", m.AlbumOut, body=m.AlbumBody, status=201,
+        errors=("400", "401", "403", "413")),
+    Api("DELETE", "/api/albums/{album}", marks_routes.delete_album, "Delete an album (not its photos)", m.Ok),
+    Api("POST", "/api/albums/{album}/photos", marks_routes.add_to_album, "Add your photos to an album", m.AlbumOut,
+        body=m.AlbumPhotosBody, errors=("400", "401", "403", "404", "413")),
+    Api("DELETE", "/api/albums/{album}/photos/{id}", marks_routes.remove_from_album, "Take a photo out of an album",
+        m.Ok),
     Api("GET", "/api/suggest", suggest, "Terms starting with what was typed", m.Suggestions, query=m.SuggestQuery),
     Api("GET", "/media/{id}/original", original, "The original file (range requests)", content="image/*"),
     Api("GET", "/media/{id}/thumb", thumbnail, "A thumbnail", query=m.ThumbQuery, content="image/jpeg"),

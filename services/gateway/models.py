@@ -151,6 +151,7 @@ class PhotoItem(BaseModel):
     thumb: str
     place: str | None
     month: str | None = Field(None, description="YYYY-MM of its date (taken, else the file's), in photo lists")
+    favorite: bool | None = Field(None, description="one of your favourites (in photo lists)")
 
 
 class PhotoPage(BaseModel):
@@ -303,3 +304,29 @@ class MapSettings(BaseModel):
     tiles: str = Field(description="the tile URL template ({z}/{x}/{y}); empty: no base map")
     attribution: str
     max_zoom: int
+
+
+# -- favourites and albums ----------------------------------------------------------------------------
+
+class AlbumBody(Model):
+    name: str = Field(min_length=1, max_length=200)
+
+
+class AlbumPhotosBody(Model):
+    ids: list[PhotoId] = Field(min_length=1, max_length=SHARE_MAX_PHOTOS)
+
+
+class FavoriteOut(BaseModel):
+    id: str
+    favorite: bool
+
+
+class AlbumOut(BaseModel):
+    id: int
+    name: str
+    count: int = Field(description="its photos under your folders")
+    cover: str | None = Field(description="the id of the photo added last")
+
+
+class AlbumList(BaseModel):
+    items: list[AlbumOut]

@@ -54,6 +54,7 @@ function signedIn(me) {
   runQuery(q);
   if (location.pathname === "/admin" && me.user.admin) openAdmin();
   if (location.pathname === "/map") openMap();
+  if (location.pathname === "/albums") openAlbums();
   pollStatus();
 }
 
@@ -106,8 +107,9 @@ function showView(view) {  // the admin page and the map replace the grid (which
   state.view = view;
   $("#admin").hidden = view !== "admin";
   $("#map").hidden = view !== "map";
+  $("#albums").hidden = view !== "albums";
   for (const id of ["#grid", "#facets", "#summary", "#more", "#scrubber"]) $(id).hidden = view !== "grid";
-  if (view !== "grid") $("#newest").hidden = true;
+  if (view !== "grid") $("#newest").hidden = $("#share-button").hidden = true;
 }
 
 async function loadMore() {
@@ -186,7 +188,7 @@ function caption(matched) {
 }
 
 function tile(item, caption) {
-  const figure = el("figure", { class: "tile", "data-id": item.id, tabindex: "0" },
+  const figure = el("figure", { class: item.favorite ? "tile favorite" : "tile", "data-id": item.id, tabindex: "0" },
     el("img", { src: item.thumb, alt: item.path ? item.path.split("/").pop() : "", loading: "lazy" }),
     el("figcaption", { text: caption || (item.path || "").split("/").pop(), title: caption || "" }));
   figure.addEventListener("click", () => state.share ? null : openPhoto(item.id));
@@ -212,6 +214,8 @@ function dl(pairs) {
 
 async function openPhoto(id) {
   const photo = await api(`/api/photos/${encodeURIComponent(id)}`);
+  state.photo = photo;
+  showMarks(photo);
   const img = $("#photo");
   img.src = `/media/${encodeURIComponent(id)}/thumb?size=1280`;
   img.alt = photo.path.split("/").pop();
@@ -243,6 +247,67 @@ async function openPhoto(id) {
 }
 
 $("#close-viewer").addEventListener("click", () => $("#viewer").close());
+
+// -- favourites and albums: hers, kept in the record store, found by `favorite` and `album:NAME` ------------------
+
+function albumQuery(name) { return `album:"${name.replace(/"/g, "")}"`; }
+
+function showMarks(photo) {
+  $("#favorite").setAttribute("aria-pressed", String(photo.favorite));
+  $("#favorite").textContent = photo.favorite ? "★ Favourite" : "☆ Favourite";
+  $("#photo-albums").replaceChildren(...photo.albums.map((album) => el("span", { class: "chip" }, album.name,
+    el("button", { type: "button", class: "unchip", "aria-label": `Take out of ${album.name}`, text: "×",
+      onclick: () => markPhoto(`/api/albums/${album.id}/photos/${encodeURIComponent(photo.id)}`, "DELETE") }))));
+  api("/api/albums").then(({ items }) => $("#album-names").replaceChildren(...items.map((a) => el("option", { value: a.name }))), () => {});
+}
+
+async function markPhoto(path, method, body) {  // change a mark, then show the photo's marks and its tile as they now are
+  const id = state.photo.id;
+  try {
+    await api(path, { method, body });
+    const photo = await api(`/api/photos/${encodeURIComponent(id)}`);
+    state.photo = photo;
+    showMarks(photo);
+    document.querySelectorAll(`.tile[data-id="${id}"]`).forEach((node) => node.classList.toggle("favorite", photo.favorite));
+  } catch (error) { say(error.message, true); }
+}
+
+$("#favorite").addEventListener("click", () => markPhoto(`/api/photos/${encodeURIComponent(state.photo.id)}/favorite`, state.photo.favorite ? "DELETE" : "PUT"));
+
+$("#add-to-album").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const name = $("#album-name").value.trim();
+  try {
+    const { items } = await api("/api/albums");
+    const album = items.find((a) => a.name.toLowerCase() === name.toLowerCase()) || await api("/api/albums", { method: "POST", body: { name } });
+    await markPhoto(`/api/albums/${album.id}/photos`, "POST", { ids: [state.photo.id] });
+    $("#album-name").value = "";
+  } catch (error) { say(error.message, true); }
+});
+
+$("#favorites-button").addEventListener("click", () => { $("#q").value = "favorite"; $("#search-form").requestSubmit(); });
+
+$("#albums-button").addEventListener("click", () => { history.pushState(null, "", "/albums"); openAlbums(); });
+
+async function openAlbums() {
+  showView("albums");
+  try {
+    const { items } = await api("/api/albums");
+    $("#album-list").replaceChildren(...items.map((album) => el("figure", { class: "album", tabindex: "0", "data-id": album.id,
+      onclick: () => { $("#q").value = albumQuery(album.name); $("#search-form").requestSubmit(); } },
+    album.cover ? el("img", { src: `/media/${encodeURIComponent(album.cover)}/thumb`, alt: "" }) : el("div", { class: "empty" }),
+    el("figcaption", { text: `${album.name} · ${count(album.count, "photo")}` }))));
+    if (!items.length) $("#album-list").append(el("p", { text: "No albums yet: open a photo and add it to one." }));
+  } catch (error) { say(error.message, true); }
+}
+
+$("#new-album").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  try {
+    await api("/api/albums", { method: "POST", body: { name: new FormData(event.target).get("name") } });
+    event.target.reset(); openAlbums();
+  } catch (error) { say(error.message, true); }
+});
 
 async function pollStatus() {
   if ($("#app").hidden) return;
