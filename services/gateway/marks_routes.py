@@ -10,7 +10,6 @@ from services.gateway import models as m
 from services.gateway.security import error, session_of
 from services.gateway.validation import parse_body
 from services.search.marks import AlbumError, Marks, UnknownAlbum
-from services.search.query.ast import Marked
 
 MARKS = web.AppKey("marks", Marks)
 
@@ -31,12 +30,7 @@ def marks_of(request: web.Request) -> Marks:
 
 def lookup_for(request: web.Request):
     """The search API's mark lookup for the signed-in user (see SearchService.search)."""
-    owner, marks = session_of(request).user.name, marks_of(request)
-
-    def lookup(node: Marked) -> set[str]:
-        return marks.favorites(owner) if node.kind == "favorite" else marks.in_albums(owner, node.name)
-
-    return lookup
+    return marks_of(request).lookup(session_of(request).user.name)
 
 
 async def favorite_flags(request: web.Request, items: list[dict]) -> None:

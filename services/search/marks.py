@@ -133,6 +133,13 @@ class Marks:
         with self._lock:
             return {row[0] for row in self._db.execute(sql, params)}
 
+    def lookup(self, owner: str):
+        """Her ids for a Marked query node (`favorite`, `album:NAME`): the search API's mark lookup."""
+        def ids(node) -> set[str]:
+            return self.favorites(owner) if node.kind == "favorite" else self.in_albums(owner, node.name)
+
+        return ids
+
     def forget(self, owner: str) -> None:
         """A removed user's favourites and albums (a new user of that name starts with none)."""
         with self._lock, self._transaction():
