@@ -178,16 +178,17 @@ class BitmapIndex(Index):
         with self._lock:
             entry = self._scope_entry(roots)
             if entry.months is None:
-                entry.months = browse.months(self._by_time(roots)[1][::-1])
+                entry.months = browse.months(np.sort(self._postings.time[as_array(entry.docs)]))
             return entry.months
 
     def clusters(self, roots: list[str], box: tuple[float, float, float, float], zoom: int) -> list[MapCluster]:
         self.refresh()
         with self._lock:
             entry = self._scope_entry(roots)
-            if entry.geo is None:  # the scope's GPS photos newest first, with their map positions
-                docs = self._by_time(roots)[0]
+            if entry.geo is None:  # the scope's GPS photos newest first (ties in any order), with map positions
+                docs = as_array(entry.docs)
                 docs = docs[~np.isnan(self._postings.lat[docs])]
+                docs = docs[np.argsort(-self._postings.time[docs], kind="stable")]
                 lat, lon = self._postings.lat[docs], self._postings.lon[docs]
                 entry.geo = (docs, lat, lon, *browse.mercator(lat, lon))
             docs, lat, lon, x, y = entry.geo

@@ -89,14 +89,14 @@ def cell_zoom(west: float, south: float, east: float, north: float, zoom: int) -
 
 def clusters(lat: np.ndarray, lon: np.ndarray, x: np.ndarray, y: np.ndarray, zoom: int) -> list[Cluster]:
     """Points grouped by grid cell (TILE_CELLS per tile side at this zoom): the mean position, how many, and the
-    first point of each cell, biggest cells first."""
+    first point of each cell (given newest first: its newest), biggest cells first."""
     if not len(lat):
         return []
     side = 2 ** zoom * TILE_CELLS
     cells = np.floor(x * side).astype(np.int64) * side + np.floor(y * side).astype(np.int64)
-    keys, first, inverse, counts = np.unique(cells, return_index=True, return_inverse=True, return_counts=True)
-    mean_lat = np.bincount(inverse, weights=lat) / counts
-    mean_lon = np.bincount(inverse, weights=lon) / counts
-    order = np.lexsort((first, -counts))
+    _, first, group, counts = np.unique(cells, return_index=True, return_inverse=True, return_counts=True)
+    mean_lat = np.bincount(group, weights=lat) / counts
+    mean_lon = np.bincount(group, weights=lon) / counts
+    biggest = np.lexsort((first, -counts))
     return [Cluster(round(float(mean_lat[i]), 6), round(float(mean_lon[i]), 6), int(counts[i]), int(first[i]))
-            for i in order.tolist()]
+            for i in biggest.tolist()]
