@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["fixtures.gateway", "fixtures.tf_serving", "fixtures.elastic"]
+pytest_plugins = ["fixtures.gateway", "fixtures.tf_serving", "fixtures.elastic", "fixtures.browser"]
 
 REPO = Path(__file__).resolve().parents[1]
 TEST_VARIABLES = ("PICSIFT_TEST_", "PICSIFT_SAMPLES")

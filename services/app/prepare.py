@@ -10,6 +10,8 @@ log = logging.getLogger("picsift.prepare")
 
 def steps() -> list[tuple[str, Callable[[], object]]]:
     """Each preparation step with the function that makes it so; every function is a no-op when done."""
+    from services.gateway.settings import GatewaySettings
+    from services.gateway.vendor import build_assets
     from services.semantic.settings import SemanticSettings
     from services.semantic.wordnet_data import ensure_wordnet
 
@@ -19,7 +21,9 @@ def steps() -> list[tuple[str, Callable[[], object]]]:
     return [("WordNet 3.0 data for nltk (from Debian's wordnet-base)",
              lambda: ensure_wordnet(SemanticSettings().nltk_dir)),
             ("vision models (SavedModels from package weights)",
-             lambda: build_models(VisionSettings().models_dir, progress=log.info))]
+             lambda: build_models(VisionSettings().models_dir, progress=log.info)),
+            ("the gallery's map libraries (Leaflet, markercluster from the npm registry)",
+             lambda: build_assets(GatewaySettings().assets_dir, progress=log.info))]
 
 
 def main() -> int:

@@ -14,7 +14,8 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
 from proto import pb
-from services.gateway import people_routes
+from services.gateway import browse_routes, marks_routes, people_routes, vendor
+from services.gateway.browse_routes import photos_cursor
 from services.gateway.audit import AuditLog, request_ids
 from services.gateway import models as m
 from services.gateway.openapi import Api, build
@@ -29,6 +30,7 @@ from services.gateway.validation import MAX_BODY, error, errors_middleware, pars
 from services.media.containment import open_inside
 from services.pipeline.layout import thumb_path, thumbs_dir
 from services.search.api import CursorError, QueryError, SearchService
+from services.search.index.browse import month_of
 from services.search.record_view import reasons_of, record_to_dict
 from services.search.store import RecordStore, sort_time, under_roots
 
@@ -76,13 +78,15 @@ def create_app(gateway: Gateway) -> web.Application:
                                                          gateway.settings.login_window_seconds)
     gateway.audit = gateway.audit or AuditLog(gateway.data_dir / "audit.log")
     app = web.Application(middlewares=[errors_middleware, make_forwarded_middleware(gateway.settings.trusted_proxies),
-                                       request_ids, make_headers_middleware(gateway.settings.allowed_origins),
+                                       request_ids, make_headers_middleware(gateway.settings.allowed_origins,
+                                                                            tuple(filter(None, [gateway.settings.tile_origin]))),
                                        make_auth_middleware(gateway.users, gateway.settings.allowed_origins)],
                           client_max_size=MAX_BODY)
     app[GATEWAY] = gateway
     app.cleanup_ctx.append(_owned_resources)
     app.add_routes([web.route(api.method, api.path, api.handler) for api in ROUTES])
     app.cleanup_ctx.append(people_routes.open_people(gateway))
+    app.cleanup_ctx.append(marks_routes.open_marks(gateway))
     return app
 
 
@@ -104,11 +108,16 @@ STATIC_FILES = {path.name for path in (WEB_DIR / "static").iterdir() if path.is_
 
 
 async def static(request: web.Request) -> web.FileResponse:
-    """The gallery's own scripts and styles, by name from a fixed list (nothing else on disk is reachable)."""
+    """The gallery's own scripts and styles and its vendored libraries, by name from fixed lists (nothing else on
+    disk is reachable)."""
     name = request.match_info["name"]
-    if name not in STATIC_FILES:
-        raise error(web.HTTPNotFound, "no such file")
-    return web.FileResponse(WEB_DIR / "static" / name, headers={"Cache-Control": "no-cache"})
+    if name in STATIC_FILES:
+        return web.FileResponse(WEB_DIR / "static" / name, headers={"Cache-Control": "no-cache"})
+    path = gw(request).settings.assets_dir / name
+    if name not in vendor.FILES or not path.is_file():
+        raise error(web.HTTPNotFound, "no such file" if name not in vendor.FILES else
+                    "the map's libraries are not built: run `picsift models build`")
+    return web.FileResponse(path, headers={"Cache-Control": "no-cache"})
 
 
 async def openapi(request: web.Request) -> web.Response:
@@ -262,18 +271,23 @@ async def list_photos(request: web.Request) -> web.Response:
         except (ValueError, TypeError):
             raise error(web.HTTPBadRequest, "invalid cursor") from None
     records = await asyncio.to_thread(newest_records, gw(request), list(user.roots), cursor, limit)
-    items = [photo_item(r, path_in_scope(r, user.roots) or "") for r in records]
+    items = [{**photo_item(r, path_in_scope(r, user.roots) or ""), "month": month_of(sort_time(r))} for r in records]
+    await marks_routes.favorite_flags(request, items)
     next_cursor = None
     if len(records) == limit:
         last = records[-1]
-        next_cursor = base64.urlsafe_b64encode(json.dumps([sort_time(last), last.id]).encode()).decode()
+        next_cursor = photos_cursor(sort_time(last), last.id)
     return web.json_response({"items": items, "next_cursor": next_cursor})
 
 
 async def get_photo(request: web.Request) -> web.Response:
     user = user_of(request)
     record, path = scoped_record(request, request.match_info["id"], user.roots)
-    return web.json_response(photo_view(record_to_dict(record), record, user.roots))
+    marks = marks_routes.marks_of(request)
+    liked, albums = await asyncio.to_thread(lambda: (marks.favorites(user.name, [record.id]),
+                                                     marks.albums_of(user.name, record.id)))
+    return web.json_response({**photo_view(record_to_dict(record), record, user.roots),
+                              "favorite": bool(liked), "albums": albums})
 
 
 async def search(request: web.Request) -> web.Response:
@@ -281,7 +295,7 @@ async def search(request: web.Request) -> web.Response:
     params = parse_query(request, m.SearchQuery)
     try:
         result = await gw(request).search.search(params.q, list(user.roots), params.cursor, params.limit,
-                                                 params.explain)
+                                                 params.explain, marks_routes.lookup_for(request))
     except (QueryError, CursorError) as exc:
         raise error(web.HTTPBadRequest, str(exc)) from None
     hits = []
@@ -294,6 +308,7 @@ async def search(request: web.Request) -> web.Response:
         hit["thumb"] = f"/media/{hit['id']}/thumb"
         hits.append(hit)
     result["hits"] = hits
+    await marks_routes.favorite_flags(request, hits)
     return web.json_response(result)
 
 
@@ -472,6 +487,7 @@ async def admin_remove_user(request: web.Request) -> web.Response:
         await asyncio.to_thread(gw(request).users.remove, name)
     except UserError as exc:
         raise error(web.HTTPNotFound, str(exc)) from None
+    await asyncio.to_thread(marks_routes.marks_of(request).forget, name)
     await gw(request).audit.record(request, "user.removed", session.user.name, name=name)
     return web.json_response({"ok": True})
 
@@ -530,6 +546,8 @@ ROUTES = [
     Api("GET", "/", page, "The gallery", public=True, content="text/html", errors=()),
     Api("GET", "/login", page, "The gallery's sign-in", public=True, content="text/html", errors=()),
     Api("GET", "/admin", page, "The gallery's admin page", public=True, content="text/html", errors=()),
+    Api("GET", "/map", page, "The gallery's map", public=True, content="text/html", errors=()),
+    Api("GET", "/albums", page, "The gallery's albums", public=True, content="text/html", errors=()),
     Api("GET", "/s/{token}", page, "The page of a share link", public=True, content="text/html", errors=()),
     Api("GET", "/static/{name}", static, "The gallery's scripts and styles", public=True, content="text/plain",
         errors=("404",)),
@@ -549,6 +567,21 @@ ROUTES = [
     Api("GET", "/api/photos", list_photos, "Photos newest first", m.PhotoPage, query=m.PageQuery),
     Api("GET", "/api/photos/{id}", get_photo, "Everything known about one photo", m.PhotoDetail),
     Api("GET", "/api/search", search, "Search in plain words", m.SearchOut, query=m.SearchQuery),
+    Api("GET", "/api/timeline", browse_routes.timeline, "Your photos per month, newest first", m.Timeline),
+    Api("GET", "/api/map", browse_routes.map_clusters, "Your GPS photos in a box, clustered for a zoom", m.MapClusters,
+        query=m.MapQuery),
+    Api("GET", "/api/map/settings", browse_routes.map_settings, "The map's tiles", m.MapSettings),
+    Api("PUT", "/api/photos/{id}/favorite", marks_routes.set_favorite, "Make a photo a favourite", m.FavoriteOut),
+    Api("DELETE", "/api/photos/{id}/favorite", marks_routes.set_favorite, "A photo is a favourite no more",
+        m.FavoriteOut),
+    Api("GET", "/api/albums", marks_routes.list_albums, "Your albums", m.AlbumList),
+    Api("POST", "/api/albums", marks_routes.create_album, "Make an album", m.AlbumOut, body=m.AlbumBody, status=201,
+        errors=("400", "401", "403", "413")),
+    Api("DELETE", "/api/albums/{album}", marks_routes.delete_album, "Delete an album (not its photos)", m.Ok),
+    Api("POST", "/api/albums/{album}/photos", marks_routes.add_to_album, "Add your photos to an album", m.AlbumOut,
+        body=m.AlbumPhotosBody, errors=("400", "401", "403", "404", "413")),
+    Api("DELETE", "/api/albums/{album}/photos/{id}", marks_routes.remove_from_album, "Take a photo out of an album",
+        m.Ok),
     Api("GET", "/api/suggest", suggest, "Terms starting with what was typed", m.Suggestions, query=m.SuggestQuery),
     Api("GET", "/media/{id}/original", original, "The original file (range requests)", content="image/*"),
     Api("GET", "/media/{id}/thumb", thumbnail, "A thumbnail", query=m.ThumbQuery, content="image/jpeg"),

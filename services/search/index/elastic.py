@@ -11,12 +11,13 @@ import time
 from elasticsearch import Elasticsearch, helpers
 
 from proto import pb
-from services.search.index.port import Hit, Index, SearchResult, index_terms
+from services.search.index import browse
+from services.search.index.port import Hit, Index, MapCluster, SearchResult, index_terms
 from services.search.policy import (
     FACET_KEYS, FILTER_KEYS, PHRASE_BONUS, explain_hit, in_facets, matches, normalize_value, word_values,
 )
 from services.search.query.ast import (
-    And, AtLeast, Compound, DateRange, FaceCount, Filter, Near, Node, Not, Or, Person, Phrase, Query, Word,
+    And, AtLeast, Compound, DateRange, FaceCount, Filter, Ids, Near, Node, Not, Or, Person, Phrase, Query, Word,
     positive_atoms,
 )
 from services.search.record_view import status_of
@@ -141,6 +142,8 @@ def compile_query(node: Node | None) -> dict:
         return {"range": {"sort_time": bounds}}
     if isinstance(node, Near):
         return {"geo_distance": {"distance": f"{node.km}km", "location": {"lat": node.lat, "lon": node.lon}}}
+    if isinstance(node, Ids):
+        return {"ids": {"values": sorted(node.ids)}}
     if isinstance(node, FaceCount):
         return {"range": {"faces_count": {"gte": node.low, "lte": node.high}}}
     raise TypeError(f"unknown query node {node!r}")
@@ -173,6 +176,24 @@ def search_body(query: Query, roots: list[str] | None, offset: int, limit: int) 
         "aggs": {key: {"terms": {"field": f"facets.{key}", "size": FACET_SIZE}} for key in FACET_KEYS},
         "_source": ["paths", "terms"],
     }
+
+
+def clusters_body(roots: list[str], box: tuple[float, float, float, float], zoom: int) -> dict:
+    """The scope's photos in the box on a geotile grid two levels below the zoom's tiles (browse.TILE_CELLS = 4
+    cells a side), each cell's centroid and newest photo."""
+    west, south, east, north = box
+    if east - west >= 360:
+        west, east = -180.0, 180.0
+    else:  # wrapped; west > east then crosses the antimeridian, as geo_bounding_box reads it
+        west, east = (west + 180) % 360 - 180, (east + 180) % 360 - 180
+    area = {"geo_bounding_box": {"location": {"top_left": {"lat": min(north, 90), "lon": west},
+                                              "bottom_right": {"lat": max(south, -90), "lon": east}}}}
+    newest = {"size": 1, "_source": False, "sort": [{"sort_time": "desc"}, {"id": "desc"}]}
+    return {"size": 0, "query": {"bool": {"filter": [*scope_filter(roots), area]}},
+            "aggs": {"cells": {"geotile_grid": {"field": "location", "precision": min(browse.cell_zoom(*box, zoom) + 2, 29),
+                                                "size": browse.MAX_CELLS},
+                               "aggs": {"centre": {"geo_centroid": {"field": "location"}},
+                                        "newest": {"top_hits": newest}}}}}
 
 
 class ElasticIndex(Index):
@@ -226,3 +247,27 @@ class ElasticIndex(Index):
                                           "aggs": {"values": {"terms": {"field": "terms.value", "size": limit}}}}}}})
         buckets = response["aggregations"]["terms"]["matching"]["values"]["buckets"]
         return [{"key": "", "value": b["key"], "count": b["doc_count"]} for b in buckets]
+
+    def timeline(self, roots: list[str]) -> list[browse.Month]:
+        """Two aggregations: the scope's first and last times, then a range per local month between them (the
+        first and last ranges open-ended, as the bitmap index clamps odd file times into them)."""
+        scope = {"bool": {"filter": scope_filter(roots)}}
+        span = self.client.search(index=self.index, size=0, query=scope, aggs={
+            "low": {"min": {"field": "sort_time"}}, "high": {"max": {"field": "sort_time"}}})["aggregations"]
+        if span["low"]["value"] is None:
+            return []
+        edges = browse.month_edges(span["low"]["value"], span["high"]["value"])
+        ranges = [{"key": label, **({"from": start} if i else {}), **({"to": end} if i < len(edges) - 2 else {})}
+                  for i, ((label, start), (_, end)) in enumerate(zip(edges, edges[1:]))]
+        buckets = self.client.search(index=self.index, size=0, query=scope, aggs={
+            "months": {"range": {"field": "sort_time", "ranges": ranges}}})["aggregations"]["months"]["buckets"]
+        counts = {b["key"]: b["doc_count"] for b in buckets}
+        return [browse.Month(label, counts[label], start, end)
+                for (label, start), (_, end) in reversed(list(zip(edges, edges[1:]))) if counts.get(label)]
+
+    def clusters(self, roots: list[str], box: tuple[float, float, float, float], zoom: int) -> list[MapCluster]:
+        response = self.client.search(index=self.index, **clusters_body(roots, box, zoom))
+        found = [MapCluster(round(b["centre"]["location"]["lat"], 6), round(b["centre"]["location"]["lon"], 6),
+                            b["doc_count"], b["newest"]["hits"]["hits"][0]["_id"])
+                 for b in response["aggregations"]["cells"]["buckets"]]
+        return sorted(found, key=lambda c: -c.count)

@@ -7,6 +7,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from proto import pb
+from services.search.index.browse import Month
 from services.search.query.ast import Query
 from services.search.record_view import all_terms
 from services.search.policy import COMPOUND_KEYS, is_partial, normalize_value, tiers, with_compounds
@@ -38,6 +39,14 @@ class Hit:
     @property
     def path(self) -> str:
         return self.paths[0] if self.paths else ""
+
+
+@dataclass(frozen=True)
+class MapCluster:
+    lat: float
+    lon: float
+    count: int
+    id: str  # its newest photo
 
 
 @dataclass
@@ -139,6 +148,15 @@ class Index(abc.ABC):
 
     @abc.abstractmethod
     def suggest(self, prefix: str, roots: list[str] | None, limit: int = 10) -> list[dict]: ...
+
+    @abc.abstractmethod
+    def timeline(self, roots: list[str]) -> list[Month]:
+        """The months holding photos under the roots, newest first, with how many (see browse.months)."""
+
+    @abc.abstractmethod
+    def clusters(self, roots: list[str], box: tuple[float, float, float, float], zoom: int) -> list[MapCluster]:
+        """The GPS photos under the roots inside the (west, south, east, north) box, grouped by map grid cell at
+        this zoom (see browse.clusters), each with its newest photo's id."""
 
     def upsert_many(self, records: list[pb.Record]) -> None:
         for record in records:

@@ -88,7 +88,23 @@ class AtLeast:
     count: int
 
 
-Node = Word | Phrase | Compound | Filter | DateRange | Near | FaceCount | Person | Not | And | Or | AtLeast
+@dataclass(frozen=True)
+class Marked:
+    """The asker's own marks: `favorite` (kind "favorite"), `album:NAME` (kind "album"; no name: any album). The
+    search API turns it into the Ids it holds for her before an index sees the query (api.resolve_marks)."""
+
+    kind: str
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Ids:
+    """Photos by id (what a Marked node holds for the asker)."""
+
+    ids: frozenset[str]
+
+
+Node = Word | Phrase | Compound | Filter | DateRange | Near | FaceCount | Person | Not | And | Or | AtLeast | Marked | Ids
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from services.search.query.ast import (
-    And, DateRange, FaceCount, Filter, Near, Node, Not, Or, Person, Phrase, Query, Word,
+    And, DateRange, FaceCount, Filter, Marked, Near, Node, Not, Or, Person, Phrase, Query, Word,
 )
 from services.vocabulary import is_face_word, normalize
 
@@ -14,6 +14,7 @@ from services.vocabulary import is_face_word, normalize
 FILLER = frozenset({"in", "a", "an", "the", "of", "with", "using", "wearing", "and", "at", "during", "on",
                     "having", "eating", "her", "his", "their", "my", "is", "are", "was", "from", "to"})
 PERSON_BOUNDARIES = frozenset({"and", "with", ","})  # "sad woman and happy man" are two people
+FAVORITE_WORDS = frozenset({"favorite", "favorites", "favourite", "favourites"})  # the asker's favourites
 DEFAULT_NEAR_KM = 25.0
 MAX_LIMIT = 1000
 TOKEN = re.compile(r'\s+|,|\(|\)|"[^"]*"?|[^\s,()"]+(?:"[^"]*"?)?')
@@ -152,6 +153,8 @@ class _Parser:
         words = [w for w in words if w not in FILLER]
         if not words:
             return None
+        if len(words) == 1 and words[0] in FAVORITE_WORDS:
+            return Marked("favorite")
         if len(words) == 1:
             return Word(normalize(words[0]))
         return And(tuple(Word(normalize(w)) for w in words))
@@ -177,6 +180,8 @@ class _Parser:
             return FaceCount(low, high)
         if key == "near":
             return self.near(value, token)
+        if key == "album":
+            return Marked("album", value)
         if key in ("year", "date", "taken") and (match := RANGE.match(value)):
             return self.date_range(match.group(1), match.group(2), token)
         return Filter(key, normalize(value) if " " not in value else value)

@@ -47,6 +47,19 @@ def test_search_json_shape_and_user_scoping(library, capsys):
     assert code == 0 and [hit["id"] for hit in alice["hits"]] == [library["alice"]]
 
 
+def test_search_with_a_user_finds_her_favourites_and_albums(library, capsys, tmp_path):
+    from services.search.marks import Marks
+
+    marks = Marks(tmp_path / "data" / "picsift.db")
+    marks.favorite("alice", library["alice"], True)
+    marks.add("alice", marks.create_album("alice", "Summer Trip")["id"], [library["alice"]])
+    marks.close()
+    for query in ("favorite", 'album:"summer trip"'):
+        assert [hit["id"] for hit in run(capsys, "search", query, "--user", "Alice")[1]["hits"]] == [library["alice"]]
+        assert run(capsys, "search", query, "--user", "bob")[1]["hits"] == []
+    assert run(capsys, "search", "favorite")[1]["hits"] == []  # no user: nobody's marks
+
+
 def test_show_json_is_the_whole_record(library, capsys):
     code, view, _ = run(capsys, "show", library["bob"])
     assert code == 0 and set(view) >= SHOW_FIELDS and view["id"] == library["bob"]

@@ -17,6 +17,8 @@ BODIES = {  # a plausible body per POST route, so the handler is reached, not ju
     "/api/auth/password": {"current": "not her password", "new": "a brand new password"},
     "/api/shares": {"ids": ["{id}"]},
     "/api/admin/users": {"name": "mallory", "password": "long enough pw", "roots": ["/"], "admin": True},
+    "/api/albums": {"name": "stolen"},
+    "/api/albums/{album}/photos": {"ids": ["{id}"]},
 }
 QUERIES = {"/api/search": {"q": "dog", "explain": "1"}, "/api/suggest": {"q": "zanz"}}
 
@@ -50,16 +52,22 @@ async def scene(world, sign_in, jpeg_factory):
     live = await (await world.client.post("/api/auth/keys", json={"label": "live"}, headers=headers)).json()
     revoked = await (await world.client.post("/api/auth/keys", json={"label": "old"}, headers=headers)).json()
     assert (await world.client.delete(f"/api/auth/keys/{revoked['id']}", headers=headers)).status == 200
+    album = await (await world.client.post("/api/albums", json={"name": "quetzalalbum"}, headers=headers)).json()
+    await world.client.post(f"/api/albums/{album['id']}/photos", json={"ids": [SHARED, world.ids["alice/cat.jpg"]]},
+                            headers=headers)
+    await world.client.put(f"/api/photos/{SHARED}/favorite", headers=headers)
     world.client.session.cookie_jar.clear()
     session_id = gateway.users.sessions(gateway.users.get("alice"))[0]["id"]
     secrets = {"zanzibarvault", "quetzalfile", world.ids["alice/cat.jpg"], world.ids["alice/beach.jpg"],
                share["token"], share["id"], live["id"], live["key"], str(media / "alice")}
+    secrets.add("quetzalalbum")
     return {"share": share, "revoked": revoked["key"], "secrets": secrets, "alice_key": live["key"], "live_id": live["id"],
-            "session_id": session_id}
+            "session_id": session_id, "album": album["id"]}
 
 
 def fill(path: str, photo_id: str, scene: dict) -> str:
-    values = {"id": photo_id, "token": scene["share"]["token"], "name": "alice", "stage": "exif"}
+    values = {"id": photo_id, "token": scene["share"]["token"], "name": "alice", "stage": "exif",
+              "album": str(scene["album"])}
     if path.startswith("/static/"):
         values["name"] = "app.js"
     if path == "/api/shares/{id}":  # alice's share and key ids: taking them down would change her things
@@ -121,6 +129,10 @@ async def test_no_route_leaks_or_changes_another_users_things(world, sign_in, sc
     assert [s["id"] for s in users.sessions(users.get("alice"))] == [scene["session_id"]]
     names = {u.name for u in users.list()}
     assert names == {"alice", "bob", "root"}
+    albums = (await (await world.client.get("/api/albums", headers={"X-API-Key": scene["alice_key"]})).json())["items"]
+    assert [(a["name"], a["count"]) for a in albums] == [("quetzalalbum", 2)]
+    photo = await (await world.client.get(f"/api/photos/{SHARED}", headers={"X-API-Key": scene["alice_key"]})).json()
+    assert photo["favorite"] is True
 
 
 async def test_bob_sees_his_own_copy_of_the_shared_photo(world, sign_in, scene):

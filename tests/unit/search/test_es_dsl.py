@@ -4,7 +4,7 @@ They pin what real Elasticsearch receives, since the tests' server is a stand-in
 """
 from datetime import datetime, timezone
 
-from services.search.index.elastic import MAPPINGS, search_body
+from services.search.index.elastic import MAPPINGS, clusters_body, search_body
 from services.search.policy import PHRASE_BONUS, SYNONYM_FACTOR
 from services.search.query.parser import parse
 from services.vocabulary import synonyms
@@ -90,3 +90,21 @@ def test_faces_and_terms_are_nested_and_places_geo_points():
     properties = MAPPINGS["properties"]
     assert properties["faces"]["type"] == properties["terms"]["type"] == "nested"
     assert properties["location"]["type"] == "geo_point" and MAPPINGS["dynamic"] == "strict"
+
+
+def test_map_clusters_are_a_geotile_grid_in_the_users_box_with_centroids_and_newest_photos():
+    sent = clusters_body([ALICE], (-90.0, 20.0, -75.0, 30.0), 7)
+    assert sent["size"] == 0
+    assert sent["query"]["bool"]["filter"] == [
+        {"terms": {"dirs": [ALICE]}},
+        {"geo_bounding_box": {"location": {"top_left": {"lat": 30.0, "lon": -90.0},
+                                           "bottom_right": {"lat": 20.0, "lon": -75.0}}}}]
+    cells = sent["aggs"]["cells"]
+    assert cells["geotile_grid"] == {"field": "location", "precision": 9, "size": 4096}  # 4 cells a tile side
+    assert cells["aggs"] == {"centre": {"geo_centroid": {"field": "location"}},
+                             "newest": {"top_hits": {"size": 1, "_source": False,
+                                                     "sort": [{"sort_time": "desc"}, {"id": "desc"}]}}}
+    across = clusters_body([ALICE], (170.0, -10.0, 190.0, 10.0), 5)["query"]["bool"]["filter"][1]
+    assert across["geo_bounding_box"]["location"]["top_left"]["lon"] == 170.0  # west > east: across the antimeridian
+    assert across["geo_bounding_box"]["location"]["bottom_right"]["lon"] == -170.0
+    assert clusters_body([ALICE], (-400.0, -85.0, 400.0, 85.0), 18)["aggs"]["cells"]["geotile_grid"]["precision"] == 6  # 64 x 64 cells over the world

@@ -1,6 +1,6 @@
 // picsift web gallery: no build step; every text from photos is set with textContent, never as HTML.
 const $ = (selector) => document.querySelector(selector);
-const state = { csrf: "", user: null, cursor: null, query: "", loading: false, done: false, share: null };
+const state = { csrf: "", user: null, cursor: null, query: "", loading: false, done: false, share: null, view: "grid", lastMonth: null };
 
 function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
@@ -53,6 +53,8 @@ function signedIn(me) {
   $("#q").value = q;
   runQuery(q);
   if (location.pathname === "/admin" && me.user.admin) openAdmin();
+  if (location.pathname === "/map") openMap();
+  if (location.pathname === "/albums") openAlbums();
   pollStatus();
 }
 
@@ -90,22 +92,28 @@ $("#q").addEventListener("input", () => {
   }, 150);
 });
 
-function runQuery(q) {
-  state.query = q; state.cursor = null; state.done = false;
+function runQuery(q, cursor = null) {
+  state.query = q; state.cursor = cursor; state.done = false; state.lastMonth = null;
   $("#grid").replaceChildren(); $("#facets").replaceChildren(); $("#summary").textContent = ""; say("");
   $("#share-button").hidden = !q;
-  showAdmin(false);
+  $("#newest").hidden = !cursor;
+  showView("grid");
+  if (!q && !cursor) loadTimeline();
+  $("#scrubber").hidden = !!q;
   loadMore();
 }
 
-function showAdmin(on) {  // the admin page replaces the grid (which then loads nothing more)
-  state.admin = on;
-  $("#admin").hidden = !on;
-  for (const id of ["#grid", "#facets", "#summary", "#more"]) $(id).hidden = on;
+function showView(view) {  // the admin page and the map replace the grid (which then loads nothing more)
+  state.view = view;
+  $("#admin").hidden = view !== "admin";
+  $("#map").hidden = view !== "map";
+  $("#albums").hidden = view !== "albums";
+  for (const id of ["#grid", "#facets", "#summary", "#more", "#scrubber"]) $(id).hidden = view !== "grid";
+  if (view !== "grid") $("#newest").hidden = $("#share-button").hidden = true;
 }
 
 async function loadMore() {
-  if (state.loading || state.done || state.share || state.admin) return;  // a share's page lists its photos once, signed out
+  if (state.loading || state.done || state.share || state.view !== "grid") return;  // a share's page lists its photos once, signed out
   state.loading = true;
   try {
     const cursor = state.cursor ? `&cursor=${encodeURIComponent(state.cursor)}` : "";
@@ -116,7 +124,11 @@ async function loadMore() {
       state.cursor = result.next_cursor;
     } else {
       const page = await api(`/api/photos?limit=60${cursor}`);
-      page.items.forEach((item) => $("#grid").append(tile(item, item.place || item.taken || "")));
+      page.items.forEach((item) => {
+        if (item.month && item.month !== state.lastMonth) $("#grid").append(monthHeader(item.month));
+        state.lastMonth = item.month;
+        $("#grid").append(tile(item, item.place || item.taken || ""));
+      });
       state.cursor = page.next_cursor;
     }
     state.done = !state.cursor;
@@ -126,13 +138,57 @@ async function loadMore() {
 
 new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) loadMore(); }).observe($("#more"));
 
+// -- timeline: month headers in the grid, a scrubber of the months the server counted -----------------------------
+
+function monthName(month, style = "long") {
+  const [year, number] = month.split("-").map(Number);
+  return new Date(Date.UTC(year, number - 1, 1)).toLocaleDateString("en", { month: style, year: "numeric", timeZone: "UTC" });
+}
+
+const onScreen = new IntersectionObserver((entries) => {  // the scrubber marks the month at the top of the grid
+  const seen = entries.filter((e) => e.isIntersecting).map((e) => e.target.dataset.month);
+  if (!seen.length) return;
+  document.querySelectorAll("#scrubber .current").forEach((node) => node.classList.remove("current"));
+  document.querySelector(`#scrubber [data-month="${seen[0]}"]`)?.classList.add("current");
+}, { rootMargin: "0px 0px -80% 0px" });
+
+function monthHeader(month) {
+  const header = el("h2", { class: "month", "data-month": month, text: monthName(month) });
+  onScreen.observe(header);
+  return header;
+}
+
+async function loadTimeline() {
+  try {
+    const { months } = await api("/api/timeline");
+    let year = null;
+    $("#scrubber").replaceChildren(...months.map((m) => {
+      const label = m.month.slice(0, 4) !== year ? m.month.slice(0, 4) : "";
+      year = m.month.slice(0, 4);
+      const mark = el("button", { type: "button", class: label ? "scrub year" : "scrub", "data-month": m.month,
+        title: `${monthName(m.month)} · ${count(m.count, "photo")}`, "aria-label": `${monthName(m.month)}, ${count(m.count, "photo")}`,
+        onclick: () => jumpTo(m) }, el("span", { text: label }));
+      mark.style.flexGrow = String(Math.max(m.count, 1));
+      return mark;
+    }));
+  } catch (error) { say(error.message, true); }
+}
+
+function jumpTo(month) {  // the grid from that month on; "Newest photos" goes back to the top
+  document.querySelectorAll("#scrubber .current").forEach((node) => node.classList.remove("current"));
+  runQuery("", month.cursor);
+  window.scrollTo(0, 0);
+}
+
+$("#newest").addEventListener("click", () => { runQuery(""); window.scrollTo(0, 0); });
+
 // A hit's caption in plain words: the matched terms' values, each once ("dog, pup", not "hypernym:dog, synonym:pup").
 function caption(matched) {
   return [...new Set(matched.map((term) => term.slice(term.indexOf(":") + 1)))].join(", ");
 }
 
 function tile(item, caption) {
-  const figure = el("figure", { class: "tile", "data-id": item.id, tabindex: "0" },
+  const figure = el("figure", { class: item.favorite ? "tile favorite" : "tile", "data-id": item.id, tabindex: "0" },
     el("img", { src: item.thumb, alt: item.path ? item.path.split("/").pop() : "", loading: "lazy" }),
     el("figcaption", { text: caption || (item.path || "").split("/").pop(), title: caption || "" }));
   figure.addEventListener("click", () => state.share ? null : openPhoto(item.id));
@@ -158,6 +214,8 @@ function dl(pairs) {
 
 async function openPhoto(id) {
   const photo = await api(`/api/photos/${encodeURIComponent(id)}`);
+  state.photo = photo;
+  showMarks(photo);
   const img = $("#photo");
   img.src = `/media/${encodeURIComponent(id)}/thumb?size=1280`;
   img.alt = photo.path.split("/").pop();
@@ -190,6 +248,67 @@ async function openPhoto(id) {
 
 $("#close-viewer").addEventListener("click", () => $("#viewer").close());
 
+// -- favourites and albums: hers, kept in the record store, found by `favorite` and `album:NAME` ------------------
+
+function albumQuery(name) { return `album:"${name.replace(/"/g, "")}"`; }
+
+function showMarks(photo) {
+  $("#favorite").setAttribute("aria-pressed", String(photo.favorite));
+  $("#favorite").textContent = photo.favorite ? "★ Favourite" : "☆ Favourite";
+  $("#photo-albums").replaceChildren(...photo.albums.map((album) => el("span", { class: "chip" }, album.name,
+    el("button", { type: "button", class: "unchip", "aria-label": `Take out of ${album.name}`, text: "×",
+      onclick: () => markPhoto(`/api/albums/${album.id}/photos/${encodeURIComponent(photo.id)}`, "DELETE") }))));
+  api("/api/albums").then(({ items }) => $("#album-names").replaceChildren(...items.map((a) => el("option", { value: a.name }))), () => {});
+}
+
+async function markPhoto(path, method, body) {  // change a mark, then show the photo's marks and its tile as they now are
+  const id = state.photo.id;
+  try {
+    await api(path, { method, body });
+    const photo = await api(`/api/photos/${encodeURIComponent(id)}`);
+    state.photo = photo;
+    showMarks(photo);
+    document.querySelectorAll(`.tile[data-id="${id}"]`).forEach((node) => node.classList.toggle("favorite", photo.favorite));
+  } catch (error) { say(error.message, true); }
+}
+
+$("#favorite").addEventListener("click", () => markPhoto(`/api/photos/${encodeURIComponent(state.photo.id)}/favorite`, state.photo.favorite ? "DELETE" : "PUT"));
+
+$("#add-to-album").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const name = $("#album-name").value.trim();
+  try {
+    const { items } = await api("/api/albums");
+    const album = items.find((a) => a.name.toLowerCase() === name.toLowerCase()) || await api("/api/albums", { method: "POST", body: { name } });
+    await markPhoto(`/api/albums/${album.id}/photos`, "POST", { ids: [state.photo.id] });
+    $("#album-name").value = "";
+  } catch (error) { say(error.message, true); }
+});
+
+$("#favorites-button").addEventListener("click", () => { $("#q").value = "favorite"; $("#search-form").requestSubmit(); });
+
+$("#albums-button").addEventListener("click", () => { history.pushState(null, "", "/albums"); openAlbums(); });
+
+async function openAlbums() {
+  showView("albums");
+  try {
+    const { items } = await api("/api/albums");
+    $("#album-list").replaceChildren(...items.map((album) => el("figure", { class: "album", tabindex: "0", "data-id": album.id,
+      onclick: () => { $("#q").value = albumQuery(album.name); $("#search-form").requestSubmit(); } },
+    album.cover ? el("img", { src: `/media/${encodeURIComponent(album.cover)}/thumb`, alt: "" }) : el("div", { class: "empty" }),
+    el("figcaption", { text: `${album.name} · ${count(album.count, "photo")}` }))));
+    if (!items.length) $("#album-list").append(el("p", { text: "No albums yet: open a photo and add it to one." }));
+  } catch (error) { say(error.message, true); }
+}
+
+$("#new-album").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  try {
+    await api("/api/albums", { method: "POST", body: { name: new FormData(event.target).get("name") } });
+    event.target.reset(); openAlbums();
+  } catch (error) { say(error.message, true); }
+});
+
 async function pollStatus() {
   if ($("#app").hidden) return;
   try {
@@ -210,8 +329,73 @@ $("#share-button").addEventListener("click", async () => {
 
 $("#admin-button").addEventListener("click", () => { history.pushState(null, "", "/admin"); openAdmin(); });
 
+// -- map: Leaflet (vendored from npm, served from /static) over clusters the server made for the box and zoom --------
+
+const mapState = { map: null, markers: null, asked: 0 };
+
+function load(tag, props) {
+  return new Promise((resolve, reject) => document.head.append(el(tag, { ...props, onload: resolve,
+    onerror: () => reject(new Error("the map's libraries are missing: run `picsift models build`")) })));
+}
+
+$("#map-button").addEventListener("click", () => { history.pushState(null, "", "/map"); openMap(); });
+
+async function openMap() {
+  showView("map");
+  try {
+    if (!window.L) {
+      await Promise.all(["leaflet.css", "MarkerCluster.css", "MarkerCluster.Default.css"].map((name) => load("link", { rel: "stylesheet", href: `/static/${name}` })));
+      await load("script", { src: "/static/leaflet.js" });
+      await load("script", { src: "/static/leaflet.markercluster.js" });
+    }
+    if (!mapState.map) {
+      const settings = await api("/api/map/settings");
+      const map = L.map("map-canvas", { worldCopyJump: true, maxZoom: settings.max_zoom }).setView([25, 0], 2);
+      const { clusters } = await api("/api/map?zoom=3");  // the first view holds all her GPS photos
+      if (clusters.length) map.fitBounds(L.latLngBounds(clusters.map((c) => [c.lat, c.lon])), { padding: [40, 40], maxZoom: 12 });
+      if (settings.tiles) L.tileLayer(settings.tiles, { attribution: settings.attribution, maxZoom: settings.max_zoom }).addTo(map);
+      mapState.markers = L.markerClusterGroup({ iconCreateFunction: clusterIcon, showCoverageOnHover: false, maxClusterRadius: 50 });
+      map.addLayer(mapState.markers);
+      map.on("moveend", loadClusters);
+      mapState.map = map;
+    }
+    mapState.map.invalidateSize();
+    await loadClusters();
+  } catch (error) { say(error.message, true); }
+}
+
+async function loadClusters() {
+  const { map, markers } = mapState;
+  const box = map.getBounds();
+  const bbox = [box.getWest(), box.getSouth(), box.getEast(), box.getNorth()].map((v) => v.toFixed(5)).join(",");
+  const asked = ++mapState.asked;
+  const found = await api(`/api/map?bbox=${bbox}&zoom=${map.getZoom()}`);
+  if (asked !== mapState.asked) return;  // the map moved on meanwhile
+  markers.clearLayers();
+  markers.addLayers(found.clusters.map(photoMarker));
+  Object.assign($("#map").dataset, { total: found.total, zoom: map.getZoom() });
+}
+
+function photoMarker(cell) {  // a server cluster: its newest photo, with the count when more than one
+  const html = el("div", {}, el("img", { src: cell.thumb, alt: "" }), ...(cell.count > 1 ? [el("span", { text: String(cell.count) })] : []));
+  const marker = L.marker([cell.lat, cell.lon], { icon: L.divIcon({ className: "photo-pin", iconSize: [52, 52], html }),
+    count: cell.count, title: count(cell.count, "photo") });
+  marker.on("click", () => {
+    const map = mapState.map;
+    if (cell.count === 1 || map.getZoom() >= map.getMaxZoom()) openPhoto(cell.id);
+    else map.setView([cell.lat, cell.lon], Math.min(map.getZoom() + 3, map.getMaxZoom()));
+  });
+  return marker;
+}
+
+function clusterIcon(group) {  // markercluster merges pins that overlap on screen: the sum of their photos
+  const n = group.getAllChildMarkers().reduce((sum, marker) => sum + marker.options.count, 0);
+  const size = n < 10 ? "small" : n < 100 ? "medium" : "large";
+  return L.divIcon({ className: `marker-cluster marker-cluster-${size}`, iconSize: [40, 40], html: el("div", {}, el("span", { text: String(n) })) });
+}
+
 async function openAdmin() {
-  showAdmin(true);
+  showView("admin");
   const [users, failed, dead] = await Promise.all([api("/api/admin/users"), api("/api/admin/failed"), api("/api/admin/dead-letters")]);
   $("#users tbody").replaceChildren(...users.items.map((u) => el("tr", {}, el("td", { text: u.name }), el("td", { text: u.roots.join(", ") }), el("td", { text: u.admin ? "yes" : "" }))));
   $("#failed").replaceChildren(...failed.files.map((f) => el("li", { text: `${f.path}: ${f.reason}` })),

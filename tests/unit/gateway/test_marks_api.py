@@ -1,0 +1,95 @@
+"""Favourites and albums over HTTP: hers alone, searchable, kept through re-indexing and reprocessing."""
+from __future__ import annotations
+
+from proto import pb
+
+
+async def ids_found(client, query: str) -> list[str]:
+    response = await client.get("/api/search", params={"q": query})
+    assert response.status == 200, await response.text()
+    return sorted(hit["id"] for hit in (await response.json())["hits"])
+
+
+async def test_a_favourite_is_hers_shown_on_the_photo_and_in_lists_and_found_by_the_word(world, sign_in):
+    cat, beach = world.ids["alice/cat.jpg"], world.ids["alice/beach.jpg"]
+    headers = {"X-CSRF-Token": await sign_in(world.client, "alice")}
+    made = await world.client.put(f"/api/photos/{cat}/favorite", headers=headers)
+    assert (made.status, await made.json()) == (200, {"id": cat, "favorite": True})
+    assert (await (await world.client.get(f"/api/photos/{cat}")).json())["favorite"] is True
+    items = (await (await world.client.get("/api/photos")).json())["items"]
+    assert {item["id"]: item["favorite"] for item in items} == {cat: True, beach: False}
+    assert await ids_found(world.client, "favorite") == [cat]
+    assert await ids_found(world.client, "favourites -cat") == []
+    hits = (await (await world.client.get("/api/search", params={"q": "beach or cat"})).json())["hits"]
+    assert {hit["id"]: hit["favorite"] for hit in hits} == {cat: True, beach: False}
+
+    bob = {"X-CSRF-Token": await sign_in(world.client, "bob")}
+    assert (await world.client.put(f"/api/photos/{cat}/favorite", headers=bob)).status == 404  # not his photo
+    assert await ids_found(world.client, "favorite") == []
+    headers = {"X-CSRF-Token": await sign_in(world.client, "alice")}
+    assert (await world.client.delete(f"/api/photos/{cat}/favorite", headers=headers)).status == 200
+    assert await ids_found(world.client, "favorite") == []
+
+
+async def test_albums_are_hers_and_searchable_by_name(world, sign_in):
+    cat, beach = world.ids["alice/cat.jpg"], world.ids["alice/beach.jpg"]
+    headers = {"X-CSRF-Token": await sign_in(world.client, "alice")}
+    made = await world.client.post("/api/albums", json={"name": "Summer  Trip"}, headers=headers)
+    album = await made.json()
+    assert made.status == 201 and album["name"] == "Summer Trip"
+    again = await world.client.post("/api/albums", json={"name": "summer trip"}, headers=headers)
+    assert again.status == 400 and "already" in (await again.json())["error"]
+    added = await world.client.post(f"/api/albums/{album['id']}/photos", json={"ids": [beach, cat]}, headers=headers)
+    assert (await added.json())["count"] == 2
+    assert await ids_found(world.client, 'album:"summer trip"') == sorted([beach, cat])
+    assert await ids_found(world.client, "album:") == sorted([beach, cat])
+    assert await ids_found(world.client, 'album:"summer trip" cat') == [cat]
+    detail = await (await world.client.get(f"/api/photos/{cat}")).json()
+    assert detail["albums"] == [{"id": album["id"], "name": "Summer Trip"}]
+    out = await world.client.delete(f"/api/albums/{album['id']}/photos/{beach}", headers=headers)
+    assert out.status == 200
+    listed = (await (await world.client.get("/api/albums")).json())["items"]
+    assert listed == [{"id": album["id"], "name": "Summer Trip", "count": 1, "cover": cat}]
+
+    bob = {"X-CSRF-Token": await sign_in(world.client, "bob")}
+    assert (await (await world.client.get("/api/albums")).json())["items"] == []
+    secret = world.ids["bob/secret.jpg"]
+    assert (await world.client.post(f"/api/albums/{album['id']}/photos", json={"ids": [secret]},
+                                    headers=bob)).status == 404
+    assert (await world.client.delete(f"/api/albums/{album['id']}", headers=bob)).status == 404
+    assert (await world.client.delete(f"/api/albums/{album['id']}/photos/{cat}", headers=bob)).status == 404
+    assert await ids_found(world.client, 'album:"summer trip"') == []
+    mine = await (await world.client.post("/api/albums", json={"name": "Summer Trip"}, headers=bob)).json()
+    assert (await world.client.post(f"/api/albums/{mine['id']}/photos", json={"ids": [cat]},
+                                    headers=bob)).status == 404  # alice's photo cannot go into his album
+    headers = {"X-CSRF-Token": await sign_in(world.client, "alice")}
+    assert await ids_found(world.client, 'album:"summer trip"') == [cat]
+    assert (await world.client.delete(f"/api/albums/{album['id']}", headers=headers)).status == 200
+    assert await ids_found(world.client, 'album:"summer trip"') == []
+
+
+async def test_marks_survive_reindexing_and_reprocessing(world, sign_in):
+    cat = world.ids["alice/cat.jpg"]
+    headers = {"X-CSRF-Token": await sign_in(world.client, "alice")}
+    await world.client.put(f"/api/photos/{cat}/favorite", headers=headers)
+    album = await (await world.client.post("/api/albums", json={"name": "pets"}, headers=headers)).json()
+    await world.client.post(f"/api/albums/{album['id']}/photos", json={"ids": [cat]}, headers=headers)
+    gateway = world.gateway
+    assert gateway.search.index.rebuild(gateway.store) == 3  # `picsift reindex`
+    again = pb.Record(id=cat)  # vision ran again: a new part merged into the record
+    again.vision.meta.outcome = pb.OUTCOME_OK
+    gateway.search.index.upsert(gateway.store.merge(again))
+    assert await ids_found(world.client, "favorite album:pets") == [cat]
+
+
+async def test_a_removed_users_marks_go_with_her(world, sign_in, password):
+    cat = world.ids["alice/cat.jpg"]
+    alice = {"X-CSRF-Token": await sign_in(world.client, "alice")}
+    await world.client.put(f"/api/photos/{cat}/favorite", headers=alice)
+    await world.client.post("/api/albums", json={"name": "pets"}, headers=alice)
+    root = {"X-CSRF-Token": await sign_in(world.client, "root")}
+    assert (await world.client.delete("/api/admin/users/alice", headers=root)).status == 200
+    world.gateway.users.add("alice", password, [str(world.media / "alice")])
+    await sign_in(world.client, "alice")
+    assert await ids_found(world.client, "favorite") == []
+    assert (await (await world.client.get("/api/albums")).json())["items"] == []
