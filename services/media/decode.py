@@ -1,4 +1,4 @@
-"""Decode once, upright, RGB, at about the size the models need (JPEG draft mode keeps big photos cheap)."""
+"""Decode once, upright, RGB, at about the size analysis needs (JPEG draft mode keeps big photos cheap)."""
 from __future__ import annotations
 
 from pathlib import Path
