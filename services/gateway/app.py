@@ -14,7 +14,7 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
 from proto import pb
-from services.gateway import people_routes
+from services.gateway import duplicates_routes, people_routes
 from services.gateway.audit import AuditLog, request_ids
 from services.gateway import models as m
 from services.gateway.openapi import Api, build
@@ -83,6 +83,7 @@ def create_app(gateway: Gateway) -> web.Application:
     app.cleanup_ctx.append(_owned_resources)
     app.add_routes([web.route(api.method, api.path, api.handler) for api in ROUTES])
     app.cleanup_ctx.append(people_routes.open_people(gateway))
+    app.cleanup_ctx.append(duplicates_routes.open_duplicates(gateway))
     return app
 
 
@@ -581,5 +582,7 @@ ROUTES = [
         m.PersonName, body=m.NameBody),
     Api("POST", "/api/people/{id}/merge", people_routes.merge_person, "Merge a person into another", m.PersonName,
         body=m.MergeBody),
+    Api("GET", "/api/duplicates", duplicates_routes.list_groups, "Your groups of near-copies, the best of each "
+        "first and marked", m.DuplicateGroups),
 ]
 OPENAPI = build(ROUTES)
