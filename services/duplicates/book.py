@@ -1,5 +1,6 @@
 """The duplicates book: perceptual hashes read from the record store's change feed, and the near-copy pairs
-found by multi-index hashing as each photo arrives (never all pairs), in SQLite beside the store.
+found by multi-index hashing as each photo arrives (never all pairs), in SQLite beside the store. The index
+itself is in memory, loaded from the hashes table, and loaded again when another process moved the feed on.
 
 A user's groups are the connected photos among those under her roots, each with its best copy marked: the most
 pixels, then the highest JPEG quality it was saved at, then the sharpest.
@@ -14,12 +15,10 @@ from proto import pb
 from services.duplicates import hamming
 from services.search.store import root_clause
 
-SCHEMA = f"""
+SCHEMA = """
 CREATE TABLE IF NOT EXISTS hashes (photo TEXT PRIMARY KEY, phash INTEGER NOT NULL, dhash INTEGER NOT NULL,
                                    width INTEGER NOT NULL, height INTEGER NOT NULL, quality INTEGER NOT NULL,
-                                   sharpness REAL NOT NULL,
-                                   {", ".join(f"c{i} INTEGER NOT NULL" for i in range(hamming.PARTS))});
-{"".join(f"CREATE INDEX IF NOT EXISTS hashes_c{i} ON hashes (c{i});" for i in range(hamming.PARTS))}
+                                   sharpness REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS pairs (a TEXT NOT NULL, b TEXT NOT NULL, phash INTEGER NOT NULL, dhash INTEGER NOT NULL,
                                   PRIMARY KEY (a, b));
 CREATE INDEX IF NOT EXISTS pairs_b ON pairs (b);
@@ -32,6 +31,8 @@ CREATE TABLE IF NOT EXISTS feed (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTE
 class DuplicatesBook:
     def __init__(self, path: Path | str, phash: int, dhash: int):
         self.phash, self.dhash = phash, dhash
+        self._index: hamming.MultiIndex | None = None
+        self._indexed_seq = -1  # the feed position the in-memory index holds
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
@@ -59,15 +60,27 @@ class DuplicatesBook:
         while True:
             with self._lock:
                 row = self._db.execute("SELECT seq FROM feed").fetchone()
-            changes = changed_since(row[0] if row else 0)
+            seq = row[0] if row else 0
+            changes = changed_since(seq)
             if not changes:
                 return applied
-            with self._lock, self._db:
-                self._db.execute("BEGIN")
-                for _, record in changes:
-                    self._photo(record)
-                self._db.execute("INSERT INTO feed (id, seq, radii) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET "
-                                 "seq = excluded.seq, radii = excluded.radii", (changes[-1][0], self._radii))
+            with self._lock:
+                if self._indexed_seq != seq:
+                    self._index = hamming.MultiIndex([
+                        (photo, hamming.to_unsigned(p), hamming.to_unsigned(d))
+                        for photo, p, d in self._db.execute("SELECT photo, phash, dhash FROM hashes")])
+                try:
+                    with self._db:
+                        self._db.execute("BEGIN")
+                        for _, record in changes:
+                            self._photo(record)
+                        self._db.execute("INSERT INTO feed (id, seq, radii) VALUES (1, ?, ?) ON CONFLICT(id) DO "
+                                         "UPDATE SET seq = excluded.seq, radii = excluded.radii",
+                                         (changes[-1][0], self._radii))
+                except BaseException:
+                    self._indexed_seq = -1  # rolled back: the index read again from the table next time
+                    raise
+                self._indexed_seq = changes[-1][0]
             applied += len(changes)
 
     def _photo(self, record: pb.Record) -> None:
@@ -85,28 +98,20 @@ class DuplicatesBook:
             return
         db.execute("DELETE FROM hashes WHERE photo = ?", (record.id,))
         db.execute("DELETE FROM pairs WHERE a = ? OR b = ?", (record.id, record.id))
+        self._index.remove(record.id)
         if hashes.meta.outcome != pb.OUTCOME_OK:
             return
         near = self.near(hashes.phash, hashes.dhash)
-        db.execute("INSERT INTO hashes VALUES (?, ?, ?, ?, ?, ?, ?, " + ", ".join("?" * hamming.PARTS) + ")",
-                   (record.id, *new, record.file.width, record.file.height, hashes.quality, hashes.sharpness,
-                    *hamming.chunks(hashes.phash)))
+        db.execute("INSERT INTO hashes VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   (record.id, *new, record.file.width, record.file.height, hashes.quality, hashes.sharpness))
+        self._index.add(record.id, hashes.phash, hashes.dhash)
         db.executemany("INSERT OR REPLACE INTO pairs (a, b, phash, dhash) VALUES (?, ?, ?, ?)",
                        [(*sorted((record.id, other)), dp, dd) for other, dp, dd in near if other != record.id])
 
     def near(self, phash: int, dhash: int) -> list[tuple[str, int, int]]:
-        """(photo, pHash distance, dHash distance) of the stored photos within both radii, found through the
+        """(photo, pHash distance, dHash distance) of the filed photos within both radii, found through the
         pHash chunks (multi-index hashing), never by a scan."""
-        radius = hamming.chunk_radius(self.phash)
-        found: dict[str, tuple[int, int]] = {}
-        for i, chunk in enumerate(hamming.chunks(phash)):
-            values = hamming.probes(chunk, radius)
-            rows = self._db.execute(f"SELECT photo, phash, dhash FROM hashes WHERE c{i} IN "
-                                    f"({','.join('?' * len(values))})", values)
-            for photo, other_p, other_d in rows:
-                found[photo] = (hamming.distance(phash, hamming.to_unsigned(other_p)),
-                                hamming.distance(dhash, hamming.to_unsigned(other_d)))
-        return [(photo, dp, dd) for photo, (dp, dd) in found.items() if dp <= self.phash and dd <= self.dhash]
+        return self._index.within(phash, dhash, self.phash, self.dhash)
 
     # -- a user's view ------------------------------------------------------------------------------
 
