@@ -83,7 +83,7 @@ def measure(path: Path, repeat: int, thumbs: Path, results) -> None:
     """In a fresh process: ms per identify, thumbnails and vision decode; the peak RSS they add over the imports."""
     from services.ingest.thumbs import write_thumbnails
     from services.media.formats import identify, register_openers
-    from services.vision.decode import decode
+    from services.media.decode import decode
 
     register_openers()
     steps = (("identify", lambda: identify(path)),

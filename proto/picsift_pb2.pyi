@@ -243,8 +243,44 @@ class SemanticResult(_message.Message):
     terms: _containers.RepeatedCompositeFieldContainer[Term]
     def __init__(self, meta: _Optional[_Union[StageMeta, _Mapping]] = ..., terms: _Optional[_Iterable[_Union[Term, _Mapping]]] = ...) -> None: ...
 
+class HashesResult(_message.Message):
+    __slots__ = ("meta", "phash", "dhash", "sharpness", "quality")
+    META_FIELD_NUMBER: _ClassVar[int]
+    PHASH_FIELD_NUMBER: _ClassVar[int]
+    DHASH_FIELD_NUMBER: _ClassVar[int]
+    SHARPNESS_FIELD_NUMBER: _ClassVar[int]
+    QUALITY_FIELD_NUMBER: _ClassVar[int]
+    meta: StageMeta
+    phash: int
+    dhash: int
+    sharpness: float
+    quality: int
+    def __init__(self, meta: _Optional[_Union[StageMeta, _Mapping]] = ..., phash: _Optional[int] = ..., dhash: _Optional[int] = ..., sharpness: _Optional[float] = ..., quality: _Optional[int] = ...) -> None: ...
+
+class TextLine(_message.Message):
+    __slots__ = ("text", "score", "box")
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    SCORE_FIELD_NUMBER: _ClassVar[int]
+    BOX_FIELD_NUMBER: _ClassVar[int]
+    text: str
+    score: float
+    box: Box
+    def __init__(self, text: _Optional[str] = ..., score: _Optional[float] = ..., box: _Optional[_Union[Box, _Mapping]] = ...) -> None: ...
+
+class TextResult(_message.Message):
+    __slots__ = ("meta", "detected", "lines", "terms")
+    META_FIELD_NUMBER: _ClassVar[int]
+    DETECTED_FIELD_NUMBER: _ClassVar[int]
+    LINES_FIELD_NUMBER: _ClassVar[int]
+    TERMS_FIELD_NUMBER: _ClassVar[int]
+    meta: StageMeta
+    detected: bool
+    lines: _containers.RepeatedCompositeFieldContainer[TextLine]
+    terms: _containers.RepeatedCompositeFieldContainer[Term]
+    def __init__(self, meta: _Optional[_Union[StageMeta, _Mapping]] = ..., detected: bool = ..., lines: _Optional[_Iterable[_Union[TextLine, _Mapping]]] = ..., terms: _Optional[_Iterable[_Union[Term, _Mapping]]] = ...) -> None: ...
+
 class Record(_message.Message):
-    __slots__ = ("id", "paths", "file", "ingest", "exif", "vision", "semantic", "terms", "schema", "stack")
+    __slots__ = ("id", "paths", "file", "ingest", "exif", "vision", "semantic", "terms", "schema", "stack", "hashes", "text")
     ID_FIELD_NUMBER: _ClassVar[int]
     PATHS_FIELD_NUMBER: _ClassVar[int]
     FILE_FIELD_NUMBER: _ClassVar[int]
@@ -255,6 +291,8 @@ class Record(_message.Message):
     TERMS_FIELD_NUMBER: _ClassVar[int]
     SCHEMA_FIELD_NUMBER: _ClassVar[int]
     STACK_FIELD_NUMBER: _ClassVar[int]
+    HASHES_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
     id: str
     paths: _containers.RepeatedScalarFieldContainer[str]
     file: FileFacts
@@ -265,7 +303,9 @@ class Record(_message.Message):
     terms: _containers.RepeatedCompositeFieldContainer[Term]
     schema: int
     stack: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, id: _Optional[str] = ..., paths: _Optional[_Iterable[str]] = ..., file: _Optional[_Union[FileFacts, _Mapping]] = ..., ingest: _Optional[_Union[StageMeta, _Mapping]] = ..., exif: _Optional[_Union[ExifResult, _Mapping]] = ..., vision: _Optional[_Union[VisionResult, _Mapping]] = ..., semantic: _Optional[_Union[SemanticResult, _Mapping]] = ..., terms: _Optional[_Iterable[_Union[Term, _Mapping]]] = ..., schema: _Optional[int] = ..., stack: _Optional[_Iterable[str]] = ...) -> None: ...
+    hashes: HashesResult
+    text: TextResult
+    def __init__(self, id: _Optional[str] = ..., paths: _Optional[_Iterable[str]] = ..., file: _Optional[_Union[FileFacts, _Mapping]] = ..., ingest: _Optional[_Union[StageMeta, _Mapping]] = ..., exif: _Optional[_Union[ExifResult, _Mapping]] = ..., vision: _Optional[_Union[VisionResult, _Mapping]] = ..., semantic: _Optional[_Union[SemanticResult, _Mapping]] = ..., terms: _Optional[_Iterable[_Union[Term, _Mapping]]] = ..., schema: _Optional[int] = ..., stack: _Optional[_Iterable[str]] = ..., hashes: _Optional[_Union[HashesResult, _Mapping]] = ..., text: _Optional[_Union[TextResult, _Mapping]] = ...) -> None: ...
 
 class FileEvent(_message.Message):
     __slots__ = ("path", "root", "outcome", "reason", "id", "at")

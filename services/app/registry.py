@@ -4,13 +4,14 @@ from __future__ import annotations
 import logging
 
 from services.exif.spec import SPEC as EXIF
+from services.hashes.spec import SPEC as HASHES
 from services.pipeline.stage import Stage
 from services.pipeline.stages import StageSpec
 from services.semantic.spec import SPEC as SEMANTIC
 from services.vision.spec import SPEC as VISION
 
 log = logging.getLogger(__name__)
-SPECS: dict[str, StageSpec] = {spec.name: spec for spec in (EXIF, VISION, SEMANTIC)}
+SPECS: dict[str, StageSpec] = {spec.name: spec for spec in (EXIF, VISION, SEMANTIC, HASHES)}
 
 
 def model_runtime():

@@ -14,7 +14,7 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
 from proto import pb
-from services.gateway import browse_routes, marks_routes, people_routes, vendor
+from services.gateway import browse_routes, duplicates_routes, marks_routes, people_routes, vendor
 from services.gateway.browse_routes import photos_cursor
 from services.gateway.audit import AuditLog, request_ids
 from services.gateway import models as m
@@ -87,6 +87,7 @@ def create_app(gateway: Gateway) -> web.Application:
     app.add_routes([web.route(api.method, api.path, api.handler) for api in ROUTES])
     app.cleanup_ctx.append(people_routes.open_people(gateway))
     app.cleanup_ctx.append(marks_routes.open_marks(gateway))
+    app.cleanup_ctx.append(duplicates_routes.open_duplicates(gateway))
     return app
 
 
@@ -614,5 +615,7 @@ ROUTES = [
         m.PersonName, body=m.NameBody),
     Api("POST", "/api/people/{id}/merge", people_routes.merge_person, "Merge a person into another", m.PersonName,
         body=m.MergeBody),
+    Api("GET", "/api/duplicates", duplicates_routes.list_groups, "Your groups of near-copies, the best of each "
+        "first and marked", m.DuplicateGroups),
 ]
 OPENAPI = build(ROUTES)

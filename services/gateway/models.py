@@ -249,6 +249,26 @@ class PersonPhotos(Open):
     photos: list[dict[str, Any]]
 
 
+class DuplicatePhoto(BaseModel):
+    id: str
+    path: str
+    width: int
+    height: int
+    quality: int = Field(description="the JPEG quality it was saved at (estimated); 100 for lossless formats")
+    sharpness: float
+    best: bool
+
+
+class DuplicateGroup(BaseModel):
+    id: str = Field(description="the best copy's id")
+    best: str
+    photos: list[DuplicatePhoto]
+
+
+class DuplicateGroups(BaseModel):
+    groups: list[DuplicateGroup]
+
+
 class Started(BaseModel):
     started: bool
 

@@ -10,7 +10,7 @@ from services.pipeline.stage import Outgoing, Stage
 from services.pipeline.stages import BY_NAME
 from services.vision.analyse import VisionModels, analyse, used_models
 from services.vision.batcher import Batcher, batchable_models
-from services.vision.decode import DecodeError, decode
+from services.media.decode import DecodeError, decode
 from services.vision.runtime.port import ModelError, ModelRuntime
 from services.vision.settings import VisionSettings
 

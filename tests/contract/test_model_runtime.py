@@ -7,7 +7,7 @@ from PIL import Image
 from skimage import data
 
 from services.vision.build import build_models, read_manifest
-from services.vision.decode import decode
+from services.media.decode import decode
 from services.vision.inference.classifier import Classifier, load_labels
 from services.vision.runtime.grpc_serving import GrpcRuntime, ServingUnavailable
 from services.vision.runtime.local import LocalRuntime

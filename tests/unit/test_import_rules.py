@@ -34,11 +34,13 @@ def test_the_tree_as_it_is_keeps_every_contract(tree):
 
 @pytest.mark.parametrize("module, forbidden, contract", [
     ("services/gateway/app.py", "services.exif.analyse", "the gateway talks to search and the store"),
-    ("services/exif/analyse.py", "services.vision.decode", "stages stay strangers"),
+    ("services/exif/analyse.py", "services.vision.analyse", "stages stay strangers"),
     ("services/vision/service.py", "services.pipeline.rabbit_bus", "only entrypoints wire adapters"),
     ("services/vocabulary.py", "services.semantic.tables", "the libraries (pipeline, media, vocabulary)"),
     ("services/search/query/parser.py", "services.semantic.wordnet", "stages stay strangers"),
-    ("services/people/cluster.py", "services.vision.analyse", "people follow the record store, never a stage"),
+    ("services/people/cluster.py", "services.vision.analyse", "people and duplicates follow the record store"),
+    ("services/duplicates/book.py", "services.hashes.analyse", "people and duplicates follow the record store"),
+    ("services/hashes/analyse.py", "services.exif.rules", "stages stay strangers"),
 ])
 def test_one_forbidden_import_breaks_its_contract(tree, module, forbidden, contract):
     path = tree / module

@@ -1,4 +1,4 @@
 """The command families of `picsift`, one module each; each registers its sub-commands and their handlers."""
-from services.app.commands import library, models, ops, people, run, users
+from services.app.commands import duplicates, library, models, ops, people, run, users
 
-FAMILIES = (run, library, ops, users, models, people)
+FAMILIES = (run, library, ops, users, models, people, duplicates)

@@ -10,7 +10,7 @@ from services.exif.reader import read_metadata
 from services.ingest.catalog import Catalog
 from services.ingest.examine import NEW, examine
 from services.media.formats import identify, register_openers
-from services.vision.decode import decode
+from services.media.decode import decode
 from tests.fixtures.raw import write_dng
 
 # A landscape picture (wider than tall), so a quarter turn shows in the sizes.

@@ -6,7 +6,7 @@ from proto import pb
 from services.ingest.catalog import Catalog
 from services.ingest.examine import FAILED, NEW, examine
 from services.media.formats import identify, register_openers
-from services.vision.decode import decode
+from services.media.decode import decode
 
 READABLE = [  # (repository, path, upright width x height as libraw reports it)
     ("photoprism/photoprism", "assets/examples/canon_eos_6d.dng", (1224, 816)),   # embedded JPEG preview

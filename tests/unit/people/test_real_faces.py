@@ -13,7 +13,7 @@ from services.people.settings import PeopleSettings
 from services.search.store import RecordStore
 from services.vision.analyse import VisionModels, find_faces
 from services.vision.build import build_models, read_manifest
-from services.vision.decode import decode
+from services.media.decode import decode
 from services.vision.runtime.local import LocalRuntime
 from services.vision.settings import VisionSettings
 

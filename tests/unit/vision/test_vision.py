@@ -13,7 +13,7 @@ from proto import embedding, pb
 from services.media.formats import register_openers
 from services.vision.batcher import Batcher, batchable_models
 from services.vision.build import build_models, read_manifest
-from services.vision.decode import DecodeError, decode
+from services.media.decode import DecodeError, decode
 from services.vision.inference import faces
 from services.vision.inference.boxes import nms
 from services.vision.inference.classifier import Classifier, load_labels

@@ -1,4 +1,4 @@
-"""Decode once, upright, RGB, at about the size the models need (JPEG draft mode keeps big photos cheap)."""
+"""Decode once, upright, RGB, at about the size analysis needs (JPEG draft mode keeps big photos cheap)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,7 +15,8 @@ class DecodeError(ValueError):
 
 
 def decode(path: Path | str, size: int = DECODE_SIZE) -> Image.Image:
-    """First frame, EXIF orientation applied, RGB (CMYK, 16-bit, palette and alpha converted)."""
+    """First frame, EXIF orientation applied, RGB (CMYK, 16-bit, palette and alpha converted); a JPEG's
+    quantisation tables kept in info["quantization"]."""
     try:
         with open_image(path) as image:
             if image.format == "JPEG":
@@ -26,6 +27,8 @@ def decode(path: Path | str, size: int = DECODE_SIZE) -> Image.Image:
             if upright.mode in ("I;16", "I;16B", "I;16L", "I"):
                 upright = upright.point(lambda v: v * (1 / 256)).convert("L")
             rgb = upright.convert("RGBA").convert("RGB") if upright.mode in ("P", "LA", "PA") else upright.convert("RGB")
+            if getattr(image, "quantization", None):  # a JPEG's tables tell the quality it was saved at
+                rgb.info["quantization"] = image.quantization
     except Image.DecompressionBombError as exc:
         raise DecodeError(f"refused as a decompression bomb: {exc}") from exc
     except Exception as exc:  # noqa: BLE001 - decoders (Pillow, libheif, libraw) raise many types
