@@ -296,7 +296,8 @@ async def search(request: web.Request) -> web.Response:
     params = parse_query(request, m.SearchQuery)
     try:
         result = await gw(request).search.search(params.q, list(user.roots), params.cursor, params.limit,
-                                                 params.explain, marks_routes.lookup_for(request))
+                                                 params.explain, marks_routes.lookup_for(request),
+                                                 people_routes.lookup_for(request))
     except (QueryError, CursorError) as exc:
         raise error(web.HTTPBadRequest, str(exc)) from None
     hits = []

@@ -9,7 +9,7 @@ from services.gateway.models import MergeBody, NameBody
 from services.gateway.security import error, session_of
 from services.gateway.validation import parse_body
 from services.people.book import PeopleBook, PersonError, UnknownPerson
-from services.people.service import open_book, refreshed
+from services.people.service import NamedPeople, open_book, refreshed
 
 PEOPLE = web.AppKey("people", PeopleBook)
 
@@ -22,6 +22,14 @@ def open_people(gateway):
         app[PEOPLE].close()
 
     return book
+
+
+def lookup_for(request: web.Request) -> NamedPeople:
+    """The search API's people lookup for the signed-in user: her names, her people's faces."""
+    from services.gateway.app import gw
+
+    user = session_of(request).user
+    return NamedPeople(request.app[PEOPLE], gw(request).store, user.name, list(user.roots))
 
 
 async def answer(request: web.Request, act) -> web.Response:

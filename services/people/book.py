@@ -180,6 +180,20 @@ class PeopleBook:
         return {"id": person, "name": name, "photos": [{"id": photo, "path": path, "face": idx, "box": json.loads(box)}
                                                         for photo, path, idx, box in rows]}
 
+    def names(self, owner: str) -> frozenset[str]:
+        """Her people's names in lower case, as query words are compared with them."""
+        with self._lock:
+            rows = self._db.execute("SELECT name FROM people WHERE owner = ? AND name IS NOT NULL", (owner,)).fetchall()
+        return frozenset(name.lower() for name, in rows)
+
+    def faces_named(self, owner: str, name: str) -> frozenset[tuple[str, int]]:
+        """(photo, face number from 1, as face terms count them) of each face of her person with this name."""
+        sql = ("SELECT f.photo, f.idx FROM people pe JOIN members m ON m.person = pe.id JOIN faces f ON f.face = m.face "
+               "WHERE pe.owner = ? AND pe.name = ? COLLATE NOCASE")
+        with self._lock:
+            rows = self._db.execute(sql, (owner, " ".join(name.split()))).fetchall()
+        return frozenset((photo, idx + 1) for photo, idx in rows)
+
     def name(self, owner: str, person: int, name: str) -> dict:
         """Name one of her people; a name she already gave another person merges this one into it."""
         name = " ".join(name.split())

@@ -4,12 +4,12 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-from typing import Callable
+from typing import Callable, Protocol
 
 from services.search.index.browse import Month
 from services.search.index.port import Index, MapCluster, SearchResult
 from services.search.pool import ReaderPool
-from services.search.query.ast import And, Ids, Marked, Node, Not, Or, Query
+from services.search.query.ast import And, FacesOf, Ids, Marked, Named, Node, Not, Or, Person, Query
 from services.search.query.parser import Gazetteer, QueryError, parse
 
 DEFAULT_LIMIT = 50
@@ -39,11 +39,24 @@ def decode_cursor(cursor: str | None) -> int:
 MarkLookup = Callable[[Marked], set[str]]  # the asker's ids for one of her marks (favourites, an album)
 
 
-def resolve_marks(query: Query, lookup: MarkLookup | None) -> Query:
-    """The query with each Marked node replaced by the ids it holds for the asker (none without a lookup)."""
+class PeopleLookup(Protocol):
+    """The asker's named people (see services/people): their names, and each one's faces."""
+
+    def names(self) -> frozenset[str]: ...
+
+    def faces(self, name: str) -> frozenset[tuple[str, int]]: ...
+
+
+def resolve_asker(query: Query, marks: MarkLookup | None, people: PeopleLookup | None) -> Query:
+    """The query with what only the asker knows filled in: each Marked node as the ids it holds for her, each Named
+    person as her faces (nothing without a lookup)."""
     def walk(node: Node | None) -> Node | None:
         if isinstance(node, Marked):
-            return Ids(frozenset(lookup(node) if lookup else ()))
+            return Ids(frozenset(marks(node) if marks else ()))
+        if isinstance(node, Named):
+            return FacesOf(node.name, people.faces(node.name) if people else frozenset())
+        if isinstance(node, Person):
+            return Person(tuple(walk(word) for word in node.words))
         if isinstance(node, Not):
             return Not(walk(node.node))
         if isinstance(node, (And, Or)):
@@ -53,12 +66,15 @@ def resolve_marks(query: Query, lookup: MarkLookup | None) -> Query:
     return Query(walk(query.root), query.limit, query.text)
 
 
-def has_marks(node: Node | None) -> bool:
-    if isinstance(node, Marked):
+def asks_asker(node: Node | None) -> bool:
+    """Whether the query holds a mark or a named person (see resolve_asker)."""
+    if isinstance(node, (Marked, Named)):
         return True
     if isinstance(node, Not):
-        return has_marks(node.node)
-    return isinstance(node, (And, Or)) and any(has_marks(child) for child in node.nodes)
+        return asks_asker(node.node)
+    if isinstance(node, Person):
+        return any(isinstance(word, Named) for word in node.words)
+    return isinstance(node, (And, Or)) and any(asks_asker(child) for child in node.nodes)
 
 
 class SearchService:
@@ -69,23 +85,27 @@ class SearchService:
         self.readers = readers  # reader processes that answer searches and suggestions, if any
         self.gazetteer = Gazetteer()
 
-    def _plan(self, text: str, cursor: str | None, limit: int | None) -> tuple[Query, int, int]:
-        query = parse(text, self.gazetteer)
+    def _plan(self, text: str, cursor: str | None, limit: int | None,
+              names: frozenset[str] = frozenset()) -> tuple[Query, int, int]:
+        query = parse(text, self.gazetteer, names)
         return query, decode_cursor(cursor), min(limit or query.limit or DEFAULT_LIMIT, MAX_LIMIT)
 
     def search_sync(self, text: str, roots: list[str] | None, cursor: str | None = None,
-                    limit: int | None = None, explain: bool = False, marks: MarkLookup | None = None) -> dict:
-        query, offset, size = self._plan(text, cursor, limit)
-        query = resolve_marks(query, marks) if has_marks(query.root) else query
+                    limit: int | None = None, explain: bool = False, marks: MarkLookup | None = None,
+                    people: PeopleLookup | None = None) -> dict:
+        query, offset, size = self._plan(text, cursor, limit, people.names() if people else frozenset())
+        query = resolve_asker(query, marks, people) if asks_asker(query.root) else query
         return shape(self.index.search(query, roots, offset, size, explain), explain)
 
     async def search(self, text: str, roots: list[str] | None, cursor: str | None = None,
-                     limit: int | None = None, explain: bool = False, marks: MarkLookup | None = None) -> dict:
-        """marks: the asker's ids for `favorite` and `album:NAME` (read off the event loop); without it they
-        find nothing."""
-        query, offset, size = self._plan(text, cursor, limit)
-        if has_marks(query.root):
-            query = await asyncio.to_thread(resolve_marks, query, marks)
+                     limit: int | None = None, explain: bool = False, marks: MarkLookup | None = None,
+                     people: PeopleLookup | None = None) -> dict:
+        """marks: the asker's ids for `favorite` and `album:NAME`; people: her named people (both read off the
+        event loop); without them those words find nothing."""
+        names = await asyncio.to_thread(people.names) if people else frozenset()
+        query, offset, size = self._plan(text, cursor, limit, names)
+        if asks_asker(query.root):
+            query = await asyncio.to_thread(resolve_asker, query, marks, people)
         return shape(await self._run("search", query, roots, offset, size, explain), explain)
 
     async def suggest(self, prefix: str, roots: list[str] | None, limit: int = 10) -> list[dict]:

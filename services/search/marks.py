@@ -1,6 +1,6 @@
 """Each user's favourites and albums, in the record store's SQLite file, keyed by photo id: they survive
 re-indexing, reprocessing and moves (the id is the content), and queries meet them by the ids they hold
-(`favorite`, `album:NAME`; see api.resolve_marks). Counts and covers are of photos under the asker's roots."""
+(`favorite`, `album:NAME`; see api.resolve_asker). Counts and covers are of photos under the asker's roots."""
 from __future__ import annotations
 
 import sqlite3

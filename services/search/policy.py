@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from services.search.query.ast import And, AtLeast, Compound, Filter, Node, Or, Phrase, Query, Word
+from services.search.query.ast import And, AtLeast, Compound, FacesOf, Filter, Node, Or, Phrase, Query, Word
 from services.vocabulary import AGE_BANDS, EMOTION_WORDS, GENDER_WORDS, normalize, synonyms, words_of
 
 if TYPE_CHECKING:
@@ -96,8 +96,16 @@ def tier_of(key: str, value: str, atoms: list[Node]) -> str:
     """How a matching term met the query: exact, synonym, or hypernym (a broader word the photo was given)."""
     if key == "hypernym":
         return "hypernym"
+    if key == "person":
+        return "exact"
     exact = any(value == atom.text if isinstance(atom, Word) else matches(key, value, atom) for atom in atoms)
     return "exact" if exact else "synonym"
+
+
+def named_faces(photo_id: str, atoms: list[Node]) -> list[tuple[float, str, str, str, int]]:
+    """The named people of the query in this photo, as matched terms: (1, "person", name, "people", face)."""
+    return [(1.0, "person", atom.name, "people", face) for atom in atoms if isinstance(atom, FacesOf)
+            for photo, face in sorted(atom.faces) if photo == photo_id]
 
 
 def explain_hit(hit: "Hit", found: list[tuple[float, str, str, str, int]], atoms: list[Node], explain: bool) -> None:

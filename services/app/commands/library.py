@@ -16,6 +16,7 @@ from services.pipeline.factory import make_bus
 from services.pipeline.host import declare_topology
 from services.pipeline.settings import PipelineSettings
 from services.pipeline.stages import STAGE_PARTS
+from services.people.service import NamedPeople, open_book
 from services.search.api import CursorError, QueryError, SearchService
 from services.search.marks import Marks
 from services.search.record_view import record_to_dict
@@ -77,14 +78,19 @@ def cmd_search(args) -> int:
     settings = PipelineSettings()
     roots = user_roots(args.user, settings) if args.user is not None else None
     index = open_index(settings)
+    owner = args.user.strip().lower() if args.user is not None else ""  # "": the whole library's people
     marks = Marks(store_path(settings)) if args.user is not None else None  # her favourites and albums
+    store, book = open_store(), open_book(settings.data_dir)
     try:
         result = SearchService(index).search_sync(args.query, roots, explain=args.explain,
-                                                  marks=marks.lookup(args.user.strip().lower()) if marks else None)
+                                                  marks=marks.lookup(owner) if marks else None,
+                                                  people=NamedPeople(book, store, owner, roots))
     except (QueryError, CursorError) as exc:
         raise CommandError(str(exc)) from None
     finally:
         index.close()
+        book.close()
+        store.close()
         if marks is not None:
             marks.close()
     lines = [f"{result['total']} photos"]

@@ -23,10 +23,11 @@ from services.search.index import browse, snapshot
 from services.search.index.port import Hit, Index, MapCluster, SearchResult
 from services.search.index.postings import FACES_PER_PHOTO, LEVELS, Postings
 from services.search.policy import (
-    FACET_KEYS, FILTER_KEYS, PHRASE_BONUS, explain_hit, in_facets, normalize_value, word_values,
+    FACET_KEYS, FILTER_KEYS, PHRASE_BONUS, explain_hit, in_facets, named_faces, normalize_value, word_values,
 )
 from services.search.query.ast import (
-    And, AtLeast, Compound, DateRange, FaceCount, Filter, Ids, Near, Node, Not, Or, Person, Phrase, Query, Word,
+    And, AtLeast, Compound, DateRange, FaceCount, FacesOf, Filter, Ids, Near, Node, Not, Or, Person, Phrase, Query,
+    Word,
     positive_atoms,
 )
 from services.search.store import RecordStore, under_roots
@@ -236,6 +237,8 @@ class BitmapIndex(Index):
             return [(t, factor) for value, factor in word_values(atom.text) for t in p.terms_of_value.get(value, ())]
         if isinstance(atom, (Phrase, Compound)):
             return [(t, 1.0) for t in p.terms_of_value.get(" ".join(atom.words), ())]
+        if isinstance(atom, FacesOf):
+            return []  # a person's faces are no term (see _face_pairs)
         keys = FILTER_KEYS.get(atom.key, (atom.key,))
         if not atom.value:
             return [(t, 1.0) for key in keys for t in p.terms_of_key.get(key, ())]
@@ -251,8 +254,10 @@ class BitmapIndex(Index):
         if isinstance(node, Phrase):
             return self._docs(node) | BitMap.intersection(*(self._docs(Word(w)) for w in node.words))
         if isinstance(node, Person):  # (photo, face) pairs holding each word, intersected: one face has them all
-            pairs = [union([self._postings.faces[t] for t in self._terms_for(w)]) for w in node.words]
+            pairs = [self._face_pairs(w) for w in node.words]
             return as_bitmap(as_array(BitMap.intersection(*pairs)) // FACES_PER_PHOTO)  # a photo once, however many
+        if isinstance(node, FacesOf):
+            return as_bitmap(as_array(self._face_pairs(node)) // FACES_PER_PHOTO)
         if isinstance(node, Not):
             return scope - self._match(node.node, scope)
         if isinstance(node, And):
@@ -268,6 +273,14 @@ class BitmapIndex(Index):
             return as_bitmap(docs[times >= node.count])
         docs = as_array(scope)
         return as_bitmap(docs[self._holds(node, docs)])
+
+    def _face_pairs(self, word: Word | FacesOf) -> BitMap:
+        """The (photo, face) pairs, as photo number x FACES_PER_PHOTO + face, of a face word or a named person."""
+        if isinstance(word, FacesOf):
+            doc_of = self._postings.doc_of
+            return BitMap(doc_of[photo] * FACES_PER_PHOTO + min(face, FACES_PER_PHOTO - 1) for photo, face in word.faces
+                          if photo in doc_of)
+        return union([self._postings.faces[t] for t in self._terms_for(word)])
 
     def _holds(self, node: Node, docs: np.ndarray) -> np.ndarray:
         """Which photos meet a date, place or face-count condition, over the numpy columns."""
@@ -355,7 +368,7 @@ class BitmapIndex(Index):
             term, level, source, _ = p.layers[layer]
             key, value = p.terms[term]
             found.append((level / LEVELS, key, value, source, self._face_of(term, doc) if explain else 0))
-        explain_hit(hit, found, atoms, explain)
+        explain_hit(hit, found + named_faces(hit.id, atoms), atoms, explain)
 
     def _face_of(self, term: int, doc: int) -> int:
         """The first face of the photo holding the term (0: the photo as a whole)."""

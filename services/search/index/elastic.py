@@ -14,11 +14,12 @@ from proto import pb
 from services.search.index import browse
 from services.search.index.port import Hit, Index, MapCluster, SearchResult, index_terms
 from services.search.policy import (
-    FACET_KEYS, FILTER_KEYS, PHRASE_BONUS, explain_hit, in_facets, matches, normalize_value, word_values,
+    FACET_KEYS, FILTER_KEYS, PHRASE_BONUS, explain_hit, in_facets, matches, named_faces, normalize_value,
+    word_values,
 )
 from services.search.query.ast import (
-    And, AtLeast, Compound, DateRange, FaceCount, Filter, Ids, Near, Node, Not, Or, Person, Phrase, Query, Word,
-    positive_atoms,
+    And, AtLeast, Compound, DateRange, FaceCount, FacesOf, Filter, Ids, Near, Node, Not, Or, Person, Phrase, Query,
+    Word, positive_atoms,
 )
 from services.search.record_view import status_of
 from services.pipeline.stages import STATUS_STAGES
@@ -126,8 +127,10 @@ def compile_query(node: Node | None) -> dict:
         return {"bool": {"should": [scored(node), {"bool": {"must": [scored(Word(w)) for w in node.words]}}],
                          "minimum_should_match": 1}}
     if isinstance(node, Person):
-        return {"nested": {"path": "faces", "_name": "person:" + " ".join(w.text for w in node.words), "query": {
-            "bool": {"must": [word_clause("faces.words", w.text) for w in node.words]}}}}
+        return face_clause([w for w in node.words if isinstance(w, Word)],
+                           next((w for w in node.words if isinstance(w, FacesOf)), None))
+    if isinstance(node, FacesOf):
+        return {"ids": {"values": sorted({photo for photo, _ in node.faces})}}
     if isinstance(node, Not):
         return {"bool": {"must_not": [compile_query(node.node)]}}
     if isinstance(node, And):
@@ -147,6 +150,23 @@ def compile_query(node: Node | None) -> dict:
     if isinstance(node, FaceCount):
         return {"range": {"faces_count": {"gte": node.low, "lte": node.high}}}
     raise TypeError(f"unknown query node {node!r}")
+
+
+def face_clause(words: list[Word], person: FacesOf | None) -> dict:
+    """One face holding every word and, for a named person, being one of her faces: per face number, her photos
+    with that face holding the words."""
+    def nested(extra: list[dict]) -> dict:
+        return {"nested": {"path": "faces", "_name": "person:" + " ".join(w.text for w in words), "query": {
+            "bool": {"must": [word_clause("faces.words", w.text) for w in words] + extra}}}}
+
+    if person is None:
+        return nested([])
+    photos: dict[int, list[str]] = {}
+    for photo, face in person.faces:
+        photos.setdefault(face, []).append(photo)
+    return {"bool": {"should": [{"bool": {"must": [{"ids": {"values": sorted(ids)}},
+                                                   nested([{"term": {"faces.face": face}}])]}}
+                                for face, ids in sorted(photos.items())], "minimum_should_match": 1}}
 
 
 def scope_filter(roots: list[str] | None) -> list[dict]:
@@ -224,7 +244,8 @@ class ElasticIndex(Index):
             inside = [p for p in sorted(source["paths"]) if under_roots(p, roots)]
             hit = Hit(raw["_id"], inside, round(raw.get("_score") or 0.0, 4))
             explain_hit(hit, [(t["weight"], t["key"], t["value"], t["source"], t["face"]) for t in source["terms"]
-                              if any(matches(t["key"], t["value"], atom) for atom in atoms)], atoms, explain)
+                              if any(matches(t["key"], t["value"], atom) for atom in atoms)]
+                        + named_faces(hit.id, atoms), atoms, explain)
             hits.append(hit)
         total = response["hits"]["total"]["value"]
         facets = {key: [{"value": b["key"], "count": b["doc_count"]} for b in agg["buckets"]]

@@ -51,10 +51,27 @@ class FaceCount:
 
 
 @dataclass(frozen=True)
-class Person:
-    """Words that must all hold for the same face ("happy woman 20ies")."""
+class Named:
+    """A person the asker named ('anna', `person:anna`): her faces, bound to the face words beside the name like
+    those words to each other (see Person). The search API turns it into FacesOf before an index sees the query."""
 
-    words: tuple[Word, ...]
+    name: str
+
+
+@dataclass(frozen=True)
+class FacesOf:
+    """The faces of a person the asker named: (photo id, face number from 1, as face terms count them)."""
+
+    name: str
+    faces: frozenset[tuple[str, int]]
+
+
+@dataclass(frozen=True)
+class Person:
+    """Words (and at most one named person) that must all hold for the same face ("happy woman 20ies", "anna
+    smiling")."""
+
+    words: tuple[Word | Named | FacesOf, ...]
 
 
 @dataclass(frozen=True)
@@ -91,7 +108,7 @@ class AtLeast:
 @dataclass(frozen=True)
 class Marked:
     """The asker's own marks: `favorite` (kind "favorite"), `album:NAME` (kind "album"; no name: any album). The
-    search API turns it into the Ids it holds for her before an index sees the query (api.resolve_marks)."""
+    search API turns it into the Ids it holds for her before an index sees the query (api.resolve_asker)."""
 
     kind: str
     name: str = ""
@@ -104,7 +121,8 @@ class Ids:
     ids: frozenset[str]
 
 
-Node = Word | Phrase | Compound | Filter | DateRange | Near | FaceCount | Person | Not | And | Or | AtLeast | Marked | Ids
+Node = (Word | Phrase | Compound | Filter | DateRange | Near | FaceCount | Person | Not | And | Or | AtLeast | Marked | Ids
+        | Named | FacesOf)
 
 
 @dataclass(frozen=True)
@@ -123,7 +141,7 @@ class Query:
             if isinstance(node, Word) and not negated:
                 found.append(node.text)
             elif isinstance(node, Person) and not negated:
-                found.extend(w.text for w in node.words)
+                found.extend(w.text for w in node.words if isinstance(w, Word))
             elif isinstance(node, Phrase) and not negated:
                 found.extend(node.words)
             elif isinstance(node, Not):
@@ -138,11 +156,12 @@ class Query:
 
 
 def positive_atoms(node: Node | None) -> list[Node]:
-    """The words, phrases, filters and person words a hit is ranked and explained by (not the negated ones)."""
+    """The words, phrases, filters, person words and named people a hit is ranked and explained by (not the negated
+    ones)."""
     if isinstance(node, (And, Or, AtLeast)):
         return [atom for child in node.nodes for atom in positive_atoms(child)]
     if isinstance(node, Person):
         return list(node.words)
-    if isinstance(node, (Word, Phrase, Compound, Filter)):
+    if isinstance(node, (Word, Phrase, Compound, Filter, FacesOf)):
         return [node]
     return []

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from services.search.query.ast import (
-    And, DateRange, FaceCount, Filter, Marked, Near, Node, Not, Or, Person, Phrase, Query, Word,
+    And, DateRange, FaceCount, Filter, Marked, Named, Near, Node, Not, Or, Person, Phrase, Query, Word,
 )
 from services.vocabulary import is_face_word, normalize
 
@@ -54,15 +54,17 @@ class Gazetteer:
         return self._cities.get(name.lower())
 
 
-def parse(text: str, gazetteer: Gazetteer | None = None) -> Query:
-    """Parse a query; raises QueryError pointing at the spot for what cannot be understood."""
-    return _Parser(text, gazetteer or Gazetteer()).parse()
+def parse(text: str, gazetteer: Gazetteer | None = None, names: frozenset[str] = frozenset()) -> Query:
+    """Parse a query; raises QueryError pointing at the spot for what cannot be understood. names: the asker's
+    people's names (lower case): such a word is that person, bound to the face words beside it."""
+    return _Parser(text, gazetteer or Gazetteer(), names).parse()
 
 
 class _Parser:
-    def __init__(self, text: str, gazetteer: Gazetteer):
+    def __init__(self, text: str, gazetteer: Gazetteer, names: frozenset[str] = frozenset()):
         self.text = text
         self.gazetteer = gazetteer
+        self.names = names
         self.tokens = [Token(m.group(), m.start()) for m in TOKEN.finditer(text) if m.group().strip()]
         self.i = 0
         self.limit: int | None = None
@@ -89,7 +91,7 @@ class _Parser:
 
     def sequence(self) -> Node | None:
         nodes: list[Node] = []
-        person: list[Word] = []
+        person: list[Word | Named] = []
 
         def close_person() -> None:
             if len(person) > 1:
@@ -105,7 +107,9 @@ class _Parser:
                 close_person()
                 continue
             node = self.unary()
-            if isinstance(node, Word) and is_face_word(node.text):
+            if isinstance(node, Named) and any(isinstance(word, Named) for word in person):
+                close_person()  # "anna tom": two people
+            if isinstance(node, Named) or (isinstance(node, Word) and is_face_word(node.text)):
                 person.append(node)
                 continue
             if node is not None and not isinstance(node, Word):
@@ -153,6 +157,8 @@ class _Parser:
         words = [w for w in words if w not in FILLER]
         if not words:
             return None
+        if len(words) == 1 and words[0] in self.names:
+            return Named(words[0])
         if len(words) == 1 and words[0] in FAVORITE_WORDS:
             return Marked("favorite")
         if len(words) == 1:
@@ -182,6 +188,8 @@ class _Parser:
             return self.near(value, token)
         if key == "album":
             return Marked("album", value)
+        if key == "person":
+            return Named(value)
         if key in ("year", "date", "taken") and (match := RANGE.match(value)):
             return self.date_range(match.group(1), match.group(2), token)
         return Filter(key, normalize(value) if " " not in value else value)
