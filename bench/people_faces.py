@@ -102,3 +102,35 @@ def quality(book, store, truth: dict[str, str], owner: str = "", roots=None) -> 
             "unplaced": len(single) - in_clusters, "purity": purity,
             "identity_share": sum(share.values()) / max(1, len(share)),
             "worst_identity_share": min(share.values(), default=0), "name_precision": precision}
+
+
+def searched_name_precision(book, store, truth: dict[str, str], owner: str = "", roots=None) -> tuple[float, int]:
+    """Name each listed person after its commonest identity (one word, as a user would type it; a name given twice
+    merges, as in the gallery), then search each name as a query: the share of the one-face photos found that show
+    that identity, and how many were found. The search is the real one (bitmap index, the people book's faces)."""
+    from collections import Counter
+
+    from services.people.service import NamedPeople
+    from services.search.api import SearchService
+    from services.search.index.bitmap import BitmapIndex
+
+    single = {record.file.path: truth[Path(record.file.path).name] for record in store.iter_all()
+              if len(record.vision.faces) == 1 and Path(record.file.path).name in truth}
+    names = {}
+    for person in book.people(owner, roots):
+        who = [single[item["path"]] for item in book.photos(owner, roots, person["id"])["photos"]
+               if item["path"] in single]
+        if who:
+            name = "".join(ch for ch in Counter(who).most_common(1)[0][0].lower() if ch.isalnum())
+            names[name] = Counter(who).most_common(1)[0][0]
+            book.name(owner, person["id"], name)
+    index = BitmapIndex(store)
+    service, lookup = SearchService(index), NamedPeople(book, store, owner, roots)
+    right = found = 0
+    for name, identity in names.items():
+        for hit in service.search_sync(name, roots, limit=200, people=lookup)["hits"]:
+            if hit["path"] in single:
+                found += 1
+                right += single[hit["path"]] == identity
+    index.close()
+    return right / max(1, found), found
