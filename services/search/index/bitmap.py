@@ -12,6 +12,7 @@ import array
 import math
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +41,8 @@ SAVE_AFTER = 20_000  # changes applied since the last snapshot (or a twentieth o
 SAVE_ON_CLOSE = 1000  # fewer unsaved changes than this are cheaper to apply again from the store
 LOOK_FOR_SNAPSHOT_SECONDS = 1.0
 SCOPES_KEPT = 64  # users' scopes kept between queries
+ANSWERS_KEPT = 256  # queries whose ranking and facets are kept until the postings change (as Solr's result cache)
+RANKED_KEPT = 200  # a query's best photos kept ranked: its first pages
 
 
 def as_array(bitmap: BitMap) -> np.ndarray:
@@ -64,6 +67,7 @@ class BitmapIndex(Index):
         self._lock = threading.RLock()
         self._postings, self._seq, self._unsaved, self._looked = Postings(), 0, 0, 0.0
         self._scopes: dict[tuple, _Scope] = {}
+        self._answers: OrderedDict[tuple, _Answer] = OrderedDict()
         self._facet_cache: tuple[int, dict] = (-1, {})
         self._by_doc = np.zeros(0, dtype=np.float32)  # scratch for scoring, one slot per photo number
         self._id_keys = np.zeros(0, dtype=np.uint64)  # see _id_order
@@ -108,6 +112,7 @@ class BitmapIndex(Index):
         file). Returns the photos held."""
         with self._lock:
             self._postings, self._seq, self._unsaved, self._scopes = Postings(), 0, 0, {}
+            self._answers.clear()
             self._facet_cache, self._id_keys = (-1, {}), np.zeros(0, dtype=np.uint64)
             self.refresh()
             self.save(rebuilt=True)
@@ -125,6 +130,7 @@ class BitmapIndex(Index):
             self._postings, self._seq = loaded
             self._unsaved = 0
             self._scopes, self._facet_cache, self._id_keys = {}, (-1, {}), np.zeros(0, dtype=np.uint64)
+            self._answers.clear()
 
     def _look_for_snapshot(self) -> None:
         """Jump to a newer snapshot another process saved, when it is far ahead of this one."""
@@ -146,21 +152,39 @@ class BitmapIndex(Index):
     def run(self, query: Query, roots: list[str] | None, offset: int, limit: int, explain: bool) -> SearchResult:
         self.refresh()
         with self._lock:
-            scope = self._scope(roots)
-            matched = scope if query.root is None else self._match(query.root, scope) & scope
-            docs = as_array(matched)
+            answer = self._answer(query, roots, offset + limit)
             atoms = positive_atoms(query.root)
-            scores = self._scores(docs, matched, atoms, query.words())
-            page = self._ranked(docs, scores, offset + limit)[offset:]
-            page_ids = [self._postings.ids[docs[i]] for i in page]
+            page = answer.ranked[offset:offset + limit].tolist()
+            page_ids = [self._postings.ids[doc] for doc in page]
             paths = self._store.paths_of(page_ids)
-            hits = [Hit(photo_id, [p for p in paths.get(photo_id, ()) if under_roots(p, roots)],
-                        round(float(scores[i]), 4)) for photo_id, i in zip(page_ids, page)]
+            hits = [Hit(photo_id, [p for p in paths.get(photo_id, ()) if under_roots(p, roots)], round(score, 4))
+                    for photo_id, score in zip(page_ids, answer.scores[offset:offset + limit].tolist())]
             wanted = {layer for atom in atoms for term in self._terms_for(atom) for layer in self._postings.layers_of[term]}
-            for hit, i in zip(hits, page):
-                self._explain(hit, int(docs[i]), wanted, atoms, explain)
-            total = len(docs)
-            return SearchResult(total, hits, self._facets(matched), offset + limit if offset + limit < total else None)
+            for hit, doc in zip(hits, page):
+                self._explain(hit, doc, wanted, atoms, explain)
+            total = answer.total
+            return SearchResult(total, hits, answer.facets, offset + limit if offset + limit < total else None)
+
+    def _answer(self, query: Query, roots: list[str] | None, count: int) -> "_Answer":
+        """The query's matches in the scope: their number, facets and the best `count` (at least RANKED_KEPT)
+        ranked; kept for the query's next pages and for whoever asks it again until the postings change."""
+        key = (self._postings.version, None if roots is None else tuple(roots), query.root)
+        answer = self._answers.get(key)
+        if answer is not None and (len(answer.ranked) >= count or len(answer.ranked) == answer.total):
+            self._answers.move_to_end(key)
+            return answer
+        scope = self._scope(roots)
+        matched = scope if query.root is None else self._match(query.root, scope) & scope
+        docs = as_array(matched)
+        scores = self._scores(docs, matched, positive_atoms(query.root), query.words())
+        best = np.array(self._ranked(docs, scores, max(count, RANKED_KEPT)), dtype=np.int64)
+        answer = _Answer(len(docs), docs[best], scores[best], answer.facets if answer else self._facets(matched))
+        if self._answers and next(iter(self._answers))[0] != key[0]:
+            self._answers.clear()  # the postings changed: every kept answer is stale
+        self._answers[key] = answer
+        if len(self._answers) > ANSWERS_KEPT:
+            self._answers.popitem(last=False)
+        return answer
 
     def newest(self, roots: list[str], before: tuple[float, str] | None, limit: int) -> list[str]:
         self.refresh()
@@ -412,6 +436,14 @@ class BitmapIndex(Index):
                      for v in p.prefixed(value) for t in p.terms_of_value[v]]
         found = sorted((f for f in found if f[0]), key=lambda f: (-f[0], f[2], f[1]))[:limit]
         return [{"key": key, "value": v, "count": n} for n, key, v in found]
+
+
+@dataclass
+class _Answer:
+    total: int
+    ranked: np.ndarray  # photo numbers, best first
+    scores: np.ndarray  # theirs
+    facets: dict[str, list[dict]]
 
 
 @dataclass

@@ -155,3 +155,21 @@ def test_explain_names_the_face_that_holds_each_word(tmp_path):
         hit = SearchService(index).search_sync(text, ["/m"], explain=True)["hits"][0]
         assert {(e["value"], e.get("face")) for e in hit["explain"]} >= {(w, face) for w in text.split()}
     store.close()
+
+
+def test_pages_past_the_kept_ranking_go_on_in_order(tmp_path):
+    store = RecordStore(tmp_path / "p.db")
+    index = BitmapIndex(store)
+    for n in range(450):  # more than the first pages a query keeps ranked
+        record = photo(f"{n:04x}", f"/m/{n:04x}.jpg", "zebra")
+        record.file.mtime = 1_000_000 + n
+        index.upsert(store.merge(record))
+    service, seen, cursor = SearchService(index), [], None
+    while True:
+        result = service.search_sync("zebra", ["/m"], cursor=cursor, limit=50)
+        seen += [hit["id"] for hit in result["hits"]]
+        if not (cursor := result["next_cursor"]):
+            break
+    assert seen == [f"{n:04x}" for n in reversed(range(450))]  # as good a match each: newest first, each once
+    index.close()
+    store.close()
