@@ -29,9 +29,14 @@ def outcome_of(data_dir: Path, path: str) -> str | None:
     if not (data_dir / "picsift.db").exists():
         return None
     with sqlite3.connect(data_dir / "picsift.db", timeout=10) as db:
-        if db.execute("SELECT 1 FROM paths WHERE path = ?", (path,)).fetchone():
-            return "indexed"
-        row = db.execute("SELECT outcome FROM file_outcomes WHERE path = ?", (path,)).fetchone()
+        try:
+            if db.execute("SELECT 1 FROM paths WHERE path = ?", (path,)).fetchone():
+                return "indexed"
+            row = db.execute("SELECT outcome FROM file_outcomes WHERE path = ?", (path,)).fetchone()
+        except sqlite3.OperationalError as exc:  # the file is there, its tables not yet
+            if "no such table" not in str(exc):
+                raise
+            return None
     return row[0] if row else None
 
 
