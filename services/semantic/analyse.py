@@ -129,18 +129,21 @@ def _face_terms(terms: Terms, face: pb.Face, index: int) -> None:
 
 
 def _people_terms(terms: Terms, faces) -> None:
+    """Words for the people in a photo, as sure as the detector is of its surest face (a ball or a dog's head
+    taken for a face is found by 'face' after the photos of real faces)."""
     if not faces:
         return
-    terms.add("people", "face", "face", 0.8)
+    sure = max(face.score for face in faces) or 1.0  # no score given: as sure as can be
+    terms.add("people", "face", "face", 0.8 * sure)
     for word in next(words for bound, words in tables.PEOPLE_WORDS if len(faces) <= bound):
-        terms.add("people", word, "face", 0.7)
+        terms.add("people", word, "face", 0.7 * sure)
     if len(faces) == 1:
         box = faces[0].box
         area = max(0.0, box.x2 - box.x1) * max(0.0, box.y2 - box.y1)
         if area >= tables.PORTRAIT_AREA:
-            terms.add("people", "portrait", "face", 0.7)
+            terms.add("people", "portrait", "face", 0.7 * sure)
         if area >= tables.SELFIE_AREA:
-            terms.add("people", "selfie", "face", 0.6)
+            terms.add("people", "selfie", "face", 0.6 * sure)
 
 
 def _synonyms(terms: Terms) -> None:

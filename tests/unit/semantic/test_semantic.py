@@ -165,3 +165,12 @@ def test_a_detected_animal_the_confident_classifier_contradicts_gets_no_words(wo
     tabby = pb.Label(label="tabby", wnid="n02123045", score=0.9)  # the detector's cat is what the tabby is
     assert "cat" in values(analyse(pb.VisionResult(classes=[tabby], objects=[pb.Detection(label="cat", score=0.5)]),
                                    wordnet), "object")
+
+
+def test_people_words_are_as_sure_as_the_surest_face(wordnet):
+    def weight(*scores: float) -> float:
+        faces = [pb.Face(score=s, age=30, gender="female", box=pb.Box(x2=0.2, y2=0.2)) for s in scores]
+        return next(t.weight for t in analyse(pb.VisionResult(faces=faces), wordnet).terms if t.value == "face")
+
+    assert weight(0.97) > weight(0.76) > 0  # a croquet ball taken for a face comes after a real face
+    assert weight(0.76, 0.97) == weight(0.97)
