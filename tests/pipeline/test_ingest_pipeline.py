@@ -10,7 +10,9 @@ import pytest
 from PIL import Image
 
 from services.app.index_command import index_paths
+from services.pipeline.bus import Delivery, Disposition
 from services.pipeline.host import Pipeline
+from services.pipeline.stage import INGESTED, decode
 from services.app.wiring import make_ingest, store_path
 from services.ingest.settings import IngestSettings
 from services.pipeline.memory_bus import InMemoryBus
@@ -68,9 +70,17 @@ async def test_scan_indexes_every_file_with_a_typed_outcome(pipeline, media, set
 
 
 async def test_rescan_moves_keep_id_deletes_leave_and_redelivery_changes_nothing(pipeline, media, settings):
+    analysed = []  # every request for analysis (what the analysis stages consume)
+
+    async def probe(delivery: Delivery) -> Disposition:
+        analysed.append(decode(delivery.routing_key, delivery.body).id)
+        return Disposition()
+
+    await pipeline.bus.subscribe("analysis-probe", [INGESTED], probe, prefetch=10)
     ingest = make_ingest(settings, IngestSettings(stable_seconds=0), pipeline.bus)
     await ingest.scan([media])
     await pipeline.bus.join()
+    assert len(analysed) == 6
     store = pipeline.store
     moved_from, moved_to = media / "trip 1" / "img_1.jpg", media / "moved" / "img_1.jpg"
     photo_id = store.id_for_path(str(moved_from))
@@ -87,6 +97,7 @@ async def test_rescan_moves_keep_id_deletes_leave_and_redelivery_changes_nothing
     assert list(after.paths) == [str(moved_to)]
     assert after.ingest == before.ingest and after.file.width == before.file.width
     assert store.get(gone_id) is None and store.count() == 5
+    assert len(analysed) == 6  # a move is a new path for what was analysed, never analysed again
     again = await ingest.scan([media])
     await pipeline.bus.join()
     assert {r.kind for r in again} <= {"unchanged", "failed", "skipped"}
