@@ -30,7 +30,8 @@ def register(command) -> None:
     search = command("search", "search photos in plain words", cmd_search)
     search.add_argument("query")
     search.add_argument("--user", help="only the photos this gateway user may see")
-    search.add_argument("--explain", action="store_true")
+    search.add_argument("--explain", action="store_true", help="show why each photo matched")
+    search.add_argument("--limit", type=int, default=None, help="photos to show (default 50, at most 200)")
     reprocess = command("reprocess", "run a stage again for photos whose stage version changed", cmd_reprocess)
     reprocess.add_argument("--stage", required=True, choices=STAGE_PARTS)
     reprocess.add_argument("--all", action="store_true", help="every photo, not only those of another version")
@@ -82,7 +83,7 @@ def cmd_search(args) -> int:
     marks = Marks(store_path(settings)) if args.user is not None else None  # her favourites and albums
     store, book = open_store(), open_book(settings.data_dir)
     try:
-        result = SearchService(index).search_sync(args.query, roots, explain=args.explain,
+        result = SearchService(index).search_sync(args.query, roots, limit=args.limit, explain=args.explain,
                                                   marks=marks.lookup(owner) if marks else None,
                                                   people=NamedPeople(book, store, owner, roots))
     except (QueryError, CursorError) as exc:
@@ -93,11 +94,22 @@ def cmd_search(args) -> int:
         store.close()
         if marks is not None:
             marks.close()
-    lines = [f"{result['total']} photos"]
-    for hit in result["hits"]:
-        lines.append(f"{hit['score']:6.2f}  {printable(hit['path'])}  [{', '.join(hit['matched'])}]")
-    emit(result, args.json, "\n".join(lines))
+    emit(result, args.json, search_text(result))
     return 0
+
+
+def search_text(result: dict) -> str:
+    """The text answer: how many, each hit with its matched terms (and why, with --explain), how many more."""
+    total, hits = result["total"], result["hits"]
+    lines = [f"{total} photo{'s' if total != 1 else ''}" + (" holding most of the words (none holds them all)"
+                                                             if result["partial"] else "")]
+    for hit in hits:
+        lines.append(f"{hit['score']:6.2f}  {printable(hit['path'])}  [{', '.join(hit['matched'])}]")
+        lines += [f"        {e['key']}:{e['value']}  {e['tier']}, {e['source']}, weight {e['weight']}"
+                  + (f", face {e['face']}" if e.get("face") else "") for e in hit.get("explain", ())]
+    if total > len(hits):
+        lines.append(f"... {total - len(hits)} more (--limit N shows more, at most 200)")
+    return "\n".join(lines)
 
 
 def user_roots(name: str, settings: PipelineSettings) -> list[str]:
