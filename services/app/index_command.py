@@ -1,12 +1,15 @@
 """`picsift index`: run the whole pipeline in process over paths and return once drained."""
 from __future__ import annotations
 
+import asyncio
 import sys
 import time
 from collections import Counter
 from pathlib import Path
 
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn,
+)
 
 from services.app.output import printable
 from services.app.wiring import embedded_pipeline, make_ingest
@@ -44,8 +47,8 @@ async def index_paths(paths: list[Path], settings: PipelineSettings, ingest_sett
                 results = await ingest.scan(paths)
             finally:
                 ingest.close()
-            progress.update(task, description="analysing")
-            await pipeline.bus.join()
+            progress.update(task, visible=False)
+            await analysed(pipeline, sum(r.kind == ex.NEW for r in results), show_progress)
         dead = [(stage.name, letter) for stage in pipeline.stages
                 for letter in await pipeline.bus.dead_letters(stage.name)]
         summary = summarize(results, pipeline, dead)
@@ -53,6 +56,31 @@ async def index_paths(paths: list[Path], settings: PipelineSettings, ingest_sett
         await pipeline.stop()
     summary["seconds"] = round(time.monotonic() - started, 3)
     return summary
+
+
+ANALYSIS_PROGRESS_SECONDS = 0.5
+
+
+async def analysed(pipeline, photos: int, show_progress: bool) -> None:
+    """Wait until the pipeline is drained, showing the photos analysed of those new, their rate and the time left.
+    A photo is analysed once every analysis stage is done with it (counted from the stages' metrics)."""
+    stages = [stage.name for stage in pipeline.stages if stage.name != "indexer"]
+
+    def done() -> int:
+        return int(min((pipeline.metrics.value(name, "done") + pipeline.metrics.value(name, "dead")
+                        for name in stages), default=photos))
+
+    columns = (TextColumn("analysing"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]} photos/s"),
+               TextColumn("ETA"), TimeRemainingColumn())
+    start, started = done(), time.monotonic()
+    with Progress(*columns, transient=True, disable=not show_progress or not photos) as progress:
+        task = progress.add_task("analysing", total=photos, rate="-")
+        drained = asyncio.ensure_future(pipeline.bus.join())
+        while not drained.done():
+            await asyncio.wait([drained], timeout=ANALYSIS_PROGRESS_SECONDS)
+            count = min(photos, done() - start)
+            progress.update(task, completed=count, rate=f"{count / max(time.monotonic() - started, 1e-3):.1f}")
+        await drained
 
 
 def summarize(results: list[ex.Examined], pipeline, dead: list[tuple[str, DeadLetter]]) -> dict:
