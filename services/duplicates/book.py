@@ -7,12 +7,12 @@ pixels, then the highest JPEG quality it was saved at, then the sharpest.
 """
 from __future__ import annotations
 
-import sqlite3
 import threading
 from pathlib import Path
 
 from proto import pb
 from services.duplicates import hamming
+from services.pipeline.sqlite import open_sqlite
 from services.search.store import root_clause
 
 SCHEMA = """
@@ -33,13 +33,9 @@ class DuplicatesBook:
         self.phash, self.dhash = phash, dhash
         self._index: hamming.MultiIndex | None = None
         self._indexed_seq = -1  # the feed position the in-memory index holds
-        if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
+        self._db = open_sqlite(path, SCHEMA)
         self._lock = threading.RLock()
         with self._lock:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.executescript(SCHEMA)
             row = self._db.execute("SELECT radii FROM feed").fetchone()
             if row is not None and row[0] != self._radii:  # other thresholds: find the pairs again from the start
                 self._db.executescript("DELETE FROM hashes; DELETE FROM pairs; DELETE FROM photo_paths; DELETE FROM feed;")

@@ -7,7 +7,6 @@ takes over the person of the old face it overlaps (boxes), so names survive a re
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from proto import embedding, pb
+from services.pipeline.sqlite import open_sqlite
 from services.search.store import root_clause
 
 SCHEMA = """
@@ -53,13 +53,8 @@ class PeopleBook:
     def __init__(self, path: Path | str, match: float):
         self.match = match
         self._placed: dict[str, tuple] = {}  # owner -> (change number, roots) of her last clustering
-        if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
+        self._db = open_sqlite(path, SCHEMA)
         self._lock = threading.RLock()
-        with self._lock:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.executescript(SCHEMA)
 
     def close(self) -> None:
         with self._lock:

@@ -9,6 +9,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from services.pipeline.sqlite import open_sqlite
 from services.search.store import root_clause
 
 SCHEMA = """
@@ -41,11 +42,8 @@ class Marks:
     """Thread-safe: one connection guarded by a lock (WAL: the store's other readers and writers go on)."""
 
     def __init__(self, path: Path | str, timeout: float = 30.0):
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=timeout)
+        self._db = open_sqlite(path, SCHEMA, timeout)
         self._lock = threading.Lock()
-        with self._lock:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.executescript(SCHEMA)
 
     def close(self) -> None:
         with self._lock:
