@@ -1,6 +1,7 @@
 """Query latency (p50/p95/p99 per query over 20 queries, explain and facets included), indexing records/s,
 bytes on disk and RSS of the bitmap index, on generated realistic records (>= 45 terms per photo).
 
+Every query is matched and ranked afresh (the index keeps no answers here: see gateway_bench.py for asked-again).
 Usage: PYTHONPATH=. .venv/bin/python bench/search_bench.py [--sizes 100000,1000000] [--repeat 5] [--keep DIR]
        (--keep: each size is built in DIR/<size> and kept; a size already there is queried again, not rebuilt)
 Each size ends with one JSON line: records, terms_per_photo, p50/p95/p99 ms, index records/s (batched and one at
@@ -166,7 +167,7 @@ def run(n: int, repeat: int, keep: Path | None = None) -> dict:
         built = build(folder, n)
     roots = ["/media/user1"]
     first_ms, reader_mb = first_query(folder, roots)
-    service = SearchService(BitmapIndex.open(folder / "picsift.db"))
+    service = SearchService(BitmapIndex.open(folder / "picsift.db", answers_kept=0))  # each query afresh
     service.search_sync("warm up near:paris", roots)  # loads the place names once
     per_query: dict[str, list[float]] = {q: [] for q in QUERIES}
     for _ in range(repeat):

@@ -61,8 +61,10 @@ def as_bitmap(docs: np.ndarray) -> BitMap:
 class BitmapIndex(Index):
     """Thread-safe: one lock around reads and writes (queries take milliseconds)."""
 
-    def __init__(self, store: RecordStore, owns_store: bool = False, save_after: int = SAVE_AFTER):
+    def __init__(self, store: RecordStore, owns_store: bool = False, save_after: int = SAVE_AFTER,
+                 answers_kept: int = ANSWERS_KEPT):
         self._store, self._owns_store, self._save_after = store, owns_store, save_after
+        self._answers_kept = answers_kept  # 0: every query matched and ranked afresh (benches)
         self._folder = snapshot.snapshot_dir(store.path) if store.path != ":memory:" else None
         self._lock = threading.RLock()
         self._postings, self._seq, self._unsaved, self._looked = Postings(), 0, 0, 0.0
@@ -182,7 +184,7 @@ class BitmapIndex(Index):
         if self._answers and next(iter(self._answers))[0] != key[0]:
             self._answers.clear()  # the postings changed: every kept answer is stale
         self._answers[key] = answer
-        if len(self._answers) > ANSWERS_KEPT:
+        if len(self._answers) > self._answers_kept:
             self._answers.popitem(last=False)
         return answer
 
