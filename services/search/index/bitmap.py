@@ -380,8 +380,11 @@ class BitmapIndex(Index):
         (photos with the same score and time are ranked by id without sorting them all as strings)."""
         ids = self._postings.ids
         if len(self._id_keys) < len(ids):
-            more = np.array([int.from_bytes(i.encode()[:8].ljust(8, b"\0"), "big") for i in ids[len(self._id_keys):]],
-                            dtype=np.uint64)
+            new = ids[len(self._id_keys):]
+            try:  # SHA-256 ids are ASCII: numpy cuts and pads them in one pass
+                more = np.array(new, dtype="S8").view(">u8").astype(np.uint64)
+            except UnicodeEncodeError:
+                more = np.array([int.from_bytes(i.encode()[:8].ljust(8, b"\0"), "big") for i in new], dtype=np.uint64)
             self._id_keys = np.concatenate([self._id_keys, more])
         return self._id_keys
 

@@ -124,12 +124,13 @@ def test_facet_counts_follow_writes_after_a_query(tmp_path):
 
 
 def test_ties_in_score_and_time_page_by_id(tmp_path):
-    """More equal photos than a page: every page holds the next ids in order, none skipped or repeated."""
+    """More equal photos than a page (and than the first pages kept ranked): every page holds the next ids in
+    order, none skipped or repeated."""
     import hashlib
 
     store = RecordStore(tmp_path / "p.db")
     index = BitmapIndex(store)
-    ids = [hashlib.sha256(str(n).encode()).hexdigest() for n in range(150)]
+    ids = [hashlib.sha256(str(n).encode()).hexdigest() for n in range(450)]
     index.upsert_many([store.merge(photo(photo_id, f"/m/{photo_id}.jpg", "zebra")) for photo_id in ids])
     service, pages, cursor = SearchService(index), [], None
     while True:
@@ -138,7 +139,7 @@ def test_ties_in_score_and_time_page_by_id(tmp_path):
         if not (cursor := answer["next_cursor"]):
             break
     assert [photo_id for page in pages for photo_id in page] == sorted(ids)
-    assert [len(page) for page in pages] == [40, 40, 40, 30]
+    assert [len(page) for page in pages] == [40] * 11 + [10]
     store.close()
 
 
