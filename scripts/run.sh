@@ -3,7 +3,7 @@
 # Without a folder it uses the sample photos beside the clone, else the sample images packages ship.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --runtime
 media=${1:-}
 if [ -z "$media" ]; then
   media=../shared/testdata/exif-samples

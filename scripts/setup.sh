@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # All set-up on a fresh Debian machine with Python 3.11: system packages, the venv, models and data.
+# `setup.sh` sets up for development and tests; `setup.sh --runtime` only what picsift needs to run (scripts/run.sh).
 # Idempotent and quick when everything is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3.11}
 command -v "$PYTHON" >/dev/null || PYTHON=python3
+RUNTIME=false; [ "${1:-}" = "--runtime" ] && RUNTIME=true
 
-# System packages: the broker the tests run on, WordNet 3.0, the browser for UI tests, the compose validator.
-APT_PACKAGES=(rabbitmq-server wordnet-base wordnet-sense-index chromium docker-compose)
+# System packages: WordNet 3.0; for development also the broker the tests run on, the browser for UI tests and the
+# compose validator.
+APT_PACKAGES=(wordnet-base wordnet-sense-index)
+$RUNTIME || APT_PACKAGES+=(rabbitmq-server chromium docker-compose)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
@@ -22,10 +26,14 @@ fi
 
 # The Python environment (pinned where the TensorFlow stack needs it; see pyproject.toml).
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
-stamp=.venv/.picsift-installed
+stamp=.venv/.picsift-installed  # development: a superset of the runtime
+extras='[dev]'
+if $RUNTIME && { [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; }; then
+  stamp=.venv/.picsift-runtime extras='[samples]'
+fi
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/pip install -q --upgrade pip
-  .venv/bin/pip install -q -e '.[dev]'
+  .venv/bin/pip install -q -e ".$extras"
   # TF Serving's Python stubs declare a dependency on the full `tensorflow`; tensorflow-cpu provides that module.
   .venv/bin/pip install -q --no-deps "tensorflow-serving-api==2.18.1"
   touch "$stamp"
