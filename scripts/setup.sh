@@ -34,8 +34,7 @@ fi
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/pip install -q --upgrade pip
   .venv/bin/pip install -q -e ".$extras"
-  # TF Serving's Python stubs declare a dependency on the full `tensorflow`; tensorflow-cpu provides that module.
-  .venv/bin/pip install -q --no-deps "tensorflow-serving-api==2.18.1"
+  .venv/bin/pip install -q --no-deps -r deploy/serving-stubs.txt
   touch "$stamp"
 fi
 

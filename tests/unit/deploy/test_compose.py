@@ -103,3 +103,15 @@ def test_the_gateway_bootstraps_the_first_admin_from_a_secret_file(compose):
     secret = path.removeprefix("/run/secrets/")
     assert secret in compose["secrets"]
     assert secret in [s if isinstance(s, str) else s["source"] for s in gateway["secrets"]]
+
+
+def test_the_image_and_the_venv_install_the_tf_serving_stubs_from_one_pin():
+    """Vision reaches TF Serving through its stubs: the image installs them, from the file set-up installs them
+    from, and the build context lets that file in."""
+    dockerfile = (DEPLOY / "Dockerfile").read_text()
+    assert "pip install --no-cache-dir --no-deps -r serving-stubs.txt" in dockerfile
+    assert "deploy/serving-stubs.txt" in dockerfile.split("COPY", 2)[1]
+    assert "!deploy/serving-stubs.txt" in (DEPLOY.parent / ".dockerignore").read_text().splitlines()
+    assert "-r deploy/serving-stubs.txt" in (DEPLOY.parent / "scripts" / "setup.sh").read_text()
+    pins = [line for line in (DEPLOY / "serving-stubs.txt").read_text().splitlines() if line and line[0] != "#"]
+    assert pins == ["tensorflow-serving-api==2.18.1"]
