@@ -23,7 +23,8 @@ from services.vision.build import read_manifest
 from services.vision.runtime.local import LocalRuntime
 from services.vision.settings import VisionSettings
 
-SAMPLES = Path(os.environ.get("PICSIFT_SAMPLES", Path(__file__).resolve().parents[4] / "shared" / "testdata" / "exif-samples"))
+SAMPLES = Path(os.environ.get("PICSIFT_SAMPLES",
+                              Path(__file__).resolve().parents[4] / "shared" / "testdata" / "exif-samples"))
 OUTPUT = Path(__file__).with_name("real_photo_terms.json")
 
 
