@@ -17,6 +17,9 @@ class OnnxRuntime(InProcessRuntime):
             raise ModelError(f"model {model!r} has no ONNX file in {self.models_dir}: run `picsift models build`")
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads, options.inter_op_num_threads = self.threads, 1
+        # idle threads sleep instead of spinning: on cores shared with decoding and the other stages, spinning
+        # threads took twice as long per call (bench/vision_bench.py)
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         return onnxruntime.InferenceSession(str(self.models_dir / converted["path"]), options,
                                             providers=["CPUExecutionProvider"])
 
