@@ -1,5 +1,6 @@
 """Runs the models with ONNX Runtime in this process: the ONNX files `models build` converts from the SavedModels
-(tf2onnx), about a third faster than TensorFlow here on CPU and without TensorFlow's memory (bench/vision_bench.py)."""
+(tf2onnx); about 10% less CPU per photo than TensorFlow here, loaded in a fraction of the time and without
+TensorFlow's memory (bench/vision_bench.py)."""
 from __future__ import annotations
 
 import numpy as np
