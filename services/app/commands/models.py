@@ -28,7 +28,7 @@ def cmd_models(args) -> int:
     manifest = read_manifest(models_dir)
     wordnet = table_path(SemanticSettings().wordnet_dir or default_table_dir())
     items = [{"name": m["name"], "version": m["version"], "task": m["task"], "source": m["source"],
-              "licence": m["licence"]} for m in manifest["models"].values()]
+              "licence": m["licence"], "onnx": m.get("onnx", {}).get("path")} for m in manifest["models"].values()]
     emit({"models_dir": str(models_dir), "models": items, "wordnet": str(wordnet) if wordnet.exists() else None},
          args.json,
          "\n".join(f"{m['name']} v{m['version']} ({m['task']}): {m['source']}" for m in items)

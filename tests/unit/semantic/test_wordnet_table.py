@@ -116,5 +116,6 @@ def test_models_build_makes_the_table_where_the_settings_say(tmp_path, monkeypat
     listed = json.loads(capsys.readouterr().out)
     built = wordnet_table.table_path(tmp_path / "wordnet")
     assert listed["wordnet"] == str(built) and built.stat().st_size < 10_000_000
+    assert all(model["onnx"] for model in listed["models"])  # each model also converted for ONNX Runtime
     fresh = WordNet(tmp_path / "wordnet")
     assert fresh.by_wnid("n02123045") == "tabby.n.01" and "cat.n.01" in dict(fresh.chain("tabby.n.01"))
