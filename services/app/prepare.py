@@ -1,4 +1,4 @@
-"""Builds what picsift needs from packages before it runs (models, WordNet data); quick when already built."""
+"""Builds what picsift needs from packages before it runs (WordNet table, models, web libraries); quick when built."""
 from __future__ import annotations
 
 import logging
@@ -8,22 +8,23 @@ from typing import Callable
 log = logging.getLogger("picsift.prepare")
 
 
-def steps() -> list[tuple[str, Callable[[], object]]]:
-    """Each preparation step with the function that makes it so; every function is a no-op when done."""
+def steps(progress: Callable[[str], None] = log.info) -> list[tuple[str, Callable[[], object]]]:
+    """Each preparation step with the function that makes it so; every function is quick when done."""
     from services.gateway.settings import GatewaySettings
     from services.gateway.vendor import build_assets
     from services.semantic.settings import SemanticSettings
-    from services.semantic.wordnet_data import ensure_wordnet
+    from services.semantic.wordnet import load_table
 
     from services.vision.build import build_models
     from services.vision.settings import VisionSettings
 
-    return [("WordNet 3.0 data for nltk (from Debian's wordnet-base)",
-             lambda: ensure_wordnet(SemanticSettings().nltk_dir)),
+    semantic = SemanticSettings()
+    return [("WordNet 3.0 as a compact table (from Debian's wordnet-base, read once by nltk)",
+             lambda: load_table(semantic.wordnet_dir, semantic.nltk_dir)),
             ("vision models (SavedModels from package weights)",
-             lambda: build_models(VisionSettings().models_dir, progress=log.info)),
+             lambda: build_models(VisionSettings().models_dir, progress=progress)),
             ("the gallery's map libraries (Leaflet, markercluster from the npm registry)",
-             lambda: build_assets(GatewaySettings().assets_dir, progress=log.info))]
+             lambda: build_assets(GatewaySettings().assets_dir, progress=progress))]
 
 
 def main() -> int:

@@ -15,7 +15,7 @@ SPECS: dict[str, StageSpec] = {spec.name: spec for spec in (EXIF, VISION, SEMANT
 
 
 def model_runtime():
-    """Models in process (local SavedModels) or on TensorFlow Serving over gRPC, as the settings say."""
+    """Models in process (ONNX Runtime, or TensorFlow on the SavedModels) or on TensorFlow Serving over gRPC."""
     from services.vision.build import read_manifest
     from services.vision.settings import VisionSettings
 
@@ -26,6 +26,10 @@ def model_runtime():
         manifest = read_manifest(settings.models_dir)["models"]
         versions = {name: entry["version"] for name, entry in manifest.items()}
         return GrpcRuntime(settings.serving_target, versions, settings.serving_deadline_seconds)
+    if settings.vision_engine == "onnx":
+        from services.vision.runtime.onnx_runtime import OnnxRuntime
+
+        return OnnxRuntime(settings.models_dir, settings.vision_threads)
     from services.vision.runtime.local import LocalRuntime
 
     return LocalRuntime(settings.models_dir, settings.vision_threads)

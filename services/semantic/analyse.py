@@ -45,7 +45,7 @@ def analyse(vision: pb.VisionResult, wordnet: WordNet, misses: Counter | None = 
             misses[f"wnid:{label.wnid}"] += 1
             log.info("no WordNet synset for wnid %r (%s)", label.wnid, label.label)
             continue
-        _synset_terms(terms, wordnet, synset.name(), score, "label")
+        _synset_terms(terms, wordnet, synset, score, "label")
     confident = _confident_animal(vision, wordnet)
     for detection in vision.objects:
         name = tables.COCO_SYNSETS.get(detection.label.lower())
@@ -58,7 +58,7 @@ def analyse(vision: pb.VisionResult, wordnet: WordNet, misses: Counter | None = 
         if confident is not None and _contradicts(wordnet, confident, synset):
             continue
         terms.add("object", detection.label, "detector", detection.score)
-        _synset_terms(terms, wordnet, name, detection.score, "object")
+        _synset_terms(terms, wordnet, synset, detection.score, "object")
     for index, face in enumerate(vision.faces, start=1):
         _face_terms(terms, face, index)
     _people_terms(terms, vision.faces)
@@ -70,8 +70,8 @@ def analyse(vision: pb.VisionResult, wordnet: WordNet, misses: Counter | None = 
     )
 
 
-def _confident_animal(vision: pb.VisionResult, wordnet: WordNet):
-    """The classifier's best label when it is a confident animal, else None."""
+def _confident_animal(vision: pb.VisionResult, wordnet: WordNet) -> str | None:
+    """The synset of the classifier's best label when it is a confident animal, else None."""
     best = max(vision.classes, key=lambda label: label.score, default=None)
     if best is None or best.score < tables.CONFIDENT_CLASS:
         return None
@@ -79,26 +79,25 @@ def _confident_animal(vision: pb.VisionResult, wordnet: WordNet):
     return synset if synset is not None and _is_a(wordnet, synset, tables.ANIMAL_SYNSET) else None
 
 
-def _contradicts(wordnet: WordNet, animal, detected) -> bool:
+def _contradicts(wordnet: WordNet, animal: str, detected: str) -> bool:
     """A detected animal that is neither a kind of the classifier's animal nor one it is a kind of."""
     if not _is_a(wordnet, detected, tables.ANIMAL_SYNSET) or detected == animal:
         return False
-    return not (_is_a(wordnet, animal, detected.name()) or _is_a(wordnet, detected, animal.name()))
+    return not (_is_a(wordnet, animal, detected) or _is_a(wordnet, detected, animal))
 
 
-def _is_a(wordnet: WordNet, synset, ancestor: str) -> bool:
+def _is_a(wordnet: WordNet, synset: str, ancestor: str) -> bool:
     return any(name == ancestor for name, _ in wordnet.chain(synset))
 
 
-def _is_clothing(wordnet: WordNet, synset) -> bool:
+def _is_clothing(wordnet: WordNet, synset: str) -> bool:
     return _is_a(wordnet, synset, tables.CLOTHING_SYNSET)
 
 
-def _synset_terms(terms: Terms, wordnet: WordNet, name: str, score: float, key: str) -> None:
-    synset = wordnet.by_name(name)
-    for word in wordnet.words(name):
+def _synset_terms(terms: Terms, wordnet: WordNet, synset: str, score: float, key: str) -> None:
+    for word in wordnet.words(synset):
         terms.add(key, word, "wordnet", score * tables.LEAF_WEIGHT)
-    for related in tables.RELATED_WORDS.get(name, ()):
+    for related in tables.RELATED_WORDS.get(synset, ()):
         terms.add("related", related, "wordnet", score * tables.SYNONYM_WEIGHT)
     for ancestor, steps in wordnet.chain(synset):
         weight = score * tables.HYPERNYM_DECAY ** steps

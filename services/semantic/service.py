@@ -15,7 +15,7 @@ DECL = BY_NAME["semantic"]
 
 
 def build_stage(settings: SemanticSettings, wordnet: WordNet | None = None) -> Stage:
-    wordnet = wordnet or WordNet(settings.nltk_dir)
+    wordnet = wordnet or WordNet(settings.wordnet_dir, settings.nltk_dir)
     misses: Counter = Counter()  # what WordNet did not know, over the process's life
 
     async def handle(routing_key: str, record: pb.Record) -> list[Outgoing]:

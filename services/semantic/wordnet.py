@@ -1,105 +1,69 @@
-"""WordNet 3.0 loaded once per process: a synset by ImageNet wnid or name, its words and useful hypernyms."""
+"""WordNet 3.0 for the semantic stage: a noun synset by ImageNet wnid or name, its words and useful hypernyms,
+read from the compact table `picsift models build` makes (a fraction of a second, a few tens of MB)."""
 from __future__ import annotations
 
-import functools
 import logging
 import threading
-import warnings
+from bisect import bisect_left
 from pathlib import Path
 
-from services.semantic import tables
-from services.semantic.wordnet_data import ensure_wordnet
+from services.semantic.wordnet_table import Table, default_table_dir, read_table, table_path
 
 log = logging.getLogger(__name__)
 
 
-class WordNet:
-    """Lazily loads nltk's reader over the data dir built by ensure_wordnet(); thread-safe."""
+def load_table(table_dir: Path | None = None, nltk_dir: Path | None = None) -> Table:
+    """The table; built first from Debian's WordNet through nltk when missing, damaged or made under other rules."""
+    path = table_path(table_dir or default_table_dir())
+    try:
+        return read_table(path)
+    except (OSError, ValueError) as exc:
+        from services.semantic.wordnet_nltk import build_table
 
-    def __init__(self, nltk_dir: Path | None = None):
-        self._nltk_dir = nltk_dir
+        log.info("building the WordNet table %s (about a minute, once): %s", path, exc)
+        build_table(path, nltk_dir)
+        return read_table(path)
+
+
+class WordNet:
+    """The table, loaded on first use; every answer is a synset name (or its words), never an nltk object."""
+
+    def __init__(self, table_dir: Path | None = None, nltk_dir: Path | None = None):
+        self._table_dir, self._nltk_dir = table_dir, nltk_dir
         self._lock = threading.Lock()
-        self._use = threading.RLock()  # nltk's reader seeks shared files: one thread at a time
-        self._reader = None
-        self._chains: dict[str, list[tuple[str, int]]] = {}
+        self._table: Table | None = None
 
     @property
-    def reader(self):
+    def table(self) -> Table:
         with self._lock:
-            if self._reader is None:
-                import nltk
-                from nltk.corpus.reader.wordnet import WordNetCorpusReader
+            if self._table is None:
+                self._table = load_table(self._table_dir, self._nltk_dir)
+            return self._table
 
-                root = ensure_wordnet(self._nltk_dir)
-                if str(root) not in nltk.data.path:
-                    nltk.data.path.insert(0, str(root))  # nltk only reads corpora under its data path
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", UserWarning)  # no multilingual data: not needed
-                    self._reader = WordNetCorpusReader(nltk.data.find("corpora/wordnet"), None)
-            return self._reader
-
-    def by_wnid(self, wnid: str):
-        """The noun synset of an ImageNet wnid (n02123045), or None."""
+    def by_wnid(self, wnid: str) -> str | None:
+        """The name of the noun synset of an ImageNet wnid (n02123045), or None."""
         if len(wnid) < 2 or wnid[0] != "n" or not wnid[1:].isdigit():
             return None
-        with self._use:
-            return self._by_offset(int(wnid[1:]))
+        table, offset = self.table, int(wnid[1:])
+        i = bisect_left(table.offsets, offset)
+        return table.names[i] if i < len(table.offsets) and table.offsets[i] == offset else None
 
-    def _by_offset(self, offset: int):
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", UserWarning)  # nltk warns and returns None for unknown offsets
-                return self.reader.synset_from_pos_and_offset("n", offset)
-        except Exception:  # noqa: BLE001 - nltk raises WordNetError or ValueError for unknown offsets
-            return None
+    def by_name(self, name: str) -> str | None:
+        """The name when it names a noun synset ('cat.n.01'), else None."""
+        return name if name in self.table.index else None
 
-    def by_name(self, name: str):
-        with self._use:
-            try:
-                return self.reader.synset(name)
-            except Exception:  # noqa: BLE001 - unknown synset names
-                return None
+    def wnid(self, name: str) -> str:
+        return f"n{self.table.offsets[self.table.index[name]]:08d}"
 
-    def chain(self, synset) -> list[tuple[str, int]]:
+    def chain(self, name: str) -> list[tuple[str, int]]:
         """(synset name, fewest steps above the leaf) over every hypernym path, below the stop set."""
-        name = synset.name()
-        with self._use:
-            return self._chain(synset, name)
-
-    def _chain(self, synset, name: str) -> list[tuple[str, int]]:
-        if name not in self._chains:
-            steps_of: dict[str, int] = {}
-            for path in synset.hypernym_paths():
-                for steps, ancestor in enumerate(reversed(path[:-1]), start=1):
-                    if ancestor.name() in tables.STOP_SYNSETS or steps > tables.MAX_HYPERNYMS:
-                        break
-                    steps_of[ancestor.name()] = min(steps, steps_of.get(ancestor.name(), steps))
-            self._chains[name] = sorted(steps_of.items(), key=lambda item: (item[1], item[0]))
-        return self._chains[name]
+        table = self.table
+        i = table.index[name]
+        return [(table.names[table.chain_to[k]], table.chain_steps[k])
+                for k in range(table.chain_start[i], table.chain_start[i + 1])]
 
     def words(self, name: str) -> list[str]:
-        """The synset's lemmas people use, as they write them ('tabby_cat' -> 'tabby cat'): the first always; the
-        others when this synset is among what the word names most often, unless they are Latin names or used far
-        less than the first in this sense, where WordNet's sense counts are large enough to tell ('soul' and
-        'mortal' are lemmas of person.n.01; 'cat' is a lemma of big_cat.n.01, but a cat is first a house cat)."""
-        with self._use:
-            synset = self.by_name(name)
-            if synset is None:
-                return []
-            lemmas = synset.lemmas()
-            most = max(lemma.count() for lemma in lemmas)
-            least = most * tables.RARE_LEMMA_SHARE if most >= tables.SENSE_COUNT_EVIDENCE else 0
-            return [lemma.name().replace("_", " ").lower() for n, lemma in enumerate(lemmas)
-                    if n == 0 or (not is_binomial(lemma.name()) and lemma.count() >= least
-                                  and synset in self._main_senses(lemma.name()))]
-
-    @functools.lru_cache(maxsize=1 << 15)
-    def _main_senses(self, lemma: str) -> tuple:
-        """The noun senses a word names most often (WordNet orders senses by use)."""
-        return tuple(self.reader.synsets(lemma, "n")[:tables.MAIN_SENSES])
-
-
-def is_binomial(lemma: str) -> bool:
-    """A Latin species or genus name as WordNet writes it: 'Panthera_tigris', 'Felis_catus'."""
-    genus, _, rest = lemma.partition("_")
-    return genus[:1].isupper() and genus[1:].islower() and bool(rest) and rest.replace("_", "").islower()
+        """The synset's lemmas people use, as they write them (the rules: NltkWordNet.words)."""
+        table = self.table
+        i = table.index.get(name)
+        return table.words[i].split("\t") if i is not None else []

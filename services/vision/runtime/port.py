@@ -17,3 +17,12 @@ class ModelRuntime(abc.ABC):
 
     async def close(self) -> None:
         return None
+
+
+def check_batch(model: str, inputs: dict[str, np.ndarray], outputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The outputs, when each has one row per example of the batch; else a ModelError."""
+    batch = next(iter(inputs.values())).shape[0]
+    for name, value in outputs.items():
+        if value.shape[:1] != (batch,):
+            raise ModelError(f"{model} answered {name} with shape {value.shape} for a batch of {batch}")
+    return outputs

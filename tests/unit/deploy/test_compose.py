@@ -38,6 +38,12 @@ def test_vision_scales_out_after_its_models_are_built(compose):
     assert vision["depends_on"]["models"]["condition"] == "service_completed_successfully"
 
 
+def test_semantic_starts_after_models_build_made_its_wordnet_table(compose):
+    assert compose["services"]["semantic"]["depends_on"]["models"]["condition"] == "service_completed_successfully"
+    dockerfile = (DEPLOY / "Dockerfile").read_text()
+    assert "PICSIFT_SEMANTIC_WORDNET_DIR=/models/wordnet" in dockerfile  # the models volume, read-only there
+
+
 def test_every_long_running_service_is_health_checked_or_waits_on_one(compose):
     for name, service in compose["services"].items():
         if service.get("restart") == "no":  # one-shot jobs: models build, Kibana's saved objects

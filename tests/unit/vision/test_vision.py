@@ -17,8 +17,7 @@ from services.media.decode import DecodeError, decode
 from services.vision.inference import faces
 from services.vision.inference.boxes import nms
 from services.vision.inference.classifier import Classifier, load_labels
-from services.vision.runtime.local import LocalRuntime
-from services.vision.runtime.port import ModelError
+from services.vision.runtime.onnx_runtime import OnnxRuntime
 from services.vision.service import build_stage
 from services.vision.settings import VisionSettings
 
@@ -39,7 +38,7 @@ def classifier(settings, top_k: int = 3) -> Classifier:
 
 @pytest.fixture
 async def runtime(settings):
-    runtime = LocalRuntime(settings.models_dir, threads=2)
+    runtime = OnnxRuntime(settings.models_dir, threads=2)  # the default local runtime; TensorFlow's: tests/contract
     yield runtime
     await runtime.close()
 
@@ -145,13 +144,6 @@ async def test_the_stage_batches_across_messages(settings, runtime, tmp_path):
     assert all(out.vision.meta.outcome == pb.OUTCOME_OK for ((_, out),) in outputs)
     assert runtime.calls_by_model[Classifier.name] == len(names) / 4
     assert runtime.calls_by_model["centernet"] == len(names)  # fixed to one example per call
-
-
-async def test_a_missing_model_is_a_clear_error(tmp_path):
-    runtime = LocalRuntime(tmp_path)
-    with pytest.raises(ModelError, match="models build"):
-        await runtime.predict("mobilenet_v2", {"images": np.zeros((1, 224, 224, 3), np.uint8)})
-    await runtime.close()
 
 
 async def test_stage_gives_classes_or_a_typed_failure(settings, runtime, tmp_path):
