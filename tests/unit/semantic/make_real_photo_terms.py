@@ -3,6 +3,9 @@
 The file pins the semantic stage's output: test_wordnet_table.py checks that the stage still writes exactly these
 terms. Made once with the nltk-read WordNet the table replaced; run again only when the terms are meant to change.
 Usage: PYTHONPATH=. .venv/bin/python tests/unit/semantic/make_real_photo_terms.py [SAMPLES_DIR]
+       PYTHONPATH=. .venv/bin/python tests/unit/semantic/make_real_photo_terms.py --repin
+       (--repin: the terms again from the pinned vision results, read with nltk's WordNet, the table's reference:
+        for a change to the semantic stage's rules that is meant to change its terms)
 """
 from __future__ import annotations
 
@@ -48,7 +51,21 @@ async def visions(folder: Path) -> dict[str, pb.VisionResult]:
     return seen
 
 
+def repin() -> None:
+    from services.semantic.wordnet_nltk import NltkWordNet
+
+    pinned = json.loads(OUTPUT.read_text())
+    wordnet = NltkWordNet()
+    for photo in pinned["photos"]:
+        vision = json_format.ParseDict(photo["vision"], pb.VisionResult())
+        photo["terms"] = [[t.key, t.value, t.source, t.weight, t.face] for t in analyse(vision, wordnet).terms]
+    OUTPUT.write_text(json.dumps(pinned, separators=(",", ":")) + "\n")
+    print(f"{len(pinned['photos'])} photos pinned again -> {OUTPUT}")
+
+
 def main() -> None:
+    if sys.argv[1:] == ["--repin"]:
+        return repin()
     folder = Path(sys.argv[1]) if len(sys.argv) > 1 else SAMPLES
     wordnet = WordNet()
     photos = []
