@@ -49,12 +49,14 @@ function signedIn(me) {
   $("#login").hidden = true; $("#app").hidden = false;
   $("#who").textContent = me.user.name;
   $("#admin-button").hidden = !me.user.admin;
-  const q = new URLSearchParams(location.search).get("q") || "";
-  $("#q").value = q;
-  runQuery(q);
-  if (location.pathname === "/admin" && me.user.admin) openAdmin();
-  if (location.pathname === "/map") openMap();
-  if (location.pathname === "/albums") openAlbums();
+  const params = new URLSearchParams(location.search);
+  $("#q").value = params.get("q") || "";
+  const route = location.pathname;
+  if (route === "/admin" && me.user.admin) openAdmin();
+  else if (route === "/map") openMap();
+  else if (route === "/albums") openAlbums();
+  else if (route === "/people") openPeople(params.get("person"));
+  else runQuery($("#q").value);
   pollStatus();
 }
 
@@ -92,15 +94,17 @@ $("#q").addEventListener("input", () => {
   }, 150);
 });
 
-function runQuery(q, cursor = null) {
+function runQuery(q, cursor = null, load = true) {
+  state.generation = (state.generation || 0) + 1;  // a page still loading for the last query is dropped
+  state.loading = false;
   state.query = q; state.cursor = cursor; state.done = false; state.lastMonth = null;
   $("#grid").replaceChildren(); $("#facets").replaceChildren(); $("#summary").textContent = ""; say("");
   $("#share-button").hidden = !q;
   $("#newest").hidden = !cursor;
   showView("grid");
-  if (!q && !cursor) loadTimeline();
+  if (!q && !cursor && load) loadTimeline();
   $("#scrubber").hidden = !!q;
-  loadMore();
+  if (load) loadMore();
 }
 
 function showView(view) {  // the admin page and the map replace the grid (which then loads nothing more)
@@ -108,6 +112,7 @@ function showView(view) {  // the admin page and the map replace the grid (which
   $("#admin").hidden = view !== "admin";
   $("#map").hidden = view !== "map";
   $("#albums").hidden = view !== "albums";
+  $("#people").hidden = view !== "people";
   for (const id of ["#grid", "#facets", "#summary", "#more", "#scrubber"]) $(id).hidden = view !== "grid";
   if (view !== "grid") $("#newest").hidden = $("#share-button").hidden = true;
 }
@@ -115,15 +120,18 @@ function showView(view) {  // the admin page and the map replace the grid (which
 async function loadMore() {
   if (state.loading || state.done || state.share || state.view !== "grid") return;  // a share's page lists its photos once, signed out
   state.loading = true;
+  const generation = state.generation;
   try {
     const cursor = state.cursor ? `&cursor=${encodeURIComponent(state.cursor)}` : "";
     if (state.query) {
       const result = await api(`/api/search?q=${encodeURIComponent(state.query)}&explain=1&limit=60${cursor}`);
+      if (generation !== state.generation) return;
       if (!state.cursor) { showFacets(result.facets); $("#summary").textContent = result.partial ? `No photo has every word: ${result.total} with most of them` : count(result.total, "photo"); }
       result.hits.forEach((hit) => $("#grid").append(tile(hit, caption(hit.matched))));
       state.cursor = result.next_cursor;
     } else {
       const page = await api(`/api/photos?limit=60${cursor}`);
+      if (generation !== state.generation) return;
       page.items.forEach((item) => {
         if (item.month && item.month !== state.lastMonth) $("#grid").append(monthHeader(item.month));
         state.lastMonth = item.month;
@@ -132,8 +140,10 @@ async function loadMore() {
       state.cursor = page.next_cursor;
     }
     state.done = !state.cursor;
-  } catch (error) { say(error.message, true); state.done = true; }
-  state.loading = false;
+    state.loading = false;
+  } catch (error) {
+    if (generation === state.generation) { say(error.message, true); state.done = true; state.loading = false; }
+  }
 }
 
 new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) loadMore(); }).observe($("#more"));
@@ -308,6 +318,86 @@ $("#new-album").addEventListener("submit", async (event) => {
     event.target.reset(); openAlbums();
   } catch (error) { say(error.message, true); }
 });
+
+// -- people: her faces grouped by the server, shown as round crops, named in place, merged by picking ------------------
+
+const peopleState = { merging: null };
+
+$("#people-button").addEventListener("click", () => { history.pushState(null, "", "/people"); openPeople(); });
+
+async function openPeople(person = null) {
+  if (person) return openPerson(person);
+  showView("people");
+  endMerge();
+  try {
+    const { people } = await api("/api/people");
+    $("#people-list").replaceChildren(...people.map(personCard));
+    if (!people.length) $("#people-list").append(el("p", { text: "No people yet: faces that appear twice or more make a person." }));
+  } catch (error) { say(error.message, true); }
+}
+
+function personLabel(person) { return person.name || "this person"; }
+
+function personCard(person) {
+  const name = el("input", { class: "person-name", value: person.name || "", placeholder: "Add a name", maxlength: "100",
+    "aria-label": `Name of ${personLabel(person)}`, enterkeyhint: "done" });
+  name.addEventListener("change", () => namePerson(person, name.value.trim()));
+  name.addEventListener("keydown", (event) => { if (event.key === "Enter") name.blur(); });
+  const face = el("button", { type: "button", class: "face", "aria-label": `Photos of ${personLabel(person)}`,
+    onclick: () => peopleState.merging ? mergeInto(person) : (history.pushState(null, "", `/people?person=${person.id}`), openPerson(person.id)) },
+  el("img", { src: `/api/people/${person.id}/face`, alt: "" }));
+  return el("figure", { class: "person", "data-id": person.id }, face, name,
+    el("figcaption", { text: count(person.photos, "photo") }),
+    el("button", { type: "button", class: "merge", text: "Merge…", onclick: () => startMerge(person) }));
+}
+
+async function namePerson(person, name) {
+  if (!name || name === (person.name || "")) return;
+  try {
+    const named = await api(`/api/people/${person.id}`, { method: "PATCH", body: { name } });
+    if (named.id !== person.id) { say(`Merged with ${named.name}, who already had that name`); return openPeople(); }
+    person.name = named.name;
+    say(`Named ${named.name}`);
+  } catch (error) { say(error.message, true); }
+}
+
+function startMerge(person) {
+  peopleState.merging = person;
+  $("#merging-text").textContent = `Pick the person ${personLabel(person)} is (the name picked stays)`;
+  $("#merging").hidden = false;
+  document.querySelectorAll(".person").forEach((card) => card.classList.toggle("target", card.dataset.id !== String(person.id)));
+  document.querySelector(`.person[data-id="${person.id}"]`)?.classList.add("source");
+}
+
+function endMerge() {
+  peopleState.merging = null;
+  $("#merging").hidden = true;
+  document.querySelectorAll(".person").forEach((card) => card.classList.remove("target", "source"));
+}
+
+$("#merge-cancel").addEventListener("click", endMerge);
+
+async function mergeInto(person) {
+  const from = peopleState.merging;
+  if (from.id === person.id) return endMerge();
+  try {
+    const merged = await api(`/api/people/${from.id}/merge`, { method: "POST", body: { into: person.id } });
+    say(`Merged into ${merged.name || "one person"}`);
+  } catch (error) { say(error.message, true); }
+  openPeople();
+}
+
+async function openPerson(id) {  // her photos of this person, in the grid
+  try {
+    const person = await api(`/api/people/${encodeURIComponent(id)}`);
+    runQuery("", null, false);
+    state.done = true;
+    $("#scrubber").hidden = true;
+    const photos = [...new Map(person.photos.map((p) => [p.id, p])).values()];
+    $("#summary").textContent = `${person.name || "Unnamed person"} · ${count(photos.length, "photo")}`;
+    photos.forEach((p) => $("#grid").append(tile({ ...p, thumb: `/media/${encodeURIComponent(p.id)}/thumb` }, p.path.split("/").pop())));
+  } catch (error) { say(error.message, true); }
+}
 
 async function pollStatus() {
   if ($("#app").hidden) return;
