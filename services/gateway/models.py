@@ -69,6 +69,10 @@ class SuggestQuery(Model):
     q: str = Field("", max_length=100)
 
 
+class OriginalQuery(Model):
+    download: bool = Field(False, description="save it under its own file name instead of showing it")
+
+
 class ThumbQuery(Model):
     size: int = Field(THUMB_SIZES[0], json_schema_extra={"enum": list(THUMB_SIZES)})
 

@@ -201,8 +201,8 @@ function tile(item, caption) {
   const figure = el("figure", { class: item.favorite ? "tile favorite" : "tile", "data-id": item.id, tabindex: "0" },
     el("img", { src: item.thumb, alt: item.path ? item.path.split("/").pop() : "", loading: "lazy" }),
     el("figcaption", { text: caption || (item.path || "").split("/").pop(), title: caption || "" }));
-  figure.addEventListener("click", () => state.share ? null : openPhoto(item.id));
-  figure.addEventListener("keydown", (event) => { if (event.key === "Enter") openPhoto(item.id); });
+  figure.addEventListener("click", () => state.share ? null : openViewer(item.id));
+  figure.addEventListener("keydown", (event) => { if (event.key === "Enter" && !state.share) openViewer(item.id); });
   return figure;
 }
 
@@ -222,7 +222,7 @@ function dl(pairs) {
   return list;
 }
 
-async function openPhoto(id) {
+async function showDetails(id) {  // the dialog over the viewer: marks, boxes, everything known
   const photo = await api(`/api/photos/${encodeURIComponent(id)}`);
   state.photo = photo;
   showMarks(photo);
@@ -258,6 +258,112 @@ async function openPhoto(id) {
 
 $("#close-viewer").addEventListener("click", () => $("#viewer").close());
 
+// -- the viewer: PhotoSwipe (vendored from npm) over the photos in the grid: zoom, previous/next, keys, swipe -------
+
+const SLIDE_SECONDS = 4;
+const viewer = { PhotoSwipe: null, pswp: null, sizes: new Map(), timer: null };
+
+async function photoSwipe() {
+  if (!viewer.PhotoSwipe) {
+    await load("link", { rel: "stylesheet", href: "/static/photoswipe.css" });
+    viewer.PhotoSwipe = (await import("/static/photoswipe.esm.js")).default;
+  }
+  return viewer.PhotoSwipe;
+}
+
+function slideOf(id, thumb, favorite) {  // the 1280 px rendition; its shape from the tile's thumbnail until it has loaded
+  let size = viewer.sizes.get(id) || [1280, 960];
+  if (!viewer.sizes.has(id) && thumb?.naturalWidth) {
+    const { naturalWidth: w, naturalHeight: h } = thumb;
+    const scale = Math.max(w, h) < 320 ? 1 : 1280 / Math.max(w, h);  // a thumbnail below 320 px is the photo's size
+    size = [Math.round(w * scale), Math.round(h * scale)];
+  }
+  return { id, favorite, src: `/media/${encodeURIComponent(id)}/thumb?size=1280`, msrc: thumb?.currentSrc || undefined,
+    width: size[0], height: size[1], alt: thumb?.alt || "" };
+}
+
+async function openViewer(id, only = null) {
+  const slides = only ? only.map((item) => slideOf(item.id, null, undefined))
+    : [...document.querySelectorAll("#grid .tile")].map((t) => slideOf(t.dataset.id, t.querySelector("img"), t.classList.contains("favorite")));
+  try {
+    const PhotoSwipe = await photoSwipe();
+    const pswp = new PhotoSwipe({ dataSource: slides, index: Math.max(0, slides.findIndex((s) => s.id === id)),
+      showHideAnimationType: "fade", trapFocus: false, bgOpacity: 0.94, preload: [1, 2],
+      secondaryZoomLevel: (zoom) => Math.max(1, zoom.fit * 2), maxZoomLevel: (zoom) => Math.max(2, zoom.fit * 4) });
+    pswp.on("uiRegister", () => viewerButtons(pswp));
+    pswp.on("loadComplete", ({ content }) => trueSize(pswp, content));
+    pswp.on("keydown", (event) => { if ($("#viewer").open) event.preventDefault(); });  // the details dialog has the keys
+    pswp.on("destroy", () => { stopSlideshow(); viewer.pswp = null; });
+    viewer.pswp = pswp;
+    pswp.init();
+  } catch (error) { say(error.message, true); }
+}
+
+function trueSize(pswp, content) {  // once the rendition is in, its own size (zoom goes to its pixels, not a guess)
+  const img = content.element, item = pswp.options.dataSource[content.index];
+  if (!img?.naturalWidth || !item) return;
+  viewer.sizes.set(item.id, [img.naturalWidth, img.naturalHeight]);
+  if (item.width !== img.naturalWidth || item.height !== img.naturalHeight) {
+    Object.assign(item, { width: img.naturalWidth, height: img.naturalHeight });
+    const refresh = () => pswp.refreshSlideContent(content.index);  // not while it opens: the opening waits for this content
+    if (pswp.opener.isOpen) setTimeout(refresh); else pswp.on("openingAnimationEnd", refresh);
+  }
+}
+
+const ICON = (inner) => `<svg aria-hidden="true" class="pswp__icn" viewBox="0 0 32 32" width="32" height="32">${inner}</svg>`;
+const ICONS = {  // drawn here, not taken from a font: a missing glyph would be an empty box
+  info: ICON('<circle class="line" cx="16" cy="16" r="10.5"/><rect x="14.6" y="14" width="2.8" height="8.5"/><circle cx="16" cy="10.4" r="1.8"/>'),
+  favourite: ICON('<path class="heart" d="M16 26.5s-9.5-5.9-9.5-12.3a5.2 5.2 0 0 1 9.5-3 5.2 5.2 0 0 1 9.5 3c0 6.4-9.5 12.3-9.5 12.3z"/>'),
+  download: ICON('<path class="line" d="M16 6v13m-5.5-5.5L16 19l5.5-5.5M8 25h16"/>'),
+  slideshow: ICON('<path class="play" d="M11 8.5v15l12.5-7.5z"/><path class="pause" d="M10 9h4.5v14H10zm7.5 0H22v14h-4.5z"/>'),
+};
+
+function whenOpen(pswp) {  // a modal dialog shown while PhotoSwipe fades in would stop its opening half-way
+  return pswp.opener.isOpen ? Promise.resolve() : new Promise((resolve) => pswp.on("openingAnimationEnd", resolve));
+}
+
+function viewerButtons(pswp) {
+  const current = () => pswp.currSlide.data;
+  pswp.ui.registerElement({ name: "info", order: 15, isButton: true, title: "Details and albums", ariaLabel: "Details and albums",
+    html: ICONS.info, onClick: () => whenOpen(pswp).then(() => showDetails(current().id)) });
+  pswp.ui.registerElement({ name: "favourite", order: 16, isButton: true, title: "Favourite", ariaLabel: "Favourite", html: ICONS.favourite,
+    onInit: (button) => pswp.on("change", () => paintFavourite(button, current())),
+    onClick: (event, button) => toggleFavourite(button, current()) });
+  pswp.ui.registerElement({ name: "download", order: 17, isButton: true, tagName: "a", title: "Download the original",
+    ariaLabel: "Download the original", html: ICONS.download,
+    onInit: (link) => pswp.on("change", () => { link.href = `/media/${encodeURIComponent(current().id)}/original?download=1`; link.setAttribute("download", ""); }) });
+  pswp.ui.registerElement({ name: "slideshow", order: 18, isButton: true, title: "Slideshow", ariaLabel: "Slideshow", html: ICONS.slideshow,
+    onClick: (event, button) => (viewer.timer ? stopSlideshow() : startSlideshow(pswp, button)) });
+}
+
+async function paintFavourite(button, item) {
+  if (item.favorite === undefined) {  // opened from the map: ask
+    item.favorite = await api(`/api/photos/${encodeURIComponent(item.id)}`).then((p) => p.favorite, () => false);
+  }
+  button.setAttribute("aria-pressed", String(item.favorite));
+}
+
+async function toggleFavourite(button, item) {
+  try {
+    const { favorite } = await api(`/api/photos/${encodeURIComponent(item.id)}/favorite`, { method: item.favorite ? "DELETE" : "PUT" });
+    item.favorite = favorite;
+    paintFavourite(button, item);
+    document.querySelectorAll(`.tile[data-id="${item.id}"]`).forEach((node) => node.classList.toggle("favorite", favorite));
+  } catch (error) { say(error.message, true); }
+}
+
+function startSlideshow(pswp, button) {
+  viewer.timer = setInterval(() => pswp.next(), SLIDE_SECONDS * 1000);
+  viewer.button = button;
+  button.setAttribute("aria-pressed", "true");
+}
+
+function stopSlideshow() {
+  clearInterval(viewer.timer);
+  viewer.timer = null;
+  viewer.button?.setAttribute("aria-pressed", "false");
+}
+
 // -- favourites and albums: hers, kept in the record store, found by `favorite` and `album:NAME` ------------------
 
 function albumQuery(name) { return `album:"${name.replace(/"/g, "")}"`; }
@@ -279,6 +385,8 @@ async function markPhoto(path, method, body) {  // change a mark, then show the 
     state.photo = photo;
     showMarks(photo);
     document.querySelectorAll(`.tile[data-id="${id}"]`).forEach((node) => node.classList.toggle("favorite", photo.favorite));
+    const slide = viewer.pswp?.currSlide?.data;
+    if (slide?.id === id) { slide.favorite = photo.favorite; viewer.pswp.dispatch("change"); }
   } catch (error) { say(error.message, true); }
 }
 
@@ -425,7 +533,7 @@ const mapState = { map: null, markers: null, asked: 0 };
 
 function load(tag, props) {
   return new Promise((resolve, reject) => document.head.append(el(tag, { ...props, onload: resolve,
-    onerror: () => reject(new Error("the map's libraries are missing: run `picsift models build`")) })));
+    onerror: () => reject(new Error("the gallery's libraries are missing: run `picsift models build`")) })));
 }
 
 $("#map-button").addEventListener("click", () => { history.pushState(null, "", "/map"); openMap(); });
@@ -472,7 +580,7 @@ function photoMarker(cell) {  // a server cluster: its newest photo, with the co
     count: cell.count, title: count(cell.count, "photo") });
   marker.on("click", () => {
     const map = mapState.map;
-    if (cell.count === 1 || map.getZoom() >= map.getMaxZoom()) openPhoto(cell.id);
+    if (cell.count === 1 || map.getZoom() >= map.getMaxZoom()) openViewer(cell.id, [cell]);
     else map.setView([cell.lat, cell.lon], Math.min(map.getZoom() + 3, map.getMaxZoom()));
   });
   return marker;
