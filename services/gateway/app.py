@@ -14,7 +14,7 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
 from proto import pb
-from services.gateway import browse_routes, duplicates_routes, marks_routes, people_routes, vendor
+from services.gateway import browse_routes, downloads_routes, duplicates_routes, marks_routes, people_routes, vendor
 from services.gateway.browse_routes import photos_cursor
 from services.gateway.audit import AuditLog, request_ids
 from services.gateway import models as m
@@ -89,6 +89,7 @@ def create_app(gateway: Gateway) -> web.Application:
     app.cleanup_ctx.append(people_routes.open_people(gateway))
     app.cleanup_ctx.append(marks_routes.open_marks(gateway))
     app.cleanup_ctx.append(duplicates_routes.open_duplicates(gateway))
+    app.cleanup_ctx.append(downloads_routes.open_downloads(gateway))
     return app
 
 
@@ -580,6 +581,12 @@ ROUTES = [
     Api("PUT", "/api/photos/{id}/favorite", marks_routes.set_favorite, "Make a photo a favourite", m.FavoriteOut),
     Api("DELETE", "/api/photos/{id}/favorite", marks_routes.set_favorite, "A photo is a favourite no more",
         m.FavoriteOut),
+    Api("POST", "/api/favorites", marks_routes.set_favorites, "Make many of your photos favourites, or not",
+        m.FavoritesOut, body=m.FavoritesBody),
+    Api("POST", "/api/downloads", downloads_routes.create_download, "A link to a zip of your photos", m.DownloadCreated,
+        body=m.DownloadBody, status=201, errors=("400", "401", "403", "404", "413", "503")),
+    Api("GET", "/api/downloads/{id}", downloads_routes.get_download, "The zip of a download link, streamed",
+        content="application/zip", errors=("401", "403", "404", "503")),
     Api("GET", "/api/albums", marks_routes.list_albums, "Your albums", m.AlbumList),
     Api("POST", "/api/albums", marks_routes.create_album, "Make an album", m.AlbumOut, body=m.AlbumBody, status=201,
         errors=("400", "401", "403", "413")),

@@ -340,6 +340,26 @@ class AlbumPhotosBody(Model):
     ids: list[PhotoId] = Field(min_length=1, max_length=SHARE_MAX_PHOTOS)
 
 
+class FavoritesBody(Model):
+    ids: list[PhotoId] = Field(min_length=1, max_length=SHARE_MAX_PHOTOS)
+    favorite: StrictBool = Field(description="make them favourites (true) or favourites no more (false)")
+
+
+class FavoritesOut(BaseModel):
+    ids: list[str]
+    favorite: bool
+
+
+class DownloadBody(Model):
+    ids: list[PhotoId] = Field(min_length=1, max_length=SHARE_MAX_PHOTOS)
+
+
+class DownloadCreated(BaseModel):
+    url: str = Field(description="GET it (signed in as you) for the zip, streamed; it works for ten minutes")
+    photos: int
+    expires: float
+
+
 class FavoriteOut(BaseModel):
     id: str
     favorite: bool

@@ -2,7 +2,9 @@
 anonymous, a revoked key}: nothing of alice's leaks and nothing of hers changes, including a photo both hold."""
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 
 import pytest
 
@@ -23,6 +25,8 @@ BODIES = {  # a plausible body per POST route, so the handler is reached, not ju
     "/api/albums/{album}/photos": {"ids": ["{id}"]},
     "/api/people/{id}": {"name": "stolen"},
     "/api/people/{id}/merge": {"into": 1},
+    "/api/favorites": {"ids": ["{id}"], "favorite": False},
+    "/api/downloads": {"ids": ["{id}"]},
 }
 QUERIES = {"/api/search": {"q": "dog", "explain": "1"}, "/api/suggest": {"q": "zanz"}}
 
@@ -66,13 +70,15 @@ async def scene(world, sign_in, jpeg_factory):
                             headers=headers)
     await world.client.put(f"/api/photos/{SHARED}/favorite", headers=headers)
     person = (await (await world.client.get("/api/people")).json())["people"][0]["id"]
+    download = await (await world.client.post("/api/downloads", json={"ids": [SHARED, world.ids["alice/cat.jpg"]]},
+                                              headers=headers)).json()
     await world.client.patch(f"/api/people/{person}", json={"name": "quetzalperson"}, headers=headers)
     world.client.session.cookie_jar.clear()
     session_id = gateway.users.sessions(gateway.users.get("alice"))[0]["id"]
     secrets = {"zanzibarvault", "quetzalfile", world.ids["alice/cat.jpg"], world.ids["alice/beach.jpg"],
                share["token"], share["id"], live["id"], live["key"], str(media / "alice")}
     secrets.update({"quetzalalbum", "quetzalperson"})
-    return {"person": person, "share": share, "revoked": revoked["key"], "secrets": secrets, "alice_key": live["key"], "live_id": live["id"],
+    return {"person": person, "download": download["url"].rsplit("/", 1)[1], "share": share, "revoked": revoked["key"], "secrets": secrets, "alice_key": live["key"], "live_id": live["id"],
             "session_id": session_id, "album": album["id"]}
 
 
@@ -85,6 +91,8 @@ def fill(path: str, photo_id: str, scene: dict) -> str:
         values["id"] = scene["share"]["id"] if photo_id == SHARED else scene["share"]["token"]
     if path.startswith("/api/people/{id}"):  # her person (the other person id of a merge is 1)
         values["id"] = str(scene["person"])
+    if path == "/api/downloads/{id}":
+        values["id"] = scene["download"]
     if path == "/api/auth/keys/{id}":
         values["id"] = scene["live_id"]
     if path == "/api/auth/sessions/{id}":
@@ -153,6 +161,8 @@ async def test_no_route_leaks_or_changes_another_users_things(world, sign_in, sc
     assert people == [{"id": scene["person"], "name": "quetzalperson", "faces": 2, "photos": 2}]
     face = await world.client.get(f"/api/people/{scene['person']}/face", headers={"X-API-Key": scene["alice_key"]})
     assert face.status == 200 and face.content_type == "image/jpeg"
+    download = await world.client.get(f"/api/downloads/{scene['download']}", headers={"X-API-Key": scene["alice_key"]})
+    assert download.status == 200 and len(zipfile.ZipFile(io.BytesIO(await download.read())).namelist()) == 2
 
 
 async def test_bob_sees_his_own_copy_of_the_shared_photo(world, sign_in, scene):

@@ -108,6 +108,7 @@ function runQuery(q, cursor = null, load = true) {
 }
 
 function showView(view) {  // the admin page and the map replace the grid (which then loads nothing more)
+  if (view !== "grid" && state.selecting) endSelecting();
   state.view = view;
   $("#admin").hidden = view !== "admin";
   $("#map").hidden = view !== "map";
@@ -201,8 +202,10 @@ function tile(item, caption) {
   const figure = el("figure", { class: item.favorite ? "tile favorite" : "tile", "data-id": item.id, tabindex: "0" },
     el("img", { src: item.thumb, alt: item.path ? item.path.split("/").pop() : "", loading: "lazy" }),
     el("figcaption", { text: caption || (item.path || "").split("/").pop(), title: caption || "" }));
-  figure.addEventListener("click", () => state.share ? null : openViewer(item.id));
-  figure.addEventListener("keydown", (event) => { if (event.key === "Enter" && !state.share) openViewer(item.id); });
+  const open = () => state.share ? null : state.selecting ? toggleSelected(figure) : openViewer(item.id);
+  figure.addEventListener("click", open);
+  figure.addEventListener("keydown", (event) => { if (event.key === "Enter" || (event.key === " " && state.selecting)) { event.preventDefault(); open(); } });
+  if (selection.has(item.id)) figure.classList.add("selected");
   return figure;
 }
 
@@ -506,6 +509,88 @@ async function openPerson(id) {  // her photos of this person, in the grid
     photos.forEach((p) => $("#grid").append(tile({ ...p, thumb: `/media/${encodeURIComponent(p.id)}/thumb` }, p.path.split("/").pop())));
   } catch (error) { say(error.message, true); }
 }
+
+// -- selecting many photos for one action: favourite, add to an album, download as a zip, share -----------------------
+
+const selection = new Set();
+
+$("#select-button").addEventListener("click", () => (state.selecting ? endSelecting() : startSelecting()));
+
+function startSelecting() {
+  state.selecting = true;
+  document.body.classList.add("selecting");
+  $("#select-button").setAttribute("aria-pressed", "true");
+  $("#bulk").hidden = false;
+  showSelected();
+  api("/api/albums").then(({ items }) => $("#album-names").replaceChildren(...items.map((a) => el("option", { value: a.name }))), () => {});
+}
+
+function endSelecting() {
+  state.selecting = false;
+  selection.clear();
+  document.body.classList.remove("selecting");
+  document.querySelectorAll(".tile.selected").forEach((node) => node.classList.remove("selected"));
+  $("#select-button").setAttribute("aria-pressed", "false");
+  $("#bulk").hidden = true;
+}
+
+function toggleSelected(figure) {
+  const id = figure.dataset.id;
+  if (selection.has(id)) selection.delete(id); else selection.add(id);
+  document.querySelectorAll(`.tile[data-id="${id}"]`).forEach((node) => node.classList.toggle("selected", selection.has(id)));
+  showSelected();
+}
+
+function showSelected() {
+  $("#bulk-count").textContent = `${count(selection.size, "photo")} selected`;
+  for (const id of ["#bulk-favorite", "#bulk-download", "#bulk-share", "#bulk-album button"]) $(id).disabled = !selection.size;
+}
+
+$("#bulk-all").addEventListener("click", () => {
+  document.querySelectorAll("#grid .tile").forEach((node) => { selection.add(node.dataset.id); node.classList.add("selected"); });
+  showSelected();
+});
+
+$("#bulk-done").addEventListener("click", endSelecting);
+
+$("#bulk-favorite").addEventListener("click", async () => {
+  try {
+    const { ids } = await api("/api/favorites", { method: "POST", body: { ids: [...selection], favorite: true } });
+    ids.forEach((id) => document.querySelectorAll(`.tile[data-id="${id}"]`).forEach((node) => node.classList.add("favorite")));
+    say(`${count(ids.length, "photo")} made favourites`);
+  } catch (error) { say(error.message, true); }
+});
+
+$("#bulk-album").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const name = $("#bulk-album-name").value.trim();
+  try {
+    const { items } = await api("/api/albums");
+    const album = items.find((a) => a.name.toLowerCase() === name.toLowerCase()) || await api("/api/albums", { method: "POST", body: { name } });
+    const added = await api(`/api/albums/${album.id}/photos`, { method: "POST", body: { ids: [...selection] } });
+    say(`${count(selection.size, "photo")} added to ${added.name} (${count(added.count, "photo")} in it)`);
+    $("#bulk-album-name").value = "";
+    $("#bulk-album-name").blur();  // its list of albums would cover the bar
+  } catch (error) { say(error.message, true); }
+});
+
+$("#bulk-download").addEventListener("click", async () => {  // the server streams the zip; the browser saves it as it comes
+  try {
+    const made = await api("/api/downloads", { method: "POST", body: { ids: [...selection] } });
+    const link = el("a", { href: made.url, download: "", hidden: "" });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    say(`Downloading ${count(made.photos, "photo")} as a zip`);
+  } catch (error) { say(error.message, true); }
+});
+
+$("#bulk-share").addEventListener("click", async () => {
+  try {
+    const share = await api("/api/shares", { method: "POST", body: { ids: [...selection], hours: 72 } });
+    say(`Share link (72 h) for ${count(share.photos, "photo")}: ${location.origin}${share.url}`);
+  } catch (error) { say(error.message, true); }
+});
 
 async function pollStatus() {
   if ($("#app").hidden) return;
