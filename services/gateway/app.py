@@ -14,7 +14,7 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
 from proto import pb
-from services.gateway import browse_routes, duplicates_routes, marks_routes, people_routes, vendor
+from services.gateway import browse_routes, downloads_routes, duplicates_routes, marks_routes, people_routes, vendor
 from services.gateway.browse_routes import photos_cursor
 from services.gateway.audit import AuditLog, request_ids
 from services.gateway import models as m
@@ -27,6 +27,7 @@ from services.gateway.settings import GatewaySettings
 from services.gateway.users import User, UserError, UserStore
 from services.gateway.views import PATH_KEYS, hit_view, path_words, photo_view
 from services.gateway.validation import MAX_BODY, error, errors_middleware, parse_body, parse_query
+from services.gateway.downloads import attachment
 from services.media.containment import open_inside
 from services.pipeline.layout import thumb_path, thumbs_dir
 from services.search.api import CursorError, QueryError, SearchService
@@ -88,6 +89,7 @@ def create_app(gateway: Gateway) -> web.Application:
     app.cleanup_ctx.append(people_routes.open_people(gateway))
     app.cleanup_ctx.append(marks_routes.open_marks(gateway))
     app.cleanup_ctx.append(duplicates_routes.open_duplicates(gateway))
+    app.cleanup_ctx.append(downloads_routes.open_downloads(gateway))
     return app
 
 
@@ -117,7 +119,7 @@ async def static(request: web.Request) -> web.FileResponse:
     path = gw(request).settings.assets_dir / name
     if name not in vendor.FILES or not path.is_file():
         raise error(web.HTTPNotFound, "no such file" if name not in vendor.FILES else
-                    "the map's libraries are not built: run `picsift models build`")
+                    "the gallery's libraries are not built: run `picsift models build`")
     return web.FileResponse(path, headers={"Cache-Control": "no-cache"})
 
 
@@ -337,13 +339,16 @@ async def own_path_word(request: web.Request, word: str) -> bool:
 async def original(request: web.Request) -> web.StreamResponse:
     """The file, opened and then checked to be inside the user's folders on disk (a link swapped in for it, or a
     path that leaves the folders through a linked folder, is a 404), sent from that open descriptor."""
-    roots = user_of(request).roots
+    roots, download = user_of(request).roots, parse_query(request, m.OriginalQuery).download
     _, path = scoped_record(request, request.match_info["id"], roots)
     try:
         fd = await asyncio.to_thread(open_inside, path, roots)
     except OSError:
         raise error(web.HTTPNotFound, "no such photo") from None
-    return OpenFileResponse(fd, headers={"Cache-Control": "private, max-age=3600"})
+    headers = {"Cache-Control": "private, max-age=3600"}
+    if download:
+        headers["Content-Disposition"] = attachment(Path(path).name)
+    return OpenFileResponse(fd, headers=headers)
 
 
 class OpenFileResponse(web.FileResponse):
@@ -550,6 +555,7 @@ ROUTES = [
     Api("GET", "/admin", page, "The gallery's admin page", public=True, content="text/html", errors=()),
     Api("GET", "/map", page, "The gallery's map", public=True, content="text/html", errors=()),
     Api("GET", "/albums", page, "The gallery's albums", public=True, content="text/html", errors=()),
+    Api("GET", "/people", page, "The gallery's people", public=True, content="text/html", errors=()),
     Api("GET", "/s/{token}", page, "The page of a share link", public=True, content="text/html", errors=()),
     Api("GET", "/static/{name}", static, "The gallery's scripts and styles", public=True, content="text/plain",
         errors=("404",)),
@@ -576,6 +582,12 @@ ROUTES = [
     Api("PUT", "/api/photos/{id}/favorite", marks_routes.set_favorite, "Make a photo a favourite", m.FavoriteOut),
     Api("DELETE", "/api/photos/{id}/favorite", marks_routes.set_favorite, "A photo is a favourite no more",
         m.FavoriteOut),
+    Api("POST", "/api/favorites", marks_routes.set_favorites, "Make many of your photos favourites, or not",
+        m.FavoritesOut, body=m.FavoritesBody),
+    Api("POST", "/api/downloads", downloads_routes.create_download, "A link to a zip of your photos", m.DownloadCreated,
+        body=m.DownloadBody, status=201, errors=("400", "401", "403", "404", "413", "503")),
+    Api("GET", "/api/downloads/{id}", downloads_routes.get_download, "The zip of a download link, streamed",
+        content="application/zip", errors=("401", "403", "404", "503")),
     Api("GET", "/api/albums", marks_routes.list_albums, "Your albums", m.AlbumList),
     Api("POST", "/api/albums", marks_routes.create_album, "Make an album", m.AlbumOut, body=m.AlbumBody, status=201,
         errors=("400", "401", "403", "413")),
@@ -585,7 +597,8 @@ ROUTES = [
     Api("DELETE", "/api/albums/{album}/photos/{id}", marks_routes.remove_from_album, "Take a photo out of an album",
         m.Ok),
     Api("GET", "/api/suggest", suggest, "Terms starting with what was typed", m.Suggestions, query=m.SuggestQuery),
-    Api("GET", "/media/{id}/original", original, "The original file (range requests)", content="image/*"),
+    Api("GET", "/media/{id}/original", original, "The original file (range requests); download=1: as an attachment "
+        "under its own name", query=m.OriginalQuery, content="image/*"),
     Api("GET", "/media/{id}/thumb", thumbnail, "A thumbnail", query=m.ThumbQuery, content="image/jpeg"),
     Api("POST", "/api/shares", create_share, "Share photos or a search read-only until it expires", m.ShareCreated,
         body=m.ShareBody, status=201, errors=("400", "401", "403", "404", "413")),
@@ -612,6 +625,8 @@ ROUTES = [
     Api("GET", "/api/people", people_routes.list_people, "Your people: clusters of two faces or more, biggest first",
         m.People),
     Api("GET", "/api/people/{id}", people_routes.show_person, "A person's photos and faces", m.PersonPhotos),
+    Api("GET", "/api/people/{id}/face", people_routes.person_face, "A person's largest face in your photos, square",
+        content="image/jpeg"),
     Api("PATCH", "/api/people/{id}", people_routes.name_person, "Name a person (a name in use merges the two)",
         m.PersonName, body=m.NameBody),
     Api("POST", "/api/people/{id}/merge", people_routes.merge_person, "Merge a person into another", m.PersonName,

@@ -56,6 +56,23 @@ async def set_favorite(request: web.Request) -> web.Response:
     return web.json_response({"id": photo_id, "favorite": on})
 
 
+async def set_favorites(request: web.Request) -> web.Response:
+    """Many of her photos made favourites, or favourites no more, at once (all hers, or none changed)."""
+    from services.gateway.app import scoped_record
+
+    body, user = await parse_body(request, m.FavoritesBody), session_of(request).user
+    ids = list(dict.fromkeys(body.ids))
+
+    def mark() -> None:
+        for photo_id in ids:
+            scoped_record(request, photo_id, user.roots)
+        for photo_id in ids:
+            marks_of(request).favorite(user.name, photo_id, body.favorite)
+
+    await asyncio.to_thread(mark)
+    return web.json_response({"ids": ids, "favorite": body.favorite})
+
+
 def album_id(request: web.Request) -> int:
     raw = request.match_info["album"]
     if not raw.isdigit() or len(raw) > 18:

@@ -69,6 +69,10 @@ class SuggestQuery(Model):
     q: str = Field("", max_length=100)
 
 
+class OriginalQuery(Model):
+    download: bool = Field(False, description="save it under its own file name instead of showing it")
+
+
 class ThumbQuery(Model):
     size: int = Field(THUMB_SIZES[0], json_schema_extra={"enum": list(THUMB_SIZES)})
 
@@ -334,6 +338,26 @@ class AlbumBody(Model):
 
 class AlbumPhotosBody(Model):
     ids: list[PhotoId] = Field(min_length=1, max_length=SHARE_MAX_PHOTOS)
+
+
+class FavoritesBody(Model):
+    ids: list[PhotoId] = Field(min_length=1, max_length=SHARE_MAX_PHOTOS)
+    favorite: StrictBool = Field(description="make them favourites (true) or favourites no more (false)")
+
+
+class FavoritesOut(BaseModel):
+    ids: list[str]
+    favorite: bool
+
+
+class DownloadBody(Model):
+    ids: list[PhotoId] = Field(min_length=1, max_length=SHARE_MAX_PHOTOS)
+
+
+class DownloadCreated(BaseModel):
+    url: str = Field(description="GET it (signed in as you) for the zip, streamed; it works for ten minutes")
+    photos: int
+    expires: float
 
 
 class FavoriteOut(BaseModel):

@@ -5,11 +5,13 @@ import asyncio
 
 from aiohttp import web
 
+from services.gateway.faces import box_area, face_crop
 from services.gateway.models import MergeBody, NameBody
 from services.gateway.security import error, session_of
 from services.gateway.validation import parse_body
 from services.people.book import PeopleBook, PersonError, UnknownPerson
 from services.people.service import NamedPeople, open_book, refreshed
+from services.pipeline.layout import THUMB_SIZES, thumb_path, thumbs_dir
 
 PEOPLE = web.AppKey("people", PeopleBook)
 
@@ -32,7 +34,7 @@ def lookup_for(request: web.Request) -> NamedPeople:
     return NamedPeople(request.app[PEOPLE], gw(request).store, user.name, list(user.roots))
 
 
-async def answer(request: web.Request, act) -> web.Response:
+async def acted(request: web.Request, act):
     """Bring her people up to date, then act on them off the event loop; her ids only, errors as 400/404."""
     from services.gateway.app import gw
 
@@ -42,11 +44,15 @@ async def answer(request: web.Request, act) -> web.Response:
     def run():
         return act(refreshed(request.app[PEOPLE], gw(request).store, owner, roots), owner, roots)
     try:
-        return web.json_response(await asyncio.to_thread(run))
+        return await asyncio.to_thread(run)
     except UnknownPerson as exc:
         raise error(web.HTTPNotFound, str(exc)) from None
     except PersonError as exc:
         raise error(web.HTTPBadRequest, str(exc)) from None
+
+
+async def answer(request: web.Request, act) -> web.Response:
+    return web.json_response(await acted(request, act))
 
 
 def person_id(request: web.Request, value) -> int:
@@ -64,6 +70,24 @@ async def list_people(request: web.Request) -> web.Response:
 async def show_person(request: web.Request) -> web.Response:
     person = person_id(request, request.match_info["id"])
     return await answer(request, lambda book, owner, roots: book.photos(owner, roots, person))
+
+
+async def person_face(request: web.Request) -> web.Response:
+    """Her person's largest face among her photos, as a square JPEG (the gallery rounds it)."""
+    from services.gateway.app import gw, scoped_record
+
+    person = person_id(request, request.match_info["id"])
+    shown = await acted(request, lambda book, owner, roots: book.photos(owner, roots, person))
+    if not shown["photos"]:
+        raise error(web.HTTPNotFound, "no face of this person in your photos")
+    best = max(shown["photos"], key=lambda photo: box_area(photo["box"]))
+    scoped_record(request, best["id"], session_of(request).user.roots)
+    thumb = thumb_path(thumbs_dir(gw(request).data_dir), best["id"], max(THUMB_SIZES))
+    try:
+        body = await asyncio.to_thread(face_crop, thumb, best["box"])
+    except OSError:  # no thumbnail, or one that cannot be read
+        raise error(web.HTTPNotFound, "no thumbnail to show this face from") from None
+    return web.Response(body=body, content_type="image/jpeg", headers={"Cache-Control": "private, no-cache"})
 
 
 async def name_person(request: web.Request) -> web.Response:

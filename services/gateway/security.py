@@ -17,7 +17,8 @@ SESSION_COOKIE = "picsift_session"
 CSRF_HEADER = "X-CSRF-Token"
 API_KEY_HEADER = "X-API-Key"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-PUBLIC_PATHS = {"/", "/login", "/admin", "/map", "/albums", "/api/auth/login", "/api/openapi.json", "/favicon.ico"}
+PUBLIC_PATHS = {"/", "/login", "/admin", "/map", "/albums", "/people", "/api/auth/login", "/api/openapi.json",
+                "/favicon.ico"}
 PUBLIC_PREFIXES = ("/static/", "/s/", "/api/shares/public/")
 CSP = ("default-src 'self'; img-src 'self' data: blob:{images}; style-src 'self'; script-src 'self'; "
        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")

@@ -1,4 +1,4 @@
-"""The gallery's front-end libraries, vendored from the npm registry at build time (`picsift models build`, and
+"""The gallery's front-end libraries (the map's Leaflet, the viewer's PhotoSwipe), vendored from the npm registry at build time (`picsift models build`, and
 scripts/setup.sh through services/app/prepare.py) into the assets folder; served from /static, never a CDN."""
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ PACKAGES = {  # (package, version): {member of its tarball: the name it is serve
                                          "package/dist/MarkerCluster.css": "MarkerCluster.css",
                                          "package/dist/MarkerCluster.Default.css": "MarkerCluster.Default.css",
                                          "package/MIT-LICENCE.txt": "leaflet.markercluster.LICENSE.txt"},
+    ("photoswipe", "5.4.4"): {"package/dist/photoswipe.esm.min.js": "photoswipe.esm.js",
+                              "package/dist/photoswipe.css": "photoswipe.css", "package/LICENSE": "photoswipe.LICENSE.txt"},
 }
 FILES = frozenset(name for members in PACKAGES.values() for name in members.values())
 MANIFEST = "assets.json"

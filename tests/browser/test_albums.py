@@ -11,6 +11,7 @@ async def test_favourite_and_album_a_photo_then_find_both(world, sized_page, pas
     page, cat = sized_page, world.ids["alice/cat.jpg"]
     await signed_in(page, str(world.client.make_url("/")), "alice", password)
     await page.locator(f'.tile[data-id="{cat}"]').click()
+    await page.click(".pswp__button--info")
     await page.click("#favorite")
     await expect(page.locator("#favorite")).to_have_attribute("aria-pressed", "true")
     await page.fill("#album-name", "Summer trip")
@@ -18,6 +19,8 @@ async def test_favourite_and_album_a_photo_then_find_both(world, sized_page, pas
     await expect(page.locator("#photo-albums .chip")).to_have_text("Summer trip×")
     await page.shot("albums-viewer")
     await page.click("#close-viewer")
+    await expect(page.locator(".pswp__button--favourite")).to_have_attribute("aria-pressed", "true")  # in step
+    await page.keyboard.press("Escape")
     await expect(page.locator(f'.tile.favorite[data-id="{cat}"]')).to_have_count(1)
     await page.reload()  # the heart comes from the server's photo list too
     await expect(page.locator(f'.tile.favorite[data-id="{cat}"]')).to_have_count(1)
@@ -39,11 +42,13 @@ async def test_favourite_and_album_a_photo_then_find_both(world, sized_page, pas
     await expect(page.locator(".tile")).to_have_count(1)
 
     await page.locator(".tile").first.click()  # taken out of the album and unfavoured in the viewer
+    await page.click(".pswp__button--info")
     await page.click("#photo-albums .unchip")
     await expect(page.locator("#photo-albums .chip")).to_have_count(0)
     await page.click("#favorite")
     await expect(page.locator("#favorite")).to_have_attribute("aria-pressed", "false")
     await page.click("#close-viewer")
+    await page.keyboard.press("Escape")
     await page.click("#favorites-button")
     await expect(page.locator("#summary")).to_have_text("0 photos")
     assert page.errors == [] and await page.csp() == []

@@ -44,7 +44,8 @@ async def test_sign_in_browse_search_open_and_sign_out(world, page, password):
     assert await first.get_attribute("data-id") == world.ids["alice/cat.jpg"]
     await page.screenshot(path=ARTIFACTS / "search.png")
 
-    await first.click()
+    await first.click()  # the viewer; its details button opens the dialog with the boxes
+    await page.click(".pswp__button--info")
     face = page.locator("#boxes .box.face")
     await expect(face).to_be_visible()
     await expect(face).to_contain_text("female")
@@ -54,6 +55,8 @@ async def test_sign_in_browse_search_open_and_sign_out(world, page, password):
     await page.screenshot(path=ARTIFACTS / "photo.png")
 
     await page.click("#close-viewer")
+    await page.keyboard.press("Escape")
+    await expect(page.locator(".pswp")).to_have_count(0)
     await page.click("#logout")
     await expect(page.locator("#login-form")).to_be_visible()
     assert page.errors == []

@@ -79,6 +79,9 @@ async def test_the_map_shows_her_photos_as_server_clusters_over_the_configured_t
     tokyo = page.locator("#map-canvas .photo-pin:not(:has(span))")
     await expect(tokyo).to_have_count(1)
     await tokyo.click()  # one photo opens the viewer
+    await expect(page.locator(".pswp__item[aria-hidden=false] img.pswp__img")).to_have_attribute(
+        "src", f"/media/{world.ids['alice/tokyo.jpg']}/thumb?size=1280")
+    await page.click(".pswp__button--info")
     await expect(page.locator("#viewer")).to_be_visible()
     await expect(page.locator("#details")).to_contain_text("tokyo.jpg")
     await page.shot("map-photo")

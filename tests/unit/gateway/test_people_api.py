@@ -86,3 +86,42 @@ async def test_her_names_find_her_own_faces(world, sign_in):
     await world.client.post("/api/auth/logout", headers={"X-CSRF-Token": csrf})
     await sign_in(world.client, "bob")  # her names are hers: to Bob 'anna' is a plain word
     assert await found("anna") == set() and await found("person:anna") == set()
+
+
+async def test_a_persons_face_is_cut_from_her_own_photo_around_the_box(world, sign_in):
+    """The crop is a square around the largest of the person's faces: a thumbnail painted red inside that face's box
+    and blue elsewhere gives a crop red in the middle; another user's person is a 404."""
+    import io
+
+    from PIL import Image
+
+    from services.pipeline.layout import thumb_path, thumbs_dir
+
+    with_faces(world, "alice/beach.jpg", ANNA, TOM)  # boxes (0.1, 0.1)-(0.3, 0.4) and (0.5, 0.1)-(0.7, 0.4)
+    with_faces(world, "alice/cat.jpg", ANNA)
+    cat = world.gateway.store.get(world.ids["alice/cat.jpg"])
+    cat.vision.faces[0].box.CopyFrom(pb.Box(x1=0.1, y1=0.1, x2=0.2, y2=0.2))  # a smaller face: not chosen
+    world.gateway.store.merge(pb.Record(id=cat.id, vision=cat.vision))
+    with_faces(world, "bob/secret.jpg", ANNA, ANNA)
+    thumb = thumb_path(thumbs_dir(world.gateway.data_dir), world.ids["alice/beach.jpg"], 1280)
+    painted = Image.new("RGB", (1000, 500), (0, 0, 255))
+    painted.paste((255, 0, 0), (100, 50, 300, 200))  # the first face's box in pixels
+    painted.save(thumb, "JPEG", quality=95)
+    await sign_in(world.client, "alice")
+    people = (await (await world.client.get("/api/people")).json())["people"]
+    anna = next(p["id"] for p in people if p["faces"] == 2)
+    response = await world.client.get(f"/api/people/{anna}/face")
+    assert response.status == 200 and response.content_type == "image/jpeg"
+    face = Image.open(io.BytesIO(await response.read())).convert("RGB")
+    assert face.size == (192, 192)
+    reds = [x for x in range(192) if face.getpixel((x, 60))[0] > 200]
+    assert 80 < len(reds) < 140  # the face is 1/1.6 of the square, with what is around it either side
+    assert abs((reds[0] + reds[-1]) / 2 - 96) < 6  # centred on the face
+    assert face.getpixel((96, 176))[2] > 200  # below the chin: the picture around it
+
+    await world.client.post("/api/auth/logout", headers={"X-CSRF-Token": (await (await world.client.get(
+        "/api/auth/me")).json())["csrf"]})
+    await sign_in(world.client, "bob")
+    assert (await world.client.get(f"/api/people/{anna}/face")).status == 404
+    bobs = (await (await world.client.get("/api/people")).json())["people"]
+    assert (await world.client.get(f"/api/people/{bobs[0]['id']}/face")).status == 200

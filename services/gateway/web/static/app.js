@@ -49,12 +49,14 @@ function signedIn(me) {
   $("#login").hidden = true; $("#app").hidden = false;
   $("#who").textContent = me.user.name;
   $("#admin-button").hidden = !me.user.admin;
-  const q = new URLSearchParams(location.search).get("q") || "";
-  $("#q").value = q;
-  runQuery(q);
-  if (location.pathname === "/admin" && me.user.admin) openAdmin();
-  if (location.pathname === "/map") openMap();
-  if (location.pathname === "/albums") openAlbums();
+  const params = new URLSearchParams(location.search);
+  $("#q").value = params.get("q") || "";
+  const route = location.pathname;
+  if (route === "/admin" && me.user.admin) openAdmin();
+  else if (route === "/map") openMap();
+  else if (route === "/albums") openAlbums();
+  else if (route === "/people") openPeople(params.get("person"));
+  else runQuery($("#q").value);
   pollStatus();
 }
 
@@ -92,22 +94,26 @@ $("#q").addEventListener("input", () => {
   }, 150);
 });
 
-function runQuery(q, cursor = null) {
+function runQuery(q, cursor = null, load = true) {
+  state.generation = (state.generation || 0) + 1;  // a page still loading for the last query is dropped
+  state.loading = false;
   state.query = q; state.cursor = cursor; state.done = false; state.lastMonth = null;
   $("#grid").replaceChildren(); $("#facets").replaceChildren(); $("#summary").textContent = ""; say("");
   $("#share-button").hidden = !q;
   $("#newest").hidden = !cursor;
   showView("grid");
-  if (!q && !cursor) loadTimeline();
+  if (!q && !cursor && load) loadTimeline();
   $("#scrubber").hidden = !!q;
-  loadMore();
+  if (load) loadMore();
 }
 
 function showView(view) {  // the admin page and the map replace the grid (which then loads nothing more)
+  if (view !== "grid" && state.selecting) endSelecting();
   state.view = view;
   $("#admin").hidden = view !== "admin";
   $("#map").hidden = view !== "map";
   $("#albums").hidden = view !== "albums";
+  $("#people").hidden = view !== "people";
   for (const id of ["#grid", "#facets", "#summary", "#more", "#scrubber"]) $(id).hidden = view !== "grid";
   if (view !== "grid") $("#newest").hidden = $("#share-button").hidden = true;
 }
@@ -115,15 +121,18 @@ function showView(view) {  // the admin page and the map replace the grid (which
 async function loadMore() {
   if (state.loading || state.done || state.share || state.view !== "grid") return;  // a share's page lists its photos once, signed out
   state.loading = true;
+  const generation = state.generation;
   try {
     const cursor = state.cursor ? `&cursor=${encodeURIComponent(state.cursor)}` : "";
     if (state.query) {
       const result = await api(`/api/search?q=${encodeURIComponent(state.query)}&explain=1&limit=60${cursor}`);
+      if (generation !== state.generation) return;
       if (!state.cursor) { showFacets(result.facets); $("#summary").textContent = result.partial ? `No photo has every word: ${result.total} with most of them` : count(result.total, "photo"); }
       result.hits.forEach((hit) => $("#grid").append(tile(hit, caption(hit.matched))));
       state.cursor = result.next_cursor;
     } else {
       const page = await api(`/api/photos?limit=60${cursor}`);
+      if (generation !== state.generation) return;
       page.items.forEach((item) => {
         if (item.month && item.month !== state.lastMonth) $("#grid").append(monthHeader(item.month));
         state.lastMonth = item.month;
@@ -132,8 +141,10 @@ async function loadMore() {
       state.cursor = page.next_cursor;
     }
     state.done = !state.cursor;
-  } catch (error) { say(error.message, true); state.done = true; }
-  state.loading = false;
+    state.loading = false;
+  } catch (error) {
+    if (generation === state.generation) { say(error.message, true); state.done = true; state.loading = false; }
+  }
 }
 
 new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) loadMore(); }).observe($("#more"));
@@ -191,8 +202,10 @@ function tile(item, caption) {
   const figure = el("figure", { class: item.favorite ? "tile favorite" : "tile", "data-id": item.id, tabindex: "0" },
     el("img", { src: item.thumb, alt: item.path ? item.path.split("/").pop() : "", loading: "lazy" }),
     el("figcaption", { text: caption || (item.path || "").split("/").pop(), title: caption || "" }));
-  figure.addEventListener("click", () => state.share ? null : openPhoto(item.id));
-  figure.addEventListener("keydown", (event) => { if (event.key === "Enter") openPhoto(item.id); });
+  const open = () => state.share ? null : state.selecting ? toggleSelected(figure) : openViewer(item.id);
+  figure.addEventListener("click", open);
+  figure.addEventListener("keydown", (event) => { if (event.key === "Enter" || (event.key === " " && state.selecting)) { event.preventDefault(); open(); } });
+  if (selection.has(item.id)) figure.classList.add("selected");
   return figure;
 }
 
@@ -212,7 +225,7 @@ function dl(pairs) {
   return list;
 }
 
-async function openPhoto(id) {
+async function showDetails(id) {  // the dialog over the viewer: marks, boxes, everything known
   const photo = await api(`/api/photos/${encodeURIComponent(id)}`);
   state.photo = photo;
   showMarks(photo);
@@ -248,6 +261,112 @@ async function openPhoto(id) {
 
 $("#close-viewer").addEventListener("click", () => $("#viewer").close());
 
+// -- the viewer: PhotoSwipe (vendored from npm) over the photos in the grid: zoom, previous/next, keys, swipe -------
+
+const SLIDE_SECONDS = 4;
+const viewer = { PhotoSwipe: null, pswp: null, sizes: new Map(), timer: null };
+
+async function photoSwipe() {
+  if (!viewer.PhotoSwipe) {
+    await load("link", { rel: "stylesheet", href: "/static/photoswipe.css" });
+    viewer.PhotoSwipe = (await import("/static/photoswipe.esm.js")).default;
+  }
+  return viewer.PhotoSwipe;
+}
+
+function slideOf(id, thumb, favorite) {  // the 1280 px rendition; its shape from the tile's thumbnail until it has loaded
+  let size = viewer.sizes.get(id) || [1280, 960];
+  if (!viewer.sizes.has(id) && thumb?.naturalWidth) {
+    const { naturalWidth: w, naturalHeight: h } = thumb;
+    const scale = Math.max(w, h) < 320 ? 1 : 1280 / Math.max(w, h);  // a thumbnail below 320 px is the photo's size
+    size = [Math.round(w * scale), Math.round(h * scale)];
+  }
+  return { id, favorite, src: `/media/${encodeURIComponent(id)}/thumb?size=1280`, msrc: thumb?.currentSrc || undefined,
+    width: size[0], height: size[1], alt: thumb?.alt || "" };
+}
+
+async function openViewer(id, only = null) {
+  const slides = only ? only.map((item) => slideOf(item.id, null, undefined))
+    : [...document.querySelectorAll("#grid .tile")].map((t) => slideOf(t.dataset.id, t.querySelector("img"), t.classList.contains("favorite")));
+  try {
+    const PhotoSwipe = await photoSwipe();
+    const pswp = new PhotoSwipe({ dataSource: slides, index: Math.max(0, slides.findIndex((s) => s.id === id)),
+      showHideAnimationType: "fade", trapFocus: false, bgOpacity: 0.94, preload: [1, 2],
+      secondaryZoomLevel: (zoom) => Math.max(1, zoom.fit * 2), maxZoomLevel: (zoom) => Math.max(2, zoom.fit * 4) });
+    pswp.on("uiRegister", () => viewerButtons(pswp));
+    pswp.on("loadComplete", ({ content }) => trueSize(pswp, content));
+    pswp.on("keydown", (event) => { if ($("#viewer").open) event.preventDefault(); });  // the details dialog has the keys
+    pswp.on("destroy", () => { stopSlideshow(); viewer.pswp = null; });
+    viewer.pswp = pswp;
+    pswp.init();
+  } catch (error) { say(error.message, true); }
+}
+
+function trueSize(pswp, content) {  // once the rendition is in, its own size (zoom goes to its pixels, not a guess)
+  const img = content.element, item = pswp.options.dataSource[content.index];
+  if (!img?.naturalWidth || !item) return;
+  viewer.sizes.set(item.id, [img.naturalWidth, img.naturalHeight]);
+  if (item.width !== img.naturalWidth || item.height !== img.naturalHeight) {
+    Object.assign(item, { width: img.naturalWidth, height: img.naturalHeight });
+    const refresh = () => pswp.refreshSlideContent(content.index);  // not while it opens: the opening waits for this content
+    if (pswp.opener.isOpen) setTimeout(refresh); else pswp.on("openingAnimationEnd", refresh);
+  }
+}
+
+const ICON = (inner) => `<svg aria-hidden="true" class="pswp__icn" viewBox="0 0 32 32" width="32" height="32">${inner}</svg>`;
+const ICONS = {  // drawn here, not taken from a font: a missing glyph would be an empty box
+  info: ICON('<circle class="line" cx="16" cy="16" r="10.5"/><rect x="14.6" y="14" width="2.8" height="8.5"/><circle cx="16" cy="10.4" r="1.8"/>'),
+  favourite: ICON('<path class="heart" d="M16 26.5s-9.5-5.9-9.5-12.3a5.2 5.2 0 0 1 9.5-3 5.2 5.2 0 0 1 9.5 3c0 6.4-9.5 12.3-9.5 12.3z"/>'),
+  download: ICON('<path class="line" d="M16 6v13m-5.5-5.5L16 19l5.5-5.5M8 25h16"/>'),
+  slideshow: ICON('<path class="play" d="M11 8.5v15l12.5-7.5z"/><path class="pause" d="M10 9h4.5v14H10zm7.5 0H22v14h-4.5z"/>'),
+};
+
+function whenOpen(pswp) {  // a modal dialog shown while PhotoSwipe fades in would stop its opening half-way
+  return pswp.opener.isOpen ? Promise.resolve() : new Promise((resolve) => pswp.on("openingAnimationEnd", resolve));
+}
+
+function viewerButtons(pswp) {
+  const current = () => pswp.currSlide.data;
+  pswp.ui.registerElement({ name: "info", order: 15, isButton: true, title: "Details and albums", ariaLabel: "Details and albums",
+    html: ICONS.info, onClick: () => whenOpen(pswp).then(() => showDetails(current().id)) });
+  pswp.ui.registerElement({ name: "favourite", order: 16, isButton: true, title: "Favourite", ariaLabel: "Favourite", html: ICONS.favourite,
+    onInit: (button) => pswp.on("change", () => paintFavourite(button, current())),
+    onClick: (event, button) => toggleFavourite(button, current()) });
+  pswp.ui.registerElement({ name: "download", order: 17, isButton: true, tagName: "a", title: "Download the original",
+    ariaLabel: "Download the original", html: ICONS.download,
+    onInit: (link) => pswp.on("change", () => { link.href = `/media/${encodeURIComponent(current().id)}/original?download=1`; link.setAttribute("download", ""); }) });
+  pswp.ui.registerElement({ name: "slideshow", order: 18, isButton: true, title: "Slideshow", ariaLabel: "Slideshow", html: ICONS.slideshow,
+    onClick: (event, button) => (viewer.timer ? stopSlideshow() : startSlideshow(pswp, button)) });
+}
+
+async function paintFavourite(button, item) {
+  if (item.favorite === undefined) {  // opened from the map: ask
+    item.favorite = await api(`/api/photos/${encodeURIComponent(item.id)}`).then((p) => p.favorite, () => false);
+  }
+  button.setAttribute("aria-pressed", String(item.favorite));
+}
+
+async function toggleFavourite(button, item) {
+  try {
+    const { favorite } = await api(`/api/photos/${encodeURIComponent(item.id)}/favorite`, { method: item.favorite ? "DELETE" : "PUT" });
+    item.favorite = favorite;
+    paintFavourite(button, item);
+    document.querySelectorAll(`.tile[data-id="${item.id}"]`).forEach((node) => node.classList.toggle("favorite", favorite));
+  } catch (error) { say(error.message, true); }
+}
+
+function startSlideshow(pswp, button) {
+  viewer.timer = setInterval(() => pswp.next(), SLIDE_SECONDS * 1000);
+  viewer.button = button;
+  button.setAttribute("aria-pressed", "true");
+}
+
+function stopSlideshow() {
+  clearInterval(viewer.timer);
+  viewer.timer = null;
+  viewer.button?.setAttribute("aria-pressed", "false");
+}
+
 // -- favourites and albums: hers, kept in the record store, found by `favorite` and `album:NAME` ------------------
 
 function albumQuery(name) { return `album:"${name.replace(/"/g, "")}"`; }
@@ -269,6 +388,8 @@ async function markPhoto(path, method, body) {  // change a mark, then show the 
     state.photo = photo;
     showMarks(photo);
     document.querySelectorAll(`.tile[data-id="${id}"]`).forEach((node) => node.classList.toggle("favorite", photo.favorite));
+    const slide = viewer.pswp?.currSlide?.data;
+    if (slide?.id === id) { slide.favorite = photo.favorite; viewer.pswp.dispatch("change"); }
   } catch (error) { say(error.message, true); }
 }
 
@@ -309,6 +430,168 @@ $("#new-album").addEventListener("submit", async (event) => {
   } catch (error) { say(error.message, true); }
 });
 
+// -- people: her faces grouped by the server, shown as round crops, named in place, merged by picking ------------------
+
+const peopleState = { merging: null };
+
+$("#people-button").addEventListener("click", () => { history.pushState(null, "", "/people"); openPeople(); });
+
+async function openPeople(person = null) {
+  if (person) return openPerson(person);
+  showView("people");
+  endMerge();
+  try {
+    const { people } = await api("/api/people");
+    $("#people-list").replaceChildren(...people.map(personCard));
+    if (!people.length) $("#people-list").append(el("p", { text: "No people yet: faces that appear twice or more make a person." }));
+  } catch (error) { say(error.message, true); }
+}
+
+function personLabel(person) { return person.name || "this person"; }
+
+function personCard(person) {
+  const name = el("input", { class: "person-name", value: person.name || "", placeholder: "Add a name", maxlength: "100",
+    "aria-label": `Name of ${personLabel(person)}`, enterkeyhint: "done" });
+  name.addEventListener("change", () => namePerson(person, name.value.trim()));
+  name.addEventListener("keydown", (event) => { if (event.key === "Enter") name.blur(); });
+  const face = el("button", { type: "button", class: "face", "aria-label": `Photos of ${personLabel(person)}`,
+    onclick: () => peopleState.merging ? mergeInto(person) : (history.pushState(null, "", `/people?person=${person.id}`), openPerson(person.id)) },
+  el("img", { src: `/api/people/${person.id}/face`, alt: "" }));
+  return el("figure", { class: "person", "data-id": person.id }, face, name,
+    el("figcaption", { text: count(person.photos, "photo") }),
+    el("button", { type: "button", class: "merge", text: "Merge…", onclick: () => startMerge(person) }));
+}
+
+async function namePerson(person, name) {
+  if (!name || name === (person.name || "")) return;
+  try {
+    const named = await api(`/api/people/${person.id}`, { method: "PATCH", body: { name } });
+    if (named.id !== person.id) { say(`Merged with ${named.name}, who already had that name`); return openPeople(); }
+    person.name = named.name;
+    say(`Named ${named.name}`);
+  } catch (error) { say(error.message, true); }
+}
+
+function startMerge(person) {
+  peopleState.merging = person;
+  $("#merging-text").textContent = `Pick the person ${personLabel(person)} is (the name picked stays)`;
+  $("#merging").hidden = false;
+  document.querySelectorAll(".person").forEach((card) => card.classList.toggle("target", card.dataset.id !== String(person.id)));
+  document.querySelector(`.person[data-id="${person.id}"]`)?.classList.add("source");
+}
+
+function endMerge() {
+  peopleState.merging = null;
+  $("#merging").hidden = true;
+  document.querySelectorAll(".person").forEach((card) => card.classList.remove("target", "source"));
+}
+
+$("#merge-cancel").addEventListener("click", endMerge);
+
+async function mergeInto(person) {
+  const from = peopleState.merging;
+  if (from.id === person.id) return endMerge();
+  try {
+    const merged = await api(`/api/people/${from.id}/merge`, { method: "POST", body: { into: person.id } });
+    say(`Merged into ${merged.name || "one person"}`);
+  } catch (error) { say(error.message, true); }
+  openPeople();
+}
+
+async function openPerson(id) {  // her photos of this person, in the grid
+  try {
+    const person = await api(`/api/people/${encodeURIComponent(id)}`);
+    runQuery("", null, false);
+    state.done = true;
+    $("#scrubber").hidden = true;
+    const photos = [...new Map(person.photos.map((p) => [p.id, p])).values()];
+    $("#summary").textContent = `${person.name || "Unnamed person"} · ${count(photos.length, "photo")}`;
+    photos.forEach((p) => $("#grid").append(tile({ ...p, thumb: `/media/${encodeURIComponent(p.id)}/thumb` }, p.path.split("/").pop())));
+  } catch (error) { say(error.message, true); }
+}
+
+// -- selecting many photos for one action: favourite, add to an album, download as a zip, share -----------------------
+
+const selection = new Set();
+
+$("#select-button").addEventListener("click", () => (state.selecting ? endSelecting() : startSelecting()));
+
+function startSelecting() {
+  state.selecting = true;
+  document.body.classList.add("selecting");
+  $("#select-button").setAttribute("aria-pressed", "true");
+  $("#bulk").hidden = false;
+  showSelected();
+  api("/api/albums").then(({ items }) => $("#album-names").replaceChildren(...items.map((a) => el("option", { value: a.name }))), () => {});
+}
+
+function endSelecting() {
+  state.selecting = false;
+  selection.clear();
+  document.body.classList.remove("selecting");
+  document.querySelectorAll(".tile.selected").forEach((node) => node.classList.remove("selected"));
+  $("#select-button").setAttribute("aria-pressed", "false");
+  $("#bulk").hidden = true;
+}
+
+function toggleSelected(figure) {
+  const id = figure.dataset.id;
+  if (selection.has(id)) selection.delete(id); else selection.add(id);
+  document.querySelectorAll(`.tile[data-id="${id}"]`).forEach((node) => node.classList.toggle("selected", selection.has(id)));
+  showSelected();
+}
+
+function showSelected() {
+  $("#bulk-count").textContent = `${count(selection.size, "photo")} selected`;
+  for (const id of ["#bulk-favorite", "#bulk-download", "#bulk-share", "#bulk-album button"]) $(id).disabled = !selection.size;
+}
+
+$("#bulk-all").addEventListener("click", () => {
+  document.querySelectorAll("#grid .tile").forEach((node) => { selection.add(node.dataset.id); node.classList.add("selected"); });
+  showSelected();
+});
+
+$("#bulk-done").addEventListener("click", endSelecting);
+
+$("#bulk-favorite").addEventListener("click", async () => {
+  try {
+    const { ids } = await api("/api/favorites", { method: "POST", body: { ids: [...selection], favorite: true } });
+    ids.forEach((id) => document.querySelectorAll(`.tile[data-id="${id}"]`).forEach((node) => node.classList.add("favorite")));
+    say(`${count(ids.length, "photo")} made favourites`);
+  } catch (error) { say(error.message, true); }
+});
+
+$("#bulk-album").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const name = $("#bulk-album-name").value.trim();
+  try {
+    const { items } = await api("/api/albums");
+    const album = items.find((a) => a.name.toLowerCase() === name.toLowerCase()) || await api("/api/albums", { method: "POST", body: { name } });
+    const added = await api(`/api/albums/${album.id}/photos`, { method: "POST", body: { ids: [...selection] } });
+    say(`${count(selection.size, "photo")} added to ${added.name} (${count(added.count, "photo")} in it)`);
+    $("#bulk-album-name").value = "";
+    $("#bulk-album-name").blur();  // its list of albums would cover the bar
+  } catch (error) { say(error.message, true); }
+});
+
+$("#bulk-download").addEventListener("click", async () => {  // the server streams the zip; the browser saves it as it comes
+  try {
+    const made = await api("/api/downloads", { method: "POST", body: { ids: [...selection] } });
+    const link = el("a", { href: made.url, download: "", hidden: "" });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    say(`Downloading ${count(made.photos, "photo")} as a zip`);
+  } catch (error) { say(error.message, true); }
+});
+
+$("#bulk-share").addEventListener("click", async () => {
+  try {
+    const share = await api("/api/shares", { method: "POST", body: { ids: [...selection], hours: 72 } });
+    say(`Share link (72 h) for ${count(share.photos, "photo")}: ${location.origin}${share.url}`);
+  } catch (error) { say(error.message, true); }
+});
+
 async function pollStatus() {
   if ($("#app").hidden) return;
   try {
@@ -335,7 +618,7 @@ const mapState = { map: null, markers: null, asked: 0 };
 
 function load(tag, props) {
   return new Promise((resolve, reject) => document.head.append(el(tag, { ...props, onload: resolve,
-    onerror: () => reject(new Error("the map's libraries are missing: run `picsift models build`")) })));
+    onerror: () => reject(new Error("the gallery's libraries are missing: run `picsift models build`")) })));
 }
 
 $("#map-button").addEventListener("click", () => { history.pushState(null, "", "/map"); openMap(); });
@@ -382,7 +665,7 @@ function photoMarker(cell) {  // a server cluster: its newest photo, with the co
     count: cell.count, title: count(cell.count, "photo") });
   marker.on("click", () => {
     const map = mapState.map;
-    if (cell.count === 1 || map.getZoom() >= map.getMaxZoom()) openPhoto(cell.id);
+    if (cell.count === 1 || map.getZoom() >= map.getMaxZoom()) openViewer(cell.id, [cell]);
     else map.setView([cell.lat, cell.lon], Math.min(map.getZoom() + 3, map.getMaxZoom()));
   });
   return marker;
