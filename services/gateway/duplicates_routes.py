@@ -7,19 +7,15 @@ from aiohttp import web
 
 from services.duplicates.book import DuplicatesBook
 from services.duplicates.service import groups, open_book
+from services.gateway.resources import kept_open
 from services.gateway.security import session_of
 
 DUPLICATES = web.AppKey("duplicates", DuplicatesBook)
 
 
 def open_duplicates(gateway):
-    """A cleanup context: the duplicates book, opened beside the record store and closed with the app."""
-    async def book(app: web.Application):
-        app[DUPLICATES] = open_book(gateway.data_dir)
-        yield
-        app[DUPLICATES].close()
-
-    return book
+    """The duplicates book, opened beside the record store and closed with the app."""
+    return kept_open(DUPLICATES, lambda: open_book(gateway.data_dir))
 
 
 async def list_groups(request: web.Request) -> web.Response:

@@ -7,6 +7,7 @@ import asyncio
 from aiohttp import web
 
 from services.gateway import models as m
+from services.gateway.resources import kept_open
 from services.gateway.security import error, session_of
 from services.gateway.validation import parse_body
 from services.search.marks import AlbumError, Marks, UnknownAlbum
@@ -15,13 +16,8 @@ MARKS = web.AppKey("marks", Marks)
 
 
 def open_marks(gateway):
-    """A cleanup context: the marks, on the record store's file, closed with the app."""
-    async def marks(app: web.Application):
-        app[MARKS] = Marks(gateway.store.path)
-        yield
-        app[MARKS].close()
-
-    return marks
+    """The marks, on the record store's file, closed with the app."""
+    return kept_open(MARKS, lambda: Marks(gateway.store.path))
 
 
 def marks_of(request: web.Request) -> Marks:

@@ -7,6 +7,7 @@ from aiohttp import web
 
 from services.gateway.faces import box_area, face_crop
 from services.gateway.models import MergeBody, NameBody
+from services.gateway.resources import kept_open
 from services.gateway.security import error, session_of
 from services.gateway.validation import parse_body
 from services.people.book import PeopleBook, PersonError, UnknownPerson
@@ -17,13 +18,8 @@ PEOPLE = web.AppKey("people", PeopleBook)
 
 
 def open_people(gateway):
-    """A cleanup context: the people book, opened beside the record store and closed with the app."""
-    async def book(app: web.Application):
-        app[PEOPLE] = open_book(gateway.data_dir)
-        yield
-        app[PEOPLE].close()
-
-    return book
+    """The people book, opened beside the record store and closed with the app."""
+    return kept_open(PEOPLE, lambda: open_book(gateway.data_dir))
 
 
 def lookup_for(request: web.Request) -> NamedPeople:
