@@ -102,10 +102,15 @@ def tier_of(key: str, value: str, atoms: list[Node]) -> str:
     return "exact" if exact else "synonym"
 
 
-def named_faces(photo_id: str, atoms: list[Node]) -> list[tuple[float, str, str, str, int]]:
-    """The named people of the query in this photo, as matched terms: (1, "person", name, "people", face)."""
-    return [(1.0, "person", atom.name, "people", face) for atom in atoms if isinstance(atom, FacesOf)
-            for photo, face in sorted(atom.faces) if photo == photo_id]
+def named_faces(atoms: list[Node]) -> dict[str, list[tuple[float, str, str, str, int]]]:
+    """Per photo, the query's named people in it as matched terms: (1, "person", name, "people", face); made once per
+    query, read per hit."""
+    found: dict[str, list[tuple[float, str, str, str, int]]] = {}
+    for atom in atoms:
+        if isinstance(atom, FacesOf):
+            for photo, face in sorted(atom.faces):
+                found.setdefault(photo, []).append((1.0, "person", atom.name, "people", face))
+    return found
 
 
 def explain_hit(hit: "Hit", found: list[tuple[float, str, str, str, int]], atoms: list[Node], explain: bool) -> None:

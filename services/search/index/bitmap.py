@@ -162,8 +162,9 @@ class BitmapIndex(Index):
             hits = [Hit(photo_id, [p for p in paths.get(photo_id, ()) if under_roots(p, roots)], round(score, 4))
                     for photo_id, score in zip(page_ids, answer.scores[offset:offset + limit].tolist())]
             wanted = {layer for atom in atoms for term in self._terms_for(atom) for layer in self._postings.layers_of[term]}
+            people = named_faces(atoms)
             for hit, doc in zip(hits, page):
-                self._explain(hit, doc, wanted, atoms, explain)
+                self._explain(hit, doc, wanted, atoms, explain, people.get(hit.id, []))
             total = answer.total
             return SearchResult(total, hits, answer.facets, offset + limit if offset + limit < total else None)
 
@@ -388,16 +389,17 @@ class BitmapIndex(Index):
             self._id_keys = np.concatenate([self._id_keys, more])
         return self._id_keys
 
-    def _explain(self, hit: Hit, doc: int, wanted: set[int], atoms: list[Node], explain: bool) -> None:
-        """The hit's matching terms, from its forward list: `wanted` are the layers of the terms the query's atoms
-        match."""
+    def _explain(self, hit: Hit, doc: int, wanted: set[int], atoms: list[Node], explain: bool,
+                 people: list[tuple[float, str, str, str, int]]) -> None:
+        """The hit's matching terms, from its forward list (`wanted` are the layers of the terms the query's atoms
+        match), and the query's named people in it."""
         p = self._postings
         found = []
         for layer in sorted(wanted.intersection(p.forward(doc).tolist())):
             term, level, source, _ = p.layers[layer]
             key, value = p.terms[term]
             found.append((level / LEVELS, key, value, source, self._face_of(term, doc) if explain else 0))
-        explain_hit(hit, found + named_faces(hit.id, atoms), atoms, explain)
+        explain_hit(hit, found + people, atoms, explain)
 
     def _face_of(self, term: int, doc: int) -> int:
         """The first face of the photo holding the term (0: the photo as a whole)."""

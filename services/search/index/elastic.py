@@ -238,14 +238,14 @@ class ElasticIndex(Index):
     def run(self, query: Query, roots: list[str] | None, offset: int, limit: int, explain: bool) -> SearchResult:
         response = self.client.search(index=self.index, **search_body(query, roots, offset, limit))
         atoms = positive_atoms(query.root)
-        hits = []
+        people, hits = named_faces(atoms), []
         for raw in response["hits"]["hits"]:
             source = raw["_source"]
             inside = [p for p in sorted(source["paths"]) if under_roots(p, roots)]
             hit = Hit(raw["_id"], inside, round(raw.get("_score") or 0.0, 4))
             explain_hit(hit, [(t["weight"], t["key"], t["value"], t["source"], t["face"]) for t in source["terms"]
                               if any(matches(t["key"], t["value"], atom) for atom in atoms)]
-                        + named_faces(hit.id, atoms), atoms, explain)
+                        + people.get(hit.id, []), atoms, explain)
             hits.append(hit)
         total = response["hits"]["total"]["value"]
         facets = {key: [{"value": b["key"], "count": b["doc_count"]} for b in agg["buckets"]]
