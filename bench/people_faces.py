@@ -74,20 +74,31 @@ def write_media(into: Path) -> dict[str, str]:
     return truth
 
 
-def quality(book, store, truth: dict[str, str], owner: str = "", roots=None) -> dict:
-    """Cluster purity, each identity's share of her photos in her biggest cluster, and the precision of naming:
-    each listed person is named after its commonest identity (as a user naming what she sees), then each name's
-    photos are checked. Only photos with exactly one face count (a group photo's label does not say which face)."""
-    from collections import Counter
+def single_faces(store, truth: dict[str, str]) -> dict[str, str]:
+    """Path -> identity of the photos with exactly one face (a group photo's label does not say which face)."""
+    return {record.file.path: truth[Path(record.file.path).name] for record in store.iter_all()
+            if len(record.vision.faces) == 1 and Path(record.file.path).name in truth}
 
-    single = {record.file.path: truth[Path(record.file.path).name] for record in store.iter_all()
-              if len(record.vision.faces) == 1 and Path(record.file.path).name in truth}
+
+def clustered(book, single: dict[str, str], owner: str, roots) -> dict[int, list[str]]:
+    """Person id -> the identities of her one-face photos, for each listed person holding any."""
     grouped = {}
     for person in book.people(owner, roots):
         who = [single[item["path"]] for item in book.photos(owner, roots, person["id"])["photos"]
                if item["path"] in single]
         if who:
             grouped[person["id"]] = who
+    return grouped
+
+
+def quality(book, store, truth: dict[str, str], owner: str = "", roots=None) -> dict:
+    """Cluster purity, each identity's share of her photos in her biggest cluster, and the precision of naming:
+    each listed person is named after its commonest identity (as a user naming what she sees), then each name's
+    photos are checked. Only photos with exactly one face count (a group photo's label does not say which face)."""
+    from collections import Counter
+
+    single = single_faces(store, truth)
+    grouped = clustered(book, single, owner, roots)
     in_clusters = sum(len(who) for who in grouped.values())
     purity = sum(Counter(who).most_common(1)[0][1] for who in grouped.values()) / max(1, in_clusters)
     identities = Counter(single.values())
@@ -114,16 +125,13 @@ def searched_name_precision(book, store, truth: dict[str, str], owner: str = "",
     from services.search.api import SearchService
     from services.search.index.bitmap import BitmapIndex
 
-    single = {record.file.path: truth[Path(record.file.path).name] for record in store.iter_all()
-              if len(record.vision.faces) == 1 and Path(record.file.path).name in truth}
+    single = single_faces(store, truth)
     names = {}
-    for person in book.people(owner, roots):
-        who = [single[item["path"]] for item in book.photos(owner, roots, person["id"])["photos"]
-               if item["path"] in single]
-        if who:
-            name = "".join(ch for ch in Counter(who).most_common(1)[0][0].lower() if ch.isalnum())
-            names[name] = Counter(who).most_common(1)[0][0]
-            book.name(owner, person["id"], name)
+    for person, who in clustered(book, single, owner, roots).items():
+        identity = Counter(who).most_common(1)[0][0]
+        name = "".join(ch for ch in identity.lower() if ch.isalnum())
+        names[name] = identity
+        book.name(owner, person, name)
     index = BitmapIndex(store)
     service, lookup = SearchService(index), NamedPeople(book, store, owner, roots)
     right = found = 0
