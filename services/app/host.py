@@ -16,7 +16,7 @@ log = logging.getLogger("picsift")
 
 @dataclass
 class IngestEntrypoint:
-    """Scan the roots, then watch them until stop."""
+    """Watch the roots until stop, scanning them once the watcher is up (a file written during the scan is seen)."""
 
     ingest: IngestService
     roots: list[Path]
@@ -25,9 +25,18 @@ class IngestEntrypoint:
         return None
 
     async def run(self, stop: asyncio.Event) -> None:
-        results = await self.ingest.scan(self.roots)
-        log.info("scanned %d files under %s; watching for changes", len(results), ", ".join(map(str, self.roots)))
-        await self.ingest.watch(self.roots, stop)
+        watching = asyncio.Event()
+        watcher = asyncio.create_task(self.ingest.watch(self.roots, stop, watching))
+        ready = asyncio.create_task(watching.wait())
+        try:
+            await asyncio.wait([watcher, ready], return_when=asyncio.FIRST_COMPLETED)
+            if not watcher.done():
+                results = await self.ingest.scan(self.roots)
+                log.info("scanned %d files under %s while watching them", len(results), ", ".join(map(str, self.roots)))
+            await watcher
+        finally:
+            ready.cancel()
+            watcher.cancel()
 
     async def close(self) -> None:
         self.ingest.close()
