@@ -8,6 +8,7 @@ import json
 from aiohttp import web
 
 from services.gateway import models as m
+from services.gateway.responses import json_response
 from services.gateway.security import session_of
 from services.gateway.validation import parse_query
 
@@ -21,7 +22,7 @@ async def timeline(request: web.Request) -> web.Response:
     from services.gateway.app import gw
 
     months = await gw(request).search.timeline(list(session_of(request).user.roots))
-    return web.json_response({"total": sum(month.count for month in months),
+    return json_response({"total": sum(month.count for month in months),
                               "months": [{"month": month.month, "count": month.count,
                                           "cursor": photos_cursor(month.end, "")} for month in months]})
 
@@ -31,7 +32,7 @@ async def map_clusters(request: web.Request) -> web.Response:
 
     query = parse_query(request, m.MapQuery)
     found = await gw(request).search.clusters(list(session_of(request).user.roots), query.box(), query.zoom)
-    return web.json_response({"total": sum(c.count for c in found),
+    return json_response({"total": sum(c.count for c in found),
                               "clusters": [{"lat": c.lat, "lon": c.lon, "count": c.count, "id": c.id,
                                             "thumb": f"/media/{c.id}/thumb"} for c in found]})
 
@@ -40,5 +41,5 @@ async def map_settings(request: web.Request) -> web.Response:
     from services.gateway.app import gw
 
     settings = gw(request).settings
-    return web.json_response({"tiles": settings.map_tiles, "attribution": settings.map_attribution,
+    return json_response({"tiles": settings.map_tiles, "attribution": settings.map_attribution,
                               "max_zoom": settings.map_max_zoom})

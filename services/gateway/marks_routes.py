@@ -8,6 +8,7 @@ from aiohttp import web
 
 from services.gateway import models as m
 from services.gateway.resources import kept_open
+from services.gateway.responses import json_response
 from services.gateway.security import error, session_of
 from services.gateway.validation import parse_body
 from services.search.marks import AlbumError, Marks, UnknownAlbum
@@ -49,7 +50,7 @@ async def mine(request: web.Request) -> str:
 async def set_favorite(request: web.Request) -> web.Response:
     photo_id, on = await mine(request), request.method == "PUT"
     await asyncio.to_thread(marks_of(request).favorite, session_of(request).user.name, photo_id, on)
-    return web.json_response({"id": photo_id, "favorite": on})
+    return json_response({"id": photo_id, "favorite": on})
 
 
 async def set_favorites(request: web.Request) -> web.Response:
@@ -66,7 +67,7 @@ async def set_favorites(request: web.Request) -> web.Response:
             marks_of(request).favorite(user.name, photo_id, body.favorite)
 
     await asyncio.to_thread(mark)
-    return web.json_response({"ids": ids, "favorite": body.favorite})
+    return json_response({"ids": ids, "favorite": body.favorite})
 
 
 def album_id(request: web.Request) -> int:
@@ -85,7 +86,7 @@ async def on_albums(request: web.Request, act, status: int = 200) -> web.Respons
         raise error(web.HTTPNotFound, str(exc)) from None
     except AlbumError as exc:
         raise error(web.HTTPBadRequest, str(exc)) from None
-    return web.json_response(made, status=status)
+    return json_response(made, status=status)
 
 
 async def list_albums(request: web.Request) -> web.Response:

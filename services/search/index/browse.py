@@ -3,6 +3,7 @@ an EXIF date) and grid clusters of its GPS photos in Web Mercator tile space (a 
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -31,8 +32,9 @@ class Cluster:
 
 
 def month_of(when: float) -> str:
-    """'2019-07' of a sort time."""
-    return datetime.fromtimestamp(min(max(when, FIRST), LAST)).strftime("%Y-%m")
+    """'2019-07' of a sort time (time.localtime: half datetime's cost, asked for every photo of a page)."""
+    local = time.localtime(min(max(when, FIRST), LAST))
+    return f"{local.tm_year:04d}-{local.tm_mon:02d}"
 
 
 def month_edges(low: float, high: float) -> list[tuple[str, float]]:
