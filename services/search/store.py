@@ -1,6 +1,7 @@
 """The durable record store (SQLite, WAL): each stage's part merged into one record per photo id."""
 from __future__ import annotations
 
+import functools
 import sqlite3
 import threading
 import time
@@ -307,8 +308,13 @@ def prefix_ranges(roots: list[str], column: str) -> tuple[str, list[str]]:
 
 
 def under_roots(path: str, roots: list[str] | tuple[str, ...] | None) -> bool:
-    """True when the path lies below one of the roots (None: no scoping)."""
-    return roots is None or any(path.startswith(root.rstrip("/") + "/") for root in roots)
+    """True when the path lies below one of the roots (None: no scoping); asked for every path of every hit."""
+    return roots is None or path.startswith(_folder_prefixes(tuple(roots)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _folder_prefixes(roots: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(root.rstrip("/") + "/" for root in roots)
 
 
 def root_clause(roots: list[str] | None, params: list) -> str:

@@ -174,6 +174,16 @@ def test_no_query_however_crafted_escapes_the_users_roots(service):
     assert service.search_sync("cat", ["/media/ali"])["total"] == 0  # a prefix of a root is not the root
 
 
+def test_a_photo_both_users_hold_shows_each_only_her_own_path(service_over):
+    shared = record("sh01", f"{BOB}/trips/cat.jpg", [("label", "tabby cat"), ("hypernym", "cat")])
+    shared.paths[:] = [f"{ALICE}/z/cat.jpg", f"{BOB}/trips/cat.jpg"]  # the same bytes in both folders
+    service = service_over([shared])
+    for root in (ALICE, BOB):
+        hit = service.search_sync("cat", [root])["hits"][0]
+        assert [p.split("/")[2] for p in hit["paths"]] == [root.split("/")[2]], hit
+        assert hit["path"].startswith(root + "/")
+
+
 def test_explain_says_which_terms_matched_and_where_from(service):
     hit = service.search_sync("happy woman miami", [ALICE], explain=True)["hits"][0]
     assert {"city:miami", "emotion:happy", "gender:woman"} <= set(hit["matched"])
