@@ -102,6 +102,8 @@ class SearchService:
                      people: PeopleLookup | None = None) -> dict:
         """marks: the asker's ids for `favorite` and `album:NAME`; people: her named people (both read off the
         event loop); without them those words find nothing."""
+        if self.readers is None:  # her names, the query's parse and its run: one hop off the event loop
+            return await asyncio.to_thread(self.search_sync, text, roots, cursor, limit, explain, marks, people)
         names = await asyncio.to_thread(people.names) if people else frozenset()
         query, offset, size = self._plan(text, cursor, limit, names)
         if asks_asker(query.root):
