@@ -14,11 +14,11 @@ from proto import pb
 from services.search.index import browse
 from services.search.index.port import Hit, Index, MapCluster, SearchResult, index_terms
 from services.search.policy import (
-    FACET_KEYS, FILTER_KEYS, PHRASE_BONUS, explain_hit, in_facets, matches, named_faces, normalize_value,
+    FACET_KEYS, FILTER_KEYS, PHRASE_BONUS, asker_matches, explain_hit, in_facets, matches, normalize_value,
     word_values,
 )
 from services.search.query.ast import (
-    And, AtLeast, Compound, DateRange, FaceCount, FacesOf, Filter, Ids, Near, Node, Not, Or, Person, Phrase, Query,
+    Alike, And, AtLeast, Compound, DateRange, FaceCount, FacesOf, Filter, Ids, Near, Node, Not, Or, Person, Phrase, Query,
     Word, positive_atoms,
 )
 from services.search.record_view import status_of
@@ -46,6 +46,7 @@ MAPPINGS = {
 }
 SETTINGS = {"number_of_shards": 1, "refresh_interval": "1s"}
 FACET_SIZE = 10
+SCORE_FLOOR = 1e-4  # the least boost a clause is given (a boost of 0 would leave a match unranked)
 
 
 def dirs_of(paths) -> list[str]:
@@ -147,9 +148,21 @@ def compile_query(node: Node | None) -> dict:
         return {"geo_distance": {"distance": f"{node.km}km", "location": {"lat": node.lat, "lon": node.lon}}}
     if isinstance(node, Ids):
         return {"ids": {"values": sorted(node.ids)}}
+    if isinstance(node, Alike):
+        return alike_clause(node)
     if isinstance(node, FaceCount):
         return {"range": {"faces_count": {"gte": node.low, "lte": node.high}}}
     raise TypeError(f"unknown query node {node!r}")
+
+
+def alike_clause(node: Alike) -> dict:
+    """The neighbours of a photo, each scored by its similarity (a constant score per id: the ranking the vector
+    index gave)."""
+    if not node.scores:
+        return {"match_none": {}}
+    return {"bool": {"should": [{"constant_score": {"filter": {"ids": {"values": [photo]}},
+                                                    "boost": max(similarity, SCORE_FLOOR)}}
+                                for photo, similarity in node.scores], "minimum_should_match": 1}}
 
 
 def face_clause(words: list[Word], person: FacesOf | None) -> dict:
@@ -238,14 +251,14 @@ class ElasticIndex(Index):
     def run(self, query: Query, roots: list[str] | None, offset: int, limit: int, explain: bool) -> SearchResult:
         response = self.client.search(index=self.index, **search_body(query, roots, offset, limit))
         atoms = positive_atoms(query.root)
-        people, hits = named_faces(atoms), []
+        asked, hits = asker_matches(atoms), []
         for raw in response["hits"]["hits"]:
             source = raw["_source"]
             inside = [p for p in sorted(source["paths"]) if under_roots(p, roots)]
             hit = Hit(raw["_id"], inside, round(raw.get("_score") or 0.0, 4))
             explain_hit(hit, [(t["weight"], t["key"], t["value"], t["source"], t["face"]) for t in source["terms"]
                               if any(matches(t["key"], t["value"], atom) for atom in atoms)]
-                        + people.get(hit.id, []), atoms, explain)
+                        + asked.get(hit.id, []), atoms, explain)
             hits.append(hit)
         total = response["hits"]["total"]["value"]
         facets = {key: [{"value": b["key"], "count": b["doc_count"]} for b in agg["buckets"]]

@@ -1,0 +1,173 @@
+"""The similar-photos book: each photo's embedding (MobileNetV2's pooled features, from the vision record) read
+from the record store's change feed into SQLite beside the store, and an HNSW index of them in memory (usearch,
+int8: 1280 bytes a photo), loaded from the table and loaded again when another process moved the feed on.
+
+A user's neighbours of a photo are only photos under her roots, and she may only ask about a photo she can see:
+the index is searched for more neighbours than wanted in proportion to how much of the library she sees (a
+small share, or a small library, is compared exactly instead).
+"""
+from __future__ import annotations
+
+import math
+import threading
+from pathlib import Path
+
+import numpy as np
+from usearch.index import Index
+
+from proto import embedding, pb
+from services.pipeline.sqlite import open_sqlite
+from services.search.store import root_clause
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS vectors (key INTEGER PRIMARY KEY AUTOINCREMENT, photo TEXT NOT NULL UNIQUE,
+                                    vector BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS photo_paths (path TEXT PRIMARY KEY, photo TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS photo_paths_photo ON photo_paths (photo);
+CREATE TABLE IF NOT EXISTS feed (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL);
+"""
+DIMENSIONS = 1280
+EXACT_BELOW = 20_000  # visible photos compared one by one rather than through the graph
+OVERSAMPLE = 2  # x the neighbours the visible share calls for, asked of the graph at first; x4 on each retry
+SCOPES_KEPT = 64
+
+
+class SimilarBook:
+    def __init__(self, path: Path | str):
+        self._db = open_sqlite(path, SCHEMA)
+        self._lock = threading.RLock()
+        self._index = new_index()
+        self._indexed_seq = -1  # the feed position the in-memory index holds
+        self._scopes: dict[tuple, np.ndarray] = {}  # (feed seq, roots) -> the visible keys, sorted
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # -- embeddings from the record store ---------------------------------------------------------
+
+    def follow(self, changed_since) -> int:
+        """Apply the record store's changes since the last call (changed_since(seq) -> [(seq, record)])."""
+        applied = 0
+        while True:
+            seq = self._seq()
+            self._load(seq)
+            changes = changed_since(seq)
+            if not changes:
+                return applied
+            with self._lock:
+                try:
+                    with self._db:
+                        self._db.execute("BEGIN")
+                        for _, record in changes:
+                            self._photo(record)
+                        self._db.execute("INSERT INTO feed (id, seq) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET "
+                                         "seq = excluded.seq", (changes[-1][0],))
+                except BaseException:
+                    self._indexed_seq = -1  # rolled back: the index read again from the table next time
+                    raise
+                self._indexed_seq = changes[-1][0]
+            applied += len(changes)
+
+    def _seq(self) -> int:
+        with self._lock:
+            row = self._db.execute("SELECT seq FROM feed").fetchone()
+        return row[0] if row else 0
+
+    def _load(self, seq: int) -> None:
+        """The in-memory index as the table holds it at this feed position (another process may have moved on)."""
+        with self._lock:
+            if self._indexed_seq == seq:
+                return
+            rows = self._db.execute("SELECT key, vector FROM vectors").fetchall()
+            self._index = new_index()
+            if rows:
+                self._index.add(np.array([key for key, _ in rows], np.uint64),
+                                np.stack([embedding.unpack(blob) for _, blob in rows]))
+            self._indexed_seq = seq
+
+    def _photo(self, record: pb.Record) -> None:
+        """One photo's paths and, when vision has spoken, its embedding (none: it leaves the index)."""
+        db = self._db
+        db.execute("DELETE FROM photo_paths WHERE photo = ?", (record.id,))
+        db.executemany("INSERT OR REPLACE INTO photo_paths (path, photo) VALUES (?, ?)",
+                       [(path, record.id) for path in record.paths])
+        if not record.HasField("vision"):
+            return
+        blob = record.vision.embedding
+        held = db.execute("SELECT key, vector FROM vectors WHERE photo = ?", (record.id,)).fetchone()
+        if held is not None and held[1] == blob:
+            return
+        if held is not None:
+            db.execute("DELETE FROM vectors WHERE key = ?", (held[0],))
+            self._index.remove(held[0])
+        if len(blob) != DIMENSIONS * embedding.DTYPE.itemsize:
+            return
+        key = db.execute("INSERT INTO vectors (photo, vector) VALUES (?, ?)", (record.id, blob)).lastrowid
+        self._index.add(key, embedding.unpack(blob))
+
+    # -- a user's view ------------------------------------------------------------------------------
+
+    def neighbours(self, photo: str, roots: list[str] | None, count: int) -> list[tuple[str, float]] | None:
+        """The `count` photos under her roots most like this one, most similar first, with their cosine similarity;
+        None when she cannot see the photo (or there is none by that id); [] when it has no embedding yet."""
+        with self._lock:
+            params: list = [photo]
+            if not self._db.execute("SELECT 1 FROM photo_paths p WHERE p.photo = ?" + root_clause(roots, params)
+                                    + " LIMIT 1", params).fetchone():
+                return None
+            row = self._db.execute("SELECT key FROM vectors WHERE photo = ?", (photo,)).fetchone()
+            if row is None:
+                return []
+            key = row[0]
+            wanted = self._index.get(key, dtype=np.float32)
+            visible = self._visible(roots)
+            found = self._exact(wanted, visible, key, count) if len(visible) <= EXACT_BELOW else \
+                self._approximate(wanted, visible, key, count)
+            photos = self._photos([k for k, _ in found])
+        return [(photos[k], round(similarity, 4)) for k, similarity in found]
+
+    def _visible(self, roots: list[str] | None) -> np.ndarray:
+        """The keys of the embedded photos under the roots, sorted; kept until the feed moves."""
+        scope = (self._indexed_seq, None if roots is None else tuple(roots))
+        if scope not in self._scopes:
+            if len(self._scopes) >= SCOPES_KEPT or any(s[0] != scope[0] for s in self._scopes):
+                self._scopes.clear()
+            params: list = []
+            sql = ("SELECT v.key FROM vectors v WHERE EXISTS (SELECT 1 FROM photo_paths p WHERE p.photo = v.photo"
+                   + root_clause(roots, params) + ") ORDER BY v.key")
+            self._scopes[scope] = np.array([key for key, in self._db.execute(sql, params)], np.uint64)
+        return self._scopes[scope]
+
+    def _exact(self, wanted: np.ndarray, visible: np.ndarray, key: int, count: int) -> list[tuple[int, float]]:
+        keys = visible[visible != key]
+        if not len(keys):
+            return []
+        vectors = np.asarray(self._index.get(keys, dtype=np.float32))
+        similarity = vectors @ wanted / np.maximum(np.linalg.norm(vectors, axis=1) * np.linalg.norm(wanted), 1e-12)
+        best = np.argsort(-similarity, kind="stable")[:count]
+        return list(zip(keys[best].tolist(), similarity[best].tolist()))
+
+    def _approximate(self, wanted: np.ndarray, visible: np.ndarray, key: int,
+                     count: int) -> list[tuple[int, float]]:
+        """Through the graph: enough neighbours that `count` of them are visible, asking for more until they are."""
+        size = len(self._index)
+        ask = min(size, math.ceil((count + 1) * size / len(visible) * OVERSAMPLE))
+        while True:
+            matches = self._index.search(wanted, ask)
+            keys, distances = matches.keys.astype(np.uint64), matches.distances
+            inside = np.isin(keys, visible) & (keys != key)
+            if inside.sum() >= count or ask >= size:
+                return [(k, 1.0 - float(d)) for k, d in zip(keys[inside][:count].tolist(), distances[inside][:count])]
+            ask = min(size, ask * 4)
+
+    def _photos(self, keys: list[int]) -> dict[int, str]:
+        if not keys:
+            return {}
+        rows = self._db.execute(f"SELECT key, photo FROM vectors WHERE key IN ({','.join('?' * len(keys))})", keys)
+        return dict(rows.fetchall())
+
+
+def new_index() -> Index:
+    """Cosine over int8 vectors (a quarter of float32's memory), as the people book's graph."""
+    return Index(ndim=DIMENSIONS, metric="cos", dtype="i8", connectivity=16, expansion_add=128, expansion_search=64)

@@ -1,0 +1,103 @@
+"""The similar-photos book over a real record store: neighbours by embedding, adds, changes and removals followed
+from the store, per-user scoping, the graph path and the exact path agreeing."""
+import numpy as np
+import pytest
+
+from proto import embedding, pb
+from services.search.store import RecordStore
+from services.similar import book as similar_book
+from services.similar.service import Neighbours, open_book
+from services.similar.settings import SimilarSettings
+
+RNG = np.random.default_rng(11)
+CATS, CARS = RNG.standard_normal(1280), RNG.standard_normal(1280)
+ALICE, BOB = "/media/alice", "/media/bob"
+
+
+def look(kind: np.ndarray, noise: float) -> bytes:
+    """A photo of that kind: the kind's vector plus noise (more noise, less alike)."""
+    return embedding.pack(kind + noise * RNG.standard_normal(1280))
+
+
+def photo(photo_id: str, path: str, vector: bytes | None) -> pb.Record:
+    record = pb.Record(id=photo_id, paths=[path], file=pb.FileFacts(path=path))
+    if vector is not None:
+        record.vision.CopyFrom(pb.VisionResult(embedding=vector))
+    return record
+
+
+@pytest.fixture
+def store(tmp_path):
+    store = RecordStore(tmp_path / "picsift.db")
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def book(tmp_path):
+    book = open_book(tmp_path)
+    yield book
+    book.close()
+
+
+def library(store):
+    cat = look(CATS, 0.1)
+    store.merge_many([photo("cat", f"{ALICE}/cat.jpg", cat), photo("cat-close", f"{ALICE}/a/cat2.jpg", look(CATS, 0.3)),
+                      photo("cat-far", f"{ALICE}/a/cat3.jpg", look(CATS, 1.0)),
+                      photo("car", f"{ALICE}/car.jpg", look(CARS, 0.3)),
+                      photo("bob-cat", f"{BOB}/cat.jpg", look(CATS, 0.05)),
+                      photo("pending", f"{ALICE}/new.jpg", None)])
+
+
+def test_neighbours_are_ranked_by_similarity_within_her_roots(store, book):
+    library(store)
+    mine = Neighbours(book, store, [ALICE], SimilarSettings(count=10))
+    found = mine("cat")
+    assert [p for p, _ in found] == ["cat-close", "cat-far", "car"]  # not the photo itself, not bob's
+    similarity = [s for _, s in found]
+    assert similarity == sorted(similarity, reverse=True) and similarity[0] > 0.9 and abs(similarity[-1]) < 0.2
+    assert [p for p, _ in Neighbours(book, store, None, SimilarSettings(count=2))("cat")] == ["bob-cat", "cat-close"]
+    assert Neighbours(book, store, [BOB])("cat") is None  # she may not name a photo she cannot see
+    assert Neighbours(book, store, [ALICE])("no-such-photo") is None
+    assert mine("pending") == []  # hers, no embedding yet
+    assert Neighbours(book, store, [])("cat") is None
+
+
+def test_adds_changes_and_removals_follow_the_store(store, book):
+    library(store)
+    mine = Neighbours(book, store, [ALICE])
+    assert [p for p, _ in mine("cat")][:1] == ["cat-close"]
+    store.merge(photo("pending", f"{ALICE}/new.jpg", look(CATS, 0.05)))  # vision caught up
+    assert [p for p, _ in mine("cat")][:1] == ["pending"]
+    store.merge(photo("pending", f"{ALICE}/new.jpg", look(CARS, 0.05)))  # vision ran again, saw otherwise
+    assert [p for p, _ in mine("car")][:1] == ["pending"] and mine("cat")[-1][0] in ("pending", "car")
+    store.remove_path(f"{ALICE}/a/cat2.jpg", "cat-close")
+    assert "cat-close" not in [p for p, _ in mine("cat")]
+    assert mine("cat-close") is None
+
+
+def test_another_process_sees_what_one_followed(tmp_path, store):
+    library(store)
+    first = open_book(tmp_path)
+    assert [p for p, _ in Neighbours(first, store, [ALICE])("cat")][:1] == ["cat-close"]
+    second = open_book(tmp_path)  # opened after: loads its graph from the table
+    store.merge(photo("pending", f"{ALICE}/new.jpg", look(CATS, 0.05)))
+    assert [p for p, _ in Neighbours(first, store, [ALICE])("cat")][:1] == ["pending"]
+    assert [p for p, _ in Neighbours(second, store, [ALICE])("cat")][:1] == ["pending"]  # first moved the feed on
+    first.close()
+    second.close()
+
+
+def test_the_graph_finds_what_exact_comparison_finds_within_a_small_share(store, book, monkeypatch):
+    """Many photos, hers a tenth of them: through the HNSW graph (oversampled for her share) the same neighbours
+    as comparing her photos one by one."""
+    kinds = RNG.standard_normal((20, 1280))
+    records = [photo(f"p{i:04d}", f"{ALICE if i % 10 == 0 else BOB}/{i}.jpg", look(kinds[i % 20], 0.8))
+               for i in range(2000)]
+    store.merge_many(records)
+    exact = Neighbours(book, store, [ALICE], SimilarSettings(count=10))("p0000")
+    monkeypatch.setattr(similar_book, "EXACT_BELOW", 0)
+    graph = Neighbours(book, store, [ALICE], SimilarSettings(count=10))("p0000")
+    assert len(exact) == 10 and all(p.startswith("p") and int(p[1:]) % 10 == 0 for p, _ in graph)
+    assert len({p for p, _ in exact} & {p for p, _ in graph}) >= 9
+    assert [p for p, _ in exact][:3] == [p for p, _ in graph][:3]
