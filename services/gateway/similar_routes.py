@@ -6,7 +6,7 @@ from aiohttp import web
 from services.gateway.resources import kept_open
 from services.gateway.security import session_of
 from services.similar.book import SimilarBook
-from services.similar.service import Neighbours, open_book
+from services.similar.service import Neighbours, IndexNeighbours, lookup, open_book
 
 SIMILAR = web.AppKey("similar", SimilarBook)
 
@@ -16,8 +16,9 @@ def open_similar(gateway):
     return kept_open(SIMILAR, lambda: open_book(gateway.data_dir))
 
 
-def lookup_for(request: web.Request) -> Neighbours:
+def lookup_for(request: web.Request) -> Neighbours | IndexNeighbours:
     """The search API's similar-photos lookup for the signed-in user: neighbours among her photos only."""
     from services.gateway.app import gw
 
-    return Neighbours(request.app[SIMILAR], gw(request).store, list(session_of(request).user.roots))
+    gateway = gw(request)
+    return lookup(gateway.search.index, request.app[SIMILAR], gateway.store, list(session_of(request).user.roots))

@@ -3,8 +3,10 @@ from the record store's change feed into SQLite beside the store, and an HNSW in
 int8: 1280 bytes a photo), loaded from the table and loaded again when another process moved the feed on.
 
 A user's neighbours of a photo are only photos under her roots, and she may only ask about a photo she can see:
-the index is searched for more neighbours than wanted in proportion to how much of the library she sees (a
-small share, or a small library, is compared exactly instead).
+the graph is searched for more neighbours than wanted in proportion to how much of the library she sees, or, when
+that would visit more vectors than she has, her photos are compared one by one. The candidates (twice as many as
+wanted) are then ranked again by their float16 embeddings from the table: usearch's int8 keeps only about 0.1 of
+cosine similarity exact (bench/results/similar.txt).
 """
 from __future__ import annotations
 
@@ -27,8 +29,11 @@ CREATE INDEX IF NOT EXISTS photo_paths_photo ON photo_paths (photo);
 CREATE TABLE IF NOT EXISTS feed (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL);
 """
 DIMENSIONS = 1280
-EXACT_BELOW = 20_000  # visible photos compared one by one rather than through the graph
 OVERSAMPLE = 2  # x the neighbours the visible share calls for, asked of the graph at first; x4 on each retry
+# Her photos are compared one by one when they are fewer than sqrt(EXACT_FACTOR x neighbours asked of the graph x
+# library): reading a vector costs about a quarter of visiting one in the graph (bench/results/similar.txt).
+EXACT_FACTOR = 8
+RESCORED = 2  # x the neighbours wanted, found with int8 vectors, then ranked by their float16 embeddings
 SCOPES_KEPT = 64
 
 
@@ -116,16 +121,17 @@ class SimilarBook:
             if not self._db.execute("SELECT 1 FROM photo_paths p WHERE p.photo = ?" + root_clause(roots, params)
                                     + " LIMIT 1", params).fetchone():
                 return None
-            row = self._db.execute("SELECT key FROM vectors WHERE photo = ?", (photo,)).fetchone()
+            row = self._db.execute("SELECT key, vector FROM vectors WHERE photo = ?", (photo,)).fetchone()
             if row is None:
                 return []
-            key = row[0]
-            wanted = self._index.get(key, dtype=np.float32)
-            visible = self._visible(roots)
-            found = self._exact(wanted, visible, key, count) if len(visible) <= EXACT_BELOW else \
-                self._approximate(wanted, visible, key, count)
-            photos = self._photos([k for k, _ in found])
-        return [(photos[k], round(similarity, 4)) for k, similarity in found]
+            key, blob = row
+            wanted, visible = self._index.get(key, dtype=np.float32), self._visible(roots)
+            candidates = count * RESCORED
+            if len(visible) ** 2 <= EXACT_FACTOR * (candidates + 1) * len(self._index):
+                found = self._exact(wanted, visible, key, candidates)
+            else:
+                found = self._approximate(wanted, visible, key, candidates)
+            return self._rescored(embedding.unpack(blob), found, count)
 
     def _visible(self, roots: list[str] | None) -> np.ndarray:
         """The keys of the embedded photos under the roots, sorted; kept until the feed moves."""
@@ -139,33 +145,35 @@ class SimilarBook:
             self._scopes[scope] = np.array([key for key, in self._db.execute(sql, params)], np.uint64)
         return self._scopes[scope]
 
-    def _exact(self, wanted: np.ndarray, visible: np.ndarray, key: int, count: int) -> list[tuple[int, float]]:
+    def _exact(self, wanted: np.ndarray, visible: np.ndarray, key: int, count: int) -> list[int]:
+        """Her photos compared one by one (their int8 vectors), the best `count` keys."""
         keys = visible[visible != key]
         if not len(keys):
             return []
-        vectors = np.asarray(self._index.get(keys, dtype=np.float32))
-        similarity = vectors @ wanted / np.maximum(np.linalg.norm(vectors, axis=1) * np.linalg.norm(wanted), 1e-12)
-        best = np.argsort(-similarity, kind="stable")[:count]
-        return list(zip(keys[best].tolist(), similarity[best].tolist()))
+        vectors = np.stack(self._index.get(keys, dtype=np.int8)).astype(np.float32)
+        similarity = vectors @ wanted / np.maximum(np.linalg.norm(vectors, axis=1), 1e-12)
+        return keys[np.argsort(-similarity, kind="stable")[:count]].tolist()
 
-    def _approximate(self, wanted: np.ndarray, visible: np.ndarray, key: int,
-                     count: int) -> list[tuple[int, float]]:
-        """Through the graph: enough neighbours that `count` of them are visible, asking for more until they are."""
+    def _approximate(self, wanted: np.ndarray, visible: np.ndarray, key: int, count: int) -> list[int]:
+        """Through the graph: enough neighbours that `count` of them are hers, asking for more until they are."""
         size = len(self._index)
         ask = min(size, math.ceil((count + 1) * size / len(visible) * OVERSAMPLE))
         while True:
-            matches = self._index.search(wanted, ask)
-            keys, distances = matches.keys.astype(np.uint64), matches.distances
-            inside = np.isin(keys, visible) & (keys != key)
-            if inside.sum() >= count or ask >= size:
-                return [(k, 1.0 - float(d)) for k, d in zip(keys[inside][:count].tolist(), distances[inside][:count])]
+            keys = self._index.search(wanted, ask).keys.astype(np.uint64)
+            inside = keys[np.isin(keys, visible) & (keys != key)]
+            if len(inside) >= count or ask >= size:
+                return inside[:count].tolist()
             ask = min(size, ask * 4)
 
-    def _photos(self, keys: list[int]) -> dict[int, str]:
+    def _rescored(self, wanted: np.ndarray, keys: list[int], count: int) -> list[tuple[str, float]]:
+        """The candidates ranked by the cosine similarity of their float16 embeddings, the best `count`."""
         if not keys:
-            return {}
-        rows = self._db.execute(f"SELECT key, photo FROM vectors WHERE key IN ({','.join('?' * len(keys))})", keys)
-        return dict(rows.fetchall())
+            return []
+        rows = self._db.execute(f"SELECT photo, vector FROM vectors WHERE key IN ({','.join('?' * len(keys))})",
+                                keys).fetchall()
+        similarity = np.stack([embedding.unpack(blob) for _, blob in rows]) @ wanted
+        best = sorted(zip((-similarity).tolist(), (photo for photo, _ in rows)))[:count]
+        return [(photo, round(-negative, 4)) for negative, photo in best]
 
 
 def new_index() -> Index:

@@ -19,7 +19,7 @@ from services.pipeline.stages import STAGE_PARTS
 from services.people.service import NamedPeople, open_book
 from services.search.api import CursorError, QueryError, SearchService
 from services.search.marks import Marks
-from services.similar.service import Neighbours, open_book as open_similar
+from services.similar.service import lookup as similar_lookup, open_book as open_similar
 from services.search.record_view import record_to_dict
 
 
@@ -87,7 +87,7 @@ def cmd_search(args) -> int:
         result = SearchService(index).search_sync(args.query, roots, limit=args.limit, explain=args.explain,
                                                   marks=marks.lookup(owner) if marks else None,
                                                   people=NamedPeople(book, store, owner, roots),
-                                                  similar=Neighbours(alike, store, roots))
+                                                  similar=similar_lookup(index, alike, store, roots))
     except (QueryError, CursorError) as exc:
         raise CommandError(str(exc)) from None
     finally:

@@ -10,7 +10,7 @@ import time
 
 from elasticsearch import Elasticsearch, helpers
 
-from proto import pb
+from proto import embedding, pb
 from services.search.index import browse
 from services.search.index.port import Hit, Index, MapCluster, SearchResult, index_terms
 from services.search.policy import (
@@ -26,6 +26,10 @@ from services.pipeline.stages import STATUS_STAGES
 from services.search.store import sort_time, under_roots
 
 KEYWORD = {"type": "keyword"}
+EMBEDDING_DIMS = 1280
+# The photo's embedding (vision's MobileNetV2 features) for `similar:ID`: cosine, kept as int8 in the HNSW graph.
+EMBEDDING = {"embedding": {"type": "dense_vector", "dims": EMBEDDING_DIMS, "index": True, "similarity": "cosine",
+                           "index_options": {"type": "int8_hnsw"}}}
 MAPPINGS = {
     "dynamic": "strict",
     "properties": {
@@ -42,6 +46,7 @@ MAPPINGS = {
         "facets": {"properties": {key: KEYWORD for key in FACET_KEYS}},
         "status": {"properties": {stage: KEYWORD for stage in STATUS_STAGES}},
         "indexed_at": {"type": "date", "format": "epoch_millis"},  # for "photos indexed over time" in Kibana
+        **EMBEDDING,
     },
 }
 SETTINGS = {"number_of_shards": 1, "refresh_interval": "1s"}
@@ -76,6 +81,9 @@ def document(record: pb.Record) -> dict:
            "facets": facets, "status": status_of(record), "indexed_at": int(time.time() * 1000)}
     if record.exif.has_place:
         doc["location"] = {"lat": record.exif.place.lat, "lon": record.exif.place.lon}
+    vector = embedding.unpack(record.vision.embedding)
+    if len(vector) == EMBEDDING_DIMS and vector.any():
+        doc["embedding"] = [round(x, 5) for x in vector.tolist()]
     return doc
 
 
@@ -237,6 +245,8 @@ class ElasticIndex(Index):
         self.refresh = refresh  # staged availability: the default 1 s refresh; tests ask for "wait_for"
         if not self.client.indices.exists(index=index):
             self.client.indices.create(index=index, mappings=MAPPINGS, settings=SETTINGS)
+        else:  # an index made before photos had embeddings gains the field (adding one is allowed)
+            self.client.indices.put_mapping(index=index, properties=EMBEDDING)
 
     def close(self) -> None:
         self.client.close()
@@ -264,6 +274,23 @@ class ElasticIndex(Index):
         facets = {key: [{"value": b["key"], "count": b["doc_count"]} for b in agg["buckets"]]
                   for key, agg in response.get("aggregations", {}).items()}
         return SearchResult(total, hits, facets, offset + limit if offset + limit < total else None)
+
+    holds_vectors = True
+
+    def neighbours(self, photo: str, roots: list[str] | None, count: int) -> list[tuple[str, float]] | None:
+        """Elasticsearch's kNN over the `embedding` dense_vector, filtered to the roots (see Index.neighbours)."""
+        scope = scope_filter(roots)
+        asked = self.client.search(index=self.index, query={"bool": {"filter": [{"ids": {"values": [photo]}}, *scope]}},
+                                   size=1, _source=["embedding"])["hits"]["hits"]
+        if not asked:
+            return None
+        vector = asked[0]["_source"].get("embedding")
+        if not vector:
+            return []
+        found = self.client.search(index=self.index, size=count, _source=False, knn={
+            "field": "embedding", "query_vector": vector, "k": count, "num_candidates": min(max(100, 2 * count), 10_000),
+            "filter": {"bool": {"filter": scope, "must_not": [{"ids": {"values": [photo]}}]}}})
+        return [(hit["_id"], round(2 * hit["_score"] - 1, 4)) for hit in found["hits"]["hits"]]  # (1 + cos) / 2 back
 
     def newest(self, roots: list[str], before: tuple[float, str] | None, limit: int) -> list[str]:
         response = self.client.search(index=self.index, query={"bool": {"filter": scope_filter(roots)}},

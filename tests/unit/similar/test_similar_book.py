@@ -90,14 +90,15 @@ def test_another_process_sees_what_one_followed(tmp_path, store):
 
 def test_the_graph_finds_what_exact_comparison_finds_within_a_small_share(store, book, monkeypatch):
     """Many photos, hers a tenth of them: through the HNSW graph (oversampled for her share) the same neighbours
-    as comparing her photos one by one."""
+    as comparing her photos one by one, and the same similarity."""
     kinds = RNG.standard_normal((20, 1280))
     records = [photo(f"p{i:04d}", f"{ALICE if i % 10 == 0 else BOB}/{i}.jpg", look(kinds[i % 20], 0.8))
                for i in range(2000)]
     store.merge_many(records)
     exact = Neighbours(book, store, [ALICE], SimilarSettings(count=10))("p0000")
-    monkeypatch.setattr(similar_book, "EXACT_BELOW", 0)
+    monkeypatch.setattr(similar_book, "EXACT_FACTOR", 0)
     graph = Neighbours(book, store, [ALICE], SimilarSettings(count=10))("p0000")
     assert len(exact) == 10 and all(p.startswith("p") and int(p[1:]) % 10 == 0 for p, _ in graph)
     assert len({p for p, _ in exact} & {p for p, _ in graph}) >= 9
     assert [p for p, _ in exact][:3] == [p for p, _ in graph][:3]
+    assert dict(exact).items() & dict(graph).items()
