@@ -237,6 +237,13 @@ def clusters_body(roots: list[str], box: tuple[float, float, float, float], zoom
                                         "newest": {"top_hits": newest}}}}}
 
 
+def knn_body(photo: str, vector: list[float], roots: list[str] | None, count: int) -> dict:
+    """The photos under the roots nearest this embedding, the photo itself left out; the graph visits at least 100
+    candidates (Elasticsearch allows 10,000)."""
+    return {"field": "embedding", "query_vector": vector, "k": count, "num_candidates": min(max(100, 2 * count), 10_000),
+            "filter": {"bool": {"filter": scope_filter(roots), "must_not": [{"ids": {"values": [photo]}}]}}}
+
+
 class ElasticIndex(Index):
     def __init__(self, url: str, index: str = "picsift-photos", client: Elasticsearch | None = None,
                  refresh: bool | str = False):
@@ -287,9 +294,7 @@ class ElasticIndex(Index):
         vector = asked[0]["_source"].get("embedding")
         if not vector:
             return []
-        found = self.client.search(index=self.index, size=count, _source=False, knn={
-            "field": "embedding", "query_vector": vector, "k": count, "num_candidates": min(max(100, 2 * count), 10_000),
-            "filter": {"bool": {"filter": scope, "must_not": [{"ids": {"values": [photo]}}]}}})
+        found = self.client.search(index=self.index, size=count, _source=False, knn=knn_body(photo, vector, roots, count))
         return [(hit["_id"], round(2 * hit["_score"] - 1, 4)) for hit in found["hits"]["hits"]]  # (1 + cos) / 2 back
 
     def newest(self, roots: list[str], before: tuple[float, str] | None, limit: int) -> list[str]:
