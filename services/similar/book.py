@@ -15,9 +15,9 @@ import threading
 from pathlib import Path
 
 import numpy as np
-from usearch.index import Index
 
 from proto import embedding, pb
+from services.pipeline.hnsw import hnsw_index
 from services.pipeline.sqlite import open_sqlite
 from services.search.store import root_clause
 
@@ -176,6 +176,6 @@ class SimilarBook:
         return [(photo, round(-negative, 4)) for negative, photo in best]
 
 
-def new_index() -> Index:
+def new_index():
     """Cosine over int8 vectors (a quarter of float32's memory), as the people book's graph."""
-    return Index(ndim=DIMENSIONS, metric="cos", dtype="i8", connectivity=16, expansion_add=128, expansion_search=64)
+    return hnsw_index(ndim=DIMENSIONS, metric="cos", dtype="i8", connectivity=16, expansion_add=128, expansion_search=64)

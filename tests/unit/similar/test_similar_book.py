@@ -1,5 +1,10 @@
 """The similar-photos book over a real record store: neighbours by embedding, adds, changes and removals followed
 from the store, per-user scoping, the graph path and the exact path agreeing."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -102,3 +107,13 @@ def test_the_graph_finds_what_exact_comparison_finds_within_a_small_share(store,
     assert len({p for p, _ in exact} & {p for p, _ in graph}) >= 9
     assert [p for p, _ in exact][:3] == [p for p, _ in graph][:3]
     assert dict(exact).items() & dict(graph).items()
+
+
+def test_a_process_holding_a_graph_still_loads_the_vision_runtime(tmp_path):
+    """usearch loaded before ONNX Runtime crashes the process on the latter's import (services/pipeline/hnsw.py):
+    a gateway holding the book, then vision's first photo, in one `picsift up`."""
+    code = ("import sys; from pathlib import Path; from services.similar.service import open_book; "
+            "open_book(Path(sys.argv[1])).close(); import onnxruntime")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[3])})
+    assert done.returncode == 0, done.stderr[-2000:]
