@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from proto import embedding, pb
+from services.pipeline.feed import FEED_TABLE, PATHS_TABLE, follow, keep_paths
 from services.pipeline.hnsw import hnsw_index
 from services.pipeline.sqlite import open_sqlite
 from services.search.store import root_clause
@@ -24,10 +25,7 @@ from services.search.store import root_clause
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS vectors (key INTEGER PRIMARY KEY AUTOINCREMENT, photo TEXT NOT NULL UNIQUE,
                                     vector BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS photo_paths (path TEXT PRIMARY KEY, photo TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS photo_paths_photo ON photo_paths (photo);
-CREATE TABLE IF NOT EXISTS feed (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL);
-"""
+""" + FEED_TABLE + PATHS_TABLE
 DIMENSIONS = 1280
 OVERSAMPLE = 2  # x the neighbours the visible share calls for, asked of the graph at first; x4 on each retry
 # Her photos are compared one by one when they are fewer than sqrt(EXACT_FACTOR x neighbours asked of the graph x
@@ -53,31 +51,15 @@ class SimilarBook:
 
     def follow(self, changed_since) -> int:
         """Apply the record store's changes since the last call (changed_since(seq) -> [(seq, record)])."""
-        applied = 0
-        while True:
-            seq = self._seq()
-            self._load(seq)
-            changes = changed_since(seq)
-            if not changes:
-                return applied
-            with self._lock:
-                try:
-                    with self._db:
-                        self._db.execute("BEGIN")
-                        for _, record in changes:
-                            self._photo(record)
-                        self._db.execute("INSERT INTO feed (id, seq) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET "
-                                         "seq = excluded.seq", (changes[-1][0],))
-                except BaseException:
-                    self._indexed_seq = -1  # rolled back: the index read again from the table next time
-                    raise
-                self._indexed_seq = changes[-1][0]
-            applied += len(changes)
+        with self._lock:  # the graph changes with the table: no query sees one without the other
+            try:
+                return follow(self._db, self._lock, changed_since, self._photo, at=self._load, done=self._held)
+            except BaseException:
+                self._indexed_seq = -1  # rolled back: the graph read again from the table next time
+                raise
 
-    def _seq(self) -> int:
-        with self._lock:
-            row = self._db.execute("SELECT seq FROM feed").fetchone()
-        return row[0] if row else 0
+    def _held(self, seq: int) -> None:
+        self._indexed_seq = seq
 
     def _load(self, seq: int) -> None:
         """The in-memory index as the table holds it at this feed position (another process may have moved on)."""
@@ -94,9 +76,7 @@ class SimilarBook:
     def _photo(self, record: pb.Record) -> None:
         """One photo's paths and, when vision has spoken, its embedding (none: it leaves the index)."""
         db = self._db
-        db.execute("DELETE FROM photo_paths WHERE photo = ?", (record.id,))
-        db.executemany("INSERT OR REPLACE INTO photo_paths (path, photo) VALUES (?, ?)",
-                       [(path, record.id) for path in record.paths])
+        keep_paths(db, record)
         if not record.HasField("vision"):
             return
         blob = record.vision.embedding

@@ -32,17 +32,12 @@ def photo(photo_id: str, path: str, vector: bytes | None) -> pb.Record:
 
 
 @pytest.fixture
-def store(tmp_path):
-    store = RecordStore(tmp_path / "picsift.db")
-    yield store
-    store.close()
-
-
-@pytest.fixture
-def book(tmp_path):
-    book = open_book(tmp_path)
-    yield book
+def opened(tmp_path):
+    """A record store and the similar book beside it."""
+    store, book = RecordStore(tmp_path / "picsift.db"), open_book(tmp_path)
+    yield store, book
     book.close()
+    store.close()
 
 
 def library(store):
@@ -54,7 +49,8 @@ def library(store):
                       photo("pending", f"{ALICE}/new.jpg", None)])
 
 
-def test_neighbours_are_ranked_by_similarity_within_her_roots(store, book):
+def test_neighbours_are_ranked_by_similarity_within_her_roots(opened):
+    store, book = opened
     library(store)
     mine = Neighbours(book, store, [ALICE], SimilarSettings(count=10))
     found = mine("cat")
@@ -68,7 +64,8 @@ def test_neighbours_are_ranked_by_similarity_within_her_roots(store, book):
     assert Neighbours(book, store, [])("cat") is None
 
 
-def test_adds_changes_and_removals_follow_the_store(store, book):
+def test_adds_changes_and_removals_follow_the_store(opened):
+    store, book = opened
     library(store)
     mine = Neighbours(book, store, [ALICE])
     assert [p for p, _ in mine("cat")][:1] == ["cat-close"]
@@ -81,7 +78,8 @@ def test_adds_changes_and_removals_follow_the_store(store, book):
     assert mine("cat-close") is None
 
 
-def test_another_process_sees_what_one_followed(tmp_path, store):
+def test_another_process_sees_what_one_followed(tmp_path, opened):
+    store, _ = opened
     library(store)
     first = open_book(tmp_path)
     assert [p for p, _ in Neighbours(first, store, [ALICE])("cat")][:1] == ["cat-close"]
@@ -93,9 +91,10 @@ def test_another_process_sees_what_one_followed(tmp_path, store):
     second.close()
 
 
-def test_the_graph_finds_what_exact_comparison_finds_within_a_small_share(store, book, monkeypatch):
+def test_the_graph_finds_what_exact_comparison_finds_within_a_small_share(opened, monkeypatch):
     """Many photos, hers a tenth of them: through the HNSW graph (oversampled for her share) the same neighbours
     as comparing her photos one by one, and the same similarity."""
+    store, book = opened
     kinds = RNG.standard_normal((20, 1280))
     records = [photo(f"p{i:04d}", f"{ALICE if i % 10 == 0 else BOB}/{i}.jpg", look(kinds[i % 20], 0.8))
                for i in range(2000)]
