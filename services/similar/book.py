@@ -158,4 +158,4 @@ class SimilarBook:
 
 def new_index():
     """Cosine over int8 vectors (a quarter of float32's memory), as the people book's graph."""
-    return hnsw_index(ndim=DIMENSIONS, metric="cos", dtype="i8", connectivity=16, expansion_add=128, expansion_search=64)
+    return hnsw_index(ndim=DIMENSIONS, metric="cos", dtype="i8", connectivity=16, expansion_add=64, expansion_search=64)
