@@ -1,6 +1,9 @@
 """The similar-photos book: each photo's embedding (MobileNetV2's pooled features, from the vision record) read
-from the record store's change feed into SQLite beside the store, and an HNSW index of them in memory (usearch,
-int8: 1280 bytes a photo), loaded from the table and loaded again when another process moved the feed on.
+from the record store's change feed into SQLite beside the store, and an HNSW graph of them in memory (usearch,
+int8). Each row is tagged with the feed position its batch started from (and removed rows kept as `gone`), so a
+process brings its graph up to date with what others filed by adding and removing only those; a process that
+added many saves its graph beside the book on closing (`similar.db.graph-BOOK-SEQ`), which the next one starts
+from.
 
 A user's neighbours of a photo are only photos under her roots, and she may only ask about a photo she can see:
 the graph is searched for more neighbours than wanted in proportion to how much of the library she sees, or, when
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import math
 import threading
+import uuid
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +28,11 @@ from services.search.store import root_clause
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS vectors (key INTEGER PRIMARY KEY AUTOINCREMENT, photo TEXT NOT NULL UNIQUE,
-                                    vector BLOB NOT NULL);
+                                    vector BLOB NOT NULL, since INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS vectors_since ON vectors (since);
+CREATE TABLE IF NOT EXISTS gone (key INTEGER PRIMARY KEY, since INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS gone_since ON gone (since);
+CREATE TABLE IF NOT EXISTS book (id INTEGER PRIMARY KEY CHECK (id = 1), name TEXT NOT NULL);
 """ + FEED_TABLE + PATHS_TABLE
 DIMENSIONS = 1280
 OVERSAMPLE = 2  # x the neighbours the visible share calls for, asked of the graph at first; x4 on each retry
@@ -33,18 +41,26 @@ OVERSAMPLE = 2  # x the neighbours the visible share calls for, asked of the gra
 EXACT_FACTOR = 8
 RESCORED = 2  # x the neighbours wanted, found with int8 vectors, then ranked by their float16 embeddings
 SCOPES_KEPT = 64
+SAVE_AFTER = 1000  # rows a process added to its graph beyond the saved one, for it to save the graph on closing
 
 
 class SimilarBook:
     def __init__(self, path: Path | str):
         self._db = open_sqlite(path, SCHEMA)
+        self._db.execute("INSERT OR IGNORE INTO book (id, name) VALUES (1, ?)", (uuid.uuid4().hex[:12],))
+        name = self._db.execute("SELECT name FROM book").fetchone()[0]
+        self._graphs = Path(path).with_name(f"{Path(path).name}.graph-{name}")  # + "-SEQ": this book's saved graphs
         self._lock = threading.RLock()
-        self._index = new_index()
-        self._indexed_seq = -1  # the feed position the in-memory index holds
+        self._index = None  # the graph, read on first use
+        self._indexed_seq = -1  # the feed position the graph holds
+        self._unsaved = 0  # rows added to the graph since the saved one it started from
+        self._batch = 0  # the feed position the batch being filed started from
         self._scopes: dict[tuple, np.ndarray] = {}  # (feed seq, roots) -> the visible keys, sorted
 
     def close(self) -> None:
         with self._lock:
+            if self._unsaved >= SAVE_AFTER:
+                self._save()
             self._db.close()
 
     # -- embeddings from the record store ---------------------------------------------------------
@@ -62,16 +78,49 @@ class SimilarBook:
         self._indexed_seq = seq
 
     def _load(self, seq: int) -> None:
-        """The in-memory index as the table holds it at this feed position (another process may have moved on)."""
+        """The graph as the table holds it at this feed position: the saved graph at first (or an empty one), then
+        the rows filed and removed since the position the graph holds (by other processes too)."""
         with self._lock:
+            self._batch = seq
+            if self._index is None or self._indexed_seq < 0:
+                self._index, self._indexed_seq = self._saved()
+                self._unsaved = 0
             if self._indexed_seq == seq:
                 return
-            rows = self._db.execute("SELECT key, vector FROM vectors").fetchall()
-            self._index = new_index()
+            held = self._indexed_seq
+            for key, in self._db.execute("SELECT key FROM gone WHERE since >= ?", (held,)).fetchall():
+                self._index.remove(key)
+            rows = [(key, blob) for key, blob in self._db.execute("SELECT key, vector FROM vectors WHERE since >= ?",
+                                                                  (held,)) if not self._index.contains(key)]
             if rows:
                 self._index.add(np.array([key for key, _ in rows], np.uint64),
                                 np.stack([embedding.unpack(blob) for _, blob in rows]))
+                self._unsaved += len(rows)
             self._indexed_seq = seq
+
+    def _saved(self):
+        """(graph, feed position) of the newest graph saved beside the book, else a new one at 0."""
+        index, found = new_index(), sorted(self._graphs.parent.glob(self._graphs.name + "-*[0-9]"),
+                                           key=lambda p: int(p.name.rsplit("-", 1)[1]))
+        if found and int(found[-1].name.rsplit("-", 1)[1]) <= self._feed():
+            index.load(str(found[-1]))
+            return index, int(found[-1].name.rsplit("-", 1)[1])
+        return index, 0
+
+    def _save(self) -> None:
+        """The graph beside the book, tagged with the feed position it holds, switched to atomically; older ones go."""
+        target = self._graphs.with_name(f"{self._graphs.name}-{self._indexed_seq}")
+        partial = target.with_name(target.name + ".partial")
+        self._index.save(str(partial))
+        partial.replace(target)
+        for old in self._graphs.parent.glob(self._graphs.name + "-*[0-9]"):
+            if old != target:
+                old.unlink(missing_ok=True)
+        self._unsaved = 0
+
+    def _feed(self) -> int:
+        row = self._db.execute("SELECT seq FROM feed").fetchone()
+        return row[0] if row else 0
 
     def _photo(self, record: pb.Record) -> None:
         """One photo's paths and, when vision has spoken, its embedding (none: it leaves the index)."""
@@ -85,11 +134,14 @@ class SimilarBook:
             return
         if held is not None:
             db.execute("DELETE FROM vectors WHERE key = ?", (held[0],))
+            db.execute("INSERT INTO gone (key, since) VALUES (?, ?)", (held[0], self._batch))
             self._index.remove(held[0])
         if len(blob) != DIMENSIONS * embedding.DTYPE.itemsize:
             return
-        key = db.execute("INSERT INTO vectors (photo, vector) VALUES (?, ?)", (record.id, blob)).lastrowid
+        key = db.execute("INSERT INTO vectors (photo, vector, since) VALUES (?, ?, ?)",
+                         (record.id, blob, self._batch)).lastrowid
         self._index.add(key, embedding.unpack(blob))
+        self._unsaved += 1
 
     # -- a user's view ------------------------------------------------------------------------------
 
@@ -97,6 +149,7 @@ class SimilarBook:
         """The `count` photos under her roots most like this one, most similar first, with their cosine similarity;
         None when she cannot see the photo (or there is none by that id); [] when it has no embedding yet."""
         with self._lock:
+            self._load(self._feed())
             params: list = [photo]
             if not self._db.execute("SELECT 1 FROM photo_paths p WHERE p.photo = ?" + root_clause(roots, params)
                                     + " LIMIT 1", params).fetchone():

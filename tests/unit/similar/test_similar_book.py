@@ -116,3 +116,30 @@ def test_a_process_holding_a_graph_still_loads_the_vision_runtime(tmp_path):
     done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[3])})
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_a_book_that_filed_many_saves_its_graph_for_the_next_process(tmp_path, opened, monkeypatch):
+    """Closing after many additions saves the graph beside the book; the next process starts from it and adds only
+    what was filed after; a graph saved for another book (the file deleted and made again) is never read."""
+    store, book = opened
+    monkeypatch.setattr(similar_book, "SAVE_AFTER", 3)
+    library(store)
+    before = Neighbours(book, store, [ALICE])("cat")
+    book.close()
+    (saved,) = tmp_path.glob("similar.db.graph-*")
+    store.merge(photo("pending", f"{ALICE}/new.jpg", look(CATS, 0.05)))
+    again = open_book(tmp_path)
+    after = Neighbours(again, store, [ALICE])("cat")
+    assert after[0][0] == "pending" and after[1:] == before
+    again.close()
+    for path in tmp_path.glob("similar.db*"):
+        if path != saved:
+            path.unlink()
+    store.merge(photo("cat-close", f"{ALICE}/a/cat2.jpg", look(CARS, 0.05)))  # seen again: a car after all
+    fresh = open_book(tmp_path)  # a new book: the old graph is not its own
+    assert [p for p, _ in Neighbours(fresh, store, [ALICE])("car")][:1] == ["cat-close"]
+    monkeypatch.setattr(similar_book, "SAVE_AFTER", 10**6)
+    fresh.close()  # saves nothing: the next process reads the table, never the other book's graph
+    later = open_book(tmp_path)
+    assert [p for p, _ in Neighbours(later, store, [ALICE])("car")][:1] == ["cat-close"]
+    later.close()
