@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from proto import embedding, pb
-from services.pipeline.feed import FEED_TABLE, PATHS_TABLE, follow, keep_paths
+from services.pipeline.feed import FEED_TABLE, PATHS_TABLE, feed_position, follow, keep_paths
 from services.pipeline.hnsw import hnsw_index
 from services.pipeline.sqlite import open_sqlite
 from services.search.store import root_clause
@@ -52,14 +52,14 @@ class SimilarBook:
         self._graphs = Path(path).with_name(f"{Path(path).name}.graph-{name}")  # + "-SEQ": this book's saved graphs
         self._lock = threading.RLock()
         self._index = None  # the graph, read on first use
-        self._indexed_seq = -1  # the feed position the graph holds
+        self._indexed_seq = 0  # the feed position the graph holds
         self._unsaved = 0  # rows added to the graph since the saved one it started from
         self._batch = 0  # the feed position the batch being filed started from
         self._scopes: dict[tuple, np.ndarray] = {}  # (feed seq, roots) -> the visible keys, sorted
 
     def close(self) -> None:
         with self._lock:
-            if self._unsaved >= SAVE_AFTER:
+            if self._index is not None and self._unsaved >= SAVE_AFTER:
                 self._save()
             self._db.close()
 
@@ -71,7 +71,7 @@ class SimilarBook:
             try:
                 return follow(self._db, self._lock, changed_since, self._photo, at=self._load, done=self._held)
             except BaseException:
-                self._indexed_seq = -1  # rolled back: the graph read again from the table next time
+                self._index = None  # rolled back: the graph read again (saved graph and table) next time
                 raise
 
     def _held(self, seq: int) -> None:
@@ -82,7 +82,7 @@ class SimilarBook:
         the rows filed and removed since the position the graph holds (by other processes too)."""
         with self._lock:
             self._batch = seq
-            if self._index is None or self._indexed_seq < 0:
+            if self._index is None:
                 self._index, self._indexed_seq = self._saved()
                 self._unsaved = 0
             if self._indexed_seq == seq:
@@ -102,7 +102,7 @@ class SimilarBook:
         """(graph, feed position) of the newest graph saved beside the book, else a new one at 0."""
         index, found = new_index(), sorted(self._graphs.parent.glob(self._graphs.name + "-*[0-9]"),
                                            key=lambda p: int(p.name.rsplit("-", 1)[1]))
-        if found and int(found[-1].name.rsplit("-", 1)[1]) <= self._feed():
+        if found and int(found[-1].name.rsplit("-", 1)[1]) <= feed_position(self._db, self._lock):
             index.load(str(found[-1]))
             return index, int(found[-1].name.rsplit("-", 1)[1])
         return index, 0
@@ -117,10 +117,6 @@ class SimilarBook:
             if old != target:
                 old.unlink(missing_ok=True)
         self._unsaved = 0
-
-    def _feed(self) -> int:
-        row = self._db.execute("SELECT seq FROM feed").fetchone()
-        return row[0] if row else 0
 
     def _photo(self, record: pb.Record) -> None:
         """One photo's paths and, when vision has spoken, its embedding (none: it leaves the index)."""
@@ -149,7 +145,7 @@ class SimilarBook:
         """The `count` photos under her roots most like this one, most similar first, with their cosine similarity;
         None when she cannot see the photo (or there is none by that id); [] when it has no embedding yet."""
         with self._lock:
-            self._load(self._feed())
+            self._load(feed_position(self._db, self._lock))
             params: list = [photo]
             if not self._db.execute("SELECT 1 FROM photo_paths p WHERE p.photo = ?" + root_clause(roots, params)
                                     + " LIMIT 1", params).fetchone():
