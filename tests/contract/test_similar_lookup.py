@@ -84,3 +84,23 @@ def test_similar_id_through_the_search_api(library):
     assert [h["id"] for h in service.search_sync("similar:a1 folder:beach", [ALICE],
                                                  similar=lookup_for([ALICE]))["hits"]] == ["a2", "a3"]
     assert service.search_sync("similar:b1", [ALICE], similar=lookup_for([ALICE]))["total"] == 0
+
+
+def test_an_elasticsearch_index_made_before_embeddings_gains_the_field(elastic_url, tmp_path):
+    """Opening an index made without `embedding` adds the dense_vector (adding a field is allowed), so reprocessed
+    photos can be found by `similar:`."""
+    from elasticsearch import Elasticsearch
+
+    from services.search.index.elastic import MAPPINGS
+
+    name = f"test-{uuid.uuid4().hex[:10]}"
+    older = {**MAPPINGS, "properties": {k: v for k, v in MAPPINGS["properties"].items() if k != "embedding"}}
+    with Elasticsearch(elastic_url) as client:
+        client.indices.create(index=name, mappings=older)
+    store, book = RecordStore(tmp_path / "picsift.db"), open_book(tmp_path)
+    index = ElasticIndex(elastic_url, name, refresh=True)
+    index.upsert_many([store.merge(record(*photo)) for photo in PHOTOS])
+    assert [p for p, _ in lookup(index, book, store, [ALICE])("a1")] == ["a2", "a3", "a4"]
+    index.close()
+    book.close()
+    store.close()
