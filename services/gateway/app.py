@@ -14,7 +14,9 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
 from proto import pb
-from services.gateway import browse_routes, downloads_routes, duplicates_routes, marks_routes, people_routes, vendor
+from services.gateway import (
+    browse_routes, downloads_routes, duplicates_routes, marks_routes, people_routes, similar_routes, vendor,
+)
 from services.gateway.browse_routes import photos_cursor
 from services.gateway.audit import AuditLog, request_ids
 from services.gateway import models as m
@@ -91,6 +93,7 @@ def create_app(gateway: Gateway) -> web.Application:
     app.cleanup_ctx.append(people_routes.open_people(gateway))
     app.cleanup_ctx.append(marks_routes.open_marks(gateway))
     app.cleanup_ctx.append(duplicates_routes.open_duplicates(gateway))
+    app.cleanup_ctx.append(similar_routes.open_similar(gateway))
     app.cleanup_ctx.append(downloads_routes.open_downloads(gateway))
     return app
 
@@ -304,7 +307,7 @@ async def search(request: web.Request) -> web.Response:
     try:
         result = await gw(request).search.search(params.q, list(user.roots), params.cursor, params.limit,
                                                  params.explain, marks_routes.lookup_for(request),
-                                                 people_routes.lookup_for(request))
+                                                 people_routes.lookup_for(request), similar_routes.lookup_for(request))
     except (QueryError, CursorError) as exc:
         raise error(web.HTTPBadRequest, str(exc)) from None
     hits = []

@@ -308,3 +308,27 @@ def test_favorite_and_album_find_the_ids_her_marks_hold_within_her_roots(service
     assert found("album:trip or dog") == {"aa01", "aa03", "aa04"}
     assert found("album:nothing") == set()
     assert set(ids(service.search_sync("favorite", [ALICE]))) == set()  # no lookup: no marks
+
+
+def test_similar_finds_the_neighbours_the_lookup_gives_ranked_by_similarity(service):
+    """`similar:ID` holds what the asker's lookup gives (services/similar: her photos only); the index ranks them by
+    similarity, the same on every adapter, and combines them with the rest of the query."""
+    neighbours = {"aa03": [("bb02", 0.97), ("aa05", 0.9), ("aa04", 0.7), ("aa01", 0.5)]}
+
+    def lookup(photo):
+        return [(other, score) for other, score in neighbours[photo] if other.startswith("aa")] \
+            if photo in neighbours else None
+
+    def found(text, **options):
+        return service.search_sync(text, [ALICE], similar=lookup, **options)
+
+    ranked = found("similar:aa03", explain=True)
+    assert ids(ranked) == ["aa05", "aa04", "aa01"]
+    assert [h["score"] for h in ranked["hits"]] == pytest.approx([0.9, 0.7, 0.5], abs=1e-3)
+    assert ranked["hits"][0]["matched"] == ["similar:aa03"]
+    assert ranked["hits"][0]["explain"][0]["tier"] == "similar"
+    assert ids(found("similar:aa03 camera:canon")) == ["aa05", "aa01"]
+    assert ids(found("similar:aa03 -dog")) == ["aa05", "aa01"]
+    assert set(ids(found("dog -similar:aa03"))) == set()
+    assert ids(found("similar:bb02")) == []  # not hers: the lookup gives None
+    assert ids(service.search_sync("similar:aa03", [ALICE])) == []  # no lookup: nothing is similar

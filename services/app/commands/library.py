@@ -19,6 +19,7 @@ from services.pipeline.stages import STAGE_PARTS
 from services.people.service import NamedPeople, open_book
 from services.search.api import CursorError, QueryError, SearchService
 from services.search.marks import Marks
+from services.similar.service import lookup as similar_lookup, open_book as open_similar
 from services.search.record_view import record_to_dict
 
 
@@ -81,16 +82,18 @@ def cmd_search(args) -> int:
     index = open_index(settings)
     owner = args.user.strip().lower() if args.user is not None else ""  # "": the whole library's people
     marks = Marks(store_path(settings)) if args.user is not None else None  # her favourites and albums
-    store, book = open_store(), open_book(settings.data_dir)
+    store, book, alike = open_store(), open_book(settings.data_dir), open_similar(settings.data_dir)
     try:
         result = SearchService(index).search_sync(args.query, roots, limit=args.limit, explain=args.explain,
                                                   marks=marks.lookup(owner) if marks else None,
-                                                  people=NamedPeople(book, store, owner, roots))
+                                                  people=NamedPeople(book, store, owner, roots),
+                                                  similar=similar_lookup(index, alike, store, roots))
     except (QueryError, CursorError) as exc:
         raise CommandError(str(exc)) from None
     finally:
         index.close()
         book.close()
+        alike.close()
         store.close()
         if marks is not None:
             marks.close()

@@ -24,10 +24,10 @@ from services.search.index import browse, snapshot
 from services.search.index.port import Hit, Index, MapCluster, SearchResult
 from services.search.index.postings import FACES_PER_PHOTO, LEVELS, Postings
 from services.search.policy import (
-    FACET_KEYS, FILTER_KEYS, PHRASE_BONUS, explain_hit, in_facets, named_faces, normalize_value, word_values,
+    FACET_KEYS, FILTER_KEYS, PHRASE_BONUS, asker_matches, explain_hit, in_facets, normalize_value, word_values,
 )
 from services.search.query.ast import (
-    And, AtLeast, Compound, DateRange, FaceCount, FacesOf, Filter, Ids, Near, Node, Not, Or, Person, Phrase, Query,
+    Alike, And, AtLeast, Compound, DateRange, FaceCount, FacesOf, Filter, Ids, Near, Node, Not, Or, Person, Phrase, Query,
     Word,
     positive_atoms,
 )
@@ -162,9 +162,9 @@ class BitmapIndex(Index):
             hits = [Hit(photo_id, [p for p in paths.get(photo_id, ()) if under_roots(p, roots)], round(score, 4))
                     for photo_id, score in zip(page_ids, answer.scores[offset:offset + limit].tolist())]
             wanted = {layer for atom in atoms for term in self._terms_for(atom) for layer in self._postings.layers_of[term]}
-            people = named_faces(atoms)
+            asked = asker_matches(atoms)
             for hit, doc in zip(hits, page):
-                self._explain(hit, doc, wanted, atoms, explain, people.get(hit.id, []))
+                self._explain(hit, doc, wanted, atoms, explain, asked.get(hit.id, []))
             total = answer.total
             return SearchResult(total, hits, answer.facets, offset + limit if offset + limit < total else None)
 
@@ -264,8 +264,8 @@ class BitmapIndex(Index):
             return [(t, factor) for value, factor in word_values(atom.text) for t in p.terms_of_value.get(value, ())]
         if isinstance(atom, (Phrase, Compound)):
             return [(t, 1.0) for t in p.terms_of_value.get(" ".join(atom.words), ())]
-        if isinstance(atom, FacesOf):
-            return []  # a person's faces are no term (see _face_pairs)
+        if isinstance(atom, (FacesOf, Alike)):
+            return []  # a person's faces and similar photos are no term (see _face_pairs, _similarities)
         keys = FILTER_KEYS.get(atom.key, (atom.key,))
         if not atom.value:
             return [(t, 1.0) for key in keys for t in p.terms_of_key.get(key, ())]
@@ -291,9 +291,10 @@ class BitmapIndex(Index):
             return BitMap.intersection(*(self._match(n, scope) for n in node.nodes))
         if isinstance(node, Or):
             return BitMap.union(*(self._match(n, scope) for n in node.nodes))
-        if isinstance(node, Ids):
+        if isinstance(node, (Ids, Alike)):
             doc_of = self._postings.doc_of
-            return BitMap(doc_of[i] for i in node.ids if i in doc_of)
+            ids = node.ids if isinstance(node, Ids) else (photo for photo, _ in node.scores)
+            return BitMap(doc_of[i] for i in ids if i in doc_of)
         if isinstance(node, AtLeast):
             held = np.concatenate([as_array(self._match(n, scope)) for n in node.nodes])
             docs, times = np.unique(held, return_counts=True)
@@ -334,7 +335,7 @@ class BitmapIndex(Index):
         if not atoms or not len(docs):
             return total
         for atom in atoms:
-            total += self._best_weights(atom, docs, matched)
+            total += self._similarities(atom, docs) if isinstance(atom, Alike) else self._best_weights(atom, docs, matched)
         if len(words) > 1:
             total += PHRASE_BONUS * self._best_weights(Phrase(tuple(words)), docs, matched)
         return total
@@ -353,6 +354,11 @@ class BitmapIndex(Index):
         best = by_doc[docs]
         by_doc[docs] = 0
         return best
+
+    def _similarities(self, atom: Alike, docs: np.ndarray) -> np.ndarray:
+        """Per matched photo, its similarity to the photo asked about (0 for photos not among its neighbours)."""
+        ids, scores = self._postings.ids, dict(atom.scores)
+        return np.array([scores.get(ids[doc], 0.0) for doc in docs.tolist()], dtype=np.float32)
 
     def _ranked(self, docs: np.ndarray, scores: np.ndarray, count: int) -> list[int]:
         """Positions of the best `count` photos: by score, then newest, then id. Only the candidates are sorted:
@@ -390,16 +396,16 @@ class BitmapIndex(Index):
         return self._id_keys
 
     def _explain(self, hit: Hit, doc: int, wanted: set[int], atoms: list[Node], explain: bool,
-                 people: list[tuple[float, str, str, str, int]]) -> None:
+                 asked: list[tuple[float, str, str, str, int]]) -> None:
         """The hit's matching terms, from its forward list (`wanted` are the layers of the terms the query's atoms
-        match), and the query's named people in it."""
+        match), and what the asker's own atoms found in it (asker_matches)."""
         p = self._postings
         found = []
         for layer in sorted(wanted.intersection(p.forward(doc).tolist())):
             term, level, source, _ = p.layers[layer]
             key, value = p.terms[term]
             found.append((level / LEVELS, key, value, source, self._face_of(term, doc) if explain else 0))
-        explain_hit(hit, found + people, atoms, explain)
+        explain_hit(hit, found + asked, atoms, explain)
 
     def _face_of(self, term: int, doc: int) -> int:
         """The first face of the photo holding the term (0: the photo as a whole)."""

@@ -10,15 +10,15 @@ import time
 
 from elasticsearch import Elasticsearch, helpers
 
-from proto import pb
+from proto import embedding, pb
 from services.search.index import browse
 from services.search.index.port import Hit, Index, MapCluster, SearchResult, index_terms
 from services.search.policy import (
-    FACET_KEYS, FILTER_KEYS, PHRASE_BONUS, explain_hit, in_facets, matches, named_faces, normalize_value,
+    FACET_KEYS, FILTER_KEYS, PHRASE_BONUS, asker_matches, explain_hit, in_facets, matches, normalize_value,
     word_values,
 )
 from services.search.query.ast import (
-    And, AtLeast, Compound, DateRange, FaceCount, FacesOf, Filter, Ids, Near, Node, Not, Or, Person, Phrase, Query,
+    Alike, And, AtLeast, Compound, DateRange, FaceCount, FacesOf, Filter, Ids, Near, Node, Not, Or, Person, Phrase, Query,
     Word, positive_atoms,
 )
 from services.search.record_view import status_of
@@ -26,6 +26,10 @@ from services.pipeline.stages import STATUS_STAGES
 from services.search.store import sort_time, under_roots
 
 KEYWORD = {"type": "keyword"}
+EMBEDDING_DIMS = 1280
+# The photo's embedding (vision's MobileNetV2 features) for `similar:ID`: cosine, kept as int8 in the HNSW graph.
+EMBEDDING = {"embedding": {"type": "dense_vector", "dims": EMBEDDING_DIMS, "index": True, "similarity": "cosine",
+                           "index_options": {"type": "int8_hnsw"}}}
 MAPPINGS = {
     "dynamic": "strict",
     "properties": {
@@ -42,10 +46,12 @@ MAPPINGS = {
         "facets": {"properties": {key: KEYWORD for key in FACET_KEYS}},
         "status": {"properties": {stage: KEYWORD for stage in STATUS_STAGES}},
         "indexed_at": {"type": "date", "format": "epoch_millis"},  # for "photos indexed over time" in Kibana
+        **EMBEDDING,
     },
 }
 SETTINGS = {"number_of_shards": 1, "refresh_interval": "1s"}
 FACET_SIZE = 10
+SCORE_FLOOR = 1e-4  # the least boost a clause is given (a boost of 0 would leave a match unranked)
 
 
 def dirs_of(paths) -> list[str]:
@@ -75,6 +81,9 @@ def document(record: pb.Record) -> dict:
            "facets": facets, "status": status_of(record), "indexed_at": int(time.time() * 1000)}
     if record.exif.has_place:
         doc["location"] = {"lat": record.exif.place.lat, "lon": record.exif.place.lon}
+    vector = embedding.unpack(record.vision.embedding)
+    if len(vector) == EMBEDDING_DIMS and vector.any():
+        doc["embedding"] = [round(x, 5) for x in vector.tolist()]
     return doc
 
 
@@ -147,9 +156,21 @@ def compile_query(node: Node | None) -> dict:
         return {"geo_distance": {"distance": f"{node.km}km", "location": {"lat": node.lat, "lon": node.lon}}}
     if isinstance(node, Ids):
         return {"ids": {"values": sorted(node.ids)}}
+    if isinstance(node, Alike):
+        return alike_clause(node)
     if isinstance(node, FaceCount):
         return {"range": {"faces_count": {"gte": node.low, "lte": node.high}}}
     raise TypeError(f"unknown query node {node!r}")
+
+
+def alike_clause(node: Alike) -> dict:
+    """The neighbours of a photo, each scored by its similarity (a constant score per id: the ranking the vector
+    index gave)."""
+    if not node.scores:
+        return {"match_none": {}}
+    return {"bool": {"should": [{"constant_score": {"filter": {"ids": {"values": [photo]}},
+                                                    "boost": max(similarity, SCORE_FLOOR)}}
+                                for photo, similarity in node.scores], "minimum_should_match": 1}}
 
 
 def face_clause(words: list[Word], person: FacesOf | None) -> dict:
@@ -216,6 +237,13 @@ def clusters_body(roots: list[str], box: tuple[float, float, float, float], zoom
                                         "newest": {"top_hits": newest}}}}}
 
 
+def knn_body(photo: str, vector: list[float], roots: list[str] | None, count: int) -> dict:
+    """The photos under the roots nearest this embedding, the photo itself left out; the graph visits at least 100
+    candidates (Elasticsearch allows 10,000)."""
+    return {"field": "embedding", "query_vector": vector, "k": count, "num_candidates": min(max(100, 2 * count), 10_000),
+            "filter": {"bool": {"filter": scope_filter(roots), "must_not": [{"ids": {"values": [photo]}}]}}}
+
+
 class ElasticIndex(Index):
     def __init__(self, url: str, index: str = "picsift-photos", client: Elasticsearch | None = None,
                  refresh: bool | str = False):
@@ -224,6 +252,8 @@ class ElasticIndex(Index):
         self.refresh = refresh  # staged availability: the default 1 s refresh; tests ask for "wait_for"
         if not self.client.indices.exists(index=index):
             self.client.indices.create(index=index, mappings=MAPPINGS, settings=SETTINGS)
+        else:  # an index made before photos had embeddings gains the field (adding one is allowed)
+            self.client.indices.put_mapping(index=index, properties=EMBEDDING)
 
     def close(self) -> None:
         self.client.close()
@@ -238,19 +268,34 @@ class ElasticIndex(Index):
     def run(self, query: Query, roots: list[str] | None, offset: int, limit: int, explain: bool) -> SearchResult:
         response = self.client.search(index=self.index, **search_body(query, roots, offset, limit))
         atoms = positive_atoms(query.root)
-        people, hits = named_faces(atoms), []
+        asked, hits = asker_matches(atoms), []
         for raw in response["hits"]["hits"]:
             source = raw["_source"]
             inside = [p for p in sorted(source["paths"]) if under_roots(p, roots)]
             hit = Hit(raw["_id"], inside, round(raw.get("_score") or 0.0, 4))
             explain_hit(hit, [(t["weight"], t["key"], t["value"], t["source"], t["face"]) for t in source["terms"]
                               if any(matches(t["key"], t["value"], atom) for atom in atoms)]
-                        + people.get(hit.id, []), atoms, explain)
+                        + asked.get(hit.id, []), atoms, explain)
             hits.append(hit)
         total = response["hits"]["total"]["value"]
         facets = {key: [{"value": b["key"], "count": b["doc_count"]} for b in agg["buckets"]]
                   for key, agg in response.get("aggregations", {}).items()}
         return SearchResult(total, hits, facets, offset + limit if offset + limit < total else None)
+
+    holds_vectors = True
+
+    def neighbours(self, photo: str, roots: list[str] | None, count: int) -> list[tuple[str, float]] | None:
+        """Elasticsearch's kNN over the `embedding` dense_vector, filtered to the roots (see Index.neighbours)."""
+        scope = scope_filter(roots)
+        asked = self.client.search(index=self.index, query={"bool": {"filter": [{"ids": {"values": [photo]}}, *scope]}},
+                                   size=1, _source=["embedding"])["hits"]["hits"]
+        if not asked:
+            return None
+        vector = asked[0]["_source"].get("embedding")
+        if not vector:
+            return []
+        found = self.client.search(index=self.index, size=count, _source=False, knn=knn_body(photo, vector, roots, count))
+        return [(hit["_id"], round(2 * hit["_score"] - 1, 4)) for hit in found["hits"]["hits"]]  # (1 + cos) / 2 back
 
     def newest(self, roots: list[str], before: tuple[float, str] | None, limit: int) -> list[str]:
         response = self.client.search(index=self.index, query={"bool": {"filter": scope_filter(roots)}},

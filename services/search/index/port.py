@@ -142,6 +142,14 @@ class Index(abc.ABC):
         """One tier: the matches, ranked by score (the best matching weight per atom, a bonus for the whole
         phrase), then newest first."""
 
+    holds_vectors = False  # whether the engine keeps the photos' embeddings itself (see neighbours)
+
+    def neighbours(self, photo: str, roots: list[str] | None, count: int) -> list[tuple[str, float]] | None:
+        """The `count` photos under the roots most like this one, most similar first, with their cosine similarity;
+        None when the photo is not under the roots; [] when it has no embedding. Only where holds_vectors: the
+        embedded index leaves this to the similar book beside the record store (services/similar)."""
+        raise NotImplementedError(f"{type(self).__name__} keeps no embeddings")
+
     @abc.abstractmethod
     def newest(self, roots: list[str], before: tuple[float, str] | None, limit: int) -> list[str]:
         """The ids of the newest photos under the roots, taken before the (sort time, id) cursor."""

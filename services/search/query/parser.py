@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from services.search.query.ast import (
-    And, DateRange, FaceCount, Filter, Marked, Named, Near, Node, Not, Or, Person, Phrase, Query, Word,
+    And, DateRange, FaceCount, Filter, Marked, Named, Near, Node, Not, Or, Person, Phrase, Query, Similar, Word,
 )
 from services.vocabulary import is_face_word, normalize
 
@@ -190,6 +190,10 @@ class _Parser:
             return Marked("album", value)
         if key == "person":
             return Named(value)
+        if key == "similar":
+            if not re.fullmatch(r"[0-9a-z_-]{1,128}", value):
+                raise QueryError("similar: takes a photo id", token.position, self.text)
+            return Similar(value)
         if key in ("year", "date", "taken") and (match := RANGE.match(value)):
             return self.date_range(match.group(1), match.group(2), token)
         return Filter(key, normalize(value) if " " not in value else value)

@@ -2,7 +2,7 @@
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from services.search.query.ast import And, DateRange, FaceCount, Filter, Near, Not, Or, Person, Phrase, Word
+from services.search.query.ast import And, DateRange, FaceCount, Filter, Near, Not, Or, Person, Phrase, Similar, Word
 from services.search.query.parser import QueryError, parse
 
 
@@ -80,3 +80,12 @@ def test_no_input_crashes_the_parser(text):
         parse(text)
     except QueryError:
         pass
+
+
+def test_similar_names_a_photo_by_id():
+    photo = "9f" * 32
+    assert parse(f"similar:{photo}").root == Similar(photo)
+    assert parse(f"similar:{photo.upper()} -dog").root == And((Similar(photo), Not(Word("dog"))))
+    for text in ("similar:", 'similar:"a b"', "similar:../x"):
+        with pytest.raises(QueryError, match="similar: takes a photo id"):
+            parse(text)

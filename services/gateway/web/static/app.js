@@ -319,6 +319,7 @@ const ICONS = {  // drawn here, not taken from a font: a missing glyph would be 
   favourite: ICON('<path class="heart" d="M16 26.5s-9.5-5.9-9.5-12.3a5.2 5.2 0 0 1 9.5-3 5.2 5.2 0 0 1 9.5 3c0 6.4-9.5 12.3-9.5 12.3z"/>'),
   download: ICON('<path class="line" d="M16 6v13m-5.5-5.5L16 19l5.5-5.5M8 25h16"/>'),
   slideshow: ICON('<path class="play" d="M11 8.5v15l12.5-7.5z"/><path class="pause" d="M10 9h4.5v14H10zm7.5 0H22v14h-4.5z"/>'),
+  similar: ICON('<rect class="line" x="6.5" y="8.5" width="10" height="10" rx="1.5"/><rect class="line" x="15.5" y="13.5" width="10" height="10" rx="1.5"/>'),
 };
 
 function whenOpen(pswp) {  // a modal dialog shown while PhotoSwipe fades in would stop its opening half-way
@@ -337,6 +338,13 @@ function viewerButtons(pswp) {
     onInit: (link) => pswp.on("change", () => { link.href = `/media/${encodeURIComponent(current().id)}/original?download=1`; link.setAttribute("download", ""); }) });
   pswp.ui.registerElement({ name: "slideshow", order: 18, isButton: true, title: "Slideshow", ariaLabel: "Slideshow", html: ICONS.slideshow,
     onClick: (event, button) => (viewer.timer ? stopSlideshow() : startSlideshow(pswp, button)) });
+  pswp.ui.registerElement({ name: "similar", order: 19, isButton: true, title: "Similar photos", ariaLabel: "Similar photos",
+    html: ICONS.similar, onClick: () => showSimilar(pswp, current().id) });
+}
+
+function showSimilar(pswp, id) {  // her photos most like this one: the `similar:ID` search, in the grid once the viewer has closed
+  pswp.on("destroy", () => { $("#q").value = `similar:${id}`; $("#search-form").requestSubmit(); });
+  whenOpen(pswp).then(() => pswp.close());  // a viewer still opening does not close
 }
 
 async function paintFavourite(button, item) {
