@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image
 from skimage import data
 
 from fixtures.corpora import corpus_file
+from fixtures.signs import LINES, SIGN, WORDS, sign_on_coffee
 from proto import pb
 from services.media.decode import decode
 from services.text.analyse import TEXT_WEIGHT, analyse
 from services.text.reader import READ_SIZE, TextReader, version
 from services.text.service import text_of
 
-FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"  # Debian's fonts-dejavu-core
-SIGN = (40, 30, 560, 150)  # where the sign is drawn on scikit-image's coffee photo (600 x 400)
 # ICDAR 2015 (Google Glass photos of incidental text), as MMOCR's tests keep them; the words are their ground truth.
 MMOCR = "open-mmlab/mmocr"
 ICDAR_WORDS = {"img_8.jpg": {"why", "pay", "for", "nothing"}, "img_10.jpg": {"harbourfront"}, "img_9.jpg": {"exit"}}
@@ -29,25 +28,15 @@ def words(result: pb.TextResult) -> set[str]:
     return {term.value for term in result.terms}
 
 
-def sign_on_coffee(path) -> None:
-    photo = Image.fromarray(data.coffee())
-    draw = ImageDraw.Draw(photo)
-    font = ImageFont.truetype(FONT, 40)
-    draw.rectangle(SIGN, fill=(250, 250, 240))
-    draw.text((60, 40), "Fresh Coffee", fill=(20, 20, 20), font=font)
-    draw.text((60, 95), "open daily 7-19", fill=(120, 20, 20), font=font)
-    photo.save(path, quality=90)
-
-
 def test_a_sign_on_a_real_photo_is_read_into_words_with_their_boxes(reader, tmp_path):
     sign_on_coffee(tmp_path / "sign.jpg")
     result = analyse(decode(tmp_path / "sign.jpg", READ_SIZE), reader)
     assert result.detected
-    assert {"fresh", "coffee", "open", "daily"} <= words(result)
+    assert WORDS <= words(result)
     assert all(t.key == "text" and t.source == "ocr" and 0 < t.weight <= TEXT_WEIGHT for t in result.terms)
     left, top, right, bottom = SIGN[0] / 600, SIGN[1] / 400, SIGN[2] / 600, SIGN[3] / 400
     read = {line.text: line.box for line in result.lines}
-    assert set(read) >= {"Fresh Coffee", "open daily 7-19"}
+    assert set(read) >= set(LINES)
     for box in read.values():  # each line's box lies on the sign
         assert left - 0.02 <= box.x1 < box.x2 <= right + 0.02 and top - 0.02 <= box.y1 < box.y2 <= bottom + 0.02
 
