@@ -5,13 +5,10 @@ import json
 from PIL import Image
 from skimage import data
 
+from fixtures.reprocessing import reprocess_one_stale
 from fixtures.signs import LINES, WORDS, sign_on_coffee
-from proto import pb
 from services.app.cli import main
 from services.app.index_command import index_paths
-from services.app.registry import SPECS
-from services.app.reprocess import reprocess
-from services.app.wiring import embedded_pipeline
 from services.ingest.settings import IngestSettings
 from services.pipeline.settings import PipelineSettings
 
@@ -39,23 +36,4 @@ async def test_index_reads_signs_then_search_show_status_and_reprocess(tmp_path,
     assert [hit["path"] for hit in found["hits"]] == [str(sign)] and "text:coffee" in found["hits"][0]["matched"]
     assert cli_json(capsys, "status")["stages"]["text"]["ok"] == 2
 
-    pipeline = embedded_pipeline(settings)
-    await pipeline.start()
-    try:
-        store = pipeline.store
-        stale = store.get(store.id_for_path(str(sign)))
-        fresh_id = store.id_for_path(str(media / "chelsea.jpg"))
-        fresh = store.get(fresh_id)
-        old = pb.TextResult()
-        old.CopyFrom(stale.text)
-        old.meta.version = "text-0"
-        store.merge(pb.Record(id=stale.id, text=old))
-        result = await reprocess("text", store, pipeline.bus)
-        await pipeline.bus.join()
-        assert result["requested"] == 1
-        assert store.get(stale.id).text.meta.version == SPECS["text"].version()
-        assert store.get(stale.id).text.meta.finished_at > stale.text.meta.finished_at
-        assert store.get(stale.id).vision == stale.vision  # other stages untouched
-        assert store.get(fresh_id) == fresh
-    finally:
-        await pipeline.stop()
+    await reprocess_one_stale(settings, "text", sign, media / "chelsea.jpg")
