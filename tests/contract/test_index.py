@@ -318,6 +318,7 @@ def test_words_read_in_photos_are_text_terms_ranked_below_what_photos_show(servi
     assert ids(service.search_sync("text:dog", [ALICE])) == ["tx02"]  # words read, not the photo of a dog
     assert ids(service.search_sync("dog", [ALICE])) == ["aa04", "tx02"]  # a plain word: the dog first
     assert ids(service.search_sync("main street", [ALICE])) == ["tx01"]
+    assert ids(service.search_sync('text:"main street"', [ALICE])) == ["tx01"]
     assert "tx01" not in ids(service.search_sync("signs -text:stop", [ALICE]))
     assert ids(service.search_sync("text:stop", [BOB])) == ["tx03"]
     hit = service.search_sync("text:stop", [ALICE], explain=True)["hits"][0]
