@@ -13,6 +13,7 @@ RULES = "text-1"
 DETECT_SIZE = 640  # the long side of the cheap pass: one run of the detection model, no recognition
 READ_SIZE = 1280   # the long side text is detected again and read at, on photos the cheap pass found text in
 MIN_LINE_SCORE = 0.5  # recognition confidence below which a line is dropped (RapidOCR's own default)
+MIN_SIDE = 32  # the detection model's stride: a thinner image is padded to it
 
 
 def version() -> str:
@@ -45,7 +46,9 @@ class TextReader:
         """Whether the detection model, on the image at DETECT_SIZE, finds any box it is at least half sure of."""
         small = image.copy()
         small.thumbnail((DETECT_SIZE, DETECT_SIZE), Image.Resampling.BILINEAR)
-        bgr = np.ascontiguousarray(np.asarray(small)[:, :, ::-1])
+        bgr = np.asarray(small)[:, :, ::-1]
+        short = [(0, max(0, MIN_SIDE - side)) for side in bgr.shape[:2]]  # the model needs 32 px: edges repeated
+        bgr = np.ascontiguousarray(np.pad(bgr, [*short, (0, 0)], mode="edge"))
         detector = self._engine.text_det
         with self._lock:
             heat = detector.infer(self._reduce(bgr))[0]

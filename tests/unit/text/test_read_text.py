@@ -64,3 +64,11 @@ def test_the_result_carries_the_version_and_a_file_that_cannot_be_read_fails_wit
     assert (good.meta.stage, good.meta.version, good.meta.outcome) == ("text", version(), pb.OUTCOME_OK)
     assert version().startswith("text-1+rapidocr-1.4.4")
     assert bad.meta.outcome == pb.OUTCOME_FAILED and "cannot decode" in bad.meta.reason and not bad.lines
+
+
+@pytest.mark.parametrize("size", [(1, 1), (2, 900), (1280, 10), (15, 15), (31, 17)])
+def test_photos_of_any_shape_are_looked_at_without_failing(reader, tmp_path, size):
+    path = tmp_path / "thin.png"
+    Image.new("RGB", size, (200, 120, 40)).save(path)
+    result = text_of(str(path), reader, version())
+    assert (result.meta.outcome, result.detected) == (pb.OUTCOME_OK, False)
