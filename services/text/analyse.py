@@ -4,7 +4,7 @@ from __future__ import annotations
 from PIL import Image
 
 from proto import pb
-from services.text.reader import Line, TextReader
+from services.text.reader import DETECT_SIZE, READ_DETECT_SIZE, Line, TextReader
 from services.vocabulary import words_of
 
 # A word read in a photo says less about what the photo shows than a label does (a shop sign reading "dog" is not a
@@ -17,10 +17,14 @@ MAX_WORDS = 300
 
 
 def analyse(image: Image.Image, reader: TextReader) -> pb.TextResult:
-    """Look for text cheaply; read it only where some was found."""
-    if not reader.finds_text(image):
+    """Look for text cheaply (the detection model at DETECT_SIZE); where it finds some, look again at
+    READ_DETECT_SIZE (small text) unless the photo is no bigger than the first look saw it, and read the lines."""
+    found = reader.boxes(image, DETECT_SIZE)
+    if not found:
         return pb.TextResult(detected=False)
-    lines = sorted(reader.read(image), key=lambda line: -line.score)[:MAX_LINES]
+    if max(image.size) > DETECT_SIZE:
+        found = reader.boxes(image, READ_DETECT_SIZE)
+    lines = sorted(reader.read(image, found), key=lambda line: -line.score)[:MAX_LINES]
     lines.sort(key=lambda line: (line.box[1], line.box[0]))
     return pb.TextResult(detected=True, lines=[as_message(line) for line in lines], terms=word_terms(lines))
 

@@ -62,7 +62,7 @@ def test_the_result_carries_the_version_and_a_file_that_cannot_be_read_fails_wit
     good = text_of(str(tmp_path / "sign.jpg"), reader, version())
     bad = text_of(str(tmp_path / "broken.jpg"), reader, version())
     assert (good.meta.stage, good.meta.version, good.meta.outcome) == ("text", version(), pb.OUTCOME_OK)
-    assert version().startswith("text-1+rapidocr-1.4.4")
+    assert version().startswith("text-2+rapidocr-1.4.4")
     assert bad.meta.outcome == pb.OUTCOME_FAILED and "cannot decode" in bad.meta.reason and not bad.lines
 
 
