@@ -10,8 +10,9 @@ leaving out lines read inside a "###" region (text the annotators could not read
 per photo (each word once), summed over photos.
 Photos as libraries hold them, for the cost and the skip rate: every 10th class's photo of ImageNet's samples (a bare
 mirror from `fetch github:EliSchwartz/imagenet-sample-images`), and the exif samples (real cameras; many are test
-pictures with words on them: orientation marks, adverts, documents). Each file through the stage's own text_of (decode at 1280 px, cheap pass, reading where text was found), one
-photo at a time, best of --rounds; beside it the cost of reading every photo (no cheap pass) and the hashes stage.
+pictures with words on them: orientation marks, adverts, documents). Each file goes through the stage's own text_of
+(decode at 1280 px, cheap pass, reading where text was found), one photo at a time, best of --rounds; beside it the
+cost of reading every photo (no cheap pass) and of the hashes stage.
 Saves the table under bench/results/ocr.txt.
 Usage: PYTHONPATH=. .venv/bin/python bench/ocr_bench.py [--mmocr GITDIR] [--imagenet GITDIR] [--every 10] [--rounds 1]
 """
@@ -131,25 +132,24 @@ def samples() -> list[Path]:
 
 
 def costs(groups: dict[str, list[Path]], reader: TextReader, rounds: int, lines: list[str]) -> None:
-    lines.append(f"{'photos':<26} {'n':>3} {'read':>5} {'no text':>7} {'skipped':>7} {'text':>4} {'read':>5}  "
-                 f"{'stage ms':>8} {'skipped':>7} {'read':>6}  {'read all':>8}  {'hashes':>6}")
+    lines.append(f"{'':<24} {'':>3} {'':>5} | {'photos reading finds no word in':^27} | "
+                 f"{'photos reading finds words in':^27} | {'all photos':^22}")
+    lines.append(f"{'photos':<24} {'n':>3} {'read':>5} | {'n':>3} {'skipped':>7} {'stage':>6} {'read all':>8} | "
+                 f"{'n':>3} {'read':>7} {'stage':>6} {'read all':>8} | {'stage':>6} {'read all':>8} {'hashes':>6}")
     for name, paths in groups.items():
-        stage, skipped, reading, every, hashes, blank, blank_skipped, texts, texts_read = [], [], [], [], [], 0, 0, 0, 0
+        rows = []  # (words found reading it anyway, sent to reading, stage ms, read-all ms, hashes ms)
         for path in paths:
             result, ms = timed(text_of, str(path), reader, version(), rounds=rounds)
-            stage.append(ms)
-            (reading if result.detected else skipped).append(ms)
             found, ms_all = timed(read_all, path, reader, rounds=rounds)
-            every.append(ms_all)
             has_words = any(len(w) >= MIN_WORD_LENGTH for line in found for w in words_of(line.text))
-            blank, blank_skipped = blank + (not has_words), blank_skipped + (not has_words and not result.detected)
-            texts, texts_read = texts + has_words, texts_read + (has_words and result.detected)
-            hashes.append(timed(hashes_of, str(path), rounds=rounds)[1])
-        mean = lambda values: f"{statistics.fmean(values):.0f}" if values else "-"  # noqa: E731
-        share = lambda part, whole: f"{part / whole:.0%}" if whole else "-"  # noqa: E731
-        lines.append(f"{name:<26} {len(paths):>3} {share(len(reading), len(paths)):>5} {blank:>7} "
-                     f"{share(blank_skipped, blank):>7} {texts:>4} {share(texts_read, texts):>5}  {mean(stage):>8} "
-                     f"{mean(skipped):>7} {mean(reading):>6}  {mean(every):>8}  {mean(hashes):>6}")
+            rows.append((has_words, result.detected, ms, ms_all, timed(hashes_of, str(path), rounds=rounds)[1]))
+        blank, texts = [r for r in rows if not r[0]], [r for r in rows if r[0]]
+        mean = lambda chosen, k: f"{statistics.fmean(r[k] for r in chosen):.0f}" if chosen else "-"  # noqa: E731
+        share = lambda chosen: f"{sum(r[1] for r in chosen) / len(chosen):.0%}" if chosen else "-"  # noqa: E731
+        skipped = f"{1 - sum(r[1] for r in blank) / len(blank):.0%}" if blank else "-"
+        lines.append(f"{name:<24} {len(rows):>3} {share(rows):>5} | {len(blank):>3} {skipped:>7} {mean(blank, 2):>6} "
+                     f"{mean(blank, 3):>8} | {len(texts):>3} {share(texts):>7} {mean(texts, 2):>6} "
+                     f"{mean(texts, 3):>8} | {mean(rows, 2):>6} {mean(rows, 3):>8} {mean(rows, 4):>6}")
 
 
 def imagenet(git_dir: Path, work: Path, every: int) -> list[Path]:
@@ -183,9 +183,9 @@ def main() -> None:
              "", f"word accuracy on {len(photos)} real photos of text (ICDAR 2015, via MMOCR's tests)"]
     accuracy(photos, reader, args.rounds, lines)
     lines += ["", f"cost per photo, mean ms (decode at 1280 px included; best of {args.rounds}); read: share the cheap "
-              "pass sent to reading; no text / text: photos in which reading them anyway finds no word / some word,",
-              "skipped / read: how many of those the cheap pass skipped / sent to reading; read all: decoding and reading "
-              "every photo (no cheap pass); hashes: the hashes stage on the same photos"]
+              "pass sent to reading; skipped: share it did not; stage: the text stage; read all: decoding and reading",
+              "every photo (no cheap pass: detection at 960 px, recognition where it finds boxes); hashes: the hashes "
+              "stage on the same photos"]
     library = imagenet(args.imagenet, args.work, args.every)
     costs({"ICDAR 2015 (text)": [p for p, _, _ in photos], f"ImageNet, 1 class in {args.every}": library,
            "exif samples": samples()}, reader, args.rounds, lines)
