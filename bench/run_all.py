@@ -23,7 +23,8 @@ from pathlib import Path
 from stamp import REPO, stamp
 
 MIRRORS = Path(os.environ.get("PICSIFT_MIRROR", "/work/.mirror"))
-IMAGENET, FACES, DEEPFACE = ("EliSchwartz+imagenet-sample-images", "ageitgey+face_recognition", "serengil+deepface")
+IMAGENET, FACES, DEEPFACE, MMOCR = ("EliSchwartz+imagenet-sample-images", "ageitgey+face_recognition",
+                                   "serengil+deepface", "open-mmlab+mmocr")
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,8 @@ BENCHES = (
     Bench("duplicates", (), ("--sizes", "10000",)),
     Bench("people", (), ("--faces", "0",), (FACES, DEEPFACE)),
     Bench("relevance", (), ("--every", "20"), (IMAGENET, FACES, DEEPFACE)),
+    Bench("ocr", (), ("--every", "50"), (MMOCR, IMAGENET)),
+    Bench("similar", (str(MIRRORS / IMAGENET / "repo"),), (str(MIRRORS / IMAGENET / "repo"),), (IMAGENET,)),
 )
 
 

@@ -17,6 +17,8 @@ from services.search.index.elastic import ElasticIndex
 from services.search.store import RecordStore, sort_time
 from services.semantic.analyse import analyse
 from services.semantic.wordnet import WordNet
+from services.text.analyse import word_terms
+from services.text.reader import Line
 
 ALICE, BOB = "/media/alice", "/media/bob"
 
@@ -68,6 +70,14 @@ RECORDS = [
     record("bb02", f"{BOB}/cats/kitty.jpg", [("label", "tabby cat"), ("hypernym", "cat")], (), PARIS,
            "2021-03-02T10:00:00", "canon"),
 ]
+
+
+def read_in(photo_id: str, path: str, lines: list[str]) -> pb.Record:
+    """A photo with these lines read in it, as the text stage gives them its terms."""
+    r = record(photo_id, path)
+    r.text.CopyFrom(pb.TextResult(detected=True, terms=word_terms([Line(text, 0.95, (0.1, 0.1, 0.6, 0.2))
+                                                                   for text in lines])))
+    return r
 
 
 @pytest.fixture(params=["bitmap", "elasticsearch"])
@@ -332,3 +342,21 @@ def test_similar_finds_the_neighbours_the_lookup_gives_ranked_by_similarity(serv
     assert set(ids(found("dog -similar:aa03"))) == set()
     assert ids(found("similar:bb02")) == []  # not hers: the lookup gives None
     assert ids(service.search_sync("similar:aa03", [ALICE])) == []  # no lookup: nothing is similar
+
+
+def test_words_read_in_photos_are_text_terms_ranked_below_what_photos_show(service_over):
+    service = service_over([*RECORDS, read_in("tx01", f"{ALICE}/signs/a.jpg", ["STOP", "Main Street"]),
+                            read_in("tx02", f"{ALICE}/signs/b.jpg", ["HOT DOG STAND"]),
+                            read_in("tx03", f"{BOB}/signs/a.jpg", ["STOP"])])
+    assert ids(service.search_sync("text:stop", [ALICE])) == ["tx01"]
+    assert ids(service.search_sync("text:dog", [ALICE])) == ["tx02"]  # words read, not the photo of a dog
+    assert ids(service.search_sync("dog", [ALICE])) == ["aa04", "tx02"]  # a plain word: the dog first
+    assert ids(service.search_sync("main street", [ALICE])) == ["tx01"]
+    assert ids(service.search_sync('text:"main street"', [ALICE])) == ["tx01"]
+    assert "tx01" not in ids(service.search_sync("signs -text:stop", [ALICE]))
+    assert ids(service.search_sync("text:stop", [BOB])) == ["tx03"]
+    hit = service.search_sync("text:stop", [ALICE], explain=True)["hits"][0]
+    assert hit["matched"] == ["text:stop"]
+    [why] = hit["explain"]
+    assert (why["key"], why["value"], why["source"]) == ("text", "stop", "ocr")
+    assert why["weight"] == pytest.approx(0.3 * 0.95, abs=1 / 40)  # the embedded index keeps weights to 1/20

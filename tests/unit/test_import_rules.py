@@ -42,6 +42,8 @@ def test_the_tree_as_it_is_keeps_every_contract(tree):
     ("services/duplicates/book.py", "services.hashes.analyse", "similar photos follow the record store"),
     ("services/similar/book.py", "services.vision.analyse", "similar photos follow the record store"),
     ("services/hashes/analyse.py", "services.exif.rules", "stages stay strangers"),
+    ("services/text/analyse.py", "services.semantic.tables", "stages stay strangers"),
+    ("services/search/index/port.py", "services.text.analyse", "stages stay strangers"),
 ])
 def test_one_forbidden_import_breaks_its_contract(tree, module, forbidden, contract):
     path = tree / module

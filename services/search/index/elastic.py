@@ -252,8 +252,8 @@ class ElasticIndex(Index):
         self.refresh = refresh  # staged availability: the default 1 s refresh; tests ask for "wait_for"
         if not self.client.indices.exists(index=index):
             self.client.indices.create(index=index, mappings=MAPPINGS, settings=SETTINGS)
-        else:  # an index made before photos had embeddings gains the field (adding one is allowed)
-            self.client.indices.put_mapping(index=index, properties=EMBEDDING)
+        else:  # fields added since it was made (a new stage's status): strict mappings refuse documents holding them
+            self.client.indices.put_mapping(index=index, properties=MAPPINGS["properties"])
 
     def close(self) -> None:
         self.client.close()

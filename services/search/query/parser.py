@@ -196,6 +196,8 @@ class _Parser:
             return Similar(value)
         if key in ("year", "date", "taken") and (match := RANGE.match(value)):
             return self.date_range(match.group(1), match.group(2), token)
+        if key == "text" and len(words := value.split()) > 1:  # words read in a photo are terms one by one
+            return And(tuple(Filter(key, normalize(word)) for word in words))
         return Filter(key, normalize(value) if " " not in value else value)
 
     def near(self, place: str, token: Token) -> Near:

@@ -27,6 +27,8 @@ def test_two_people_joined_by_and_stay_two_people():
     ('"united states"', Phrase(("united", "state"))),
     ("camera:Canon", Filter("camera", "canon")),
     ("country:", Filter("country", "")),
+    ("text:STOP", Filter("text", "stop")),
+    ('text:"Main Streets"', And((Filter("text", "main"), Filter("text", "street")))),
     ("faces:2..4", FaceCount(2, 4)),
     ("faces:3", FaceCount(3, 3)),
     ("2019..2021", DateRange(1546300800.0, 1640995200.0)),

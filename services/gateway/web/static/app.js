@@ -235,6 +235,7 @@ async function showDetails(id) {  // the dialog over the viewer: marks, boxes, e
   const boxes = [
     ...photo.objects.map((o) => ({ box: o.box, label: `${o.label} ${Math.round((o.score || 0) * 100)}%`, kind: "object" })),
     ...photo.faces.map((f, i) => ({ box: f.box, label: [`face ${i + 1}`, f.gender, f.age ? `~${Math.round(f.age)}` : "", f.emotion].filter(Boolean).join(" "), kind: "face" })),
+    ...(photo.text?.lines || []).map((l) => ({ box: l.box, label: l.text, kind: "text" })),
   ];
   $("#boxes").replaceChildren(...boxes.filter((b) => b.box).map((b) => {
     const node = el("div", { class: `box ${b.kind}` }, el("span", { text: b.label }));
@@ -253,7 +254,7 @@ async function showDetails(id) {  // the dialog over the viewer: marks, boxes, e
     el("section", {}, el("h3", { text: "Place" }), dl([["city", photo.place.city], ["region", photo.place.region], ["country", photo.place.country],
       ["near", photo.place.near ? `${photo.place.near} (${photo.place.near_km} km)` : ""]])),
     el("section", {}, el("h3", { text: "In it" }), dl([["classes", photo.classes.map((c) => c.label)], ["objects", photo.objects.map((o) => o.label)],
-      ["faces", photo.faces.length || ""]])),
+      ["faces", photo.faces.length || ""], ["text", (photo.text?.lines || []).map((l) => l.text)]])),
     el("section", {}, el("h3", { text: "Terms" }), el("p", { text: photo.terms.map((t) => `${t.key}:${t.value} (${t.source})`).join(" · ") })),
   );
   $("#viewer").showModal();
