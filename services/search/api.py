@@ -9,7 +9,9 @@ from typing import Callable, Protocol
 from services.search.index.browse import Month
 from services.search.index.port import Index, MapCluster, SearchResult
 from services.search.pool import ReaderPool
-from services.search.query.ast import And, FacesOf, Ids, Marked, Named, Node, Not, Or, Person, Query
+from services.search.query.ast import (
+    And, FacesOf, FileRating, Ids, Marked, Named, Node, Not, Or, Person, Query, Rated,
+)
 from services.search.query.parser import Gazetteer, QueryError, parse
 
 DEFAULT_LIMIT = 50
@@ -36,7 +38,8 @@ def decode_cursor(cursor: str | None) -> int:
     return offset
 
 
-MarkLookup = Callable[[Marked], set[str]]  # the asker's ids for one of her marks (favourites, an album)
+MarkLookup = Callable[[Marked | Rated], set[str]]  # the asker's ids for one of her marks (favourites, an album, stars)
+ALL_STARS = Rated(0, 5)  # every photo she rated
 
 
 class PeopleLookup(Protocol):
@@ -53,6 +56,8 @@ def resolve_asker(query: Query, marks: MarkLookup | None, people: PeopleLookup |
     def walk(node: Node | None) -> Node | None:
         if isinstance(node, Marked):
             return Ids(frozenset(marks(node) if marks else ()))
+        if isinstance(node, Rated):
+            return rated(node, marks)
         if isinstance(node, Named):
             return FacesOf(node.name, people.faces(node.name) if people else frozenset())
         if isinstance(node, Person):
@@ -66,9 +71,18 @@ def resolve_asker(query: Query, marks: MarkLookup | None, people: PeopleLookup |
     return Query(walk(query.root), query.limit, query.text)
 
 
+def rated(node: Rated, marks: MarkLookup | None) -> Node:
+    """Her own rating wins over the file's: the photos she rated so, or that she left unrated and whose file is."""
+    by_file = FileRating(node.low, node.high)
+    hers = marks(ALL_STARS) if marks else set()
+    if not hers:
+        return by_file
+    return Or((Ids(frozenset(marks(node))), And((by_file, Not(Ids(frozenset(hers)))))))
+
+
 def asks_asker(node: Node | None) -> bool:
-    """Whether the query holds a mark or a named person (see resolve_asker)."""
-    if isinstance(node, (Marked, Named)):
+    """Whether the query holds a mark, a rating or a named person (see resolve_asker)."""
+    if isinstance(node, (Marked, Named, Rated)):
         return True
     if isinstance(node, Not):
         return asks_asker(node.node)

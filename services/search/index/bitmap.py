@@ -27,7 +27,7 @@ from services.search.policy import (
     FACET_KEYS, FILTER_KEYS, PHRASE_BONUS, explain_hit, in_facets, named_faces, normalize_value, word_values,
 )
 from services.search.query.ast import (
-    And, AtLeast, Compound, DateRange, FaceCount, FacesOf, Filter, Ids, Near, Node, Not, Or, Person, Phrase, Query,
+    And, AtLeast, Compound, DateRange, FaceCount, FacesOf, FileRating, Filter, Ids, Near, Node, Not, Or, Person, Phrase, Query,
     Word,
     positive_atoms,
 )
@@ -310,7 +310,7 @@ class BitmapIndex(Index):
         return union([self._postings.faces[t] for t in self._terms_for(word)])
 
     def _holds(self, node: Node, docs: np.ndarray) -> np.ndarray:
-        """Which photos meet a date, place or face-count condition, over the numpy columns."""
+        """Which photos meet a date, place, face-count or file-rating condition, over the numpy columns."""
         p = self._postings
         if isinstance(node, DateRange):
             when = p.time[docs]
@@ -325,6 +325,8 @@ class BitmapIndex(Index):
             return near
         if isinstance(node, FaceCount):
             return (p.face_count[docs] >= node.low) & (p.face_count[docs] <= node.high)
+        if isinstance(node, FileRating):
+            return (p.stars[docs] >= node.low) & (p.stars[docs] <= node.high)
         raise TypeError(f"unknown query node {node!r}")
 
     def _scores(self, docs: np.ndarray, matched: BitMap, atoms: list[Node], words: list[str]) -> np.ndarray:

@@ -12,13 +12,13 @@ from elasticsearch import Elasticsearch, helpers
 
 from proto import pb
 from services.search.index import browse
-from services.search.index.port import Hit, Index, MapCluster, SearchResult, index_terms
+from services.search.index.port import Hit, Index, MapCluster, SearchResult, file_stars, index_terms
 from services.search.policy import (
     FACET_KEYS, FILTER_KEYS, PHRASE_BONUS, explain_hit, in_facets, matches, named_faces, normalize_value,
     word_values,
 )
 from services.search.query.ast import (
-    And, AtLeast, Compound, DateRange, FaceCount, FacesOf, Filter, Ids, Near, Node, Not, Or, Person, Phrase, Query,
+    And, AtLeast, Compound, DateRange, FaceCount, FacesOf, FileRating, Filter, Ids, Near, Node, Not, Or, Person, Phrase, Query,
     Word, positive_atoms,
 )
 from services.search.record_view import status_of
@@ -35,6 +35,7 @@ MAPPINGS = {
         "sort_time": {"type": "double"},
         "location": {"type": "geo_point"},
         "faces_count": {"type": "integer"},
+        "stars": {"type": "integer"},  # the file's XMP rating
         "terms": {"type": "nested", "properties": {
             "key": KEYWORD, "value": KEYWORD, "source": KEYWORD, "weight": {"type": "float"},
             "face": {"type": "integer"}, "whole": {"type": "boolean"}}},
@@ -68,7 +69,7 @@ def document(record: pb.Record) -> dict:
         if term.whole and in_facets(term.key, term.value) and term.value not in facets.setdefault(term.key, []):
             facets[term.key].append(term.value)
     doc = {"id": record.id, "paths": list(record.paths), "dirs": dirs_of(record.paths), "sort_time": sort_time(record),
-           "faces_count": len(record.vision.faces),
+           "faces_count": len(record.vision.faces), "stars": file_stars(record),
            "terms": [{"key": t.key, "value": t.value, "source": t.source, "weight": round(t.weight, 4),
                       "face": t.face, "whole": t.whole} for t in terms],
            "faces": [{"face": face, "words": words} for face, words in sorted(faces.items())],
@@ -149,6 +150,10 @@ def compile_query(node: Node | None) -> dict:
         return {"ids": {"values": sorted(node.ids)}}
     if isinstance(node, FaceCount):
         return {"range": {"faces_count": {"gte": node.low, "lte": node.high}}}
+    if isinstance(node, FileRating):  # a document written before the field existed is unrated
+        unrated = {"bool": {"must_not": [{"exists": {"field": "stars"}}]}}
+        within = {"range": {"stars": {"gte": node.low, "lte": node.high}}}
+        return {"bool": {"should": [within, unrated], "minimum_should_match": 1}} if node.low == 0 else within
     raise TypeError(f"unknown query node {node!r}")
 
 
@@ -224,6 +229,8 @@ class ElasticIndex(Index):
         self.refresh = refresh  # staged availability: the default 1 s refresh; tests ask for "wait_for"
         if not self.client.indices.exists(index=index):
             self.client.indices.create(index=index, mappings=MAPPINGS, settings=SETTINGS)
+        else:  # an index made by an earlier version: fields added since join its (strict) mapping
+            self.client.indices.put_mapping(index=index, properties={"stars": MAPPINGS["properties"]["stars"]})
 
     def close(self) -> None:
         self.client.close()
