@@ -32,6 +32,7 @@ from services.media.containment import open_inside
 from services.pipeline.layout import thumb_path, thumbs_dir
 from services.search.api import CursorError, QueryError, SearchService
 from services.search.index.browse import month_of
+from services.search.index.port import file_stars
 from services.search.record_view import reasons_of, record_to_dict
 from services.search.store import RecordStore, sort_time, under_roots
 
@@ -275,7 +276,7 @@ async def list_photos(request: web.Request) -> web.Response:
             raise error(web.HTTPBadRequest, "invalid cursor") from None
     records = await asyncio.to_thread(newest_records, gw(request), list(user.roots), cursor, limit)
     items = [{**photo_item(r, path_in_scope(r, user.roots) or ""), "month": month_of(sort_time(r))} for r in records]
-    await marks_routes.favorite_flags(request, items)
+    await marks_routes.mark_flags(request, items, {r.id: file_stars(r) for r in records})
     next_cursor = None
     if len(records) == limit:
         last = records[-1]
@@ -287,10 +288,11 @@ async def get_photo(request: web.Request) -> web.Response:
     user = user_of(request)
     record, path = scoped_record(request, request.match_info["id"], user.roots)
     marks = marks_routes.marks_of(request)
-    liked, albums = await asyncio.to_thread(lambda: (marks.favorites(user.name, [record.id]),
-                                                     marks.albums_of(user.name, record.id)))
-    return web.json_response({**photo_view(record_to_dict(record), record, user.roots),
-                              "favorite": bool(liked), "albums": albums})
+    liked, albums, hers = await asyncio.to_thread(lambda: (marks.favorites(user.name, [record.id]),
+                                                           marks.albums_of(user.name, record.id),
+                                                           marks.ratings(user.name, [record.id])))
+    return web.json_response({**photo_view(record_to_dict(record), record, user.roots), "favorite": bool(liked),
+                              "albums": albums, **marks_routes.rating_of(record.id, hers, {record.id: file_stars(record)})})
 
 
 async def search(request: web.Request) -> web.Response:
@@ -312,7 +314,7 @@ async def search(request: web.Request) -> web.Response:
         hit["thumb"] = f"/media/{hit['id']}/thumb"
         hits.append(hit)
     result["hits"] = hits
-    await marks_routes.favorite_flags(request, hits)
+    await marks_routes.mark_flags(request, hits)
     return web.json_response(result)
 
 
@@ -584,6 +586,12 @@ ROUTES = [
         m.FavoriteOut),
     Api("POST", "/api/favorites", marks_routes.set_favorites, "Make many of your photos favourites, or not",
         m.FavoritesOut, body=m.FavoritesBody),
+    Api("PUT", "/api/photos/{id}/rating", marks_routes.set_rating, "Rate a photo 0-5 stars (yours win over the "
+        "file's XMP rating)", m.RatingOut, body=m.RatingBody),
+    Api("DELETE", "/api/photos/{id}/rating", marks_routes.set_rating, "Take your rating away: the file's shows again",
+        m.RatingOut),
+    Api("POST", "/api/ratings", marks_routes.set_ratings, "Rate many of your photos at once (null: yours taken away)",
+        m.RatingsOut, body=m.RatingsBody),
     Api("POST", "/api/downloads", downloads_routes.create_download, "A link to a zip of your photos", m.DownloadCreated,
         body=m.DownloadBody, status=201, errors=("400", "401", "403", "404", "413", "503")),
     Api("GET", "/api/downloads/{id}", downloads_routes.get_download, "The zip of a download link, streamed",

@@ -156,6 +156,8 @@ class PhotoItem(BaseModel):
     place: str | None
     month: str | None = Field(None, description="YYYY-MM of its date (taken, else the file's), in photo lists")
     favorite: bool | None = Field(None, description="one of your favourites (in photo lists)")
+    rating: int | None = Field(None, description="0-5 stars: yours, else the file's XMP rating (in photo lists)")
+    rated_by: str | None = Field(None, description="'you' or 'file': whose rating it is")
 
 
 class PhotoPage(BaseModel):
@@ -343,6 +345,29 @@ class AlbumPhotosBody(Model):
 class FavoritesBody(Model):
     ids: list[PhotoId] = Field(min_length=1, max_length=SHARE_MAX_PHOTOS)
     favorite: StrictBool = Field(description="make them favourites (true) or favourites no more (false)")
+
+
+Stars = Annotated[int, Field(ge=0, le=5, strict=True)]
+
+
+class RatingBody(Model):
+    rating: Stars = Field(description="0-5 stars; yours win over the file's XMP rating")
+
+
+class RatingsBody(Model):
+    ids: list[PhotoId] = Field(min_length=1, max_length=SHARE_MAX_PHOTOS)
+    rating: Stars | None = Field(description="0-5 stars for them, or null: yours taken away (the files' show again)")
+
+
+class RatingOut(BaseModel):
+    id: str
+    rating: int = Field(description="the stars it now has: yours, else the file's")
+    rated_by: str = Field(description="'you' or 'file'")
+
+
+class RatingsOut(BaseModel):
+    ids: list[str]
+    rating: int | None
 
 
 class FavoritesOut(BaseModel):
