@@ -111,13 +111,14 @@ async def set_ratings(request: web.Request) -> web.Response:
     body, user = await parse_body(request, m.RatingsBody), session_of(request).user
     ids = list(dict.fromkeys(body.ids))
 
-    def rate() -> None:
-        for photo_id in ids:
-            scoped_record(request, photo_id, user.roots)
+    def rate() -> list[dict]:
+        files = {photo_id: file_stars(scoped_record(request, photo_id, user.roots)[0]) for photo_id in ids}
         marks_of(request).rate(user.name, ids, body.rating)
+        hers = {} if body.rating is None else dict.fromkeys(ids, body.rating)
+        return [{"id": photo_id, **rating_of(photo_id, hers, files)} for photo_id in ids]
 
-    await asyncio.to_thread(rate)
-    return web.json_response({"ids": ids, "rating": body.rating})
+    items = await asyncio.to_thread(rate)
+    return web.json_response({"ids": ids, "rating": body.rating, "items": items})
 
 
 def album_id(request: web.Request) -> int:

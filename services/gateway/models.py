@@ -368,6 +368,7 @@ class RatingOut(BaseModel):
 class RatingsOut(BaseModel):
     ids: list[str]
     rating: int | None
+    items: list[RatingOut] = Field(description="each photo's stars now: yours, else the file's")
 
 
 class FavoritesOut(BaseModel):

@@ -1,39 +1,6 @@
 // picsift web gallery: no build step; every text from photos is set with textContent, never as HTML.
-const $ = (selector) => document.querySelector(selector);
-const state = { csrf: "", user: null, cursor: null, query: "", loading: false, done: false, share: null, view: "grid", lastMonth: null };
-
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (key === "text") node.textContent = value;
-    else if (key === "class") node.className = value;
-    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else node.setAttribute(key, value);
-  }
-  children.forEach((child) => node.append(child));
-  return node;
-}
-
-async function api(path, options = {}) {
-  const headers = { ...(options.headers || {}) };
-  if (options.body !== undefined) headers["Content-Type"] = "application/json";
-  if (options.method && options.method !== "GET") headers["X-CSRF-Token"] = state.csrf;
-  const response = await fetch(path, { ...options, headers, credentials: "same-origin",
-    body: options.body === undefined ? undefined : JSON.stringify(options.body) });
-  const data = response.headers.get("Content-Type")?.includes("json") ? await response.json() : null;
-  if (response.status === 401 && !path.startsWith("/api/auth/login")) { showLogin(); throw new Error("sign in first"); }
-  if (!response.ok) throw new Error((data && data.error) || response.statusText);
-  return data;
-}
-
-function count(n, noun) { return `${n} ${noun}${n === 1 ? "" : "s"}`; }
-
-function say(text, isError = false) {  // the message line: red only for errors
-  $("#message").textContent = text;
-  $("#message").classList.toggle("error", isError);
-}
-
-function showLogin() { $("#app").hidden = true; $("#login").hidden = false; }
+import { $, api, count, el, load, say, showLogin, state } from "/static/core.js";
+import { paintStars, rateMany, starsBadge, starsControl } from "/static/ratings.js";
 
 async function start() {
   const share = location.pathname.match(/^\/s\/([\w-]+)$/);
@@ -201,7 +168,9 @@ function caption(matched) {
 function tile(item, caption) {
   const figure = el("figure", { class: item.favorite ? "tile favorite" : "tile", "data-id": item.id, tabindex: "0" },
     el("img", { src: item.thumb, alt: item.path ? item.path.split("/").pop() : "", loading: "lazy" }),
+    starsBadge(item.rating || 0),
     el("figcaption", { text: caption || (item.path || "").split("/").pop(), title: caption || "" }));
+  if (item.rating !== undefined) Object.assign(figure.dataset, { rating: String(item.rating), ratedBy: item.rated_by });
   const open = () => state.share ? null : state.selecting ? toggleSelected(figure) : openViewer(item.id);
   figure.addEventListener("click", open);
   figure.addEventListener("keydown", (event) => { if (event.key === "Enter" || (event.key === " " && state.selecting)) { event.preventDefault(); open(); } });
@@ -274,20 +243,20 @@ async function photoSwipe() {
   return viewer.PhotoSwipe;
 }
 
-function slideOf(id, thumb, favorite) {  // the 1280 px rendition; its shape from the tile's thumbnail until it has loaded
+function slideOf(id, thumb, marks = {}) {  // marks: favorite, rating, rated_by as the tile knows them (none: asked)  // the 1280 px rendition; its shape from the tile's thumbnail until it has loaded
   let size = viewer.sizes.get(id) || [1280, 960];
   if (!viewer.sizes.has(id) && thumb?.naturalWidth) {
     const { naturalWidth: w, naturalHeight: h } = thumb;
     const scale = Math.max(w, h) < 320 ? 1 : 1280 / Math.max(w, h);  // a thumbnail below 320 px is the photo's size
     size = [Math.round(w * scale), Math.round(h * scale)];
   }
-  return { id, favorite, src: `/media/${encodeURIComponent(id)}/thumb?size=1280`, msrc: thumb?.currentSrc || undefined,
+  return { id, ...marks, src: `/media/${encodeURIComponent(id)}/thumb?size=1280`, msrc: thumb?.currentSrc || undefined,
     width: size[0], height: size[1], alt: thumb?.alt || "" };
 }
 
 async function openViewer(id, only = null) {
-  const slides = only ? only.map((item) => slideOf(item.id, null, undefined))
-    : [...document.querySelectorAll("#grid .tile")].map((t) => slideOf(t.dataset.id, t.querySelector("img"), t.classList.contains("favorite")));
+  const slides = only ? only.map((item) => slideOf(item.id, null))
+    : [...document.querySelectorAll("#grid .tile")].map((t) => slideOf(t.dataset.id, t.querySelector("img"), tileMarks(t)));
   try {
     const PhotoSwipe = await photoSwipe();
     const pswp = new PhotoSwipe({ dataSource: slides, index: Math.max(0, slides.findIndex((s) => s.id === id)),
@@ -300,6 +269,12 @@ async function openViewer(id, only = null) {
     viewer.pswp = pswp;
     pswp.init();
   } catch (error) { say(error.message, true); }
+}
+
+function tileMarks(tile) {
+  const marks = { favorite: tile.classList.contains("favorite") };
+  if (tile.dataset.rating !== undefined) Object.assign(marks, { rating: Number(tile.dataset.rating), rated_by: tile.dataset.ratedBy });
+  return marks;
 }
 
 function trueSize(pswp, content) {  // once the rendition is in, its own size (zoom goes to its pixels, not a guess)
@@ -326,12 +301,14 @@ function whenOpen(pswp) {  // a modal dialog shown while PhotoSwipe fades in wou
 }
 
 function viewerButtons(pswp) {
-  const current = () => pswp.currSlide.data;
+  const current = () => pswp.options.dataSource[pswp.currIndex];
   pswp.ui.registerElement({ name: "info", order: 15, isButton: true, title: "Details and albums", ariaLabel: "Details and albums",
     html: ICONS.info, onClick: () => whenOpen(pswp).then(() => showDetails(current().id)) });
   pswp.ui.registerElement({ name: "favourite", order: 16, isButton: true, title: "Favourite", ariaLabel: "Favourite", html: ICONS.favourite,
     onInit: (button) => pswp.on("change", () => paintFavourite(button, current())),
     onClick: (event, button) => toggleFavourite(button, current()) });
+  pswp.ui.registerElement({ name: "rating", order: 9, isButton: false, appendTo: "root", html: "",
+    onInit: (holder) => { const control = starsControl(current); holder.append(control); pswp.on("change", () => paintStars(control, current())); } });
   pswp.ui.registerElement({ name: "download", order: 17, isButton: true, tagName: "a", title: "Download the original",
     ariaLabel: "Download the original", html: ICONS.download,
     onInit: (link) => pswp.on("change", () => { link.href = `/media/${encodeURIComponent(current().id)}/original?download=1`; link.setAttribute("download", ""); }) });
@@ -543,7 +520,7 @@ function toggleSelected(figure) {
 
 function showSelected() {
   $("#bulk-count").textContent = `${count(selection.size, "photo")} selected`;
-  for (const id of ["#bulk-favorite", "#bulk-download", "#bulk-share", "#bulk-album button"]) $(id).disabled = !selection.size;
+  for (const id of ["#bulk-favorite", "#bulk-rating", "#bulk-download", "#bulk-share", "#bulk-album button"]) $(id).disabled = !selection.size;
 }
 
 $("#bulk-all").addEventListener("click", () => {
@@ -572,6 +549,12 @@ $("#bulk-album").addEventListener("submit", async (event) => {
     $("#bulk-album-name").value = "";
     $("#bulk-album-name").blur();  // its list of albums would cover the bar
   } catch (error) { say(error.message, true); }
+});
+
+$("#bulk-rating").addEventListener("change", async (event) => {
+  const value = event.target.value;
+  event.target.value = "";
+  if (value) await rateMany([...selection], value);
 });
 
 $("#bulk-download").addEventListener("click", async () => {  // the server streams the zip; the browser saves it as it comes
@@ -615,11 +598,6 @@ $("#admin-button").addEventListener("click", () => { history.pushState(null, "",
 // -- map: Leaflet (vendored from npm, served from /static) over clusters the server made for the box and zoom --------
 
 const mapState = { map: null, markers: null, asked: 0 };
-
-function load(tag, props) {
-  return new Promise((resolve, reject) => document.head.append(el(tag, { ...props, onload: resolve,
-    onerror: () => reject(new Error("the gallery's libraries are missing: run `picsift models build`")) })));
-}
 
 $("#map-button").addEventListener("click", () => { history.pushState(null, "", "/map"); openMap(); });
 
