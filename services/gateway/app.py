@@ -578,6 +578,8 @@ ROUTES = [
     Api("GET", "/api/photos/{id}", get_photo, "Everything known about one photo", m.PhotoDetail),
     Api("GET", "/api/search", search, "Search in plain words", m.SearchOut, query=m.SearchQuery),
     Api("GET", "/api/timeline", browse_routes.timeline, "Your photos per month, newest first", m.Timeline),
+    Api("GET", "/api/on-this-day", browse_routes.on_this_day, "Your photos taken on this day in earlier years, "
+        "newest first", m.OnThisDay, query=m.OnThisDayQuery),
     Api("GET", "/api/map", browse_routes.map_clusters, "Your GPS photos in a box, clustered for a zoom", m.MapClusters,
         query=m.MapQuery),
     Api("GET", "/api/map/settings", browse_routes.map_settings, "The map's tiles", m.MapSettings),

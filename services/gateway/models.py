@@ -1,6 +1,7 @@
 """The gateway's request and response shapes: validated at the edge and the source of the OpenAPI document."""
 from __future__ import annotations
 
+import datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
@@ -63,6 +64,11 @@ class PageQuery(Model):
 class SearchQuery(PageQuery):
     q: str = Field("", max_length=MAX_QUERY)
     explain: bool = False
+
+
+class OnThisDayQuery(Model):
+    date: datetime.date | None = Field(None, description="your today (YYYY-MM-DD); the server's if not given")
+    limit: int = Field(30, ge=1, le=MAX_PAGE)
 
 
 class SuggestQuery(Model):
@@ -158,6 +164,17 @@ class PhotoItem(BaseModel):
     favorite: bool | None = Field(None, description="one of your favourites (in photo lists)")
     rating: int | None = Field(None, description="0-5 stars: yours, else the file's XMP rating (in photo lists)")
     rated_by: str | None = Field(None, description="'you' or 'file': whose rating it is")
+
+
+class OnThisDayItem(PhotoItem):
+    year: int
+    years_ago: int
+
+
+class OnThisDay(BaseModel):
+    date: str
+    total: int = Field(description="your photos taken on this day in earlier years (items: the newest of them)")
+    items: list[OnThisDayItem]
 
 
 class PhotoPage(BaseModel):

@@ -128,6 +128,9 @@ class SearchService:
     async def timeline(self, roots: list[str]) -> list[Month]:
         return await self._run("timeline", roots)
 
+    async def on_this_day(self, roots: list[str], day: int, before: float, limit: int) -> tuple[list[str], int]:
+        return await self._run("on_this_day", roots, day, before, limit)
+
     async def clusters(self, roots: list[str], box: tuple[float, float, float, float], zoom: int) -> list[MapCluster]:
         return await self._run("clusters", roots, box, zoom)
 

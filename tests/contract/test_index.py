@@ -345,3 +345,19 @@ def test_an_index_made_before_ratings_takes_them_when_opened_again(request):
         assert ids(SearchService(index).search_sync("rating:4", [ALICE])) == ["aa01"]
     finally:
         index.close()
+
+
+def test_on_this_day_finds_her_photos_of_this_date_in_earlier_years_newest_first(service_over):
+    from services.search.index.browse import year_start
+
+    taken = {"aa01": "2017-06-01T08:00:00", "aa02": "2022-06-01T23:59:59", "aa03": "2019-06-01T00:00:00",
+             "aa04": "2024-06-01T12:00:00", "aa05": "2022-05-31T23:59:59", "aa06": "2020-06-02T00:00:00",
+             "bb01": "2021-06-01T12:00:00"}
+    service = service_over([record(photo_id, f"{BOB if photo_id.startswith('bb') else ALICE}/d/{photo_id}.jpg",
+                                   [("label", "x")], taken=when) for photo_id, when in taken.items()])
+    ids_found, total = service.index.on_this_day([ALICE], 601, year_start(2024), 10)
+    assert (ids_found, total) == (["aa02", "aa03", "aa01"], 3)  # this year's and bob's are not; the day is local
+    assert service.index.on_this_day([ALICE], 601, year_start(2024), 2) == (["aa02", "aa03"], 3)
+    assert service.index.on_this_day([ALICE], 601, year_start(2025), 10)[0][0] == "aa04"
+    assert service.index.on_this_day([BOB], 601, year_start(2024), 10) == (["bb01"], 1)
+    assert service.index.on_this_day([ALICE], 1225, year_start(2024), 10) == ([], 0)

@@ -36,6 +36,7 @@ MAPPINGS = {
         "location": {"type": "geo_point"},
         "faces_count": {"type": "integer"},
         "stars": {"type": "integer"},  # the file's XMP rating
+        "month_day": {"type": "integer"},  # 1231 for 31 December (local, as sort_time): "on this day"
         "terms": {"type": "nested", "properties": {
             "key": KEYWORD, "value": KEYWORD, "source": KEYWORD, "weight": {"type": "float"},
             "face": {"type": "integer"}, "whole": {"type": "boolean"}}},
@@ -45,6 +46,7 @@ MAPPINGS = {
         "indexed_at": {"type": "date", "format": "epoch_millis"},  # for "photos indexed over time" in Kibana
     },
 }
+ADDED_FIELDS = ("stars", "month_day")  # added since the first version (documents written before lack them until `picsift reindex`)
 SETTINGS = {"number_of_shards": 1, "refresh_interval": "1s"}
 FACET_SIZE = 10
 
@@ -70,6 +72,7 @@ def document(record: pb.Record) -> dict:
             facets[term.key].append(term.value)
     doc = {"id": record.id, "paths": list(record.paths), "dirs": dirs_of(record.paths), "sort_time": sort_time(record),
            "faces_count": len(record.vision.faces), "stars": file_stars(record),
+           "month_day": browse.month_day(sort_time(record)),
            "terms": [{"key": t.key, "value": t.value, "source": t.source, "weight": round(t.weight, 4),
                       "face": t.face, "whole": t.whole} for t in terms],
            "faces": [{"face": face, "words": words} for face, words in sorted(faces.items())],
@@ -230,7 +233,8 @@ class ElasticIndex(Index):
         if not self.client.indices.exists(index=index):
             self.client.indices.create(index=index, mappings=MAPPINGS, settings=SETTINGS)
         else:  # an index made by an earlier version: fields added since join its (strict) mapping
-            self.client.indices.put_mapping(index=index, properties={"stars": MAPPINGS["properties"]["stars"]})
+            self.client.indices.put_mapping(index=index, properties={field: MAPPINGS["properties"][field]
+                                                                     for field in ADDED_FIELDS})
 
     def close(self) -> None:
         self.client.close()
@@ -292,6 +296,13 @@ class ElasticIndex(Index):
         counts = {b["key"]: b["doc_count"] for b in buckets}
         return [browse.Month(label, counts[label], start, end)
                 for (label, start), (_, end) in reversed(list(zip(edges, edges[1:]))) if counts.get(label)]
+
+    def on_this_day(self, roots: list[str], day: int, before: float, limit: int) -> tuple[list[str], int]:
+        query = {"bool": {"filter": [*scope_filter(roots), {"term": {"month_day": day}},
+                                     {"range": {"sort_time": {"lt": before}}}]}}
+        response = self.client.search(index=self.index, query=query, sort=[{"sort_time": "desc"}, {"id": "desc"}],
+                                      size=limit, _source=False, track_total_hits=True)
+        return [raw["_id"] for raw in response["hits"]["hits"]], response["hits"]["total"]["value"]
 
     def clusters(self, roots: list[str], box: tuple[float, float, float, float], zoom: int) -> list[MapCluster]:
         response = self.client.search(index=self.index, **clusters_body(roots, box, zoom))

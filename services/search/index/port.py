@@ -159,6 +159,11 @@ class Index(abc.ABC):
         """The months holding photos under the roots, newest first, with how many (see browse.months)."""
 
     @abc.abstractmethod
+    def on_this_day(self, roots: list[str], day: int, before: float, limit: int) -> tuple[list[str], int]:
+        """The ids of the photos under the roots taken on this local day of the year (browse.month_day: 1231 is 31
+        December) before the time (the start of this year), newest first, and how many there are."""
+
+    @abc.abstractmethod
     def clusters(self, roots: list[str], box: tuple[float, float, float, float], zoom: int) -> list[MapCluster]:
         """The GPS photos under the roots inside the (west, south, east, north) box, grouped by map grid cell at
         this zoom (see browse.clusters), each with its newest photo's id."""

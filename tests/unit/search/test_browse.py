@@ -40,3 +40,20 @@ def test_clusters_are_per_cell_with_their_mean_and_first_point_biggest_first():
     assert [(c.count, c.first) for c in found] == [(3, 0), (1, 2)]
     assert abs(found[0].lat - 48.8537) < 1e-3
     assert [c.count for c in clusters(lat, lon, *mercator(lat, lon), 18)] == [1, 1, 1, 1]
+
+
+def test_month_days_read_each_photos_local_date_across_daylight_saving_and_before_1970(monkeypatch):
+    import time
+
+    from services.search.index.browse import month_day, month_days
+
+    rng = np.random.default_rng(7)
+    for zone in ("UTC", "Europe/Berlin", "America/New_York", "Australia/Lord_Howe"):  # Lord Howe moves by 30 min
+        monkeypatch.setenv("TZ", zone)
+        time.tzset()
+        times = np.concatenate([rng.uniform(-3e9, 2e9, 3000),  # back to 1875, on to 2033
+                                1711846800.0 + 600 * np.arange(40),  # around Berlin's spring change of 2024
+                                [at(2024, 2, 29, 0, 0), at(2024, 2, 28, 23, 59, 59), -0.5]])
+        assert month_days(times).tolist() == [month_day(t) for t in times.tolist()]
+    monkeypatch.undo()
+    time.tzset()
