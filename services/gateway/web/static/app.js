@@ -1,5 +1,6 @@
 // picsift web gallery: no build step; every text from photos is set with textContent, never as HTML.
 import { $, api, count, el, load, say, showLogin, state } from "/static/core.js";
+import { loadOnThisDay } from "/static/onthisday.js";
 import { paintStars, rateMany, starsBadge, starsControl } from "/static/ratings.js";
 
 async function start() {
@@ -69,7 +70,7 @@ function runQuery(q, cursor = null, load = true) {
   $("#share-button").hidden = !q;
   $("#newest").hidden = !cursor;
   showView("grid");
-  if (!q && !cursor && load) loadTimeline();
+  if (!q && !cursor && load) { loadTimeline(); loadOnThisDay(openViewer); } else $("#on-this-day").hidden = true;
   $("#scrubber").hidden = !!q;
   if (load) loadMore();
 }
@@ -82,6 +83,7 @@ function showView(view) {  // the admin page and the map replace the grid (which
   $("#albums").hidden = view !== "albums";
   $("#people").hidden = view !== "people";
   for (const id of ["#grid", "#facets", "#summary", "#more", "#scrubber"]) $(id).hidden = view !== "grid";
+  if (view !== "grid") $("#on-this-day").hidden = true;
   if (view !== "grid") $("#newest").hidden = $("#share-button").hidden = true;
 }
 
