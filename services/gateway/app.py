@@ -14,7 +14,9 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
 from proto import pb
-from services.gateway import browse_routes, downloads_routes, duplicates_routes, marks_routes, people_routes, vendor
+from services.gateway import (
+    browse_routes, downloads_routes, duplicates_routes, marks_routes, people_routes, uploads_routes, vendor,
+)
 from services.gateway.browse_routes import photos_cursor
 from services.gateway.audit import AuditLog, request_ids
 from services.gateway import models as m
@@ -45,6 +47,7 @@ class Ops:
     """What the process hosting the gateway can do for admins (embedded mode wires all of it)."""
 
     rescan: Callable[[], Awaitable[int]] | None = None
+    ingest: Callable[[Path], Awaitable[dict]] | None = None  # one file through ingest now: {"outcome", "id", "reason"}
     dead_letters: Callable[[], Awaitable[list[dict]]] | None = None
     replay: Callable[[str], Awaitable[int]] | None = None
     queues: Callable[[], Awaitable[dict[str, int]]] | None = None
@@ -598,6 +601,9 @@ ROUTES = [
         body=m.DownloadBody, status=201, errors=("400", "401", "403", "404", "413", "503")),
     Api("GET", "/api/downloads/{id}", downloads_routes.get_download, "The zip of a download link, streamed",
         content="application/zip", errors=("401", "403", "404", "503")),
+    Api("POST", "/api/uploads", uploads_routes.upload, "Upload photos (multipart/form-data, file fields) into a folder "
+        "of your media folder; indexed as any new file", m.Uploaded, query=m.UploadQuery, status=201,
+        upload=True, errors=("400", "401", "403", "409", "413", "415")),
     Api("GET", "/api/albums", marks_routes.list_albums, "Your albums", m.AlbumList),
     Api("POST", "/api/albums", marks_routes.create_album, "Make an album", m.AlbumOut, body=m.AlbumBody, status=201,
         errors=("400", "401", "403", "413")),

@@ -71,6 +71,11 @@ class OnThisDayQuery(Model):
     limit: int = Field(30, ge=1, le=MAX_PAGE)
 
 
+class UploadQuery(Model):
+    folder: str = Field("uploads", max_length=1000, description="the folder inside your media folder to put them in")
+    root: int = Field(0, ge=0, le=1000, description="which of your media folders (0: the first)")
+
+
 class SuggestQuery(Model):
     q: str = Field("", max_length=100)
 
@@ -175,6 +180,24 @@ class OnThisDay(BaseModel):
     date: str
     total: int = Field(description="your photos taken on this day in earlier years (items: the newest of them)")
     items: list[OnThisDayItem]
+
+
+class Indexing(BaseModel):
+    outcome: str = Field(description="what ingest made of it (new, duplicate, failed…), or queued for the watcher")
+    id: str
+    reason: str
+
+
+class UploadedFile(BaseModel):
+    name: str
+    path: str
+    bytes: int
+    indexing: Indexing
+
+
+class Uploaded(BaseModel):
+    folder: str
+    files: list[UploadedFile]
 
 
 class PhotoPage(BaseModel):
