@@ -213,10 +213,7 @@ class BitmapIndex(Index):
         self.refresh()
         with self._lock:
             docs, when = self._by_time(roots)
-            entry = self._scope_entry(roots)
-            if entry.days is None:
-                entry.days = browse.month_days(when)
-            found = docs[(entry.days == day) & (when < before)]
+            found = docs[(self._postings.day[docs] == day) & (when < before)]
             return [self._postings.ids[doc] for doc in found[:limit].tolist()], len(found)
 
     def clusters(self, roots: list[str], box: tuple[float, float, float, float], zoom: int) -> list[MapCluster]:
@@ -470,5 +467,4 @@ class _Scope:
     docs: BitMap
     by_time: tuple[np.ndarray, np.ndarray] | None = None  # (docs newest first, their times), made when first asked
     months: list | None = None  # browse.months of the scope
-    days: np.ndarray | None = None  # browse.month_days of by_time's photos
     geo: tuple | None = None  # its GPS photos newest first: (docs, lat, lon, mercator x, y)

@@ -3,7 +3,6 @@ an EXIF date), the photos taken on this day in earlier years, and grid clusters 
 from __future__ import annotations
 
 import math
-import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -40,26 +39,6 @@ def month_day(when: float) -> int:
     """The local month and day of a sort time as one number, 1231 for 31 December: what "on this day" compares."""
     moment = datetime.fromtimestamp(min(max(when, FIRST), LAST))
     return moment.month * 100 + moment.day
-
-
-def month_days(times: np.ndarray) -> np.ndarray:
-    """month_day of many sort times at once: the local offset is read once per UTC day, and per photo only on the
-    days it changes (daylight saving)."""
-    clamped = np.clip(np.asarray(times, dtype=np.float64), FIRST, LAST)
-    days, inverse = np.unique(np.floor(clamped / 86400).astype(np.int64), return_inverse=True)
-    inverse = inverse.reshape(-1)
-    first, last = (np.array([_offset(float(d) * 86400 + s) for d in days.tolist()], dtype=np.float64)
-                   for s in (0, 86399))
-    offsets = first[inverse]
-    changing = first[inverse] != last[inverse]
-    offsets[changing] = [_offset(t) for t in clamped[changing].tolist()]
-    local = np.floor(clamped + offsets).astype(np.int64).astype("datetime64[s]")
-    months = local.astype("datetime64[M]")
-    return (months.astype(np.int64) % 12 + 1) * 100 + (local.astype("datetime64[D]") - months).astype(np.int64) + 1
-
-
-def _offset(when: float) -> float:
-    return time.localtime(when).tm_gmtoff
 
 
 def year_start(year: int) -> float:
