@@ -15,7 +15,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 
 from proto import pb
 from services.gateway import (
-    browse_routes, downloads_routes, duplicates_routes, marks_routes, people_routes, uploads_routes, vendor,
+    admin_routes, browse_routes, downloads_routes, duplicates_routes, marks_routes, people_routes, uploads_routes, vendor,
 )
 from services.gateway.browse_routes import photos_cursor
 from services.gateway.audit import AuditLog, request_ids
@@ -451,9 +451,8 @@ async def shared_thumb(request: web.Request) -> web.FileResponse:
 
 # -- status, admin, metrics --------------------------------------------------------------------------
 
-async def status(request: web.Request) -> web.Response:
-    g, user = gw(request), user_of(request)
-    roots = None if user.admin else list(user.roots)
+async def stage_table(g: Gateway, roots: list[str] | None) -> dict[str, dict]:
+    """Per stage: done, waiting, failed, outcomes, rate since the last look, ETA, and queued when a bus is known."""
     counts = await asyncio.to_thread(g.store.stage_counts, roots)
     now = time.monotonic()
     stages = {}
@@ -468,6 +467,13 @@ async def status(request: web.Request) -> web.Response:
                          "eta_seconds": round(waiting / rate) if rate > 0 and waiting else None}
     for stage, waiting in (await g.ops.queues() if g.ops.queues else {}).items():
         stages.setdefault(stage, {})["queued"] = waiting
+    return stages
+
+
+async def status(request: web.Request) -> web.Response:
+    g, user = gw(request), user_of(request)
+    roots = None if user.admin else list(user.roots)
+    stages = await stage_table(g, roots)
     photos, failed = await asyncio.to_thread(lambda: (g.store.count(roots), g.store.outcomes(("failed",), roots)))
     return web.json_response({"photos": photos, "stages": stages, "failed_files": len(failed)})
 
@@ -633,6 +639,10 @@ ROUTES = [
         "failed, with reasons (admin)", m.FailedFiles),
     Api("POST", "/api/admin/rescan", admin_rescan, "Rescan the media roots (admin, signed in)", m.Started,
         status=202, errors=("401", "403", "503")),
+    Api("POST", "/api/admin/retry", admin_routes.retry, "Read failed files again through ingest (admin, signed in)",
+        m.Retried, body=m.RetryBody, errors=("400", "401", "403", "404", "413", "503")),
+    Api("GET", "/api/admin/ops", admin_routes.ops_view, "The ops view's figures: photos indexed over time, per-stage "
+        "counts, rates and queues, failures by reason, photos by camera, country and year (admin)", m.OpsView),
     Api("GET", "/api/admin/dead-letters", admin_dead_letters, "Dead letters per stage with reasons (admin)",
         m.DeadLetters),
     Api("POST", "/api/admin/dead-letters/{stage}/replay", admin_replay, "Replay a stage's dead letters (admin)",

@@ -267,6 +267,23 @@ class FailedFiles(BaseModel):
     photos: list[dict[str, Any]] = Field(description="photos one of whose analysis stages failed, with the reason")
 
 
+class RetryBody(Model):
+    paths: list[Annotated[str, Field(min_length=1, max_length=4096)]] = Field(min_length=1, max_length=1000)
+
+
+class Retried(BaseModel):
+    items: list[dict[str, Any]] = Field(description="per path: what ingest made of it now (outcome, id, reason)")
+
+
+class OpsView(BaseModel):
+    indexed: dict[str, Any] = Field(description="photos that came in per hour or day: {bucket, points: [{at, count}]}")
+    stages: dict[str, dict[str, Any]] = Field(description="per stage: done, waiting, failed, rate, queued")
+    messages: dict[str, dict[str, float]] = Field(description="this process's stage metrics: messages by outcome, "
+                                                              "mean seconds")
+    failures: list[dict[str, Any]] = Field(description="failed files and stages by reason, most first")
+    facets: dict[str, list[dict[str, Any]]] = Field(description="photos by camera, country and year (the index's)")
+
+
 class NameBody(Model):
     name: str = Field(max_length=200, description="the person's name; one already in use merges the two")
 

@@ -10,13 +10,6 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from services.app.host import IngestEntrypoint
-from services.app.wiring import make_ingest
-from services.ingest.settings import IngestSettings
-from services.pipeline.host import Pipeline
-from services.pipeline.memory_bus import InMemoryBus
-from services.pipeline.settings import PipelineSettings
-from services.search.indexer import build_indexer
 
 
 def photo(kind: str = "JPEG", seed: int = 1, size=(96, 64)) -> bytes:
@@ -106,24 +99,14 @@ async def test_too_big_wrong_folders_links_and_missing_roots_are_clear_errors(wo
     assert gone.status == 409 and "is not there" in (await gone.json())["error"]
 
 
-async def test_an_upload_is_indexed_by_the_pipeline_and_found_by_its_folder(world, sign_in):
-    gateway = world.gateway
-    settings = PipelineSettings(data_dir=gateway.data_dir)
-    pipeline = Pipeline(settings, InMemoryBus(), gateway.store, [build_indexer(gateway.store)])
-    await pipeline.start()
-    ingest = make_ingest(settings, IngestSettings(stable_seconds=0), pipeline.bus)
-    gateway.ops.ingest = IngestEntrypoint(ingest, [world.media]).ingest_path
-    try:
-        headers = {"X-CSRF-Token": await sign_in(world.client, "alice")}
-        made = await world.client.post("/api/uploads", params={"folder": "zanzibar"},
-                                       data=form(("dhow.jpg", photo(seed=5))), headers=headers)
-        indexing = (await made.json())["files"][0]["indexing"]
-        assert made.status == 201 and indexing["outcome"] == "new" and len(indexing["id"]) == 64
-        await pipeline.bus.join()
-        found = await (await world.client.get("/api/search", params={"q": "zanzibar"})).json()
-        assert [hit["id"] for hit in found["hits"]] == [indexing["id"]]
-        thumb = await world.client.get(f"/media/{indexing['id']}/thumb")
-        assert thumb.status == 200 and thumb.content_type == "image/jpeg"
-    finally:
-        ingest.close()
-        await pipeline.stop()
+async def test_an_upload_is_indexed_by_the_pipeline_and_found_by_its_folder(world, world_ingest, sign_in):
+    headers = {"X-CSRF-Token": await sign_in(world.client, "alice")}
+    made = await world.client.post("/api/uploads", params={"folder": "zanzibar"},
+                                   data=form(("dhow.jpg", photo(seed=5))), headers=headers)
+    indexing = (await made.json())["files"][0]["indexing"]
+    assert made.status == 201 and indexing["outcome"] == "new" and len(indexing["id"]) == 64
+    await world_ingest.bus.join()
+    found = await (await world.client.get("/api/search", params={"q": "zanzibar"})).json()
+    assert [hit["id"] for hit in found["hits"]] == [indexing["id"]]
+    thumb = await world.client.get(f"/media/{indexing['id']}/thumb")
+    assert thumb.status == 200 and thumb.content_type == "image/jpeg"
