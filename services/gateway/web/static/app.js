@@ -1,5 +1,6 @@
 // picsift web gallery: no build step; every text from photos is set with textContent, never as HTML.
 import { $, api, count, el, load, say, showLogin, state } from "/static/core.js";
+import { openAdmin } from "/static/admin.js";
 import { loadOnThisDay } from "/static/onthisday.js";
 import { paintStars, rateMany, starsBadge, starsControl } from "/static/ratings.js";
 
@@ -20,7 +21,7 @@ function signedIn(me) {
   const params = new URLSearchParams(location.search);
   $("#q").value = params.get("q") || "";
   const route = location.pathname;
-  if (route === "/admin" && me.user.admin) openAdmin();
+  if (route === "/admin" && me.user.admin) { showView("admin"); openAdmin(); }
   else if (route === "/map") openMap();
   else if (route === "/albums") openAlbums();
   else if (route === "/people") openPeople(params.get("person"));
@@ -595,7 +596,7 @@ $("#share-button").addEventListener("click", async () => {
   } catch (error) { say(error.message, true); }
 });
 
-$("#admin-button").addEventListener("click", () => { history.pushState(null, "", "/admin"); openAdmin(); });
+$("#admin-button").addEventListener("click", () => { history.pushState(null, "", "/admin"); showView("admin"); openAdmin(); });
 
 // -- map: Leaflet (vendored from npm, served from /static) over clusters the server made for the box and zoom --------
 
@@ -656,26 +657,6 @@ function clusterIcon(group) {  // markercluster merges pins that overlap on scre
   const size = n < 10 ? "small" : n < 100 ? "medium" : "large";
   return L.divIcon({ className: `marker-cluster marker-cluster-${size}`, iconSize: [40, 40], html: el("div", {}, el("span", { text: String(n) })) });
 }
-
-async function openAdmin() {
-  showView("admin");
-  const [users, failed, dead] = await Promise.all([api("/api/admin/users"), api("/api/admin/failed"), api("/api/admin/dead-letters")]);
-  $("#users tbody").replaceChildren(...users.items.map((u) => el("tr", {}, el("td", { text: u.name }), el("td", { text: u.roots.join(", ") }), el("td", { text: u.admin ? "yes" : "" }))));
-  $("#failed").replaceChildren(...failed.files.map((f) => el("li", { text: `${f.path}: ${f.reason}` })),
-    ...failed.photos.map((p) => el("li", { text: `${p.path}: ${p.stage} failed: ${p.reason}` })));
-  $("#dead").replaceChildren(...dead.items.map((d) => el("li", { text: `${d.stage}: ${d.reason}` })));
-}
-
-$("#add-user").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const form = new FormData(event.target);
-  try {
-    await api("/api/admin/users", { method: "POST", body: { name: form.get("name"), password: form.get("password"), roots: [form.get("roots")], admin: form.get("admin") === "on" } });
-    event.target.reset(); openAdmin();
-  } catch (error) { say(error.message, true); }
-});
-
-$("#rescan").addEventListener("click", () => api("/api/admin/rescan", { method: "POST" }).then(() => say("rescan started"), (e) => say(e.message, true)));
 
 async function showShare(token) {
   state.share = token;
