@@ -607,6 +607,7 @@ ROUTES = [
         body=m.DownloadBody, status=201, errors=("400", "401", "403", "404", "413", "503")),
     Api("GET", "/api/downloads/{id}", downloads_routes.get_download, "The zip of a download link, streamed",
         content="application/zip", errors=("401", "403", "404", "503")),
+    Api("GET", "/api/uploads", uploads_routes.upload_settings, "Where and what you may upload", m.UploadSettings),
     Api("POST", "/api/uploads", uploads_routes.upload, "Upload photos (multipart/form-data, file fields) into a folder "
         "of your media folder; indexed as any new file", m.Uploaded, query=m.UploadQuery, status=201,
         upload=True, errors=("400", "401", "403", "409", "413", "415")),

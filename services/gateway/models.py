@@ -195,6 +195,13 @@ class UploadedFile(BaseModel):
     indexing: Indexing
 
 
+class UploadSettings(BaseModel):
+    roots: list[str] = Field(description="your media folders (root=0 is the first)")
+    folder: str = Field(description="the folder uploads go to unless you name one")
+    max_mb: int = Field(description="the largest upload, in MB")
+    extensions: list[str] = Field(description="the kinds of file picsift reads")
+
+
 class Uploaded(BaseModel):
     folder: str
     files: list[UploadedFile]

@@ -10,8 +10,9 @@ from aiohttp import web
 
 from services.gateway import models as m
 from services.gateway.security import session_of
-from services.gateway.uploads import Upload, UploadError, file_name, folder_parts, open_folder
+from services.gateway.uploads import DEFAULT_FOLDER, Upload, UploadError, file_name, folder_parts, open_folder
 from services.gateway.validation import error, parse_query
+from services.media.formats import SUPPORTED
 
 CHUNK = 1 << 20
 MULTIPART_SLACK = 1 << 20  # room for the form's own headers beyond the limit
@@ -20,6 +21,14 @@ MULTIPART_SLACK = 1 << 20  # room for the form's own headers beyond the limit
 def refused(exc: UploadError, saved: list[dict]) -> web.Response:
     """The reason, and the files of this request saved before it (they stay)."""
     return web.json_response({"error": str(exc), "saved": saved}, status=exc.status)
+
+
+async def upload_settings(request: web.Request) -> web.Response:
+    """What the upload form needs: her media folders, the default folder, the size limit, the kinds of file."""
+    from services.gateway.app import gw
+
+    return web.json_response({"roots": list(session_of(request).user.roots), "folder": DEFAULT_FOLDER,
+                              "max_mb": gw(request).settings.upload_max_mb, "extensions": sorted(SUPPORTED)})
 
 
 async def upload(request: web.Request) -> web.Response:

@@ -2,6 +2,7 @@
 import { $, api, count, el, load, say, showLogin, state } from "/static/core.js";
 import { openAdmin } from "/static/admin.js";
 import { loadOnThisDay } from "/static/onthisday.js";
+import { openUpload, uploadedSince } from "/static/upload.js";
 import { paintStars, rateMany, starsBadge, starsControl } from "/static/ratings.js";
 
 async function start() {
@@ -595,6 +596,12 @@ $("#share-button").addEventListener("click", async () => {
     say(`Share link (72 h): ${location.origin}${share.url}`);
   } catch (error) { say(error.message, true); }
 });
+
+$("#upload-button").addEventListener("click", async () => {
+  try { await openUpload(await api("/api/uploads")); } catch (error) { say(error.message, true); }
+});
+
+$("#upload-dialog").addEventListener("close", () => { if (uploadedSince() && state.view === "grid" && !state.query) runQuery(""); });
 
 $("#admin-button").addEventListener("click", () => { history.pushState(null, "", "/admin"); showView("admin"); openAdmin(); });
 
