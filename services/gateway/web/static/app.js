@@ -3,6 +3,7 @@ import { $, api, count, el, load, say, showLogin, state } from "/static/core.js"
 import { openAdmin } from "/static/admin.js";
 import { loadOnThisDay } from "/static/onthisday.js";
 import { openUpload, uploadedSince } from "/static/upload.js";
+import { allTiles, forgetTiles, keepNear, tilesOf } from "/static/virtual.js";
 import { paintStars, rateMany, starsBadge, starsControl } from "/static/ratings.js";
 
 async function start() {
@@ -42,7 +43,7 @@ $("#login-form").addEventListener("submit", async (event) => {
 
 $("#logout").addEventListener("click", async () => {
   await api("/api/auth/logout", { method: "POST" }).catch(() => {});
-  state.csrf = ""; $("#grid").replaceChildren(); showLogin();
+  state.csrf = ""; $("#grid").replaceChildren(); forgetTiles(); showLogin();
 });
 
 $("#search-form").addEventListener("submit", (event) => {
@@ -68,7 +69,7 @@ function runQuery(q, cursor = null, load = true) {
   state.generation = (state.generation || 0) + 1;  // a page still loading for the last query is dropped
   state.loading = false;
   state.query = q; state.cursor = cursor; state.done = false; state.lastMonth = null;
-  $("#grid").replaceChildren(); $("#facets").replaceChildren(); $("#summary").textContent = ""; say("");
+  $("#grid").replaceChildren(); forgetTiles(); $("#facets").replaceChildren(); $("#summary").textContent = ""; say("");
   $("#share-button").hidden = !q;
   $("#newest").hidden = !cursor;
   showView("grid");
@@ -110,15 +111,18 @@ async function loadMore() {
         $("#grid").append(tile(item, item.place || item.taken || ""));
       });
       state.cursor = page.next_cursor;
+      keepNear();
     }
     state.done = !state.cursor;
     state.loading = false;
+    if (!state.done && $("#more").getBoundingClientRect().top < window.innerHeight) requestAnimationFrame(loadMore);  // still in view: no new intersection will come
   } catch (error) {
     if (generation === state.generation) { say(error.message, true); state.done = true; state.loading = false; }
   }
 }
 
 new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) loadMore(); }).observe($("#more"));
+window.addEventListener("scroll", () => { if ($("#more").getBoundingClientRect().top < window.innerHeight) loadMore(); }, { passive: true });  // the end in view after months were given up
 
 // -- timeline: month headers in the grid, a scrubber of the months the server counted -----------------------------
 
@@ -260,7 +264,7 @@ function slideOf(id, thumb, marks = {}) {  // marks: favorite, rating, rated_by 
 
 async function openViewer(id, only = null) {
   const slides = only ? only.map((item) => slideOf(item.id, null))
-    : [...document.querySelectorAll("#grid .tile")].map((t) => slideOf(t.dataset.id, t.querySelector("img"), tileMarks(t)));
+    : allTiles().map((t) => slideOf(t.dataset.id, t.querySelector("img"), tileMarks(t)));
   try {
     const PhotoSwipe = await photoSwipe();
     const pswp = new PhotoSwipe({ dataSource: slides, index: Math.max(0, slides.findIndex((s) => s.id === id)),
@@ -332,7 +336,7 @@ async function toggleFavourite(button, item) {
     const { favorite } = await api(`/api/photos/${encodeURIComponent(item.id)}/favorite`, { method: item.favorite ? "DELETE" : "PUT" });
     item.favorite = favorite;
     paintFavourite(button, item);
-    document.querySelectorAll(`.tile[data-id="${item.id}"]`).forEach((node) => node.classList.toggle("favorite", favorite));
+    tilesOf(item.id).forEach((node) => node.classList.toggle("favorite", favorite));
   } catch (error) { say(error.message, true); }
 }
 
@@ -368,7 +372,7 @@ async function markPhoto(path, method, body) {  // change a mark, then show the 
     const photo = await api(`/api/photos/${encodeURIComponent(id)}`);
     state.photo = photo;
     showMarks(photo);
-    document.querySelectorAll(`.tile[data-id="${id}"]`).forEach((node) => node.classList.toggle("favorite", photo.favorite));
+    tilesOf(id).forEach((node) => node.classList.toggle("favorite", photo.favorite));
     const slide = viewer.pswp?.currSlide?.data;
     if (slide?.id === id) { slide.favorite = photo.favorite; viewer.pswp.dispatch("change"); }
   } catch (error) { say(error.message, true); }
@@ -510,7 +514,7 @@ function endSelecting() {
   state.selecting = false;
   selection.clear();
   document.body.classList.remove("selecting");
-  document.querySelectorAll(".tile.selected").forEach((node) => node.classList.remove("selected"));
+  allTiles().forEach((node) => node.classList.remove("selected"));
   $("#select-button").setAttribute("aria-pressed", "false");
   $("#bulk").hidden = true;
 }
@@ -518,7 +522,7 @@ function endSelecting() {
 function toggleSelected(figure) {
   const id = figure.dataset.id;
   if (selection.has(id)) selection.delete(id); else selection.add(id);
-  document.querySelectorAll(`.tile[data-id="${id}"]`).forEach((node) => node.classList.toggle("selected", selection.has(id)));
+  tilesOf(id).forEach((node) => node.classList.toggle("selected", selection.has(id)));
   showSelected();
 }
 
@@ -528,7 +532,7 @@ function showSelected() {
 }
 
 $("#bulk-all").addEventListener("click", () => {
-  document.querySelectorAll("#grid .tile").forEach((node) => { selection.add(node.dataset.id); node.classList.add("selected"); });
+  allTiles().forEach((node) => { selection.add(node.dataset.id); node.classList.add("selected"); });
   showSelected();
 });
 
@@ -537,7 +541,7 @@ $("#bulk-done").addEventListener("click", endSelecting);
 $("#bulk-favorite").addEventListener("click", async () => {
   try {
     const { ids } = await api("/api/favorites", { method: "POST", body: { ids: [...selection], favorite: true } });
-    ids.forEach((id) => document.querySelectorAll(`.tile[data-id="${id}"]`).forEach((node) => node.classList.add("favorite")));
+    ids.forEach((id) => tilesOf(id).forEach((node) => node.classList.add("favorite")));
     say(`${count(ids.length, "photo")} made favourites`);
   } catch (error) { say(error.message, true); }
 });

@@ -1,5 +1,6 @@
 // Ratings: 0-5 stars of her own, shown and set in the viewer and the bulk bar; hers win over the file's XMP rating.
 import { api, count, el, say } from "/static/core.js";
+import { tilesOf } from "/static/virtual.js";
 
 const STARS = 5;
 
@@ -10,7 +11,7 @@ export function starsBadge(rating) {  // on a tile: only when it has stars
 }
 
 function paintTiles(id, rating, ratedBy) {
-  document.querySelectorAll(`.tile[data-id="${id}"]`).forEach((tile) => {
+  tilesOf(id).forEach((tile) => {
     Object.assign(tile.dataset, { rating: String(rating), ratedBy });
     tile.querySelector(".tile-stars")?.replaceWith(starsBadge(rating));
   });
