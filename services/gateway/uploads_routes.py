@@ -57,19 +57,27 @@ async def upload(request: web.Request) -> web.Response:
     folder, saved = os.path.join(root, *parts), []
     try:
         reader = await request.multipart()
-        while (part := await reader.next()) is not None:
+        while (part := await next_part(reader)) is not None:
             if not part.filename:
                 await part.release()
                 continue
             saved.append(await save(request, part, folder_fd, folder, limit))
-    except UploadError as exc:
-        return refused(exc, saved)
+    except ValueError as exc:  # an UploadError, or a form aiohttp cannot read (no boundary, a broken part)
+        return refused(exc if isinstance(exc, UploadError) else UploadError(f"not a readable form: {exc}"), saved)
     finally:
         os.close(folder_fd)
     if not saved:
         raise error(web.HTTPBadRequest, "no file in the upload")
     await g.audit.record(request, "upload", user.name, paths=[f["path"] for f in saved])
     return web.json_response({"folder": folder, "files": saved}, status=201)
+
+
+async def next_part(reader):
+    """The form's next part, or None; what is not a part of a form is a ValueError."""
+    try:
+        return await reader.next()
+    except (AssertionError, RuntimeError) as exc:  # aiohttp's reader on a body that breaks off or lies
+        raise ValueError(str(exc) or type(exc).__name__) from None
 
 
 async def save(request: web.Request, part, folder_fd: int, folder: str, limit: int) -> dict:

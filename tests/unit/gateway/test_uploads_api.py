@@ -110,3 +110,14 @@ async def test_an_upload_is_indexed_by_the_pipeline_and_found_by_its_folder(worl
     assert [hit["id"] for hit in found["hits"]] == [indexing["id"]]
     thumb = await world.client.get(f"/media/{indexing['id']}/thumb")
     assert thumb.status == 200 and thumb.content_type == "image/jpeg"
+
+
+async def test_a_body_that_is_not_a_readable_form_is_a_400(world, sign_in):
+    headers = {"X-CSRF-Token": await sign_in(world.client, "alice")}
+    for content_type, body in (("multipart/form-data", b"x"),  # no boundary
+                               ("multipart/form-data; boundary=zz", b"--zz\r\nContent-Disposition: form-data; name=\"file\"; "
+                                                                    b"filename=\"a.jpg\"\r\n\r\n\xff\xd8"),  # broken off
+                               ("multipart/form-data; boundary=zz", b"garbage")):
+        refused = await world.client.post("/api/uploads", data=body, headers={**headers, "Content-Type": content_type})
+        assert refused.status in (400, 415) and "error" in await refused.json(), (content_type, body)
+    assert leftovers(world.media / "alice") == []
