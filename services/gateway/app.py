@@ -15,7 +15,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 
 from proto import pb
 from services.gateway import (
-    browse_routes, downloads_routes, duplicates_routes, marks_routes, people_routes, similar_routes, vendor,
+    admin_routes, browse_routes, downloads_routes, duplicates_routes, marks_routes, people_routes, similar_routes,
+    uploads_routes, vendor,
 )
 from services.gateway.browse_routes import photos_cursor
 from services.gateway.audit import AuditLog, request_ids
@@ -35,6 +36,7 @@ from services.media.containment import open_inside
 from services.pipeline.layout import thumb_path, thumbs_dir
 from services.search.api import CursorError, QueryError, SearchService
 from services.search.index.browse import month_of
+from services.search.index.port import file_stars
 from services.search.marks import Marks
 from services.search.record_view import reasons_of, record_to_dict
 from services.search.store import RecordStore, sort_time, under_roots
@@ -48,6 +50,7 @@ class Ops:
     """What the process hosting the gateway can do for admins (embedded mode wires all of it)."""
 
     rescan: Callable[[], Awaitable[int]] | None = None
+    ingest: Callable[[Path], Awaitable[dict]] | None = None  # one file through ingest now: {"outcome", "id", "reason"}
     dead_letters: Callable[[], Awaitable[list[dict]]] | None = None
     replay: Callable[[str], Awaitable[int]] | None = None
     queues: Callable[[], Awaitable[dict[str, int]]] | None = None
@@ -265,14 +268,16 @@ def scoped_record(request: web.Request, photo_id: str, roots: tuple[str, ...]) -
 
 
 def newest_page(g: "Gateway", marks: Marks, user: User, cursor: tuple[float, str] | None, limit: int) -> dict:
-    """The page from the search index's time order, each photo from the store, her favourites flagged."""
+    """The page from the search index's time order, each photo from the store with her favourites and ratings."""
     records = g.store.get_many(g.search.index.newest(list(user.roots), cursor, limit))
-    liked = marks.favorites(user.name, [r.id for r in records])
+    ids = [r.id for r in records]
+    liked, hers = marks.favorites(user.name, ids), marks.ratings(user.name, ids)
     items, when = [], 0.0
     for record in records:
         when = sort_time(record)
         items.append({**photo_item(record, path_in_scope(record, user.roots) or ""), "month": month_of(when),
-                      "favorite": record.id in liked})
+                      "favorite": record.id in liked,
+                      **marks_routes.rating_of(record.id, hers, {record.id: file_stars(record)})})
     next_cursor = photos_cursor(when, records[-1].id) if len(records) == limit else None
     return {"items": items, "next_cursor": next_cursor}
 
@@ -295,10 +300,11 @@ async def get_photo(request: web.Request) -> web.Response:
     user = user_of(request)
     record, path = scoped_record(request, request.match_info["id"], user.roots)
     marks = marks_routes.marks_of(request)
-    liked, albums = await asyncio.to_thread(lambda: (marks.favorites(user.name, [record.id]),
-                                                     marks.albums_of(user.name, record.id)))
-    return json_response({**photo_view(record_to_dict(record), record, user.roots),
-                              "favorite": bool(liked), "albums": albums})
+    liked, albums, hers = await asyncio.to_thread(lambda: (marks.favorites(user.name, [record.id]),
+                                                           marks.albums_of(user.name, record.id),
+                                                           marks.ratings(user.name, [record.id])))
+    return json_response({**photo_view(record_to_dict(record), record, user.roots), "favorite": bool(liked),
+                              "albums": albums, **marks_routes.rating_of(record.id, hers, {record.id: file_stars(record)})})
 
 
 async def search(request: web.Request) -> web.Response:
@@ -320,7 +326,7 @@ async def search(request: web.Request) -> web.Response:
         hit["thumb"] = f"/media/{hit['id']}/thumb"
         hits.append(hit)
     result["hits"] = hits
-    await marks_routes.favorite_flags(request, hits)
+    await marks_routes.mark_flags(request, hits)
     return json_response(result)
 
 
@@ -454,9 +460,8 @@ async def shared_thumb(request: web.Request) -> web.FileResponse:
 
 # -- status, admin, metrics --------------------------------------------------------------------------
 
-async def status(request: web.Request) -> web.Response:
-    g, user = gw(request), user_of(request)
-    roots = None if user.admin else list(user.roots)
+async def stage_table(g: Gateway, roots: list[str] | None) -> dict[str, dict]:
+    """Per stage: done, waiting, failed, outcomes, rate since the last look, ETA, and queued when a bus is known."""
     counts = await asyncio.to_thread(g.store.stage_counts, roots)
     now = time.monotonic()
     stages = {}
@@ -471,6 +476,13 @@ async def status(request: web.Request) -> web.Response:
                          "eta_seconds": round(waiting / rate) if rate > 0 and waiting else None}
     for stage, waiting in (await g.ops.queues() if g.ops.queues else {}).items():
         stages.setdefault(stage, {})["queued"] = waiting
+    return stages
+
+
+async def status(request: web.Request) -> web.Response:
+    g, user = gw(request), user_of(request)
+    roots = None if user.admin else list(user.roots)
+    stages = await stage_table(g, roots)
     photos, failed = await asyncio.to_thread(lambda: (g.store.count(roots), g.store.outcomes(("failed",), roots)))
     return json_response({"photos": photos, "stages": stages, "failed_files": len(failed)})
 
@@ -584,6 +596,8 @@ ROUTES = [
     Api("GET", "/api/photos/{id}", get_photo, "Everything known about one photo", m.PhotoDetail),
     Api("GET", "/api/search", search, "Search in plain words", m.SearchOut, query=m.SearchQuery),
     Api("GET", "/api/timeline", browse_routes.timeline, "Your photos per month, newest first", m.Timeline),
+    Api("GET", "/api/on-this-day", browse_routes.on_this_day, "Your photos taken on this day in earlier years, "
+        "newest first", m.OnThisDay, query=m.OnThisDayQuery),
     Api("GET", "/api/map", browse_routes.map_clusters, "Your GPS photos in a box, clustered for a zoom", m.MapClusters,
         query=m.MapQuery),
     Api("GET", "/api/map/settings", browse_routes.map_settings, "The map's tiles", m.MapSettings),
@@ -592,10 +606,20 @@ ROUTES = [
         m.FavoriteOut),
     Api("POST", "/api/favorites", marks_routes.set_favorites, "Make many of your photos favourites, or not",
         m.FavoritesOut, body=m.FavoritesBody),
+    Api("PUT", "/api/photos/{id}/rating", marks_routes.set_rating, "Rate a photo 0-5 stars (yours win over the "
+        "file's XMP rating)", m.RatingOut, body=m.RatingBody),
+    Api("DELETE", "/api/photos/{id}/rating", marks_routes.set_rating, "Take your rating away: the file's shows again",
+        m.RatingOut),
+    Api("POST", "/api/ratings", marks_routes.set_ratings, "Rate many of your photos at once (null: yours taken away)",
+        m.RatingsOut, body=m.RatingsBody),
     Api("POST", "/api/downloads", downloads_routes.create_download, "A link to a zip of your photos", m.DownloadCreated,
         body=m.DownloadBody, status=201, errors=("400", "401", "403", "404", "413", "503")),
     Api("GET", "/api/downloads/{id}", downloads_routes.get_download, "The zip of a download link, streamed",
         content="application/zip", errors=("401", "403", "404", "503")),
+    Api("GET", "/api/uploads", uploads_routes.upload_settings, "Where and what you may upload", m.UploadSettings),
+    Api("POST", "/api/uploads", uploads_routes.upload, "Upload photos (multipart/form-data, file fields) into a folder "
+        "of your media folder; indexed as any new file", m.Uploaded, query=m.UploadQuery, status=201,
+        upload=True, errors=("400", "401", "403", "409", "413", "415")),
     Api("GET", "/api/albums", marks_routes.list_albums, "Your albums", m.AlbumList),
     Api("POST", "/api/albums", marks_routes.create_album, "Make an album", m.AlbumOut, body=m.AlbumBody, status=201,
         errors=("400", "401", "403", "413")),
@@ -625,6 +649,10 @@ ROUTES = [
         "failed, with reasons (admin)", m.FailedFiles),
     Api("POST", "/api/admin/rescan", admin_rescan, "Rescan the media roots (admin, signed in)", m.Started,
         status=202, errors=("401", "403", "503")),
+    Api("POST", "/api/admin/retry", admin_routes.retry, "Read failed files again through ingest (admin, signed in)",
+        m.Retried, body=m.RetryBody, errors=("400", "401", "403", "404", "413", "503")),
+    Api("GET", "/api/admin/ops", admin_routes.ops_view, "The ops view's figures: photos indexed over time, per-stage "
+        "counts, rates and queues, failures by reason, photos by camera, country and year (admin)", m.OpsView),
     Api("GET", "/api/admin/dead-letters", admin_dead_letters, "Dead letters per stage with reasons (admin)",
         m.DeadLetters),
     Api("POST", "/api/admin/dead-letters/{stage}/replay", admin_replay, "Replay a stage's dead letters (admin)",

@@ -9,7 +9,9 @@ from typing import Callable, Protocol
 from services.search.index.browse import Month
 from services.search.index.port import Index, MapCluster, SearchResult
 from services.search.pool import ReaderPool
-from services.search.query.ast import Alike, And, FacesOf, Ids, Marked, Named, Node, Not, Or, Person, Query, Similar
+from services.search.query.ast import (
+    Alike, And, FacesOf, FileRating, Ids, Marked, Named, Node, Not, Or, Person, Query, Rated, Similar,
+)
 from services.search.query.parser import Gazetteer, QueryError, parse
 
 DEFAULT_LIMIT = 50
@@ -36,7 +38,8 @@ def decode_cursor(cursor: str | None) -> int:
     return offset
 
 
-MarkLookup = Callable[[Marked], set[str]]  # the asker's ids for one of her marks (favourites, an album)
+MarkLookup = Callable[[Marked | Rated], set[str]]  # the asker's ids for one of her marks (favourites, an album, stars)
+ALL_STARS = Rated(0, 5)  # every photo she rated
 # The photos most like one photo among the asker's, most similar first, with their similarity (services/similar);
 # None when she cannot see that photo.
 SimilarLookup = Callable[[str], "list[tuple[str, float]] | None"]
@@ -60,6 +63,8 @@ def resolve_asker(query: Query, marks: MarkLookup | None, people: PeopleLookup |
             return Ids(frozenset(marks(node) if marks else ()))
         if isinstance(node, Similar):
             return Alike(node.photo, tuple((similar(node.photo) or []) if similar else ()))
+        if isinstance(node, Rated):
+            return rated(node, marks)
         if isinstance(node, Named):
             return FacesOf(node.name, people.faces(node.name) if people else frozenset())
         if isinstance(node, Person):
@@ -73,9 +78,18 @@ def resolve_asker(query: Query, marks: MarkLookup | None, people: PeopleLookup |
     return Query(walk(query.root), query.limit, query.text)
 
 
+def rated(node: Rated, marks: MarkLookup | None) -> Node:
+    """Her own rating wins over the file's: the photos she rated so, or that she left unrated and whose file is."""
+    by_file = FileRating(node.low, node.high)
+    hers = marks(ALL_STARS) if marks else set()
+    if not hers:
+        return by_file
+    return Or((Ids(frozenset(marks(node))), And((by_file, Not(Ids(frozenset(hers)))))))
+
+
 def asks_asker(node: Node | None) -> bool:
-    """Whether the query holds a mark, a named person or a similar photo (see resolve_asker)."""
-    if isinstance(node, (Marked, Named, Similar)):
+    """Whether the query holds a mark, a rating, a named person or a similar photo (see resolve_asker)."""
+    if isinstance(node, (Marked, Named, Rated, Similar)):
         return True
     if isinstance(node, Not):
         return asks_asker(node.node)
@@ -123,6 +137,9 @@ class SearchService:
 
     async def timeline(self, roots: list[str]) -> list[Month]:
         return await self._run("timeline", roots)
+
+    async def on_this_day(self, roots: list[str], day: int, before: float, limit: int) -> tuple[list[str], int]:
+        return await self._run("on_this_day", roots, day, before, limit)
 
     async def clusters(self, roots: list[str], box: tuple[float, float, float, float], zoom: int) -> list[MapCluster]:
         return await self._run("clusters", roots, box, zoom)

@@ -360,3 +360,66 @@ def test_words_read_in_photos_are_text_terms_ranked_below_what_photos_show(servi
     [why] = hit["explain"]
     assert (why["key"], why["value"], why["source"]) == ("text", "stop", "ocr")
     assert why["weight"] == pytest.approx(0.3 * 0.95, abs=1 / 40)  # the embedded index keeps weights to 1/20
+
+
+def test_ratings_take_her_own_stars_over_the_files_within_her_roots(service_over):
+    records = []
+    for photo_id, stars in (("aa01", 5), ("aa02", 4), ("aa03", 2), ("aa04", 0), ("aa05", -1), ("bb01", 5)):
+        r = record(photo_id, f"{BOB if photo_id.startswith('bb') else ALICE}/rated/{photo_id}.jpg",
+                   [("label", "cat" if photo_id in ("aa01", "aa02") else "dog")])
+        r.exif.rating = stars  # the file's XMP rating, as the exif stage reads it (-1: rejected)
+        records.append(r)
+    service = service_over(records)
+    hers = {"aa01": 1, "aa03": 5, "aa04": 4}
+
+    def lookup(node):
+        return {photo_id for photo_id, stars in hers.items() if node.low <= stars <= node.high}
+
+    def found(text, marks=lookup):
+        return set(ids(service.search_sync(text, [ALICE], marks=marks)))
+
+    assert found("rating:5", marks=None) == {"aa01"}  # without her marks: the files' ratings alone
+    assert found("rating:0", marks=None) == {"aa04", "aa05"}  # rejected counts as unrated
+    assert found("rating:5") == {"aa03"}  # she gave aa01 one star: hers wins
+    assert found("rating:4..5") == found("rating:>=4") == {"aa02", "aa03", "aa04"}
+    assert found("rating:<2") == {"aa01", "aa05"}
+    assert found("rating:4.. cat") == {"aa02"}
+    assert found("rating:>=4 -cat") == {"aa03", "aa04"}
+    assert found("rating:1 or rating:2") == {"aa01"}  # aa03's file says 2; she says 5
+    assert set(ids(service.search_sync("rating:5", [BOB], marks=lambda node: set()))) == {"bb01"}
+
+
+def test_an_index_made_before_ratings_takes_them_when_opened_again(request):
+    """Elasticsearch: a strict mapping made by an earlier version gets the stars field on open (put_mapping)."""
+    from services.search.index.elastic import MAPPINGS
+
+    name = f"test-{uuid.uuid4().hex[:10]}"
+    old = ElasticIndex(request.getfixturevalue("elastic_url"), name, refresh=True)
+    old.client.indices.delete(index=name)
+    earlier = {**MAPPINGS, "properties": {k: v for k, v in MAPPINGS["properties"].items() if k != "stars"}}
+    old.client.indices.create(index=name, mappings=earlier)
+    old.close()
+    index = ElasticIndex(request.getfixturevalue("elastic_url"), name, refresh=True)
+    try:
+        rated = record("aa01", f"{ALICE}/a.jpg", [("label", "cat")])
+        rated.exif.rating = 4
+        index.upsert(rated)
+        assert ids(SearchService(index).search_sync("rating:4", [ALICE])) == ["aa01"]
+    finally:
+        index.close()
+
+
+def test_on_this_day_finds_her_photos_of_this_date_in_earlier_years_newest_first(service_over):
+    from services.search.index.browse import year_start
+
+    taken = {"aa01": "2017-06-01T08:00:00", "aa02": "2022-06-01T23:59:59", "aa03": "2019-06-01T00:00:00",
+             "aa04": "2024-06-01T12:00:00", "aa05": "2022-05-31T23:59:59", "aa06": "2020-06-02T00:00:00",
+             "bb01": "2021-06-01T12:00:00"}
+    service = service_over([record(photo_id, f"{BOB if photo_id.startswith('bb') else ALICE}/d/{photo_id}.jpg",
+                                   [("label", "x")], taken=when) for photo_id, when in taken.items()])
+    ids_found, total = service.index.on_this_day([ALICE], 601, year_start(2024), 10)
+    assert (ids_found, total) == (["aa02", "aa03", "aa01"], 3)  # this year's and bob's are not; the day is local
+    assert service.index.on_this_day([ALICE], 601, year_start(2024), 2) == (["aa02", "aa03"], 3)
+    assert service.index.on_this_day([ALICE], 601, year_start(2025), 10)[0][0] == "aa04"
+    assert service.index.on_this_day([BOB], 601, year_start(2024), 10) == (["bb01"], 1)
+    assert service.index.on_this_day([ALICE], 1225, year_start(2024), 10) == ([], 0)

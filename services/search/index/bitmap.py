@@ -27,8 +27,8 @@ from services.search.policy import (
     FACET_KEYS, FILTER_KEYS, PHRASE_BONUS, asker_matches, explain_hit, in_facets, normalize_value, word_values,
 )
 from services.search.query.ast import (
-    Alike, And, AtLeast, Compound, DateRange, FaceCount, FacesOf, Filter, Ids, Near, Node, Not, Or, Person, Phrase, Query,
-    Word,
+    Alike, And, AtLeast, Compound, DateRange, FaceCount, FacesOf, FileRating, Filter, Ids, Near, Node, Not, Or, Person,
+    Phrase, Query, Word,
     positive_atoms,
 )
 from services.search.store import RecordStore, under_roots
@@ -209,6 +209,13 @@ class BitmapIndex(Index):
                 entry.months = browse.months(np.sort(self._postings.time[as_array(entry.docs)]))
             return entry.months
 
+    def on_this_day(self, roots: list[str], day: int, before: float, limit: int) -> tuple[list[str], int]:
+        self.refresh()
+        with self._lock:
+            docs, when = self._by_time(roots)
+            found = docs[(self._postings.day[docs] == day) & (when < before)]
+            return [self._postings.ids[doc] for doc in found[:limit].tolist()], len(found)
+
     def clusters(self, roots: list[str], box: tuple[float, float, float, float], zoom: int) -> list[MapCluster]:
         self.refresh()
         with self._lock:
@@ -311,7 +318,7 @@ class BitmapIndex(Index):
         return union([self._postings.faces[t] for t in self._terms_for(word)])
 
     def _holds(self, node: Node, docs: np.ndarray) -> np.ndarray:
-        """Which photos meet a date, place or face-count condition, over the numpy columns."""
+        """Which photos meet a date, place, face-count or file-rating condition, over the numpy columns."""
         p = self._postings
         if isinstance(node, DateRange):
             when = p.time[docs]
@@ -326,6 +333,8 @@ class BitmapIndex(Index):
             return near
         if isinstance(node, FaceCount):
             return (p.face_count[docs] >= node.low) & (p.face_count[docs] <= node.high)
+        if isinstance(node, FileRating):
+            return (p.stars[docs] >= node.low) & (p.stars[docs] <= node.high)
         raise TypeError(f"unknown query node {node!r}")
 
     def _scores(self, docs: np.ndarray, matched: BitMap, atoms: list[Node], words: list[str]) -> np.ndarray:

@@ -12,14 +12,14 @@ from elasticsearch import Elasticsearch, helpers
 
 from proto import embedding, pb
 from services.search.index import browse
-from services.search.index.port import Hit, Index, MapCluster, SearchResult, index_terms
+from services.search.index.port import Hit, Index, MapCluster, SearchResult, file_stars, index_terms
 from services.search.policy import (
     FACET_KEYS, FILTER_KEYS, PHRASE_BONUS, asker_matches, explain_hit, in_facets, matches, normalize_value,
     word_values,
 )
 from services.search.query.ast import (
-    Alike, And, AtLeast, Compound, DateRange, FaceCount, FacesOf, Filter, Ids, Near, Node, Not, Or, Person, Phrase, Query,
-    Word, positive_atoms,
+    Alike, And, AtLeast, Compound, DateRange, FaceCount, FacesOf, FileRating, Filter, Ids, Near, Node, Not, Or, Person,
+    Phrase, Query, Word, positive_atoms,
 )
 from services.search.record_view import status_of
 from services.pipeline.stages import STATUS_STAGES
@@ -39,6 +39,8 @@ MAPPINGS = {
         "sort_time": {"type": "double"},
         "location": {"type": "geo_point"},
         "faces_count": {"type": "integer"},
+        "stars": {"type": "integer"},  # the file's XMP rating
+        "month_day": {"type": "integer"},  # 1231 for 31 December (local, as sort_time): "on this day"
         "terms": {"type": "nested", "properties": {
             "key": KEYWORD, "value": KEYWORD, "source": KEYWORD, "weight": {"type": "float"},
             "face": {"type": "integer"}, "whole": {"type": "boolean"}}},
@@ -74,7 +76,8 @@ def document(record: pb.Record) -> dict:
         if term.whole and in_facets(term.key, term.value) and term.value not in facets.setdefault(term.key, []):
             facets[term.key].append(term.value)
     doc = {"id": record.id, "paths": list(record.paths), "dirs": dirs_of(record.paths), "sort_time": sort_time(record),
-           "faces_count": len(record.vision.faces),
+           "faces_count": len(record.vision.faces), "stars": file_stars(record),
+           "month_day": browse.month_day(sort_time(record)),
            "terms": [{"key": t.key, "value": t.value, "source": t.source, "weight": round(t.weight, 4),
                       "face": t.face, "whole": t.whole} for t in terms],
            "faces": [{"face": face, "words": words} for face, words in sorted(faces.items())],
@@ -160,6 +163,10 @@ def compile_query(node: Node | None) -> dict:
         return alike_clause(node)
     if isinstance(node, FaceCount):
         return {"range": {"faces_count": {"gte": node.low, "lte": node.high}}}
+    if isinstance(node, FileRating):  # a document written before the field existed is unrated
+        unrated = {"bool": {"must_not": [{"exists": {"field": "stars"}}]}}
+        within = {"range": {"stars": {"gte": node.low, "lte": node.high}}}
+        return {"bool": {"should": [within, unrated], "minimum_should_match": 1}} if node.low == 0 else within
     raise TypeError(f"unknown query node {node!r}")
 
 
@@ -252,7 +259,8 @@ class ElasticIndex(Index):
         self.refresh = refresh  # staged availability: the default 1 s refresh; tests ask for "wait_for"
         if not self.client.indices.exists(index=index):
             self.client.indices.create(index=index, mappings=MAPPINGS, settings=SETTINGS)
-        else:  # fields added since it was made (a new stage's status): strict mappings refuse documents holding them
+        else:  # fields added since it was made (a new stage's status, stars, month_day, the embedding): strict
+            # mappings refuse documents holding them; documents written before lack them until `picsift reindex`
             self.client.indices.put_mapping(index=index, properties=MAPPINGS["properties"])
 
     def close(self) -> None:
@@ -330,6 +338,13 @@ class ElasticIndex(Index):
         counts = {b["key"]: b["doc_count"] for b in buckets}
         return [browse.Month(label, counts[label], start, end)
                 for (label, start), (_, end) in reversed(list(zip(edges, edges[1:]))) if counts.get(label)]
+
+    def on_this_day(self, roots: list[str], day: int, before: float, limit: int) -> tuple[list[str], int]:
+        query = {"bool": {"filter": [*scope_filter(roots), {"term": {"month_day": day}},
+                                     {"range": {"sort_time": {"lt": before}}}]}}
+        response = self.client.search(index=self.index, query=query, sort=[{"sort_time": "desc"}, {"id": "desc"}],
+                                      size=limit, _source=False, track_total_hits=True)
+        return [raw["_id"] for raw in response["hits"]["hits"]], response["hits"]["total"]["value"]
 
     def clusters(self, roots: list[str], box: tuple[float, float, float, float], zoom: int) -> list[MapCluster]:
         response = self.client.search(index=self.index, **clusters_body(roots, box, zoom))

@@ -90,6 +90,11 @@ def names_of(raw: list[tuple[str, str, str, float, int]]) -> set[str]:
                     [normalize_value(value)]}
 
 
+def file_stars(record: pb.Record) -> int:
+    """The file's XMP rating as 0-5 stars (a rejected photo's -1, or nonsense, counts as unrated)."""
+    return min(max(record.exif.rating, 0), 5)
+
+
 def raw_terms(record: pb.Record) -> list[tuple[str, str, str, float, int]]:
     """(key, value, source, weight, face) of every term of a record, the file's date only where EXIF has none (kept
     under its own key: `year:` finds it, the year facet, which counts dates people can trust, does not)."""
@@ -160,6 +165,11 @@ class Index(abc.ABC):
     @abc.abstractmethod
     def timeline(self, roots: list[str]) -> list[Month]:
         """The months holding photos under the roots, newest first, with how many (see browse.months)."""
+
+    @abc.abstractmethod
+    def on_this_day(self, roots: list[str], day: int, before: float, limit: int) -> tuple[list[str], int]:
+        """The ids of the photos under the roots taken on this local day of the year (browse.month_day: 1231 is 31
+        December) before the time (the start of this year), newest first, and how many there are."""
 
     @abc.abstractmethod
     def clusters(self, roots: list[str], box: tuple[float, float, float, float], zoom: int) -> list[MapCluster]:

@@ -115,6 +115,24 @@ class Marked:
 
 
 @dataclass(frozen=True)
+class Rated:
+    """`rating:4..5`, `rating:5`, `rating:>=3`: photos rated low..high stars (0-5). Her own rating wins over the
+    file's XMP rating: the search API turns it into the photos she rated so (Ids) or, where she rated nothing,
+    whose file is rated so (FileRating) before an index sees the query (api.resolve_asker)."""
+
+    low: int
+    high: int
+
+
+@dataclass(frozen=True)
+class FileRating:
+    """Photos whose file's XMP rating (0-5; a rejected -1 counts as 0) lies in low..high."""
+
+    low: int
+    high: int
+
+
+@dataclass(frozen=True)
 class Ids:
     """Photos by id (what a Marked node holds for the asker)."""
 
@@ -139,7 +157,7 @@ class Alike:
 
 
 Node = (Word | Phrase | Compound | Filter | DateRange | Near | FaceCount | Person | Not | And | Or | AtLeast | Marked | Ids
-        | Named | FacesOf | Similar | Alike)
+        | Named | FacesOf | Similar | Alike | Rated | FileRating)
 
 
 @dataclass(frozen=True)

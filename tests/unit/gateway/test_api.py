@@ -11,9 +11,9 @@ PROTECTED = [("GET", "/api/auth/me"), ("GET", "/api/photos"), ("GET", "/api/phot
              ("GET", "/media/{alice}/thumb"), ("POST", "/api/shares"), ("GET", "/api/status"),
              ("GET", "/api/admin/users"), ("POST", "/api/admin/users"), ("DELETE", "/api/admin/users/bob"),
              ("GET", "/api/admin/failed"), ("POST", "/api/admin/rescan"), ("GET", "/api/admin/dead-letters"),
-             ("GET", "/metrics"), ("POST", "/api/auth/keys")]
+             ("GET", "/metrics"), ("POST", "/api/auth/keys"), ("GET", "/api/admin/ops"), ("POST", "/api/admin/retry")]
 ADMIN_ONLY = [("GET", "/api/admin/users"), ("GET", "/api/admin/failed"), ("GET", "/api/admin/dead-letters"),
-              ("GET", "/metrics"), ("DELETE", "/api/admin/users/bob")]
+              ("GET", "/metrics"), ("DELETE", "/api/admin/users/bob"), ("GET", "/api/admin/ops")]
 
 
 def url(world, template):

@@ -67,6 +67,16 @@ def test_near_is_a_geo_distance_around_the_place_and_faces_a_count_range():
     assert clauses("faces:2..4") == [{"range": {"faces_count": {"gte": 2, "lte": 4}}}]
 
 
+def test_a_file_rating_is_a_range_on_its_stars_and_no_stars_is_also_a_document_without_them():
+    from services.search.index.elastic import compile_query
+    from services.search.query.ast import FileRating
+
+    assert compile_query(FileRating(4, 5)) == {"range": {"stars": {"gte": 4, "lte": 5}}}
+    assert compile_query(FileRating(0, 1)) == {"bool": {"should": [
+        {"range": {"stars": {"gte": 0, "lte": 1}}}, {"bool": {"must_not": [{"exists": {"field": "stars"}}]}}],
+        "minimum_should_match": 1}}
+
+
 def test_person_words_are_one_nested_face_query():
     [person] = clauses("happy woman in her 20ies")
     assert person["nested"]["path"] == "faces" and len(person["nested"]["query"]["bool"]["must"]) == 3
