@@ -68,7 +68,7 @@ async def queue_state(settings) -> dict:
 @click.command("dlq", short_help="Dead letters with their reasons: list or replay them.")
 @click.argument("action", type=click.Choice(("list", "replay")))
 @click.option("--stage", default=None, help="Only this stage's dead-letter queue (default: every stage's).")
-@click.option("--limit", type=click.IntRange(min=1), default=None,
+@click.option("--limit", type=click.IntRange(min=0), default=None,
               help="Replay at most this many per stage (oldest first).")
 @json_option
 def cmd_dlq(action: str, stage: str | None, limit: int | None, as_json: bool) -> int:

@@ -44,16 +44,17 @@ def test_every_command_and_every_option_says_what_it_does():
             assert "--json" in [opt for param in command.params for opt in param.opts], path
 
 
-def test_help_answers_from_the_installed_script_without_loading_the_pipeline(tmp_path):
+def test_help_and_usage_errors_answer_without_loading_the_pipeline(tmp_path):
     done = run(tmp_path, "--help")
     assert done.returncode == 0 and done.stderr == ""
     assert {"index", "search", "status", "users", "service", "up"} <= {
         line.split()[0] for line in done.stdout.split("Commands:")[1].splitlines() if line.startswith("  ")}
-    probe = subprocess.run([sys.executable, "-c", "import sys; from services.app.cli import main; main(['--help']);"
-                            "print(sorted(m for m in ('numpy', 'aiohttp', 'pydantic', 'tensorflow', 'PIL') "
-                            "if m in sys.modules), file=sys.stderr)"],
-                           env={**os.environ, "PYTHONPATH": str(REPO)}, capture_output=True, text=True, timeout=120)
-    assert probe.stderr.strip() == "[]"
+    for argv in (["--help"], ["--version"], ["search", "--help"], ["search"], ["users", "add", "--help"]):
+        probe = subprocess.run([sys.executable, "-c", f"import sys; from services.app.cli import main; main({argv});"
+                                "print(sorted(m for m in ('numpy', 'aiohttp', 'pydantic', 'tensorflow', 'PIL', "
+                                "'services.pipeline.runner') if m in sys.modules), file=sys.stderr)"],
+                               env={**os.environ, "PYTHONPATH": str(REPO)}, capture_output=True, text=True, timeout=120)
+        assert probe.stderr.strip().splitlines()[-1] == "[]", argv
 
 
 def photos(tmp_path: Path, jpeg_factory) -> Path:
