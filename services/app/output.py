@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import sys
 
 import click
@@ -26,15 +28,22 @@ def setting_error(exc: Exception) -> str | None:
     if "pydantic" not in sys.modules:  # no setting was read, so none was bad (and pydantic stays unloaded)
         return None
     from pydantic import ValidationError
-    from pydantic_settings import BaseSettings
+    from pydantic_settings import BaseSettings, SettingsError
 
+    if isinstance(exc, SettingsError):  # a list or object setting that is not JSON
+        field = re.search(r'field "(\w+)"', str(exc))
+        if field is None:
+            return None
+        name = next((f"{cls.model_config.get('env_prefix', '')}{field[1]}".upper()
+                     for cls in settings_classes(BaseSettings) if field[1] in cls.model_fields), field[1].upper())
+        return f"{name}={os.environ.get(name)!r}: not JSON; expected a JSON list such as '[\"a\", \"b\"]'"
     if not isinstance(exc, ValidationError):
         return None
     prefix = next((cls.model_config.get("env_prefix", "") for cls in settings_classes(BaseSettings)
                    if cls.__name__ == exc.title), "")
     first = exc.errors()[0]
     name = (prefix + "_".join(str(part) for part in first["loc"])).upper()
-    return f"{name}={first.get('input')!r}: {first['msg']}"
+    return f"{name}={first.get('input')!r}: {first['msg'].removeprefix('Value error, ')}"
 
 
 def emit(data, as_json: bool, text: str | None = None) -> None:
