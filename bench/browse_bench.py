@@ -1,10 +1,10 @@
-"""Latency of the timeline buckets and map clusters APIs (issue #18: p95 <= 100 ms at 100k photos).
+"""Latency of the timeline buckets, "on this day" and map clusters APIs (issue #18: p95 <= 100 ms at 100k photos).
 
 The gateway runs as its own process (`picsift service gateway`) over a generated library (the search bench's records:
 every photo dated and placed in one of its cities); one request at a time, signed in as a user whose roots hold the
 whole library and as one holding a quarter. "after a write" merges one changed record into the store before each
-request, so the index takes it in and the scope's month buckets and map columns are computed again (the cold path);
-otherwise they are cached per scope until the index changes.
+request, so the index takes it in and the scope's month buckets, month-days and map columns are computed again (the
+cold path); otherwise they are cached per scope until the index changes.
 Usage: PYTHONPATH=. .venv/bin/python bench/browse_bench.py [--records 100000] [--requests 200] [--data DIR]
        (DIR: a data dir holding a store of generated records, e.g. a copy of a search bench store, used again)
 """
@@ -37,6 +37,7 @@ PASSWORD = "benchmark password"
 USERS = {"everything": "/media", "quarter": "/media/user1"}
 BOXES = {"world, zoom 2": "-180,-85,180,85&zoom=2", "a continent, zoom 5": "-30,30,40,65&zoom=5",
          "a region, zoom 8": "-84,24,-78,29&zoom=8", "a city, zoom 13": "-80.3,25.7,-80.1,25.9&zoom=13"}
+ON_THIS_DAY = "/api/on-this-day?date=2026-06-15&limit=30"
 WARM_UP = 10
 
 
@@ -110,6 +111,8 @@ async def main() -> None:
                     scope = (await response.json())["total"]
                 cases = [("timeline", "/api/timeline", None), ("timeline, after a write", "/api/timeline",
                                                                lambda: touch(store, rng))]
+                cases += [("on this day", ON_THIS_DAY, None),
+                          ("on this day, after a write", ON_THIS_DAY, lambda: touch(store, rng))]
                 cases += [(f"map: {name}", f"/api/map?bbox={box}", None) for name, box in BOXES.items()]
                 cases.append(("map: continent, after a write", f"/api/map?bbox={BOXES['a continent, zoom 5']}",
                               lambda: touch(store, rng)))

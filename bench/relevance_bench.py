@@ -29,7 +29,7 @@ from services.pipeline.stages import STAGE_PARTS
 from services.search.api import MAX_LIMIT, CursorError, QueryError, SearchService
 from services.search.index.snapshot import snapshot_dir
 from services.search.store import RecordStore
-from services.semantic.wordnet import WordNet
+from services.semantic.wordnet_nltk import NltkWordNet
 
 FAMILIES = ("dog", "cat", "bird", "fish", "snake", "insect", "monkey", "vehicle", "boat", "fruit", "furniture",
             "musical instrument")
@@ -182,7 +182,7 @@ def main() -> None:
               else relevance_truth.prepare(args.mirror, args.data, args.every, set(EXAMPLES)))
     how = build_library(args.data, library)
     judged = relevance_truth.broken(photos) if args.broken_truth else photos
-    truth = Truth(judged, WordNet())
+    truth = Truth(judged, NltkWordNet())
     lines = report(judged, truth, Searcher(library, media), classes_by_path(library, media),
                    how + (", LABELS SHUFFLED (honesty check)" if args.broken_truth else ""))
     lines.append(f"# {time.monotonic() - started:.0f} s in all")

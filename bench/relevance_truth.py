@@ -17,7 +17,7 @@ from pathlib import Path
 from third_party_corpora import extract
 
 from services.media.formats import SUPPORTED
-from services.semantic.wordnet import WordNet
+from services.semantic.wordnet_nltk import NltkWordNet
 
 IMAGENET = "EliSchwartz/imagenet-sample-images"  # one photo per class: n01440764_tench.JPEG
 FACES = {"ageitgey/face_recognition": ("examples", "tests/test_images"), "serengil/deepface": ("tests/unit/dataset",)}
@@ -97,10 +97,12 @@ def broken(photos: list[Photo], seed: int = 15) -> list[Photo]:
 class Truth:
     """Which photos are right for a query, judged from labels only."""
 
-    def __init__(self, photos: list[Photo], wordnet: WordNet):
+    def __init__(self, photos: list[Photo], wordnet: NltkWordNet):
+        """wordnet: nltk's reading, apart from the compact table the search reads (the judge is not the judged)."""
         self.photos = {p.path: p for p in photos}
         self.reader = wordnet.reader
-        self.synsets = {p.path: wordnet.by_wnid(p.wnid) for p in photos if p.wnid}
+        names = {p.path: wordnet.by_wnid(p.wnid) for p in photos if p.wnid}
+        self.synsets = {path: self.reader.synset(name) if name else None for path, name in names.items()}
         self.above = {path: {s.name() for s in [synset, *synset.closure(lambda s: s.hypernyms()
                                                                          + s.instance_hypernyms())]}
                       for path, synset in self.synsets.items() if synset is not None}

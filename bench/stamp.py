@@ -29,3 +29,10 @@ def cpu_model() -> str:
     except OSError:
         pass
     return platform.processor() or platform.machine()
+
+
+def publish(rows: list[str], name: str) -> None:
+    """Print the table and keep it as bench/results/NAME.txt."""
+    text = "\n".join(rows)
+    print(text)
+    (REPO / "bench" / "results" / f"{name}.txt").write_text(text + "\n")

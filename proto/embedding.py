@@ -1,4 +1,5 @@
-"""Face embeddings as they travel in the record: L2-normalised, float16 little-endian bytes (2 KB for 1024-d)."""
+"""Embeddings as they travel in the record (a face's identity, a photo's features): L2-normalised, float16
+little-endian bytes (2 KB for 1024-d, 2.5 KB for 1280-d)."""
 from __future__ import annotations
 
 import numpy as np

@@ -215,7 +215,7 @@ class Face(_message.Message):
     def __init__(self, box: _Optional[_Union[Box, _Mapping]] = ..., score: _Optional[float] = ..., age: _Optional[float] = ..., gender: _Optional[str] = ..., gender_score: _Optional[float] = ..., emotion: _Optional[str] = ..., emotion_score: _Optional[float] = ..., descriptor: _Optional[_Iterable[float]] = ..., embedding: _Optional[bytes] = ...) -> None: ...
 
 class VisionResult(_message.Message):
-    __slots__ = ("meta", "classes", "objects", "faces", "models")
+    __slots__ = ("meta", "classes", "objects", "faces", "models", "embedding")
     class ModelsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -228,12 +228,14 @@ class VisionResult(_message.Message):
     OBJECTS_FIELD_NUMBER: _ClassVar[int]
     FACES_FIELD_NUMBER: _ClassVar[int]
     MODELS_FIELD_NUMBER: _ClassVar[int]
+    EMBEDDING_FIELD_NUMBER: _ClassVar[int]
     meta: StageMeta
     classes: _containers.RepeatedCompositeFieldContainer[Label]
     objects: _containers.RepeatedCompositeFieldContainer[Detection]
     faces: _containers.RepeatedCompositeFieldContainer[Face]
     models: _containers.ScalarMap[str, str]
-    def __init__(self, meta: _Optional[_Union[StageMeta, _Mapping]] = ..., classes: _Optional[_Iterable[_Union[Label, _Mapping]]] = ..., objects: _Optional[_Iterable[_Union[Detection, _Mapping]]] = ..., faces: _Optional[_Iterable[_Union[Face, _Mapping]]] = ..., models: _Optional[_Mapping[str, str]] = ...) -> None: ...
+    embedding: bytes
+    def __init__(self, meta: _Optional[_Union[StageMeta, _Mapping]] = ..., classes: _Optional[_Iterable[_Union[Label, _Mapping]]] = ..., objects: _Optional[_Iterable[_Union[Detection, _Mapping]]] = ..., faces: _Optional[_Iterable[_Union[Face, _Mapping]]] = ..., models: _Optional[_Mapping[str, str]] = ..., embedding: _Optional[bytes] = ...) -> None: ...
 
 class SemanticResult(_message.Message):
     __slots__ = ("meta", "terms")

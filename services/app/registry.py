@@ -8,10 +8,11 @@ from services.hashes.spec import SPEC as HASHES
 from services.pipeline.stage import Stage
 from services.pipeline.stages import StageSpec
 from services.semantic.spec import SPEC as SEMANTIC
+from services.text.spec import SPEC as TEXT
 from services.vision.spec import SPEC as VISION
 
 log = logging.getLogger(__name__)
-SPECS: dict[str, StageSpec] = {spec.name: spec for spec in (EXIF, VISION, SEMANTIC, HASHES)}
+SPECS: dict[str, StageSpec] = {spec.name: spec for spec in (EXIF, VISION, SEMANTIC, HASHES, TEXT)}
 
 
 def model_runtime():

@@ -14,11 +14,15 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
 from proto import pb
-from services.gateway import browse_routes, downloads_routes, duplicates_routes, marks_routes, people_routes, vendor
+from services.gateway import (
+    admin_routes, browse_routes, downloads_routes, duplicates_routes, marks_routes, people_routes, similar_routes,
+    uploads_routes, vendor,
+)
 from services.gateway.browse_routes import photos_cursor
 from services.gateway.audit import AuditLog, request_ids
 from services.gateway import models as m
 from services.gateway.openapi import Api, build
+from services.gateway.responses import json_response
 from services.gateway.security import (
     SESSION_COOKIE, LoginThrottle, make_auth_middleware, make_forwarded_middleware, make_headers_middleware,
     require_admin, require_password_session, session_of,
@@ -32,6 +36,8 @@ from services.media.containment import open_inside
 from services.pipeline.layout import thumb_path, thumbs_dir
 from services.search.api import CursorError, QueryError, SearchService
 from services.search.index.browse import month_of
+from services.search.index.port import file_stars
+from services.search.marks import Marks
 from services.search.record_view import reasons_of, record_to_dict
 from services.search.store import RecordStore, sort_time, under_roots
 
@@ -44,6 +50,7 @@ class Ops:
     """What the process hosting the gateway can do for admins (embedded mode wires all of it)."""
 
     rescan: Callable[[], Awaitable[int]] | None = None
+    ingest: Callable[[Path], Awaitable[dict]] | None = None  # one file through ingest now: {"outcome", "id", "reason"}
     dead_letters: Callable[[], Awaitable[list[dict]]] | None = None
     replay: Callable[[str], Awaitable[int]] | None = None
     queues: Callable[[], Awaitable[dict[str, int]]] | None = None
@@ -89,6 +96,7 @@ def create_app(gateway: Gateway) -> web.Application:
     app.cleanup_ctx.append(people_routes.open_people(gateway))
     app.cleanup_ctx.append(marks_routes.open_marks(gateway))
     app.cleanup_ctx.append(duplicates_routes.open_duplicates(gateway))
+    app.cleanup_ctx.append(similar_routes.open_similar(gateway))
     app.cleanup_ctx.append(downloads_routes.open_downloads(gateway))
     return app
 
@@ -124,7 +132,7 @@ async def static(request: web.Request) -> web.FileResponse:
 
 
 async def openapi(request: web.Request) -> web.Response:
-    return web.json_response(OPENAPI)
+    return json_response(OPENAPI)
 
 
 # -- auth -------------------------------------------------------------------------------------------
@@ -147,7 +155,7 @@ async def login(request: web.Request) -> web.Response:
     g.throttle.succeeded(name, address)
     await g.audit.record(request, "login", user.name)
     token, csrf = await asyncio.to_thread(g.users.open_session, user, g.settings.session_hours)
-    response = web.json_response({"user": user.public(), "csrf": csrf})
+    response = json_response({"user": user.public(), "csrf": csrf})
     set_session_cookie(request, response, token)
     return response
 
@@ -165,14 +173,14 @@ async def logout(request: web.Request) -> web.Response:
         await asyncio.to_thread(gw(request).users.close_session, token)
         session = session_of(request)
         await gw(request).audit.record(request, "logout", session.user.name if session else None)
-    response = web.json_response({"ok": True})
+    response = json_response({"ok": True})
     response.del_cookie(SESSION_COOKIE, path="/")
     return response
 
 
 async def me(request: web.Request) -> web.Response:
     session = session_of(request)
-    return web.json_response({"user": session.user.public(), "csrf": session.csrf})
+    return json_response({"user": session.user.public(), "csrf": session.csrf})
 
 
 def signed_in(request: web.Request) -> User:
@@ -186,11 +194,11 @@ async def create_key(request: web.Request) -> web.Response:
     key = await asyncio.to_thread(gw(request).users.create_api_key, user, body.label, body.days, body.read_only)
     await gw(request).audit.record(request, "key.created", user.name, key=key["id"], read_only=body.read_only,
                                    days=body.days)
-    return web.json_response(key, status=201)
+    return json_response(key, status=201)
 
 
 async def list_keys(request: web.Request) -> web.Response:
-    return web.json_response({"items": await asyncio.to_thread(gw(request).users.api_keys, user_of(request))})
+    return json_response({"items": await asyncio.to_thread(gw(request).users.api_keys, user_of(request))})
 
 
 async def end_own(request: web.Request, end, event: str, kind: str) -> web.Response:
@@ -201,7 +209,7 @@ async def end_own(request: web.Request, end, event: str, kind: str) -> web.Respo
     except UserError as exc:
         raise error(web.HTTPNotFound, str(exc)) from None
     await gw(request).audit.record(request, event, user.name, **{kind: item})
-    return web.json_response({"ok": True})
+    return json_response({"ok": True})
 
 
 async def revoke_key(request: web.Request) -> web.Response:
@@ -222,7 +230,7 @@ async def change_password(request: web.Request) -> web.Response:
         raise error(web.HTTPBadRequest, str(exc)) from None
     await g.audit.record(request, "password.changed", user.name)
     token, csrf = await asyncio.to_thread(g.users.open_session, user, g.settings.session_hours)
-    response = web.json_response({"csrf": csrf})
+    response = json_response({"csrf": csrf})
     set_session_cookie(request, response, token)
     return response
 
@@ -230,7 +238,7 @@ async def change_password(request: web.Request) -> web.Response:
 async def list_sessions(request: web.Request) -> web.Response:
     session = session_of(request)
     items = await asyncio.to_thread(gw(request).users.sessions, session.user)
-    return web.json_response({"items": [{**item, "current": item["id"] == session.id} for item in items]})
+    return json_response({"items": [{**item, "current": item["id"] == session.id} for item in items]})
 
 
 async def end_session(request: web.Request) -> web.Response:
@@ -247,7 +255,8 @@ def photo_item(record: pb.Record, path: str) -> dict:
 
 def path_in_scope(record: pb.Record, roots: tuple[str, ...]) -> str | None:
     """The first of the photo's paths under one of the roots, or None: the photo is not the user's."""
-    return next((path for path in sorted(record.paths) if under_roots(path, roots)), None)
+    paths = record.paths if len(record.paths) == 1 else sorted(record.paths)
+    return next((path for path in paths if under_roots(path, roots)), None)
 
 
 def scoped_record(request: web.Request, photo_id: str, roots: tuple[str, ...]) -> tuple[pb.Record, str]:
@@ -258,9 +267,19 @@ def scoped_record(request: web.Request, photo_id: str, roots: tuple[str, ...]) -
     return record, path
 
 
-def newest_records(g: "Gateway", roots: list[str], cursor: tuple[float, str] | None, limit: int) -> list[pb.Record]:
-    """The page from the search index's time order, each record from the store."""
-    return g.store.get_many(g.search.index.newest(roots, cursor, limit))
+def newest_page(g: "Gateway", marks: Marks, user: User, cursor: tuple[float, str] | None, limit: int) -> dict:
+    """The page from the search index's time order, each photo from the store with her favourites and ratings."""
+    records = g.store.get_many(g.search.index.newest(list(user.roots), cursor, limit))
+    ids = [r.id for r in records]
+    liked, hers = marks.favorites(user.name, ids), marks.ratings(user.name, ids)
+    items, when = [], 0.0
+    for record in records:
+        when = sort_time(record)
+        items.append({**photo_item(record, path_in_scope(record, user.roots) or ""), "month": month_of(when),
+                      "favorite": record.id in liked,
+                      **marks_routes.rating_of(record.id, hers, {record.id: file_stars(record)})})
+    next_cursor = photos_cursor(when, records[-1].id) if len(records) == limit else None
+    return {"items": items, "next_cursor": next_cursor}
 
 
 async def list_photos(request: web.Request) -> web.Response:
@@ -273,24 +292,19 @@ async def list_photos(request: web.Request) -> web.Response:
             cursor = (float(when), str(last))
         except (ValueError, TypeError):
             raise error(web.HTTPBadRequest, "invalid cursor") from None
-    records = await asyncio.to_thread(newest_records, gw(request), list(user.roots), cursor, limit)
-    items = [{**photo_item(r, path_in_scope(r, user.roots) or ""), "month": month_of(sort_time(r))} for r in records]
-    await marks_routes.favorite_flags(request, items)
-    next_cursor = None
-    if len(records) == limit:
-        last = records[-1]
-        next_cursor = photos_cursor(sort_time(last), last.id)
-    return web.json_response({"items": items, "next_cursor": next_cursor})
+    return json_response(await asyncio.to_thread(newest_page, gw(request), marks_routes.marks_of(request), user,
+                                                 cursor, limit))
 
 
 async def get_photo(request: web.Request) -> web.Response:
     user = user_of(request)
     record, path = scoped_record(request, request.match_info["id"], user.roots)
     marks = marks_routes.marks_of(request)
-    liked, albums = await asyncio.to_thread(lambda: (marks.favorites(user.name, [record.id]),
-                                                     marks.albums_of(user.name, record.id)))
-    return web.json_response({**photo_view(record_to_dict(record), record, user.roots),
-                              "favorite": bool(liked), "albums": albums})
+    liked, albums, hers = await asyncio.to_thread(lambda: (marks.favorites(user.name, [record.id]),
+                                                           marks.albums_of(user.name, record.id),
+                                                           marks.ratings(user.name, [record.id])))
+    return json_response({**photo_view(record_to_dict(record), record, user.roots), "favorite": bool(liked),
+                              "albums": albums, **marks_routes.rating_of(record.id, hers, {record.id: file_stars(record)})})
 
 
 async def search(request: web.Request) -> web.Response:
@@ -299,7 +313,7 @@ async def search(request: web.Request) -> web.Response:
     try:
         result = await gw(request).search.search(params.q, list(user.roots), params.cursor, params.limit,
                                                  params.explain, marks_routes.lookup_for(request),
-                                                 people_routes.lookup_for(request))
+                                                 people_routes.lookup_for(request), similar_routes.lookup_for(request))
     except (QueryError, CursorError) as exc:
         raise error(web.HTTPBadRequest, str(exc)) from None
     hits = []
@@ -312,8 +326,8 @@ async def search(request: web.Request) -> web.Response:
         hit["thumb"] = f"/media/{hit['id']}/thumb"
         hits.append(hit)
     result["hits"] = hits
-    await marks_routes.favorite_flags(request, hits)
-    return web.json_response(result)
+    await marks_routes.mark_flags(request, hits)
+    return json_response(result)
 
 
 async def suggest(request: web.Request) -> web.Response:
@@ -321,7 +335,7 @@ async def suggest(request: web.Request) -> web.Response:
     params = parse_query(request, m.SuggestQuery)
     items = await gw(request).search.suggest(params.q, list(user.roots), 10)
     own = [item for item in items if item["key"] not in PATH_KEYS or await own_path_word(request, item["value"])]
-    return web.json_response({"items": own})
+    return json_response({"items": own})
 
 
 async def own_path_word(request: web.Request, word: str) -> bool:
@@ -402,12 +416,12 @@ async def create_share(request: web.Request) -> web.Response:
     made = await asyncio.to_thread(g.users.create_share, user, ids[:SHARE_MAX_PHOTOS], query, float(hours), hide_meta)
     await g.audit.record(request, "share.created", user.name, share=made["id"], photos=len(ids[:SHARE_MAX_PHOTOS]),
                          hours=hours)
-    return web.json_response({**made, "url": f"/s/{made['token']}", "photos": len(ids[:SHARE_MAX_PHOTOS])},
+    return json_response({**made, "url": f"/s/{made['token']}", "photos": len(ids[:SHARE_MAX_PHOTOS])},
                              status=201)
 
 
 async def list_shares(request: web.Request) -> web.Response:
-    return web.json_response({"items": await asyncio.to_thread(gw(request).users.shares, user_of(request))})
+    return json_response({"items": await asyncio.to_thread(gw(request).users.shares, user_of(request))})
 
 
 async def revoke_share(request: web.Request) -> web.Response:
@@ -433,7 +447,7 @@ async def shared(request: web.Request) -> web.Response:
             if share.hide_meta:
                 item["taken"] = item["place"] = None
             items.append(item)
-    return web.json_response({"query": share.query, "expires": share.expires, "items": items})
+    return json_response({"query": share.query, "expires": share.expires, "items": items})
 
 
 async def shared_thumb(request: web.Request) -> web.FileResponse:
@@ -446,9 +460,8 @@ async def shared_thumb(request: web.Request) -> web.FileResponse:
 
 # -- status, admin, metrics --------------------------------------------------------------------------
 
-async def status(request: web.Request) -> web.Response:
-    g, user = gw(request), user_of(request)
-    roots = None if user.admin else list(user.roots)
+async def stage_table(g: Gateway, roots: list[str] | None) -> dict[str, dict]:
+    """Per stage: done, waiting, failed, outcomes, rate since the last look, ETA, and queued when a bus is known."""
     counts = await asyncio.to_thread(g.store.stage_counts, roots)
     now = time.monotonic()
     stages = {}
@@ -463,14 +476,21 @@ async def status(request: web.Request) -> web.Response:
                          "eta_seconds": round(waiting / rate) if rate > 0 and waiting else None}
     for stage, waiting in (await g.ops.queues() if g.ops.queues else {}).items():
         stages.setdefault(stage, {})["queued"] = waiting
+    return stages
+
+
+async def status(request: web.Request) -> web.Response:
+    g, user = gw(request), user_of(request)
+    roots = None if user.admin else list(user.roots)
+    stages = await stage_table(g, roots)
     photos, failed = await asyncio.to_thread(lambda: (g.store.count(roots), g.store.outcomes(("failed",), roots)))
-    return web.json_response({"photos": photos, "stages": stages, "failed_files": len(failed)})
+    return json_response({"photos": photos, "stages": stages, "failed_files": len(failed)})
 
 
 async def admin_users(request: web.Request) -> web.Response:
     require_admin(request)
     users = await asyncio.to_thread(gw(request).users.list)
-    return web.json_response({"items": [u.public() for u in users]})
+    return json_response({"items": [u.public() for u in users]})
 
 
 async def admin_add_user(request: web.Request) -> web.Response:
@@ -482,7 +502,7 @@ async def admin_add_user(request: web.Request) -> web.Response:
         raise error(web.HTTPBadRequest, str(exc)) from None
     await gw(request).audit.record(request, "user.added", user_of(request).name, name=user.name, admin=user.admin,
                                    roots=list(user.roots))
-    return web.json_response(user.public(), status=201)
+    return json_response(user.public(), status=201)
 
 
 async def admin_remove_user(request: web.Request) -> web.Response:
@@ -496,7 +516,7 @@ async def admin_remove_user(request: web.Request) -> web.Response:
         raise error(web.HTTPNotFound, str(exc)) from None
     await asyncio.to_thread(marks_routes.marks_of(request).forget, name)
     await gw(request).audit.record(request, "user.removed", session.user.name, name=name)
-    return web.json_response({"ok": True})
+    return json_response({"ok": True})
 
 
 async def admin_failed(request: web.Request) -> web.Response:
@@ -513,7 +533,7 @@ async def admin_failed(request: web.Request) -> web.Response:
                                "reason": reasons_of(record).get(stage, "")})
         return {"files": [o.__dict__ for o in store.outcomes(("failed",))], "photos": photos}
 
-    return web.json_response(await asyncio.to_thread(failed))
+    return json_response(await asyncio.to_thread(failed))
 
 
 async def admin_rescan(request: web.Request) -> web.Response:
@@ -523,13 +543,13 @@ async def admin_rescan(request: web.Request) -> web.Response:
         raise error(web.HTTPServiceUnavailable, "this gateway runs without the ingest service; rescan from it")
     await gw(request).audit.record(request, "admin.rescan", session.user.name)
     asyncio.get_running_loop().create_task(ops.rescan())
-    return web.json_response({"started": True}, status=202)
+    return json_response({"started": True}, status=202)
 
 
 async def admin_dead_letters(request: web.Request) -> web.Response:
     require_admin(request)
     ops = gw(request).ops
-    return web.json_response({"items": await ops.dead_letters() if ops.dead_letters else []})
+    return json_response({"items": await ops.dead_letters() if ops.dead_letters else []})
 
 
 async def admin_replay(request: web.Request) -> web.Response:
@@ -538,7 +558,7 @@ async def admin_replay(request: web.Request) -> web.Response:
     if ops.replay is None:
         raise error(web.HTTPServiceUnavailable, "no bus to replay on in this gateway")
     await gw(request).audit.record(request, "admin.replay", session.user.name, stage=request.match_info["stage"])
-    return web.json_response({"replayed": await ops.replay(request.match_info["stage"])})
+    return json_response({"replayed": await ops.replay(request.match_info["stage"])})
 
 
 async def metrics(request: web.Request) -> web.Response:
@@ -576,6 +596,8 @@ ROUTES = [
     Api("GET", "/api/photos/{id}", get_photo, "Everything known about one photo", m.PhotoDetail),
     Api("GET", "/api/search", search, "Search in plain words", m.SearchOut, query=m.SearchQuery),
     Api("GET", "/api/timeline", browse_routes.timeline, "Your photos per month, newest first", m.Timeline),
+    Api("GET", "/api/on-this-day", browse_routes.on_this_day, "Your photos taken on this day in earlier years, "
+        "newest first", m.OnThisDay, query=m.OnThisDayQuery),
     Api("GET", "/api/map", browse_routes.map_clusters, "Your GPS photos in a box, clustered for a zoom", m.MapClusters,
         query=m.MapQuery),
     Api("GET", "/api/map/settings", browse_routes.map_settings, "The map's tiles", m.MapSettings),
@@ -584,10 +606,20 @@ ROUTES = [
         m.FavoriteOut),
     Api("POST", "/api/favorites", marks_routes.set_favorites, "Make many of your photos favourites, or not",
         m.FavoritesOut, body=m.FavoritesBody),
+    Api("PUT", "/api/photos/{id}/rating", marks_routes.set_rating, "Rate a photo 0-5 stars (yours win over the "
+        "file's XMP rating)", m.RatingOut, body=m.RatingBody),
+    Api("DELETE", "/api/photos/{id}/rating", marks_routes.set_rating, "Take your rating away: the file's shows again",
+        m.RatingOut),
+    Api("POST", "/api/ratings", marks_routes.set_ratings, "Rate many of your photos at once (null: yours taken away)",
+        m.RatingsOut, body=m.RatingsBody),
     Api("POST", "/api/downloads", downloads_routes.create_download, "A link to a zip of your photos", m.DownloadCreated,
         body=m.DownloadBody, status=201, errors=("400", "401", "403", "404", "413", "503")),
     Api("GET", "/api/downloads/{id}", downloads_routes.get_download, "The zip of a download link, streamed",
         content="application/zip", errors=("401", "403", "404", "503")),
+    Api("GET", "/api/uploads", uploads_routes.upload_settings, "Where and what you may upload", m.UploadSettings),
+    Api("POST", "/api/uploads", uploads_routes.upload, "Upload photos (multipart/form-data, file fields) into a folder "
+        "of your media folder; indexed as any new file", m.Uploaded, query=m.UploadQuery, status=201,
+        upload=True, errors=("400", "401", "403", "409", "413", "415")),
     Api("GET", "/api/albums", marks_routes.list_albums, "Your albums", m.AlbumList),
     Api("POST", "/api/albums", marks_routes.create_album, "Make an album", m.AlbumOut, body=m.AlbumBody, status=201,
         errors=("400", "401", "403", "413")),
@@ -617,6 +649,10 @@ ROUTES = [
         "failed, with reasons (admin)", m.FailedFiles),
     Api("POST", "/api/admin/rescan", admin_rescan, "Rescan the media roots (admin, signed in)", m.Started,
         status=202, errors=("401", "403", "503")),
+    Api("POST", "/api/admin/retry", admin_routes.retry, "Read failed files again through ingest (admin, signed in)",
+        m.Retried, body=m.RetryBody, errors=("400", "401", "403", "404", "413", "503")),
+    Api("GET", "/api/admin/ops", admin_routes.ops_view, "The ops view's figures: photos indexed over time, per-stage "
+        "counts, rates and queues, failures by reason, photos by camera, country and year (admin)", m.OpsView),
     Api("GET", "/api/admin/dead-letters", admin_dead_letters, "Dead letters per stage with reasons (admin)",
         m.DeadLetters),
     Api("POST", "/api/admin/dead-letters/{stage}/replay", admin_replay, "Replay a stage's dead letters (admin)",

@@ -12,6 +12,7 @@ from aiohttp import web
 
 from services.gateway import models as m
 from services.gateway.downloads import Sink, attachment, unique_names, write_zip
+from services.gateway.responses import json_response
 from services.gateway.security import error, session_of
 from services.gateway.validation import parse_body
 from services.media.containment import open_inside
@@ -55,7 +56,7 @@ async def create_download(request: web.Request) -> web.Response:
         raise error(web.HTTPServiceUnavailable, "too many downloads are waiting; try again in a few minutes")
     token = secrets.token_urlsafe(24)
     links[token] = Selection(user.name, tuple(ids), now + LINK_SECONDS)
-    return web.json_response({"url": f"/api/downloads/{token}", "photos": len(ids), "expires": now + LINK_SECONDS},
+    return json_response({"url": f"/api/downloads/{token}", "photos": len(ids), "expires": now + LINK_SECONDS},
                              status=201)
 
 

@@ -8,6 +8,7 @@ from aiohttp import web
 from services.duplicates.book import DuplicatesBook
 from services.duplicates.service import groups, open_book
 from services.gateway.resources import kept_open
+from services.gateway.responses import json_response
 from services.gateway.security import session_of
 
 DUPLICATES = web.AppKey("duplicates", DuplicatesBook)
@@ -24,4 +25,4 @@ async def list_groups(request: web.Request) -> web.Response:
 
     roots = list(session_of(request).user.roots)
     found = await asyncio.to_thread(groups, request.app[DUPLICATES], gw(request).store, roots)
-    return web.json_response(found)
+    return json_response(found)

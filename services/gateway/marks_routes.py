@@ -1,5 +1,5 @@
-"""A user's favourites and albums over HTTP: only photos under her roots can be marked, only her albums are seen
-or changed (another's album id is a 404)."""
+"""A user's favourites, albums and ratings over HTTP: only photos under her roots can be marked, only her albums are
+seen or changed (another's album id is a 404). Her own rating of a photo wins over its file's XMP rating."""
 from __future__ import annotations
 
 import asyncio
@@ -8,8 +8,10 @@ from aiohttp import web
 
 from services.gateway import models as m
 from services.gateway.resources import kept_open
+from services.gateway.responses import json_response
 from services.gateway.security import error, session_of
 from services.gateway.validation import parse_body
+from services.search.index.port import file_stars
 from services.search.marks import AlbumError, Marks, UnknownAlbum
 
 MARKS = web.AppKey("marks", Marks)
@@ -29,12 +31,28 @@ def lookup_for(request: web.Request):
     return marks_of(request).lookup(session_of(request).user.name)
 
 
-async def favorite_flags(request: web.Request, items: list[dict]) -> None:
-    """Mark each photo item or hit with whether it is her favourite."""
-    liked = await asyncio.to_thread(marks_of(request).favorites, session_of(request).user.name,
-                                    [item["id"] for item in items])
+async def mark_flags(request: web.Request, items: list[dict]) -> None:
+    """Mark each photo item or hit with whether it is her favourite and its rating (hers, else the file's)."""
+    from services.gateway.app import gw
+
+    owner, ids = session_of(request).user.name, [item["id"] for item in items]
+
+    def read() -> tuple[set[str], dict[str, int], dict[str, int]]:
+        marks = marks_of(request)
+        files = {record.id: file_stars(record) for record in gw(request).store.get_many(ids)}
+        return marks.favorites(owner, ids), marks.ratings(owner, ids), files
+
+    liked, hers, files = await asyncio.to_thread(read)
     for item in items:
         item["favorite"] = item["id"] in liked
+        item.update(rating_of(item["id"], hers, files))
+
+
+def rating_of(photo_id: str, hers: dict[str, int], files: dict[str, int]) -> dict:
+    """Her stars for the photo if she gave some, else its file's."""
+    if photo_id in hers:
+        return {"rating": hers[photo_id], "rated_by": "you"}
+    return {"rating": files.get(photo_id, 0), "rated_by": "file"}
 
 
 async def mine(request: web.Request) -> str:
@@ -49,7 +67,7 @@ async def mine(request: web.Request) -> str:
 async def set_favorite(request: web.Request) -> web.Response:
     photo_id, on = await mine(request), request.method == "PUT"
     await asyncio.to_thread(marks_of(request).favorite, session_of(request).user.name, photo_id, on)
-    return web.json_response({"id": photo_id, "favorite": on})
+    return json_response({"id": photo_id, "favorite": on})
 
 
 async def set_favorites(request: web.Request) -> web.Response:
@@ -66,7 +84,40 @@ async def set_favorites(request: web.Request) -> web.Response:
             marks_of(request).favorite(user.name, photo_id, body.favorite)
 
     await asyncio.to_thread(mark)
-    return web.json_response({"ids": ids, "favorite": body.favorite})
+    return json_response({"ids": ids, "favorite": body.favorite})
+
+
+async def set_rating(request: web.Request) -> web.Response:
+    """PUT: her stars for the photo; DELETE: hers no more (the file's rating shows again)."""
+    from services.gateway.app import scoped_record
+
+    photo_id, user = request.match_info["id"], session_of(request).user
+    stars = (await parse_body(request, m.RatingBody)).rating if request.method == "PUT" else None
+
+    def rate() -> dict:
+        record, _ = scoped_record(request, photo_id, user.roots)
+        marks_of(request).rate(user.name, [photo_id], stars)
+        return {"id": photo_id, **rating_of(photo_id, {} if stars is None else {photo_id: stars},
+                                            {photo_id: file_stars(record)})}
+
+    return json_response(await asyncio.to_thread(rate))
+
+
+async def set_ratings(request: web.Request) -> web.Response:
+    """Her stars for many of her photos at once, or hers taken away (all hers, or none changed)."""
+    from services.gateway.app import scoped_record
+
+    body, user = await parse_body(request, m.RatingsBody), session_of(request).user
+    ids = list(dict.fromkeys(body.ids))
+
+    def rate() -> list[dict]:
+        files = {photo_id: file_stars(scoped_record(request, photo_id, user.roots)[0]) for photo_id in ids}
+        marks_of(request).rate(user.name, ids, body.rating)
+        hers = {} if body.rating is None else dict.fromkeys(ids, body.rating)
+        return [{"id": photo_id, **rating_of(photo_id, hers, files)} for photo_id in ids]
+
+    items = await asyncio.to_thread(rate)
+    return json_response({"ids": ids, "rating": body.rating, "items": items})
 
 
 def album_id(request: web.Request) -> int:
@@ -85,7 +136,7 @@ async def on_albums(request: web.Request, act, status: int = 200) -> web.Respons
         raise error(web.HTTPNotFound, str(exc)) from None
     except AlbumError as exc:
         raise error(web.HTTPBadRequest, str(exc)) from None
-    return web.json_response(made, status=status)
+    return json_response(made, status=status)
 
 
 async def list_albums(request: web.Request) -> web.Response:

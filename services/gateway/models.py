@@ -1,6 +1,7 @@
 """The gateway's request and response shapes: validated at the edge and the source of the OpenAPI document."""
 from __future__ import annotations
 
+import datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
@@ -63,6 +64,16 @@ class PageQuery(Model):
 class SearchQuery(PageQuery):
     q: str = Field("", max_length=MAX_QUERY)
     explain: bool = False
+
+
+class OnThisDayQuery(Model):
+    date: datetime.date | None = Field(None, description="your today (YYYY-MM-DD); the server's if not given")
+    limit: int = Field(30, ge=1, le=MAX_PAGE)
+
+
+class UploadQuery(Model):
+    folder: str = Field("uploads", max_length=1000, description="the folder inside your media folder to put them in")
+    root: int = Field(0, ge=0, le=1000, description="which of your media folders (0: the first)")
 
 
 class SuggestQuery(Model):
@@ -156,6 +167,44 @@ class PhotoItem(BaseModel):
     place: str | None
     month: str | None = Field(None, description="YYYY-MM of its date (taken, else the file's), in photo lists")
     favorite: bool | None = Field(None, description="one of your favourites (in photo lists)")
+    rating: int | None = Field(None, description="0-5 stars: yours, else the file's XMP rating (in photo lists)")
+    rated_by: str | None = Field(None, description="'you' or 'file': whose rating it is")
+
+
+class OnThisDayItem(PhotoItem):
+    year: int
+    years_ago: int
+
+
+class OnThisDay(BaseModel):
+    date: str
+    total: int = Field(description="your photos taken on this day in earlier years (items: the newest of them)")
+    items: list[OnThisDayItem]
+
+
+class Indexing(BaseModel):
+    outcome: str = Field(description="what ingest made of it (new, duplicate, failed…), or queued for the watcher")
+    id: str
+    reason: str
+
+
+class UploadedFile(BaseModel):
+    name: str
+    path: str
+    bytes: int
+    indexing: Indexing
+
+
+class UploadSettings(BaseModel):
+    roots: list[str] = Field(description="your media folders (root=0 is the first)")
+    folder: str = Field(description="the folder uploads go to unless you name one")
+    max_mb: int = Field(description="the largest upload, in MB")
+    extensions: list[str] = Field(description="the kinds of file picsift reads")
+
+
+class Uploaded(BaseModel):
+    folder: str
+    files: list[UploadedFile]
 
 
 class PhotoPage(BaseModel):
@@ -223,6 +272,23 @@ class Status(BaseModel):
 class FailedFiles(BaseModel):
     files: list[dict[str, Any]]
     photos: list[dict[str, Any]] = Field(description="photos one of whose analysis stages failed, with the reason")
+
+
+class RetryBody(Model):
+    paths: list[Annotated[str, Field(min_length=1, max_length=4096)]] = Field(min_length=1, max_length=1000)
+
+
+class Retried(BaseModel):
+    items: list[dict[str, Any]] = Field(description="per path: what ingest made of it now (outcome, id, reason)")
+
+
+class OpsView(BaseModel):
+    indexed: dict[str, Any] = Field(description="photos that came in per hour or day: {bucket, points: [{at, count}]}")
+    stages: dict[str, dict[str, Any]] = Field(description="per stage: done, waiting, failed, rate, queued")
+    messages: dict[str, dict[str, float]] = Field(description="this process's stage metrics: messages by outcome, "
+                                                              "mean seconds")
+    failures: list[dict[str, Any]] = Field(description="failed files and stages by reason, most first")
+    facets: dict[str, list[dict[str, Any]]] = Field(description="photos by camera, country and year (the index's)")
 
 
 class NameBody(Model):
@@ -343,6 +409,30 @@ class AlbumPhotosBody(Model):
 class FavoritesBody(Model):
     ids: list[PhotoId] = Field(min_length=1, max_length=SHARE_MAX_PHOTOS)
     favorite: StrictBool = Field(description="make them favourites (true) or favourites no more (false)")
+
+
+Stars = Annotated[int, Field(ge=0, le=5, strict=True)]
+
+
+class RatingBody(Model):
+    rating: Stars = Field(description="0-5 stars; yours win over the file's XMP rating")
+
+
+class RatingsBody(Model):
+    ids: list[PhotoId] = Field(min_length=1, max_length=SHARE_MAX_PHOTOS)
+    rating: Stars | None = Field(description="0-5 stars for them, or null: yours taken away (the files' show again)")
+
+
+class RatingOut(BaseModel):
+    id: str
+    rating: int = Field(description="the stars it now has: yours, else the file's")
+    rated_by: str = Field(description="'you' or 'file'")
+
+
+class RatingsOut(BaseModel):
+    ids: list[str]
+    rating: int | None
+    items: list[RatingOut] = Field(description="each photo's stars now: yours, else the file's")
 
 
 class FavoritesOut(BaseModel):

@@ -13,7 +13,8 @@ from services.gateway.models import Error
 
 REF = "#/components/schemas/{model}"
 ERRORS = {"400": "bad input", "401": "not signed in", "403": "not allowed", "404": "unknown id",
-          "413": "body too large", "429": "too many attempts; see Retry-After", "503": "not available in this gateway"}
+          "409": "the folder is not there", "413": "body too large", "415": "not a kind of photo picsift reads",
+          "429": "too many attempts; see Retry-After", "503": "not available in this gateway"}
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class Api:
     status: int = 200
     public: bool = False
     content: str = "application/json"
+    upload: bool = False  # the body is a multipart/form-data form of files
     errors: tuple[str, ...] = ("400", "401", "403", "404")
 
 
@@ -54,6 +56,10 @@ def _operation(api: Api, refs: dict) -> dict:
         spec["parameters"] = params
     if api.body is not None:
         spec["requestBody"] = {"required": True, "content": {"application/json": {"schema": refs[api.body]}}}
+    if api.upload:
+        files = {"type": "array", "items": {"type": "string", "format": "binary"}}
+        spec["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": {
+            "type": "object", "properties": {"file": files}}}}}
     if api.public:
         spec["security"] = []
     return spec

@@ -8,6 +8,7 @@ from aiohttp import web
 from services.gateway.faces import box_area, face_crop
 from services.gateway.models import MergeBody, NameBody
 from services.gateway.resources import kept_open
+from services.gateway.responses import json_response
 from services.gateway.security import error, session_of
 from services.gateway.validation import parse_body
 from services.people.book import PeopleBook, PersonError, UnknownPerson
@@ -48,7 +49,7 @@ async def acted(request: web.Request, act):
 
 
 async def answer(request: web.Request, act) -> web.Response:
-    return web.json_response(await acted(request, act))
+    return json_response(await acted(request, act))
 
 
 def person_id(request: web.Request, value) -> int:

@@ -27,6 +27,8 @@ class GatewaySettings(BaseSettings):
                            "img-src; empty: the map has no base layer")
     map_attribution: str = Field("© OpenStreetMap contributors", max_length=300)
     map_max_zoom: int = Field(19, ge=1, le=22)
+    upload_max_mb: int = Field(200, ge=1, le=1_000_000, description="the largest upload from the browser (a request, "
+                               "so each file in it), in MB")
     assets_dir: Path = Field(default_factory=lambda: Path.home() / ".cache" / "picsift" / "web",
                              description="the gallery's npm libraries (Leaflet), built by `picsift models build`")
 

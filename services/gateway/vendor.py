@@ -1,4 +1,4 @@
-"""The gallery's front-end libraries (the map's Leaflet, the viewer's PhotoSwipe), vendored from the npm registry at build time (`picsift models build`, and
+"""The gallery's front-end libraries (the map's Leaflet, the viewer's PhotoSwipe, the ops view's Chart.js), vendored from the npm registry at build time (`picsift models build`, and
 scripts/setup.sh through services/app/prepare.py) into the assets folder; served from /static, never a CDN."""
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ PACKAGES = {  # (package, version): {member of its tarball: the name it is serve
                                          "package/MIT-LICENCE.txt": "leaflet.markercluster.LICENSE.txt"},
     ("photoswipe", "5.4.4"): {"package/dist/photoswipe.esm.min.js": "photoswipe.esm.js",
                               "package/dist/photoswipe.css": "photoswipe.css", "package/LICENSE": "photoswipe.LICENSE.txt"},
+    ("chart.js", "4.5.1"): {"package/dist/chart.umd.min.js": "chart.umd.js", "package/LICENSE.md": "chart.js.LICENSE.txt"},
 }
 FILES = frozenset(name for members in PACKAGES.values() for name in members.values())
 MANIFEST = "assets.json"

@@ -20,6 +20,7 @@ from services.pipeline.bus import Bus
 from services.pipeline.stage import FILE_FAILED, FILE_REMOVED, FILE_SKIPPED, INGESTED, PATH_ADDED, encode
 
 log = logging.getLogger(__name__)
+WATCH_TICK_MS = 1000  # the watcher wakes this often without changes: its first wake says it is watching
 Listener = Callable[[ex.Examined], None]
 ROUTES = {ex.NEW: INGESTED, ex.DUPLICATE: PATH_ADDED, ex.MOVED: PATH_ADDED, ex.STACKED: PATH_ADDED,
           ex.SKIPPED: FILE_SKIPPED, ex.FAILED: FILE_FAILED, ex.REMOVED: FILE_REMOVED}
@@ -38,6 +39,7 @@ class IngestService:
         self.on_outcome = on_outcome
         self._gate = asyncio.Semaphore(settings.workers)
         self._claimed: set[str] = set()
+        self._busy_paths: dict[str, tuple[asyncio.Lock, int]] = {}  # a path the scan and the watcher both meet is ingested once
         self.thumbs_dir.parent.mkdir(parents=True, exist_ok=True)
 
     def close(self) -> None:
@@ -85,6 +87,20 @@ class IngestService:
             self.state_file.write_text(json.dumps({"paused": False, "reason": ""}))
 
     async def ingest_file(self, path: Path, root: Path) -> ex.Examined:
+        key = str(path)
+        lock, users = self._busy_paths.get(key, (asyncio.Lock(), 0))
+        self._busy_paths[key] = (lock, users + 1)
+        try:
+            async with lock:
+                return await self._ingest_file(path, root)
+        finally:
+            lock, users = self._busy_paths[key]
+            if users == 1:
+                del self._busy_paths[key]
+            else:
+                self._busy_paths[key] = (lock, users - 1)
+
+    async def _ingest_file(self, path: Path, root: Path) -> ex.Examined:
         async with self._gate:
             await self.wait_for_disk()
             try:
@@ -115,8 +131,10 @@ class IngestService:
             await self._emit(last)
         return last
 
-    async def watch(self, roots: list[Path], stop: asyncio.Event) -> None:
+    async def watch(self, roots: list[Path], stop: asyncio.Event, watching: asyncio.Event | None = None) -> None:
         """Follow changes until stop is set; a file is ingested once it has stopped changing.
+
+        `watching` is set once changes are being followed (from then on none is missed), so a scan may start.
 
         watchfiles gives up on a name that is not UTF-8 (and loses the changes it held): then a rescan
         gives every file its outcome, and watching resumes by polling, which meets such names only when they change.
@@ -130,21 +148,26 @@ class IngestService:
         polling = self.settings.poll
         while watchable and not stop.is_set():
             try:
-                await self._follow_changes(watchable, stop, pending, polling)
+                await self._follow_changes(watchable, stop, pending, polling, watching)
             except Exception as exc:  # noqa: BLE001 - the watcher's end must not be the process's
                 log.warning("watching stopped (%s): rescanning %s, then watching by polling",
                             describe(innermost(exc)), ", ".join(map(str, watchable)))
                 polling = True
                 await self._catch_up(watchable, stop)
         if not watchable:
+            if watching is not None:
+                watching.set()
             await stop.wait()
         for task in pending.values():
             task.cancel()
 
     async def _follow_changes(self, roots: list[Path], stop: asyncio.Event, pending: dict[str, asyncio.Task],
-                              polling: bool) -> None:
+                              polling: bool, watching: asyncio.Event | None) -> None:
         async for changes in awatch(*roots, stop_event=stop, force_polling=polling,
-                                    poll_delay_ms=self.settings.poll_interval_ms, recursive=True):
+                                    poll_delay_ms=self.settings.poll_interval_ms, recursive=True,
+                                    rust_timeout=WATCH_TICK_MS, yield_on_timeout=True):
+            if watching is not None:
+                watching.set()
             for change, raw in changes:
                 try:
                     await self._follow(change, Path(raw), roots, pending)

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from proto import embedding, pb
+from services.pipeline.feed import FEED_TABLE, PATHS_TABLE, feed_position, follow, keep_paths
 from services.pipeline.sqlite import open_sqlite
 from services.search.store import root_clause
 
@@ -21,15 +22,12 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS faces (face TEXT PRIMARY KEY, photo TEXT NOT NULL, idx INTEGER NOT NULL,
                                   box TEXT NOT NULL, embedding BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS faces_photo ON faces (photo);
-CREATE TABLE IF NOT EXISTS photo_paths (path TEXT PRIMARY KEY, photo TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS photo_paths_photo ON photo_paths (photo);
 CREATE TABLE IF NOT EXISTS people (id INTEGER PRIMARY KEY AUTOINCREMENT, owner TEXT NOT NULL, name TEXT);
 CREATE UNIQUE INDEX IF NOT EXISTS people_name ON people (owner, name COLLATE NOCASE) WHERE name IS NOT NULL;
 CREATE TABLE IF NOT EXISTS members (owner TEXT NOT NULL, face TEXT NOT NULL, person INTEGER NOT NULL,
                                     PRIMARY KEY (owner, face));
 CREATE INDEX IF NOT EXISTS members_person ON members (person);
-CREATE TABLE IF NOT EXISTS feed (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL);
-"""
+""" + FEED_TABLE + PATHS_TABLE
 SAME_FACE_IOU = 0.5
 
 
@@ -64,27 +62,12 @@ class PeopleBook:
 
     def follow(self, changed_since) -> int:
         """Apply the record store's changes since the last call (changed_since(seq) -> [(seq, record)])."""
-        applied = 0
-        while True:
-            with self._lock:
-                row = self._db.execute("SELECT seq FROM feed").fetchone()
-            changes = changed_since(row[0] if row else 0)
-            if not changes:
-                return applied
-            with self._lock, self._db:
-                self._db.execute("BEGIN")
-                for _, record in changes:
-                    self._photo(record)
-                self._db.execute("INSERT INTO feed (id, seq) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET seq = "
-                                 "excluded.seq", (changes[-1][0],))
-            applied += len(changes)
+        return follow(self._db, self._lock, changed_since, self._photo)
 
     def _photo(self, record: pb.Record) -> None:
         """One photo's paths and faces; new faces take over the people of the old faces they overlap."""
         db = self._db
-        db.execute("DELETE FROM photo_paths WHERE photo = ?", (record.id,))
-        db.executemany("INSERT OR REPLACE INTO photo_paths (path, photo) VALUES (?, ?)",
-                       [(path, record.id) for path in record.paths])
+        keep_paths(db, record)
         if not record.HasField("vision"):
             return
         new = [(i, [f.box.x1, f.box.y1, f.box.x2, f.box.y2], f.embedding)
@@ -117,9 +100,7 @@ class PeopleBook:
         """Place the owner's unplaced faces: join the nearest person, or form new people among themselves."""
         from services.people import cluster as clustering  # scikit-learn and scipy take a second to load: only where needed
 
-        with self._lock:
-            row = self._db.execute("SELECT seq FROM feed").fetchone()
-        state = (row[0] if row else 0, tuple(roots) if roots is not None else None)
+        state = (feed_position(self._db, self._lock), tuple(roots) if roots is not None else None)
         if self._placed.get(owner) == state:
             return {"faces": 0, "joined": 0, "new_people": 0}
         faces, vectors, persons = self._visible(owner, roots)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from proto import pb
-from services.pipeline.stage import EXIF, HASHES, INGESTED, SEMANTIC, VISION, Stage, reprocess_key
+from services.pipeline.stage import EXIF, HASHES, INGESTED, SEMANTIC, TEXT, VISION, Stage, reprocess_key
 
 INDEXER = "indexer"
 
@@ -33,6 +33,7 @@ ANALYSIS = (
     StageDecl("vision", consumes=INGESTED, publishes=VISION),
     StageDecl("semantic", consumes=VISION, publishes=SEMANTIC),
     StageDecl("hashes", consumes=INGESTED, publishes=HASHES),
+    StageDecl("text", consumes=INGESTED, publishes=TEXT),
 )
 BY_NAME = {decl.name: decl for decl in ANALYSIS}
 STAGE_PARTS = tuple(decl.name for decl in ANALYSIS)   # the record parts stages write, in pipeline order
@@ -59,5 +60,5 @@ class StageSpec:
 
 
 def from_file(record: pb.Record) -> pb.Record:
-    """The input of a stage that reads the file itself (exif, vision, hashes): id, paths and file facts."""
+    """The input of a stage that reads the file itself (exif, vision, hashes, text): id, paths and file facts."""
     return pb.Record(id=record.id, paths=record.paths, file=record.file)

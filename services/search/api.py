@@ -9,7 +9,9 @@ from typing import Callable, Protocol
 from services.search.index.browse import Month
 from services.search.index.port import Index, MapCluster, SearchResult
 from services.search.pool import ReaderPool
-from services.search.query.ast import And, FacesOf, Ids, Marked, Named, Node, Not, Or, Person, Query
+from services.search.query.ast import (
+    Alike, And, FacesOf, FileRating, Ids, Marked, Named, Node, Not, Or, Person, Query, Rated, Similar,
+)
 from services.search.query.parser import Gazetteer, QueryError, parse
 
 DEFAULT_LIMIT = 50
@@ -36,7 +38,11 @@ def decode_cursor(cursor: str | None) -> int:
     return offset
 
 
-MarkLookup = Callable[[Marked], set[str]]  # the asker's ids for one of her marks (favourites, an album)
+MarkLookup = Callable[[Marked | Rated], set[str]]  # the asker's ids for one of her marks (favourites, an album, stars)
+ALL_STARS = Rated(0, 5)  # every photo she rated
+# The photos most like one photo among the asker's, most similar first, with their similarity (services/similar);
+# None when she cannot see that photo.
+SimilarLookup = Callable[[str], "list[tuple[str, float]] | None"]
 
 
 class PeopleLookup(Protocol):
@@ -47,12 +53,18 @@ class PeopleLookup(Protocol):
     def faces(self, name: str) -> frozenset[tuple[str, int]]: ...
 
 
-def resolve_asker(query: Query, marks: MarkLookup | None, people: PeopleLookup | None) -> Query:
+def resolve_asker(query: Query, marks: MarkLookup | None, people: PeopleLookup | None,
+                  similar: SimilarLookup | None = None) -> Query:
     """The query with what only the asker knows filled in: each Marked node as the ids it holds for her, each Named
-    person as her faces (nothing without a lookup)."""
+    person as her faces, each Similar photo as its neighbours among hers (nothing without a lookup, or for a photo
+    she cannot see)."""
     def walk(node: Node | None) -> Node | None:
         if isinstance(node, Marked):
             return Ids(frozenset(marks(node) if marks else ()))
+        if isinstance(node, Similar):
+            return Alike(node.photo, tuple((similar(node.photo) or []) if similar else ()))
+        if isinstance(node, Rated):
+            return rated(node, marks)
         if isinstance(node, Named):
             return FacesOf(node.name, people.faces(node.name) if people else frozenset())
         if isinstance(node, Person):
@@ -66,9 +78,18 @@ def resolve_asker(query: Query, marks: MarkLookup | None, people: PeopleLookup |
     return Query(walk(query.root), query.limit, query.text)
 
 
+def rated(node: Rated, marks: MarkLookup | None) -> Node:
+    """Her own rating wins over the file's: the photos she rated so, or that she left unrated and whose file is."""
+    by_file = FileRating(node.low, node.high)
+    hers = marks(ALL_STARS) if marks else set()
+    if not hers:
+        return by_file
+    return Or((Ids(frozenset(marks(node))), And((by_file, Not(Ids(frozenset(hers)))))))
+
+
 def asks_asker(node: Node | None) -> bool:
-    """Whether the query holds a mark or a named person (see resolve_asker)."""
-    if isinstance(node, (Marked, Named)):
+    """Whether the query holds a mark, a rating, a named person or a similar photo (see resolve_asker)."""
+    if isinstance(node, (Marked, Named, Rated, Similar)):
         return True
     if isinstance(node, Not):
         return asks_asker(node.node)
@@ -92,20 +113,23 @@ class SearchService:
 
     def search_sync(self, text: str, roots: list[str] | None, cursor: str | None = None,
                     limit: int | None = None, explain: bool = False, marks: MarkLookup | None = None,
-                    people: PeopleLookup | None = None) -> dict:
+                    people: PeopleLookup | None = None, similar: SimilarLookup | None = None) -> dict:
         query, offset, size = self._plan(text, cursor, limit, people.names() if people else frozenset())
-        query = resolve_asker(query, marks, people) if asks_asker(query.root) else query
+        query = resolve_asker(query, marks, people, similar) if asks_asker(query.root) else query
         return shape(self.index.search(query, roots, offset, size, explain), explain)
 
     async def search(self, text: str, roots: list[str] | None, cursor: str | None = None,
                      limit: int | None = None, explain: bool = False, marks: MarkLookup | None = None,
-                     people: PeopleLookup | None = None) -> dict:
-        """marks: the asker's ids for `favorite` and `album:NAME`; people: her named people (both read off the
-        event loop); without them those words find nothing."""
+                     people: PeopleLookup | None = None, similar: SimilarLookup | None = None) -> dict:
+        """marks: the asker's ids for `favorite` and `album:NAME`; people: her named people; similar: her photos
+        like one of hers (all read off the event loop); without them those words find nothing."""
+        if self.readers is None:  # her names, the query's parse and its run: one hop off the event loop
+            return await asyncio.to_thread(self.search_sync, text, roots, cursor, limit, explain, marks, people,
+                                           similar)
         names = await asyncio.to_thread(people.names) if people else frozenset()
         query, offset, size = self._plan(text, cursor, limit, names)
         if asks_asker(query.root):
-            query = await asyncio.to_thread(resolve_asker, query, marks, people)
+            query = await asyncio.to_thread(resolve_asker, query, marks, people, similar)
         return shape(await self._run("search", query, roots, offset, size, explain), explain)
 
     async def suggest(self, prefix: str, roots: list[str] | None, limit: int = 10) -> list[dict]:
@@ -113,6 +137,9 @@ class SearchService:
 
     async def timeline(self, roots: list[str]) -> list[Month]:
         return await self._run("timeline", roots)
+
+    async def on_this_day(self, roots: list[str], day: int, before: float, limit: int) -> tuple[list[str], int]:
+        return await self._run("on_this_day", roots, day, before, limit)
 
     async def clusters(self, roots: list[str], box: tuple[float, float, float, float], zoom: int) -> list[MapCluster]:
         return await self._run("clusters", roots, box, zoom)

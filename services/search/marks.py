@@ -1,6 +1,7 @@
-"""Each user's favourites and albums, in the record store's SQLite file, keyed by photo id: they survive
+"""Each user's favourites, albums and ratings, in the record store's SQLite file, keyed by photo id: they survive
 re-indexing, reprocessing and moves (the id is the content), and queries meet them by the ids they hold
-(`favorite`, `album:NAME`; see api.resolve_asker). Counts and covers are of photos under the asker's roots."""
+(`favorite`, `album:NAME`, `rating:4..5`; see api.resolve_asker). Counts and covers are of photos under the asker's
+roots."""
 from __future__ import annotations
 
 import sqlite3
@@ -10,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from services.pipeline.sqlite import open_sqlite
+from services.search.query.ast import Rated
 from services.search.store import root_clause
 
 SCHEMA = """
@@ -21,6 +23,10 @@ CREATE TABLE IF NOT EXISTS albums (
 CREATE TABLE IF NOT EXISTS album_photos (
   album INTEGER NOT NULL, id TEXT NOT NULL, at REAL NOT NULL, PRIMARY KEY (album, id)
 );
+CREATE TABLE IF NOT EXISTS ratings (
+  owner TEXT NOT NULL, id TEXT NOT NULL, stars INTEGER NOT NULL, at REAL NOT NULL, PRIMARY KEY (owner, id)
+);
+CREATE INDEX IF NOT EXISTS ratings_by_stars ON ratings (owner, stars);
 """
 MAX_ALBUMS = 10_000  # per user
 
@@ -67,6 +73,31 @@ class Marks:
             params += among
         with self._lock:
             return {row[0] for row in self._db.execute(sql, params)}
+
+    # -- ratings: 0-5 stars of her own, over the file's XMP rating -------------------------------
+
+    def rate(self, owner: str, photo_ids: list[str], stars: int | None) -> None:
+        """Her stars for the photos; None takes her rating away (the file's shows again)."""
+        with self._lock:
+            if stars is None:
+                self._db.executemany("DELETE FROM ratings WHERE owner = ? AND id = ?",
+                                     [(owner, photo_id) for photo_id in photo_ids])
+            else:
+                now = time.time()
+                self._db.executemany("INSERT OR REPLACE INTO ratings (owner, id, stars, at) VALUES (?, ?, ?, ?)",
+                                     [(owner, photo_id, stars, now) for photo_id in photo_ids])
+
+    def ratings(self, owner: str, among: list[str]) -> dict[str, int]:
+        """Her stars for those of the ids she rated."""
+        with self._lock:
+            return dict(self._db.execute(f"SELECT id, stars FROM ratings WHERE owner = ? AND id IN "
+                                         f"({','.join('?' * len(among))})", [owner, *among]))
+
+    def rated(self, owner: str, low: int, high: int) -> set[str]:
+        """The ids she gave low..high stars."""
+        with self._lock:
+            return {row[0] for row in self._db.execute(
+                "SELECT id FROM ratings WHERE owner = ? AND stars BETWEEN ? AND ?", (owner, low, high))}
 
     # -- albums -------------------------------------------------------------------------------
 
@@ -132,16 +163,20 @@ class Marks:
             return {row[0] for row in self._db.execute(sql, params)}
 
     def lookup(self, owner: str):
-        """Her ids for a Marked query node (`favorite`, `album:NAME`): the search API's mark lookup."""
+        """Her ids for a Marked or Rated query node (`favorite`, `album:NAME`, `rating:4..5`): the search API's mark
+        lookup."""
         def ids(node) -> set[str]:
+            if isinstance(node, Rated):
+                return self.rated(owner, node.low, node.high)
             return self.favorites(owner) if node.kind == "favorite" else self.in_albums(owner, node.name)
 
         return ids
 
     def forget(self, owner: str) -> None:
-        """A removed user's favourites and albums (a new user of that name starts with none)."""
+        """A removed user's favourites, albums and ratings (a new user of that name starts with none)."""
         with self._lock, self._transaction():
             self._db.execute("DELETE FROM favorites WHERE owner = ?", (owner,))
+            self._db.execute("DELETE FROM ratings WHERE owner = ?", (owner,))
             self._db.execute("DELETE FROM album_photos WHERE album IN (SELECT album FROM albums WHERE owner = ?)",
                              (owner,))
             self._db.execute("DELETE FROM albums WHERE owner = ?", (owner,))

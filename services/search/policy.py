@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from services.search.query.ast import And, AtLeast, Compound, FacesOf, Filter, Node, Or, Phrase, Query, Word
+from services.search.query.ast import Alike, And, AtLeast, Compound, FacesOf, Filter, Node, Or, Phrase, Query, Word
 from services.vocabulary import AGE_BANDS, EMOTION_WORDS, GENDER_WORDS, normalize, synonyms, words_of
 
 if TYPE_CHECKING:
@@ -93,23 +93,28 @@ def matches(key: str, value: str, atom: Node) -> bool:
 
 
 def tier_of(key: str, value: str, atoms: list[Node]) -> str:
-    """How a matching term met the query: exact, synonym, or hypernym (a broader word the photo was given)."""
-    if key == "hypernym":
-        return "hypernym"
+    """How a matching term met the query: exact, synonym, hypernym (a broader word the photo was given), or similar
+    (it looks like the photo asked about)."""
+    if key in ("hypernym", "similar"):
+        return key
     if key == "person":
         return "exact"
     exact = any(value == atom.text if isinstance(atom, Word) else matches(key, value, atom) for atom in atoms)
     return "exact" if exact else "synonym"
 
 
-def named_faces(atoms: list[Node]) -> dict[str, list[tuple[float, str, str, str, int]]]:
-    """Per photo, the query's named people in it as matched terms: (1, "person", name, "people", face); made once per
+def asker_matches(atoms: list[Node]) -> dict[str, list[tuple[float, str, str, str, int]]]:
+    """Per photo, what the asker's own atoms found in it as matched terms: (1, "person", name, "people", face) for
+    a named person, (similarity, "similar", photo asked about, "embedding", 0) for a similar photo; made once per
     query, read per hit."""
     found: dict[str, list[tuple[float, str, str, str, int]]] = {}
     for atom in atoms:
         if isinstance(atom, FacesOf):
             for photo, face in sorted(atom.faces):
                 found.setdefault(photo, []).append((1.0, "person", atom.name, "people", face))
+        if isinstance(atom, Alike):
+            for photo, similarity in atom.scores:
+                found.setdefault(photo, []).append((similarity, "similar", atom.photo, "embedding", 0))
     return found
 
 

@@ -27,7 +27,7 @@ def reasons_of(record: pb.Record) -> dict[str, str]:
 
 
 def all_terms(record: pb.Record) -> list[pb.Term]:
-    return [*record.terms, *record.exif.terms, *record.semantic.terms]
+    return [*record.terms, *record.exif.terms, *record.semantic.terms, *record.text.terms]
 
 
 def record_to_dict(record: pb.Record) -> dict:
@@ -50,6 +50,7 @@ def record_to_dict(record: pb.Record) -> dict:
         "faces": [{k: v for k, v in _plain(f).items() if k not in ("descriptor", "embedding")}
                   for f in record.vision.faces],
         "models": dict(record.vision.models),
+        "text": {"detected": record.text.detected, "lines": [_plain(line) for line in record.text.lines]},
         "terms": [{"key": t.key, "value": t.value, "source": t.source, "weight": round(t.weight, 4),
                    **({"face": t.face} if t.face else {})} for t in all_terms(record)],
     }

@@ -1,6 +1,7 @@
 """The durable record store (SQLite, WAL): each stage's part merged into one record per photo id."""
 from __future__ import annotations
 
+import functools
 import sqlite3
 import threading
 import time
@@ -77,6 +78,8 @@ class RecordStore:
             if "seq" not in columns:  # the change feed readers of other processes follow
                 self._db.execute("ALTER TABLE photos ADD COLUMN seq INTEGER NOT NULL DEFAULT 0")
             self._db.execute("CREATE INDEX IF NOT EXISTS photos_seq ON photos (seq)")
+            if "added" not in columns:  # when each photo first came in (0: before this column; its update time)
+                self._db.execute("ALTER TABLE photos ADD COLUMN added REAL NOT NULL DEFAULT 0")
 
     def close(self) -> None:
         with self._lock:
@@ -190,6 +193,14 @@ class RecordStore:
         with self._lock:
             return self._db.execute(sql, params).fetchone()[0]
 
+    def added_counts(self, bucket_seconds: float) -> list[tuple[float, int]]:
+        """(bucket start, photos that first came in during it) over the whole library, oldest first: photos
+        indexed over time (a photo from before this was kept counts at its last update)."""
+        sql = ("SELECT CAST(COALESCE(NULLIF(added, 0), updated) / ? AS INTEGER) AS bucket, COUNT(*) FROM photos "
+               "WHERE EXISTS (SELECT 1 FROM paths p WHERE p.id = photos.id) GROUP BY bucket ORDER BY bucket")
+        with self._lock:
+            return [(bucket * bucket_seconds, n) for bucket, n in self._db.execute(sql, (bucket_seconds,))]
+
     def iter_all(self) -> Iterator[pb.Record]:
         """Every visible record, for reprocessing and rebuilding an index."""
         last = ""
@@ -276,11 +287,11 @@ class RecordStore:
              if meta.outcome != pb.OUTCOME_UNSPECIFIED],
         )
         self._db.execute(
-            "INSERT INTO photos (id, record, sort_time, updated, seq) "
-            "VALUES (?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM photos)) "
+            "INSERT INTO photos (id, record, sort_time, updated, added, seq) "
+            "VALUES (?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM photos)) "
             "ON CONFLICT(id) DO UPDATE SET record=excluded.record, sort_time=excluded.sort_time, "
             "updated=excluded.updated, seq=excluded.seq",
-            (record.id, record.SerializeToString(deterministic=True), sort_time(record), time.time()),
+            (record.id, record.SerializeToString(deterministic=True), sort_time(record), now := time.time(), now),
         )
 
 
@@ -307,8 +318,13 @@ def prefix_ranges(roots: list[str], column: str) -> tuple[str, list[str]]:
 
 
 def under_roots(path: str, roots: list[str] | tuple[str, ...] | None) -> bool:
-    """True when the path lies below one of the roots (None: no scoping)."""
-    return roots is None or any(path.startswith(root.rstrip("/") + "/") for root in roots)
+    """True when the path lies below one of the roots (None: no scoping); asked for every path of every hit."""
+    return roots is None or path.startswith(_folder_prefixes(tuple(roots)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _folder_prefixes(roots: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(root.rstrip("/") + "/" for root in roots)
 
 
 def root_clause(roots: list[str] | None, params: list) -> str:

@@ -35,6 +35,7 @@ def analyse(vision: pb.VisionResult, wordnet: WordNet, misses: Counter | None = 
     """Never fails on what it does not know: unknown wnids and labels are counted and logged as misses."""
     misses = misses if misses is not None else Counter()
     terms = Terms()
+    kinds: dict[str, list[float]] = {}  # ancestor synset -> [the classes' summed score, fewest steps up]
     for label in vision.classes:  # down to the vision stage's cut, each weighted by its score
         synset = wordnet.by_wnid(label.wnid)
         score = label.score
@@ -45,7 +46,12 @@ def analyse(vision: pb.VisionResult, wordnet: WordNet, misses: Counter | None = 
             misses[f"wnid:{label.wnid}"] += 1
             log.info("no WordNet synset for wnid %r (%s)", label.wnid, label.label)
             continue
-        _synset_terms(terms, wordnet, synset, score, "label")
+        _leaf_terms(terms, wordnet, synset, score, "label")
+        for ancestor, steps in wordnet.chain(synset):
+            kind = kinds.setdefault(ancestor, [0.0, steps])
+            kind[0], kind[1] = kind[0] + score, min(kind[1], steps)
+    for ancestor, (score, steps) in kinds.items():  # the classifier's classes are exclusive: their scores add up
+        _ancestor_terms(terms, wordnet, ancestor, min(score, 1.0), steps)
     confident = _confident_animal(vision, wordnet)
     for detection in vision.objects:
         name = tables.COCO_SYNSETS.get(detection.label.lower())
@@ -95,16 +101,25 @@ def _is_clothing(wordnet: WordNet, synset: str) -> bool:
 
 
 def _synset_terms(terms: Terms, wordnet: WordNet, synset: str, score: float, key: str) -> None:
+    _leaf_terms(terms, wordnet, synset, score, key)
+    for ancestor, steps in wordnet.chain(synset):
+        _ancestor_terms(terms, wordnet, ancestor, score, steps)
+
+
+def _leaf_terms(terms: Terms, wordnet: WordNet, synset: str, score: float, key: str) -> None:
     for word in wordnet.words(synset):
         terms.add(key, word, "wordnet", score * tables.LEAF_WEIGHT)
     for related in tables.RELATED_WORDS.get(synset, ()):
         terms.add("related", related, "wordnet", score * tables.SYNONYM_WEIGHT)
-    for ancestor, steps in wordnet.chain(synset):
-        weight = score * tables.HYPERNYM_DECAY ** steps
-        for word in wordnet.words(ancestor)[:3]:
-            terms.add("hypernym", word, "wordnet", weight)
-        for related in tables.RELATED_WORDS.get(ancestor, ()):
-            terms.add("related", related, "wordnet", weight * tables.SYNONYM_WEIGHT)
+
+
+def _ancestor_terms(terms: Terms, wordnet: WordNet, ancestor: str, score: float, steps: int) -> None:
+    """The words of a kind the thing is, weaker for each step up: 'cat' for a tabby at 2 steps."""
+    weight = score * tables.HYPERNYM_DECAY ** steps
+    for word in wordnet.words(ancestor)[:3]:
+        terms.add("hypernym", word, "wordnet", weight)
+    for related in tables.RELATED_WORDS.get(ancestor, ()):
+        terms.add("related", related, "wordnet", weight * tables.SYNONYM_WEIGHT)
 
 
 def _face_terms(terms: Terms, face: pb.Face, index: int) -> None:

@@ -20,7 +20,8 @@ def load_table(table_dir: Path | None = None, nltk_dir: Path | None = None) -> T
     except (OSError, ValueError) as exc:
         from services.semantic.wordnet_nltk import build_table
 
-        log.info("building the WordNet table %s (about a minute, once): %s", path, exc)
+        why = "not built yet" if isinstance(exc, FileNotFoundError) else str(exc)
+        log.info("building the WordNet table %s (about a minute, once): %s", path, why)
         build_table(path, nltk_dir)
         return read_table(path)
 

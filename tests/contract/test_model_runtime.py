@@ -8,6 +8,7 @@ import pytest
 from PIL import Image
 from skimage import data
 
+from proto import embedding
 from services.media.decode import decode
 from services.vision.analyse import VisionModels, analyse
 from services.vision.build import build_models, read_manifest
@@ -118,6 +119,7 @@ async def test_every_runtime_sees_the_same_in_real_photos(runtime, reference, mo
         assert [c.label for c in got.classes] == [c.label for c in expected.classes], name
         assert [o.label for o in got.objects] == [o.label for o in expected.objects], name
         assert len(got.faces) == len(expected.faces), name
+        assert float(embedding.unpack(got.embedding) @ embedding.unpack(expected.embedding)) >= COSINE, name
         pairs = [*zip(got.classes, expected.classes), *zip(got.objects, expected.objects)]
         assert all(abs(a.score - b.score) <= SCORE for a, b in pairs), name
         for a, b in [*zip(got.objects, expected.objects), *zip(got.faces, expected.faces)]:

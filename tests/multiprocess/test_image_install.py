@@ -14,7 +14,7 @@ import pytest
 
 from fixtures.cluster import Cluster, free_port, make_photos, wait_until
 from fixtures.image_venv import make_image_venv
-from services.pipeline.stages import CONSUMERS
+from services.pipeline.stages import CONSUMERS, STATUS_STAGES
 from services.vision.settings import VisionSettings
 
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.slow]
@@ -59,9 +59,8 @@ async def test_every_service_of_the_image_runs_and_analyses_real_photos(image_pi
                                 "PICSIFT_ADMIN_PASSWORD_FILE": str(secret(tmp_path))},
                       command=(str(image_picsift),))
     try:
-        for name in ("indexer", "exif", "hashes", "gateway"):
+        for name in (*(c for c in CONSUMERS if c != "vision"), "gateway"):
             cluster.start(name)
-        cluster.start("semantic")
         cluster.start("vision", PICSIFT_MODELS=f"grpc://{target}", PICSIFT_MODELS_DIR=str(models_dir))
         cluster.start("ingest")
         await until_complete(cluster)
@@ -85,7 +84,7 @@ def secret(tmp_path):
 async def until_complete(cluster: Cluster) -> None:
     import asyncio
 
-    await asyncio.to_thread(cluster.wait_complete, 600, None, ("ingest", "exif", "vision", "semantic", "hashes"))
+    await asyncio.to_thread(cluster.wait_complete, 600, None, STATUS_STAGES)
 
 
 async def search_as_admin(port: int, query: str) -> dict:

@@ -5,12 +5,9 @@ import json
 from PIL import Image
 from skimage import data
 
-from proto import pb
+from fixtures.reprocessing import reprocess_one_stale
 from services.app.cli import main
 from services.app.index_command import index_paths
-from services.app.registry import SPECS
-from services.app.reprocess import reprocess
-from services.app.wiring import embedded_pipeline
 from services.ingest.settings import IngestSettings
 from services.pipeline.settings import PipelineSettings
 
@@ -35,23 +32,4 @@ async def test_index_then_duplicates_then_reprocess(tmp_path, monkeypatch, capsy
         [("coffee.jpg", True), ("edits/coffee q30.jpg", False)]]
     assert {p["quality"] for g in groups for p in g["photos"]} == {92, 80, 30}
 
-    pipeline = embedded_pipeline(settings)
-    await pipeline.start()
-    try:
-        store = pipeline.store
-        stale = store.get(store.id_for_path(str(media / "coffee.jpg")))
-        fresh_id = store.id_for_path(str(media / "chelsea.jpg"))
-        fresh = store.get(fresh_id)
-        old = pb.HashesResult()
-        old.CopyFrom(stale.hashes)
-        old.meta.version = "hashes-0"
-        store.merge(pb.Record(id=stale.id, hashes=old))
-        result = await reprocess("hashes", store, pipeline.bus)
-        await pipeline.bus.join()
-        assert result["requested"] == 1
-        assert store.get(stale.id).hashes.meta.version == SPECS["hashes"].version()
-        assert store.get(stale.id).hashes.meta.finished_at > stale.hashes.meta.finished_at
-        assert store.get(stale.id).vision == stale.vision  # other stages untouched
-        assert store.get(fresh_id) == fresh
-    finally:
-        await pipeline.stop()
+    await reprocess_one_stale(settings, "hashes", media / "coffee.jpg", media / "chelsea.jpg")

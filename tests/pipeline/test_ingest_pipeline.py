@@ -9,6 +9,7 @@ import time
 import pytest
 from PIL import Image
 
+from services.app.host import IngestEntrypoint
 from services.app.index_command import index_paths
 from services.pipeline.bus import Delivery, Disposition
 from services.pipeline.host import Pipeline
@@ -110,9 +111,9 @@ async def test_watch_picks_up_a_file_only_once_it_is_complete_and_sees_deletes(p
     root.mkdir()
     ingest = make_ingest(settings, IngestSettings(stable_seconds=1.0, poll=True, poll_interval_ms=100),
                          pipeline.bus)
-    stop = asyncio.Event()
-    watcher = asyncio.create_task(ingest.watch([root], stop))
-    await asyncio.sleep(0.5)
+    stop, watching = asyncio.Event(), asyncio.Event()
+    watcher = asyncio.create_task(ingest.watch([root], stop, watching))
+    await asyncio.wait_for(watching.wait(), 20)
     data = jpeg_factory(tmp_path / "source.jpg", seed=42, size=(640, 480)).read_bytes()
     target = root / "arriving.jpg"
 
@@ -144,6 +145,31 @@ async def test_watch_picks_up_a_file_only_once_it_is_complete_and_sees_deletes(p
     assert store.count() == 0 and store.outcomes() == []
     stop.set()
     await asyncio.wait_for(watcher, 10)
+
+
+async def test_a_file_written_while_the_first_scan_runs_is_seen(pipeline, media, settings, tmp_path, jpeg_factory):
+    """`up` watches before it scans: a file that lands after the scan listed the folder is still indexed."""
+    late, source = media / "late.jpg", jpeg_factory(tmp_path / "late-source.jpg", seed=77)
+
+    def write_late_once_the_scan_has_listed(examined) -> None:
+        if not late.exists():
+            late.write_bytes(source.read_bytes())
+
+    ingest = make_ingest(settings, IngestSettings(stable_seconds=0.2, poll_interval_ms=100), pipeline.bus,
+                         on_outcome=write_late_once_the_scan_has_listed)
+    stop = asyncio.Event()
+    running = asyncio.create_task(IngestEntrypoint(ingest, [media]).run(stop))
+
+    async def indexed() -> bool:
+        await pipeline.bus.join()
+        return pipeline.store.id_for_path(str(late)) is not None
+
+    try:
+        await until(indexed)
+    finally:
+        stop.set()
+        await running
+        ingest.close()
 
 
 async def test_index_command_summary_over_the_sample_photos(samples_dir, tmp_path):

@@ -140,10 +140,10 @@ async def test_watch_survives_names_that_are_not_utf8_and_keeps_indexing(tmp_pat
     ingest = make_ingest(indexer_pipeline.settings, IngestSettings(stable_seconds=0.2, poll_interval_ms=100),
                          indexer_pipeline.bus)
     store = indexer_pipeline.store
-    stop = asyncio.Event()
-    watcher = asyncio.create_task(ingest.watch([root], stop))
+    stop, watching = asyncio.Event(), asyncio.Event()
+    watcher = asyncio.create_task(ingest.watch([root], stop, watching))
     try:
-        await asyncio.sleep(0.3)
+        await asyncio.wait_for(watching.wait(), 20)
         first, bad, last = root / "first.jpg", under(root, b"bad \xfe.jpg"), root / "last.jpg"
         jpeg_factory(first, seed=1)
         await until(lambda: store.id_for_path(str(first)) is not None)

@@ -38,9 +38,12 @@ def test_the_tree_as_it_is_keeps_every_contract(tree):
     ("services/vision/service.py", "services.pipeline.rabbit_bus", "only entrypoints wire adapters"),
     ("services/vocabulary.py", "services.semantic.tables", "the libraries (pipeline, media, vocabulary)"),
     ("services/search/query/parser.py", "services.semantic.wordnet", "stages stay strangers"),
-    ("services/people/cluster.py", "services.vision.analyse", "people and duplicates follow the record store"),
-    ("services/duplicates/book.py", "services.hashes.analyse", "people and duplicates follow the record store"),
+    ("services/people/cluster.py", "services.vision.analyse", "similar photos follow the record store"),
+    ("services/duplicates/book.py", "services.hashes.analyse", "similar photos follow the record store"),
+    ("services/similar/book.py", "services.vision.analyse", "similar photos follow the record store"),
     ("services/hashes/analyse.py", "services.exif.rules", "stages stay strangers"),
+    ("services/text/analyse.py", "services.semantic.tables", "stages stay strangers"),
+    ("services/search/index/port.py", "services.text.analyse", "stages stay strangers"),
 ])
 def test_one_forbidden_import_breaks_its_contract(tree, module, forbidden, contract):
     path = tree / module

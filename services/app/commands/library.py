@@ -89,22 +89,25 @@ def cmd_search(words: tuple[str, ...], user: str | None, explain: bool, limit: i
     from services.pipeline.settings import PipelineSettings
     from services.search.api import CursorError, QueryError, SearchService
     from services.search.marks import Marks
+    from services.similar.service import lookup as similar_lookup, open_book as open_similar
 
     settings = PipelineSettings()
     roots = user_roots(user, settings) if user is not None else None
     index = open_index(settings)
     owner = user.strip().lower() if user is not None else ""  # "": the whole library's people
     marks = Marks(store_path(settings)) if user is not None else None  # her favourites and albums
-    store, book = open_store(), open_book(settings.data_dir)
+    store, book, alike = open_store(), open_book(settings.data_dir), open_similar(settings.data_dir)
     try:
         result = SearchService(index).search_sync(" ".join(words), roots, limit=limit, explain=explain,
                                                   marks=marks.lookup(owner) if marks else None,
-                                                  people=NamedPeople(book, store, owner, roots))
+                                                  people=NamedPeople(book, store, owner, roots),
+                                                  similar=similar_lookup(index, alike, store, roots))
     except (QueryError, CursorError) as exc:
         raise CommandError(str(exc)) from None
     finally:
         index.close()
         book.close()
+        alike.close()
         store.close()
         if marks is not None:
             marks.close()

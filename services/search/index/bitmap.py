@@ -24,11 +24,11 @@ from services.search.index import browse, snapshot
 from services.search.index.port import Hit, Index, MapCluster, SearchResult
 from services.search.index.postings import FACES_PER_PHOTO, LEVELS, Postings
 from services.search.policy import (
-    FACET_KEYS, FILTER_KEYS, PHRASE_BONUS, explain_hit, in_facets, named_faces, normalize_value, word_values,
+    FACET_KEYS, FILTER_KEYS, PHRASE_BONUS, asker_matches, explain_hit, in_facets, normalize_value, word_values,
 )
 from services.search.query.ast import (
-    And, AtLeast, Compound, DateRange, FaceCount, FacesOf, Filter, Ids, Near, Node, Not, Or, Person, Phrase, Query,
-    Word,
+    Alike, And, AtLeast, Compound, DateRange, FaceCount, FacesOf, FileRating, Filter, Ids, Near, Node, Not, Or, Person,
+    Phrase, Query, Word,
     positive_atoms,
 )
 from services.search.store import RecordStore, under_roots
@@ -162,9 +162,9 @@ class BitmapIndex(Index):
             hits = [Hit(photo_id, [p for p in paths.get(photo_id, ()) if under_roots(p, roots)], round(score, 4))
                     for photo_id, score in zip(page_ids, answer.scores[offset:offset + limit].tolist())]
             wanted = {layer for atom in atoms for term in self._terms_for(atom) for layer in self._postings.layers_of[term]}
-            people = named_faces(atoms)
+            asked = asker_matches(atoms)
             for hit, doc in zip(hits, page):
-                self._explain(hit, doc, wanted, atoms, explain, people.get(hit.id, []))
+                self._explain(hit, doc, wanted, atoms, explain, asked.get(hit.id, []))
             total = answer.total
             return SearchResult(total, hits, answer.facets, offset + limit if offset + limit < total else None)
 
@@ -208,6 +208,13 @@ class BitmapIndex(Index):
             if entry.months is None:
                 entry.months = browse.months(np.sort(self._postings.time[as_array(entry.docs)]))
             return entry.months
+
+    def on_this_day(self, roots: list[str], day: int, before: float, limit: int) -> tuple[list[str], int]:
+        self.refresh()
+        with self._lock:
+            docs, when = self._by_time(roots)
+            found = docs[(self._postings.day[docs] == day) & (when < before)]
+            return [self._postings.ids[doc] for doc in found[:limit].tolist()], len(found)
 
     def clusters(self, roots: list[str], box: tuple[float, float, float, float], zoom: int) -> list[MapCluster]:
         self.refresh()
@@ -264,8 +271,8 @@ class BitmapIndex(Index):
             return [(t, factor) for value, factor in word_values(atom.text) for t in p.terms_of_value.get(value, ())]
         if isinstance(atom, (Phrase, Compound)):
             return [(t, 1.0) for t in p.terms_of_value.get(" ".join(atom.words), ())]
-        if isinstance(atom, FacesOf):
-            return []  # a person's faces are no term (see _face_pairs)
+        if isinstance(atom, (FacesOf, Alike)):
+            return []  # a person's faces and similar photos are no term (see _face_pairs, _similarities)
         keys = FILTER_KEYS.get(atom.key, (atom.key,))
         if not atom.value:
             return [(t, 1.0) for key in keys for t in p.terms_of_key.get(key, ())]
@@ -291,9 +298,10 @@ class BitmapIndex(Index):
             return BitMap.intersection(*(self._match(n, scope) for n in node.nodes))
         if isinstance(node, Or):
             return BitMap.union(*(self._match(n, scope) for n in node.nodes))
-        if isinstance(node, Ids):
+        if isinstance(node, (Ids, Alike)):
             doc_of = self._postings.doc_of
-            return BitMap(doc_of[i] for i in node.ids if i in doc_of)
+            ids = node.ids if isinstance(node, Ids) else (photo for photo, _ in node.scores)
+            return BitMap(doc_of[i] for i in ids if i in doc_of)
         if isinstance(node, AtLeast):
             held = np.concatenate([as_array(self._match(n, scope)) for n in node.nodes])
             docs, times = np.unique(held, return_counts=True)
@@ -310,7 +318,7 @@ class BitmapIndex(Index):
         return union([self._postings.faces[t] for t in self._terms_for(word)])
 
     def _holds(self, node: Node, docs: np.ndarray) -> np.ndarray:
-        """Which photos meet a date, place or face-count condition, over the numpy columns."""
+        """Which photos meet a date, place, face-count or file-rating condition, over the numpy columns."""
         p = self._postings
         if isinstance(node, DateRange):
             when = p.time[docs]
@@ -325,6 +333,8 @@ class BitmapIndex(Index):
             return near
         if isinstance(node, FaceCount):
             return (p.face_count[docs] >= node.low) & (p.face_count[docs] <= node.high)
+        if isinstance(node, FileRating):
+            return (p.stars[docs] >= node.low) & (p.stars[docs] <= node.high)
         raise TypeError(f"unknown query node {node!r}")
 
     def _scores(self, docs: np.ndarray, matched: BitMap, atoms: list[Node], words: list[str]) -> np.ndarray:
@@ -334,7 +344,7 @@ class BitmapIndex(Index):
         if not atoms or not len(docs):
             return total
         for atom in atoms:
-            total += self._best_weights(atom, docs, matched)
+            total += self._similarities(atom, docs) if isinstance(atom, Alike) else self._best_weights(atom, docs, matched)
         if len(words) > 1:
             total += PHRASE_BONUS * self._best_weights(Phrase(tuple(words)), docs, matched)
         return total
@@ -353,6 +363,11 @@ class BitmapIndex(Index):
         best = by_doc[docs]
         by_doc[docs] = 0
         return best
+
+    def _similarities(self, atom: Alike, docs: np.ndarray) -> np.ndarray:
+        """Per matched photo, its similarity to the photo asked about (0 for photos not among its neighbours)."""
+        ids, scores = self._postings.ids, dict(atom.scores)
+        return np.array([scores.get(ids[doc], 0.0) for doc in docs.tolist()], dtype=np.float32)
 
     def _ranked(self, docs: np.ndarray, scores: np.ndarray, count: int) -> list[int]:
         """Positions of the best `count` photos: by score, then newest, then id. Only the candidates are sorted:
@@ -390,16 +405,16 @@ class BitmapIndex(Index):
         return self._id_keys
 
     def _explain(self, hit: Hit, doc: int, wanted: set[int], atoms: list[Node], explain: bool,
-                 people: list[tuple[float, str, str, str, int]]) -> None:
+                 asked: list[tuple[float, str, str, str, int]]) -> None:
         """The hit's matching terms, from its forward list (`wanted` are the layers of the terms the query's atoms
-        match), and the query's named people in it."""
+        match), and what the asker's own atoms found in it (asker_matches)."""
         p = self._postings
         found = []
         for layer in sorted(wanted.intersection(p.forward(doc).tolist())):
             term, level, source, _ = p.layers[layer]
             key, value = p.terms[term]
             found.append((level / LEVELS, key, value, source, self._face_of(term, doc) if explain else 0))
-        explain_hit(hit, found + people, atoms, explain)
+        explain_hit(hit, found + asked, atoms, explain)
 
     def _face_of(self, term: int, doc: int) -> int:
         """The first face of the photo holding the term (0: the photo as a whole)."""

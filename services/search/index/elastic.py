@@ -10,22 +10,26 @@ import time
 
 from elasticsearch import Elasticsearch, helpers
 
-from proto import pb
+from proto import embedding, pb
 from services.search.index import browse
-from services.search.index.port import Hit, Index, MapCluster, SearchResult, index_terms
+from services.search.index.port import Hit, Index, MapCluster, SearchResult, file_stars, index_terms
 from services.search.policy import (
-    FACET_KEYS, FILTER_KEYS, PHRASE_BONUS, explain_hit, in_facets, matches, named_faces, normalize_value,
+    FACET_KEYS, FILTER_KEYS, PHRASE_BONUS, asker_matches, explain_hit, in_facets, matches, normalize_value,
     word_values,
 )
 from services.search.query.ast import (
-    And, AtLeast, Compound, DateRange, FaceCount, FacesOf, Filter, Ids, Near, Node, Not, Or, Person, Phrase, Query,
-    Word, positive_atoms,
+    Alike, And, AtLeast, Compound, DateRange, FaceCount, FacesOf, FileRating, Filter, Ids, Near, Node, Not, Or, Person,
+    Phrase, Query, Word, positive_atoms,
 )
 from services.search.record_view import status_of
 from services.pipeline.stages import STATUS_STAGES
 from services.search.store import sort_time, under_roots
 
 KEYWORD = {"type": "keyword"}
+EMBEDDING_DIMS = 1280
+# The photo's embedding (vision's MobileNetV2 features) for `similar:ID`: cosine, kept as int8 in the HNSW graph.
+EMBEDDING = {"embedding": {"type": "dense_vector", "dims": EMBEDDING_DIMS, "index": True, "similarity": "cosine",
+                           "index_options": {"type": "int8_hnsw"}}}
 MAPPINGS = {
     "dynamic": "strict",
     "properties": {
@@ -35,6 +39,8 @@ MAPPINGS = {
         "sort_time": {"type": "double"},
         "location": {"type": "geo_point"},
         "faces_count": {"type": "integer"},
+        "stars": {"type": "integer"},  # the file's XMP rating
+        "month_day": {"type": "integer"},  # 1231 for 31 December (local, as sort_time): "on this day"
         "terms": {"type": "nested", "properties": {
             "key": KEYWORD, "value": KEYWORD, "source": KEYWORD, "weight": {"type": "float"},
             "face": {"type": "integer"}, "whole": {"type": "boolean"}}},
@@ -42,10 +48,12 @@ MAPPINGS = {
         "facets": {"properties": {key: KEYWORD for key in FACET_KEYS}},
         "status": {"properties": {stage: KEYWORD for stage in STATUS_STAGES}},
         "indexed_at": {"type": "date", "format": "epoch_millis"},  # for "photos indexed over time" in Kibana
+        **EMBEDDING,
     },
 }
 SETTINGS = {"number_of_shards": 1, "refresh_interval": "1s"}
 FACET_SIZE = 10
+SCORE_FLOOR = 1e-4  # the least boost a clause is given (a boost of 0 would leave a match unranked)
 
 
 def dirs_of(paths) -> list[str]:
@@ -68,13 +76,17 @@ def document(record: pb.Record) -> dict:
         if term.whole and in_facets(term.key, term.value) and term.value not in facets.setdefault(term.key, []):
             facets[term.key].append(term.value)
     doc = {"id": record.id, "paths": list(record.paths), "dirs": dirs_of(record.paths), "sort_time": sort_time(record),
-           "faces_count": len(record.vision.faces),
+           "faces_count": len(record.vision.faces), "stars": file_stars(record),
+           "month_day": browse.month_day(sort_time(record)),
            "terms": [{"key": t.key, "value": t.value, "source": t.source, "weight": round(t.weight, 4),
                       "face": t.face, "whole": t.whole} for t in terms],
            "faces": [{"face": face, "words": words} for face, words in sorted(faces.items())],
            "facets": facets, "status": status_of(record), "indexed_at": int(time.time() * 1000)}
     if record.exif.has_place:
         doc["location"] = {"lat": record.exif.place.lat, "lon": record.exif.place.lon}
+    vector = embedding.unpack(record.vision.embedding)
+    if len(vector) == EMBEDDING_DIMS and vector.any():
+        doc["embedding"] = [round(x, 5) for x in vector.tolist()]
     return doc
 
 
@@ -147,9 +159,25 @@ def compile_query(node: Node | None) -> dict:
         return {"geo_distance": {"distance": f"{node.km}km", "location": {"lat": node.lat, "lon": node.lon}}}
     if isinstance(node, Ids):
         return {"ids": {"values": sorted(node.ids)}}
+    if isinstance(node, Alike):
+        return alike_clause(node)
     if isinstance(node, FaceCount):
         return {"range": {"faces_count": {"gte": node.low, "lte": node.high}}}
+    if isinstance(node, FileRating):  # a document written before the field existed is unrated
+        unrated = {"bool": {"must_not": [{"exists": {"field": "stars"}}]}}
+        within = {"range": {"stars": {"gte": node.low, "lte": node.high}}}
+        return {"bool": {"should": [within, unrated], "minimum_should_match": 1}} if node.low == 0 else within
     raise TypeError(f"unknown query node {node!r}")
+
+
+def alike_clause(node: Alike) -> dict:
+    """The neighbours of a photo, each scored by its similarity (a constant score per id: the ranking the vector
+    index gave)."""
+    if not node.scores:
+        return {"match_none": {}}
+    return {"bool": {"should": [{"constant_score": {"filter": {"ids": {"values": [photo]}},
+                                                    "boost": max(similarity, SCORE_FLOOR)}}
+                                for photo, similarity in node.scores], "minimum_should_match": 1}}
 
 
 def face_clause(words: list[Word], person: FacesOf | None) -> dict:
@@ -216,6 +244,13 @@ def clusters_body(roots: list[str], box: tuple[float, float, float, float], zoom
                                         "newest": {"top_hits": newest}}}}}
 
 
+def knn_body(photo: str, vector: list[float], roots: list[str] | None, count: int) -> dict:
+    """The photos under the roots nearest this embedding, the photo itself left out; the graph visits at least 100
+    candidates (Elasticsearch allows 10,000)."""
+    return {"field": "embedding", "query_vector": vector, "k": count, "num_candidates": min(max(100, 2 * count), 10_000),
+            "filter": {"bool": {"filter": scope_filter(roots), "must_not": [{"ids": {"values": [photo]}}]}}}
+
+
 class ElasticIndex(Index):
     def __init__(self, url: str, index: str = "picsift-photos", client: Elasticsearch | None = None,
                  refresh: bool | str = False):
@@ -224,6 +259,9 @@ class ElasticIndex(Index):
         self.refresh = refresh  # staged availability: the default 1 s refresh; tests ask for "wait_for"
         if not self.client.indices.exists(index=index):
             self.client.indices.create(index=index, mappings=MAPPINGS, settings=SETTINGS)
+        else:  # fields added since it was made (a new stage's status, stars, month_day, the embedding): strict
+            # mappings refuse documents holding them; documents written before lack them until `picsift reindex`
+            self.client.indices.put_mapping(index=index, properties=MAPPINGS["properties"])
 
     def close(self) -> None:
         self.client.close()
@@ -238,19 +276,34 @@ class ElasticIndex(Index):
     def run(self, query: Query, roots: list[str] | None, offset: int, limit: int, explain: bool) -> SearchResult:
         response = self.client.search(index=self.index, **search_body(query, roots, offset, limit))
         atoms = positive_atoms(query.root)
-        people, hits = named_faces(atoms), []
+        asked, hits = asker_matches(atoms), []
         for raw in response["hits"]["hits"]:
             source = raw["_source"]
             inside = [p for p in sorted(source["paths"]) if under_roots(p, roots)]
             hit = Hit(raw["_id"], inside, round(raw.get("_score") or 0.0, 4))
             explain_hit(hit, [(t["weight"], t["key"], t["value"], t["source"], t["face"]) for t in source["terms"]
                               if any(matches(t["key"], t["value"], atom) for atom in atoms)]
-                        + people.get(hit.id, []), atoms, explain)
+                        + asked.get(hit.id, []), atoms, explain)
             hits.append(hit)
         total = response["hits"]["total"]["value"]
         facets = {key: [{"value": b["key"], "count": b["doc_count"]} for b in agg["buckets"]]
                   for key, agg in response.get("aggregations", {}).items()}
         return SearchResult(total, hits, facets, offset + limit if offset + limit < total else None)
+
+    holds_vectors = True
+
+    def neighbours(self, photo: str, roots: list[str] | None, count: int) -> list[tuple[str, float]] | None:
+        """Elasticsearch's kNN over the `embedding` dense_vector, filtered to the roots (see Index.neighbours)."""
+        scope = scope_filter(roots)
+        asked = self.client.search(index=self.index, query={"bool": {"filter": [{"ids": {"values": [photo]}}, *scope]}},
+                                   size=1, _source=["embedding"])["hits"]["hits"]
+        if not asked:
+            return None
+        vector = asked[0]["_source"].get("embedding")
+        if not vector:
+            return []
+        found = self.client.search(index=self.index, size=count, _source=False, knn=knn_body(photo, vector, roots, count))
+        return [(hit["_id"], round(2 * hit["_score"] - 1, 4)) for hit in found["hits"]["hits"]]  # (1 + cos) / 2 back
 
     def newest(self, roots: list[str], before: tuple[float, str] | None, limit: int) -> list[str]:
         response = self.client.search(index=self.index, query={"bool": {"filter": scope_filter(roots)}},
@@ -285,6 +338,13 @@ class ElasticIndex(Index):
         counts = {b["key"]: b["doc_count"] for b in buckets}
         return [browse.Month(label, counts[label], start, end)
                 for (label, start), (_, end) in reversed(list(zip(edges, edges[1:]))) if counts.get(label)]
+
+    def on_this_day(self, roots: list[str], day: int, before: float, limit: int) -> tuple[list[str], int]:
+        query = {"bool": {"filter": [*scope_filter(roots), {"term": {"month_day": day}},
+                                     {"range": {"sort_time": {"lt": before}}}]}}
+        response = self.client.search(index=self.index, query=query, sort=[{"sort_time": "desc"}, {"id": "desc"}],
+                                      size=limit, _source=False, track_total_hits=True)
+        return [raw["_id"] for raw in response["hits"]["hits"]], response["hits"]["total"]["value"]
 
     def clusters(self, roots: list[str], box: tuple[float, float, float, float], zoom: int) -> list[MapCluster]:
         response = self.client.search(index=self.index, **clusters_body(roots, box, zoom))

@@ -90,6 +90,11 @@ def names_of(raw: list[tuple[str, str, str, float, int]]) -> set[str]:
                     [normalize_value(value)]}
 
 
+def file_stars(record: pb.Record) -> int:
+    """The file's XMP rating as 0-5 stars (a rejected photo's -1, or nonsense, counts as unrated)."""
+    return min(max(record.exif.rating, 0), 5)
+
+
 def raw_terms(record: pb.Record) -> list[tuple[str, str, str, float, int]]:
     """(key, value, source, weight, face) of every term of a record, the file's date only where EXIF has none (kept
     under its own key: `year:` finds it, the year facet, which counts dates people can trust, does not)."""
@@ -142,6 +147,14 @@ class Index(abc.ABC):
         """One tier: the matches, ranked by score (the best matching weight per atom, a bonus for the whole
         phrase), then newest first."""
 
+    holds_vectors = False  # whether the engine keeps the photos' embeddings itself (see neighbours)
+
+    def neighbours(self, photo: str, roots: list[str] | None, count: int) -> list[tuple[str, float]] | None:
+        """The `count` photos under the roots most like this one, most similar first, with their cosine similarity;
+        None when the photo is not under the roots; [] when it has no embedding. Only where holds_vectors: the
+        embedded index leaves this to the similar book beside the record store (services/similar)."""
+        raise NotImplementedError(f"{type(self).__name__} keeps no embeddings")
+
     @abc.abstractmethod
     def newest(self, roots: list[str], before: tuple[float, str] | None, limit: int) -> list[str]:
         """The ids of the newest photos under the roots, taken before the (sort time, id) cursor."""
@@ -152,6 +165,11 @@ class Index(abc.ABC):
     @abc.abstractmethod
     def timeline(self, roots: list[str]) -> list[Month]:
         """The months holding photos under the roots, newest first, with how many (see browse.months)."""
+
+    @abc.abstractmethod
+    def on_this_day(self, roots: list[str], day: int, before: float, limit: int) -> tuple[list[str], int]:
+        """The ids of the photos under the roots taken on this local day of the year (browse.month_day: 1231 is 31
+        December) before the time (the start of this year), newest first, and how many there are."""
 
     @abc.abstractmethod
     def clusters(self, roots: list[str], box: tuple[float, float, float, float], zoom: int) -> list[MapCluster]:

@@ -16,7 +16,8 @@ import numpy as np
 from pyroaring import BitMap
 
 from proto import pb
-from services.search.index.port import names_of, raw_terms, value_forms
+from services.search.index.browse import month_day
+from services.search.index.port import file_stars, names_of, raw_terms, value_forms
 from services.search.store import sort_time
 
 LEVELS = 20  # weights are kept to 1/20: finer differences are noise, and each level is a bitmap to rank by
@@ -48,6 +49,8 @@ class Postings:
         self.lat = np.zeros(0)
         self.lon = np.zeros(0)
         self.face_count = np.zeros(0, dtype=np.int32)
+        self.stars = np.zeros(0, dtype=np.int8)  # the file's XMP rating
+        self.day = np.zeros(0, dtype=np.int16)  # browse.month_day of its time: "on this day"
         self.forward_offsets = np.zeros(1, dtype=np.int64)  # the snapshot's forward lists, one flat array
         self.forward_layers = NO_LAYERS
         self.forward_changed: dict[int, np.ndarray] = {}    # forward lists written since the snapshot
@@ -76,8 +79,10 @@ class Postings:
                 self._remove(doc)
             place = record.exif.place if record.exif.has_place else None
             self.time[doc] = sort_time(record)
+            self.day[doc] = month_day(self.time[doc])
             self.lat[doc], self.lon[doc] = (place.lat, place.lon) if place else (math.nan, math.nan)
             self.face_count[doc] = len(record.vision.faces)
+            self.stars[doc] = file_stars(record)
             if record.paths:
                 self.visible.add(doc)
             best: dict[int, tuple[int, str, bool]] = {}
@@ -155,6 +160,8 @@ class Postings:
             size = max(1024, 2 * len(self.time))
             self.time, self.lat, self.lon = (np.resize(a, size) for a in (self.time, self.lat, self.lon))
             self.face_count = np.resize(self.face_count, size)
+            self.stars = np.resize(self.stars, size)
+            self.day = np.resize(self.day, size)
         return doc
 
     def _new_term(self, key: str, value: str, new_values: list[str]) -> int:

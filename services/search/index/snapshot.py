@@ -18,7 +18,7 @@ from pyroaring import BitMap
 from services.search.index.postings import Postings
 
 CURRENT = "CURRENT"
-FORMAT = 4  # 4: a compound's last word only where the photo is named by it too; 3: plural forms by WordNet
+FORMAT = 5  # 5: the file's rating (stars) and month-day; 4: a compound's last word only where the photo is named by it too; 3: plural forms by WordNet
 
 
 def snapshot_dir(store_path: Path | str) -> Path:
@@ -55,7 +55,8 @@ def save(postings: Postings, seq: int, folder: Path, rebuilt: bool = False) -> N
     forward = [postings.forward(doc) for doc in range(count)]
     arrays = {
         "time": postings.time[:count], "lat": postings.lat[:count], "lon": postings.lon[:count],
-        "face_count": postings.face_count[:count],
+        "face_count": postings.face_count[:count], "stars": postings.stars[:count],
+        "day": postings.day[:count],
         "bitmap_ends": np.cumsum([len(b) for b in blobs], dtype=np.int64),
         "forward_offsets": np.concatenate([[0], np.cumsum([len(f) for f in forward], dtype=np.int64)]),
         "forward_layers": np.concatenate(forward) if forward else np.zeros(0, dtype=np.uint32),
@@ -105,6 +106,7 @@ def load(folder: Path) -> tuple[Postings, int] | None:
     postings.layer_docs = list(bitmaps)
     postings.time, postings.lat, postings.lon = (np.array(arrays[k]) for k in ("time", "lat", "lon"))
     postings.face_count = np.array(arrays["face_count"])
+    postings.stars, postings.day = np.array(arrays["stars"]), np.array(arrays["day"])
     postings.forward_offsets = np.array(arrays["forward_offsets"])
     postings.forward_layers = arrays["forward_layers"].view(np.ndarray)  # still mapped, without memmap's overhead
     postings.index_terms_again()

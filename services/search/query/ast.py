@@ -115,14 +115,49 @@ class Marked:
 
 
 @dataclass(frozen=True)
+class Rated:
+    """`rating:4..5`, `rating:5`, `rating:>=3`: photos rated low..high stars (0-5). Her own rating wins over the
+    file's XMP rating: the search API turns it into the photos she rated so (Ids) or, where she rated nothing,
+    whose file is rated so (FileRating) before an index sees the query (api.resolve_asker)."""
+
+    low: int
+    high: int
+
+
+@dataclass(frozen=True)
+class FileRating:
+    """Photos whose file's XMP rating (0-5; a rejected -1 counts as 0) lies in low..high."""
+
+    low: int
+    high: int
+
+
+@dataclass(frozen=True)
 class Ids:
     """Photos by id (what a Marked node holds for the asker)."""
 
     ids: frozenset[str]
 
 
+@dataclass(frozen=True)
+class Similar:
+    """`similar:ID`: the photos most like photo ID among the asker's. The search API turns it into Alike before an
+    index sees the query (api.resolve_asker)."""
+
+    photo: str
+
+
+@dataclass(frozen=True)
+class Alike:
+    """The photos like one photo, each with its cosine similarity to it (what a Similar node holds for the asker):
+    they match, and rank by that similarity."""
+
+    photo: str
+    scores: tuple[tuple[str, float], ...]
+
+
 Node = (Word | Phrase | Compound | Filter | DateRange | Near | FaceCount | Person | Not | And | Or | AtLeast | Marked | Ids
-        | Named | FacesOf)
+        | Named | FacesOf | Similar | Alike | Rated | FileRating)
 
 
 @dataclass(frozen=True)
@@ -156,12 +191,12 @@ class Query:
 
 
 def positive_atoms(node: Node | None) -> list[Node]:
-    """The words, phrases, filters, person words and named people a hit is ranked and explained by (not the negated
-    ones)."""
+    """The words, phrases, filters, person words, named people and similar photos a hit is ranked and explained by
+    (not the negated ones)."""
     if isinstance(node, (And, Or, AtLeast)):
         return [atom for child in node.nodes for atom in positive_atoms(child)]
     if isinstance(node, Person):
         return list(node.words)
-    if isinstance(node, (Word, Phrase, Compound, Filter, FacesOf)):
+    if isinstance(node, (Word, Phrase, Compound, Filter, FacesOf, Alike)):
         return [node]
     return []

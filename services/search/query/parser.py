@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from services.search.query.ast import (
-    And, DateRange, FaceCount, Filter, Marked, Named, Near, Node, Not, Or, Person, Phrase, Query, Word,
+    And, DateRange, FaceCount, Filter, Marked, Named, Near, Node, Not, Or, Person, Phrase, Query, Rated, Similar, Word,
 )
 from services.vocabulary import is_face_word, normalize
 
@@ -20,6 +20,8 @@ MAX_LIMIT = 1000
 TOKEN = re.compile(r'\s+|,|\(|\)|"[^"]*"?|[^\s,()"]+(?:"[^"]*"?)?')
 KEY = re.compile(r"^([a-z][a-z_-]*):(.*)$", re.IGNORECASE)
 RANGE = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)?\.\.(\d{4}(?:-\d{2}(?:-\d{2})?)?)?$")
+STARS = re.compile(r"^(?:(\d)(?:\.\.(\d)?)?|\.\.(\d)|(>=|>|<=|<)(\d))$")
+MAX_STARS = 5
 DISTANCE = re.compile(r"^(\d+(?:\.\d+)?)\s*(km|m|mi)$", re.IGNORECASE)
 
 
@@ -190,8 +192,16 @@ class _Parser:
             return Marked("album", value)
         if key == "person":
             return Named(value)
+        if key == "similar":
+            if not re.fullmatch(r"[0-9a-z_-]{1,128}", value):
+                raise QueryError("similar: takes a photo id", token.position, self.text)
+            return Similar(value)
+        if key == "rating":
+            return stars(value, token, self.text)
         if key in ("year", "date", "taken") and (match := RANGE.match(value)):
             return self.date_range(match.group(1), match.group(2), token)
+        if key == "text" and len(words := value.split()) > 1:  # words read in a photo are terms one by one
+            return And(tuple(Filter(key, normalize(word)) for word in words))
         return Filter(key, normalize(value) if " " not in value else value)
 
     def near(self, place: str, token: Token) -> Near:
@@ -216,6 +226,26 @@ class _Parser:
         if low is not None and high is not None and low >= high:
             raise QueryError("the range ends before it starts", token.position, self.text)
         return DateRange(low, high)
+
+
+def stars(value: str, token: Token, text: str) -> Rated:
+    """rating:4, rating:4..5, rating:3.., rating:..2, rating:>=3, rating:<2 as a Rated range of 0-5 stars."""
+    match = STARS.match(value)
+    if match:
+        one, upto, below, sign, bound = match.groups()
+        if sign:
+            bound = int(bound)
+            low, high = {">=": (bound, MAX_STARS), ">": (bound + 1, MAX_STARS), "<=": (0, bound),
+                         "<": (0, bound - 1)}[sign]
+        elif below is not None:
+            low, high = 0, int(below)
+        else:
+            low = int(one)
+            high = low if ".." not in value else (int(upto) if upto is not None else MAX_STARS)
+        if 0 <= low <= high <= MAX_STARS:
+            return Rated(low, high)
+    raise QueryError(f"rating takes 0 to {MAX_STARS} stars: rating:5, rating:4..5 or rating:>=3", token.position,
+                     text)
 
 
 def _moment(value: str, end: bool = False) -> float | None:

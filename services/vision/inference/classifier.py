@@ -1,4 +1,5 @@
-"""ImageNet classes with MobileNetV2: shorter side 256, centre 224 crop in; 1000 probabilities out."""
+"""ImageNet classes with MobileNetV2: shorter side 256, centre 224 crop in; 1000 probabilities and, from v2, the
+1280 pooled features they are read from (the photo's embedding for similar photos) out."""
 from __future__ import annotations
 
 import json
@@ -7,7 +8,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from proto import pb
+from proto import embedding, pb
 from services.vision.inference.base import VisionModel
 
 SIZE = 224
@@ -41,3 +42,8 @@ class Classifier(VisionModel):
         order = np.argsort(-probabilities)[:self.top_k]
         return [pb.Label(label=self.labels[i]["label"], wnid=self.labels[i]["wnid"], score=float(probabilities[i]),
                          model=f"{self.name}@{self.version}") for i in order if probabilities[i] >= self.min_score]
+
+    @staticmethod
+    def embedding(outputs: dict[str, np.ndarray]) -> bytes:
+        """The pooled features as the record carries them (proto/embedding.py); none from a v1 model."""
+        return embedding.pack(outputs["features"]) if "features" in outputs else b""

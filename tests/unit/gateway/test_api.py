@@ -11,9 +11,9 @@ PROTECTED = [("GET", "/api/auth/me"), ("GET", "/api/photos"), ("GET", "/api/phot
              ("GET", "/media/{alice}/thumb"), ("POST", "/api/shares"), ("GET", "/api/status"),
              ("GET", "/api/admin/users"), ("POST", "/api/admin/users"), ("DELETE", "/api/admin/users/bob"),
              ("GET", "/api/admin/failed"), ("POST", "/api/admin/rescan"), ("GET", "/api/admin/dead-letters"),
-             ("GET", "/metrics"), ("POST", "/api/auth/keys")]
+             ("GET", "/metrics"), ("POST", "/api/auth/keys"), ("GET", "/api/admin/ops"), ("POST", "/api/admin/retry")]
 ADMIN_ONLY = [("GET", "/api/admin/users"), ("GET", "/api/admin/failed"), ("GET", "/api/admin/dead-letters"),
-              ("GET", "/metrics"), ("DELETE", "/api/admin/users/bob")]
+              ("GET", "/metrics"), ("DELETE", "/api/admin/users/bob"), ("GET", "/api/admin/ops")]
 
 
 def url(world, template):
@@ -189,7 +189,7 @@ async def test_status_counts_only_what_the_user_may_see(world, sign_in, password
         seen[name] = await (await world.client.get("/api/status")).json()
     assert {name: status["photos"] for name, status in seen.items()} == {"bob": 1, "alice": 2, "root": 3}
     assert {name: status["failed_files"] for name, status in seen.items()} == {"bob": 0, "alice": 1, "root": 1}
-    assert set(seen["bob"]["stages"]) == {"ingest", "exif", "vision", "semantic", "hashes"}
+    assert set(seen["bob"]["stages"]) == {"ingest", "exif", "vision", "semantic", "hashes", "text"}
     assert all(sum(stage["outcomes"].values()) == 1 for stage in seen["bob"]["stages"].values())
 
 

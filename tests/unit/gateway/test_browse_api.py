@@ -96,3 +96,26 @@ async def test_the_vendored_map_library_is_served_from_the_site(world, sign_in):
     response = await world.client.get("/static/leaflet.js")
     assert response.status == 200 and "Leaflet" in (await response.text())[:500]
     assert (await world.client.get("/static/assets.json")).status == 404
+
+
+async def test_on_this_day_shows_her_photos_of_her_date_in_earlier_years(world, dated, sign_in):
+    await sign_in(world.client, "alice")
+    answer = await (await world.client.get("/api/on-this-day", params={"date": "2024-07-04"})).json()
+    assert answer["date"] == "2024-07-04" and answer["total"] == 1
+    [item] = answer["items"]
+    assert (item["id"], item["year"], item["years_ago"], item["thumb"]) == (
+        dated["a1.jpg"], 2019, 5, f"/media/{dated['a1.jpg']}/thumb")
+    assert item["favorite"] is False and item["rating"] == 0
+    assert (await (await world.client.get("/api/on-this-day", params={"date": "2019-07-04"})).json())["total"] == 0
+    assert (await (await world.client.get("/api/on-this-day", params={"date": "2024-07-05"})).json())["items"] == []
+    today = await world.client.get("/api/on-this-day")
+    assert today.status == 200 and "total" in await today.json()
+    for bad in ("2024-13-01", "yesterday", "2024-02-30"):
+        refused = await world.client.get("/api/on-this-day", params={"date": bad})
+        assert refused.status == 400 and "error" in await refused.json()
+    await sign_in(world.client, "bob")
+    his = await (await world.client.get("/api/on-this-day", params={"date": "2030-07-05"})).json()
+    assert [i["id"] for i in his["items"]] == [dated["b1.jpg"]] and his["items"][0]["years_ago"] == 11
+    assert (await world.client.get("/api/on-this-day")).status == 200
+    world.client.session.cookie_jar.clear()
+    assert (await world.client.get("/api/on-this-day")).status == 401

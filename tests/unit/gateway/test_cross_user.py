@@ -27,6 +27,8 @@ BODIES = {  # a plausible body per POST route, so the handler is reached, not ju
     "/api/people/{id}/merge": {"into": 1},
     "/api/favorites": {"ids": ["{id}"], "favorite": False},
     "/api/downloads": {"ids": ["{id}"]},
+    "/api/photos/{id}/rating": {"rating": 1},
+    "/api/ratings": {"ids": ["{id}"], "rating": 1},
 }
 QUERIES = {"/api/search": {"q": "dog", "explain": "1"}, "/api/suggest": {"q": "zanz"}}
 
@@ -69,6 +71,7 @@ async def scene(world, sign_in, jpeg_factory):
     await world.client.post(f"/api/albums/{album['id']}/photos", json={"ids": [SHARED, world.ids["alice/cat.jpg"]]},
                             headers=headers)
     await world.client.put(f"/api/photos/{SHARED}/favorite", headers=headers)
+    await world.client.put(f"/api/photos/{SHARED}/rating", json={"rating": 5}, headers=headers)
     person = (await (await world.client.get("/api/people")).json())["people"][0]["id"]
     download = await (await world.client.post("/api/downloads", json={"ids": [SHARED, world.ids["alice/cat.jpg"]]},
                                               headers=headers)).json()
@@ -156,7 +159,7 @@ async def test_no_route_leaks_or_changes_another_users_things(world, sign_in, sc
     albums = (await (await world.client.get("/api/albums", headers={"X-API-Key": scene["alice_key"]})).json())["items"]
     assert [(a["name"], a["count"]) for a in albums] == [("quetzalalbum", 2)]
     photo = await (await world.client.get(f"/api/photos/{SHARED}", headers={"X-API-Key": scene["alice_key"]})).json()
-    assert photo["favorite"] is True
+    assert photo["favorite"] is True and (photo["rating"], photo["rated_by"]) == (5, "you")
     people = (await (await world.client.get("/api/people", headers={"X-API-Key": scene["alice_key"]})).json())["people"]
     assert people == [{"id": scene["person"], "name": "quetzalperson", "faces": 2, "photos": 2}]
     face = await world.client.get(f"/api/people/{scene['person']}/face", headers={"X-API-Key": scene["alice_key"]})

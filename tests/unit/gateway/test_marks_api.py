@@ -53,6 +53,7 @@ async def test_albums_are_hers_and_searchable_by_name(world, sign_in):
 
     bob = {"X-CSRF-Token": await sign_in(world.client, "bob")}
     assert (await (await world.client.get("/api/albums")).json())["items"] == []
+    assert await ids_found(world.client, "rating:5") == []
     secret = world.ids["bob/secret.jpg"]
     assert (await world.client.post(f"/api/albums/{album['id']}/photos", json={"ids": [secret]},
                                     headers=bob)).status == 404
@@ -87,9 +88,64 @@ async def test_a_removed_users_marks_go_with_her(world, sign_in, password):
     alice = {"X-CSRF-Token": await sign_in(world.client, "alice")}
     await world.client.put(f"/api/photos/{cat}/favorite", headers=alice)
     await world.client.post("/api/albums", json={"name": "pets"}, headers=alice)
+    await world.client.put(f"/api/photos/{cat}/rating", json={"rating": 5}, headers=alice)
     root = {"X-CSRF-Token": await sign_in(world.client, "root")}
     assert (await world.client.delete("/api/admin/users/alice", headers=root)).status == 200
     world.gateway.users.add("alice", password, [str(world.media / "alice")])
     await sign_in(world.client, "alice")
     assert await ids_found(world.client, "favorite") == []
     assert (await (await world.client.get("/api/albums")).json())["items"] == []
+
+
+async def test_her_rating_wins_over_the_files_is_shown_everywhere_and_found_by_range(world, sign_in):
+    cat, beach = world.ids["alice/cat.jpg"], world.ids["alice/beach.jpg"]
+    file_rated = pb.Record(id=beach)  # the exif stage read an XMP rating of 4 from the beach photo's file
+    file_rated.exif.rating = 4
+    world.gateway.search.index.upsert(world.gateway.store.merge(file_rated))
+    headers = {"X-CSRF-Token": await sign_in(world.client, "alice")}
+    assert await ids_found(world.client, "rating:4..5") == [beach]
+    detail = await (await world.client.get(f"/api/photos/{beach}")).json()
+    assert (detail["rating"], detail["rated_by"]) == (4, "file")
+
+    made = await world.client.put(f"/api/photos/{cat}/rating", json={"rating": 5}, headers=headers)
+    assert (made.status, await made.json()) == (200, {"id": cat, "rating": 5, "rated_by": "you"})
+    lowered = await world.client.put(f"/api/photos/{beach}/rating", json={"rating": 1}, headers=headers)
+    assert (await lowered.json())["rating"] == 1
+    assert await ids_found(world.client, "rating:4..5") == [cat]  # her one star beats the file's four
+    assert await ids_found(world.client, "rating:>=1 -cat") == [beach]
+    items = (await (await world.client.get("/api/photos")).json())["items"]
+    assert {i["id"]: (i["rating"], i["rated_by"]) for i in items} == {cat: (5, "you"), beach: (1, "you")}
+    hits = (await (await world.client.get("/api/search", params={"q": "beach or cat"})).json())["hits"]
+    assert {h["id"]: h["rating"] for h in hits} == {cat: 5, beach: 1}
+
+    back = await world.client.delete(f"/api/photos/{beach}/rating", headers=headers)
+    assert (await back.json()) == {"id": beach, "rating": 4, "rated_by": "file"}
+    assert await ids_found(world.client, "rating:4..5") == sorted([beach, cat])
+    for bad in ({"rating": 6}, {"rating": -1}, {"rating": "5"}, {"rating": 2.5}, {}):
+        refused = await world.client.put(f"/api/photos/{cat}/rating", json=bad, headers=headers)
+        assert refused.status == 400 and "error" in await refused.json()
+    bad_query = await world.client.get("/api/search", params={"q": "rating:9"})
+    assert bad_query.status == 400 and "rating takes 0 to 5 stars" in (await bad_query.json())["error"]
+
+    bob = {"X-CSRF-Token": await sign_in(world.client, "bob")}
+    assert (await world.client.put(f"/api/photos/{cat}/rating", json={"rating": 1}, headers=bob)).status == 404
+    assert await ids_found(world.client, "rating:5") == []  # her stars are hers; his photo has none
+    assert (await world.client.put(f"/api/photos/{cat}/rating", json={"rating": 1})).status == 403  # no CSRF token
+
+
+async def test_many_photos_are_rated_at_once_or_not_at_all_and_ratings_survive_reindexing(world, sign_in):
+    cat, beach, secret = world.ids["alice/cat.jpg"], world.ids["alice/beach.jpg"], world.ids["bob/secret.jpg"]
+    headers = {"X-CSRF-Token": await sign_in(world.client, "alice")}
+    refused = await world.client.post("/api/ratings", json={"ids": [cat, secret], "rating": 3}, headers=headers)
+    assert refused.status == 404
+    assert await ids_found(world.client, "rating:3") == []  # none changed
+    rated = await world.client.post("/api/ratings", json={"ids": [cat, beach, cat], "rating": 3}, headers=headers)
+    assert (await rated.json())["ids"] == [cat, beach]
+    assert (await rated.json())["items"][1] == {"id": beach, "rating": 3, "rated_by": "you"}
+    gateway = world.gateway
+    gateway.search.index.rebuild(gateway.store)  # `picsift reindex`
+    assert await ids_found(world.client, "rating:3") == sorted([beach, cat])
+    cleared = await world.client.post("/api/ratings", json={"ids": [beach], "rating": None}, headers=headers)
+    assert (await cleared.json())["items"] == [{"id": beach, "rating": 0, "rated_by": "file"}]
+    assert await ids_found(world.client, "rating:3") == [cat]
+    assert await ids_found(world.client, "rating:0") == [beach]

@@ -16,7 +16,7 @@ def test_every_declared_stage_has_its_spec_and_record_part():
 
 
 def test_a_built_stage_consumes_and_publishes_what_it_declares():
-    for name in ("exif", "semantic", "hashes"):  # vision needs built models: its pipeline tests cover it
+    for name in ("exif", "semantic", "hashes", "text"):  # vision needs built models: its pipeline tests cover it
         stage = registry.build(registry.SPECS[name])
         assert (stage.name, stage.subscribes) == (name, TOPOLOGY[name])
 

@@ -174,3 +174,21 @@ def test_pages_past_the_kept_ranking_go_on_in_order(tmp_path):
     assert seen == [f"{n:04x}" for n in reversed(range(450))]  # as good a match each: newest first, each once
     index.close()
     store.close()
+
+
+def test_a_snapshot_keeps_the_files_stars_and_the_days(tmp_path):
+    from services.search.index.browse import year_start
+
+    path = tmp_path / "p.db"
+    store = RecordStore(path)
+    writer = BitmapIndex(store)
+    for n, stars in enumerate((5, 2)):
+        record = photo(f"a{n}", f"/m/a{n}.jpg", "zebra")
+        record.exif.rating, record.exif.taken_at, record.exif.taken_at_trusted = stars, f"201{n}-07-04T10:00:00", True
+        writer.upsert(store.merge(record))
+    writer.save()
+    reader = BitmapIndex.open(path)  # a fresh process: all from the snapshot
+    assert found(reader, "rating:5") == ["a0"] and found(reader, "rating:..2") == ["a1"]
+    assert reader.on_this_day(["/m"], 704, year_start(2020), 10) == (["a1", "a0"], 2)
+    reader.close()
+    store.close()

@@ -40,3 +40,11 @@ def test_clusters_are_per_cell_with_their_mean_and_first_point_biggest_first():
     assert [(c.count, c.first) for c in found] == [(3, 0), (1, 2)]
     assert abs(found[0].lat - 48.8537) < 1e-3
     assert [c.count for c in clusters(lat, lon, *mercator(lat, lon), 18)] == [1, 1, 1, 1]
+
+
+
+def test_month_day_is_the_local_date_of_a_sort_time():
+    from services.search.index.browse import month_day
+
+    assert month_day(at(2024, 2, 29, 0, 0)) == 229 and month_day(at(2024, 2, 28, 23, 59, 59)) == 228
+    assert month_day(at(1850, 12, 31, 12)) == 1231 and month_day(-1e12) == 101  # odd times clamped to 1800

@@ -4,8 +4,9 @@ They pin what real Elasticsearch receives, since the tests' server is a stand-in
 """
 from datetime import datetime, timezone
 
-from services.search.index.elastic import MAPPINGS, clusters_body, search_body
+from services.search.index.elastic import MAPPINGS, clusters_body, compile_query, knn_body, search_body
 from services.search.policy import PHRASE_BONUS, SYNONYM_FACTOR
+from services.search.query.ast import Alike
 from services.search.query.parser import parse
 from services.vocabulary import synonyms
 
@@ -66,6 +67,16 @@ def test_near_is_a_geo_distance_around_the_place_and_faces_a_count_range():
     assert clauses("faces:2..4") == [{"range": {"faces_count": {"gte": 2, "lte": 4}}}]
 
 
+def test_a_file_rating_is_a_range_on_its_stars_and_no_stars_is_also_a_document_without_them():
+    from services.search.index.elastic import compile_query
+    from services.search.query.ast import FileRating
+
+    assert compile_query(FileRating(4, 5)) == {"range": {"stars": {"gte": 4, "lte": 5}}}
+    assert compile_query(FileRating(0, 1)) == {"bool": {"should": [
+        {"range": {"stars": {"gte": 0, "lte": 1}}}, {"bool": {"must_not": [{"exists": {"field": "stars"}}]}}],
+        "minimum_should_match": 1}}
+
+
 def test_person_words_are_one_nested_face_query():
     [person] = clauses("happy woman in her 20ies")
     assert person["nested"]["path"] == "faces" and len(person["nested"]["query"]["bool"]["must"]) == 3
@@ -108,3 +119,21 @@ def test_map_clusters_are_a_geotile_grid_in_the_users_box_with_centroids_and_new
     assert across["geo_bounding_box"]["location"]["top_left"]["lon"] == 170.0  # west > east: across the antimeridian
     assert across["geo_bounding_box"]["location"]["bottom_right"]["lon"] == -170.0
     assert clusters_body([ALICE], (-400.0, -85.0, 400.0, 85.0), 18)["aggs"]["cells"]["geotile_grid"]["precision"] == 6  # 64 x 64 cells over the world
+
+
+def test_similar_photos_score_by_their_similarity_and_the_embedding_is_an_int8_cosine_vector():
+    """`similar:ID` reaches the index as the neighbours the kNN lookup found: each id a constant score of its
+    similarity; none found, nothing matches."""
+    assert compile_query(Alike("aa", (("bb", 0.9), ("cc", 0.0)))) == {"bool": {"should": [
+        {"constant_score": {"filter": {"ids": {"values": ["bb"]}}, "boost": 0.9}},
+        {"constant_score": {"filter": {"ids": {"values": ["cc"]}}, "boost": 1e-4}}], "minimum_should_match": 1}}
+    assert compile_query(Alike("aa", ())) == {"match_none": {}}
+    assert MAPPINGS["properties"]["embedding"] == {"type": "dense_vector", "dims": 1280, "index": True,
+                                                   "similarity": "cosine", "index_options": {"type": "int8_hnsw"}}
+
+
+def test_similar_photos_are_a_knn_search_within_the_users_folders_leaving_the_photo_out():
+    assert knn_body("aa", [0.5, 0.5], [ALICE], 100) == {
+        "field": "embedding", "query_vector": [0.5, 0.5], "k": 100, "num_candidates": 200,
+        "filter": {"bool": {"filter": [{"terms": {"dirs": [ALICE]}}], "must_not": [{"ids": {"values": ["aa"]}}]}}}
+    assert knn_body("aa", [1.0], [], 10)["filter"]["bool"]["filter"] == [{"match_none": {}}]

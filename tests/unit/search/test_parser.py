@@ -2,7 +2,9 @@
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from services.search.query.ast import And, DateRange, FaceCount, Filter, Near, Not, Or, Person, Phrase, Word
+from services.search.query.ast import (
+    And, DateRange, FaceCount, Filter, Near, Not, Or, Person, Phrase, Rated, Similar, Word,
+)
 from services.search.query.parser import QueryError, parse
 
 
@@ -27,8 +29,19 @@ def test_two_people_joined_by_and_stay_two_people():
     ('"united states"', Phrase(("united", "state"))),
     ("camera:Canon", Filter("camera", "canon")),
     ("country:", Filter("country", "")),
+    ("text:STOP", Filter("text", "stop")),
+    ('text:"Main Streets"', And((Filter("text", "main"), Filter("text", "street")))),
     ("faces:2..4", FaceCount(2, 4)),
     ("faces:3", FaceCount(3, 3)),
+    ("rating:5", Rated(5, 5)),
+    ("rating:4..5", Rated(4, 5)),
+    ("rating:3..", Rated(3, 5)),
+    ("rating:..2", Rated(0, 2)),
+    ("rating:>=3", Rated(3, 5)),
+    ("rating:>3", Rated(4, 5)),
+    ("rating:<=1", Rated(0, 1)),
+    ("rating:<1", Rated(0, 0)),
+    ("rating:0", Rated(0, 0)),
     ("2019..2021", DateRange(1546300800.0, 1640995200.0)),
     ("year:2019..2021", DateRange(1546300800.0, 1640995200.0)),
     ("after:2020-05", DateRange(1588291200.0, None)),
@@ -62,6 +75,12 @@ def test_limit_is_an_option_not_a_word():
     ("2021..2019", "ends before it starts", 0),
     ("near:xyzzyville", "unknown place", 0),
     ("faces:many", "faces takes", 0),
+    ("cat rating:6", "rating takes 0 to 5 stars", 4),
+    ("rating:5..4", "rating takes", 0),
+    ("rating:>5", "rating takes", 0),
+    ("rating:<0", "rating takes", 0),
+    ("rating:", "rating takes", 0),
+    ("rating:four", "rating takes", 0),
 ])
 def test_errors_point_at_the_spot(text, message, position):
     with pytest.raises(QueryError) as error:
@@ -73,10 +92,20 @@ def test_errors_point_at_the_spot(text, message, position):
 @settings(max_examples=400, deadline=None)
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60)
        | st.lists(st.sampled_from(["cat", "or", "not", "-", "(", ")", '"', "a", "camera:", "faces:2..",
-                                   "..", "2019..", "limit:3", "near:paris", "5km", "happy", "woman", ","]),
+                                   "..", "2019..", "limit:3", "near:paris", "5km", "happy", "woman", ",",
+                                   "rating:>=3", "rating:4..", "rating:"]),
                   max_size=12).map(" ".join))
 def test_no_input_crashes_the_parser(text):
     try:
         parse(text)
     except QueryError:
         pass
+
+
+def test_similar_names_a_photo_by_id():
+    photo = "9f" * 32
+    assert parse(f"similar:{photo}").root == Similar(photo)
+    assert parse(f"similar:{photo.upper()} -dog").root == And((Similar(photo), Not(Word("dog"))))
+    for text in ("similar:", 'similar:"a b"', "similar:../x"):
+        with pytest.raises(QueryError, match="similar: takes a photo id"):
+            parse(text)

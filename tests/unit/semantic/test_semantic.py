@@ -8,7 +8,7 @@ import pytest
 from proto import pb
 from services.semantic.analyse import analyse
 from services.vocabulary import normalize, synonyms
-from services.semantic.tables import COCO_SYNSETS, VERSION
+from services.semantic.tables import COCO_SYNSETS, HYPERNYM_DECAY, VERSION
 from services.semantic.wordnet import WordNet
 
 EXPECTED = json.loads((Path(__file__).parent / "expected_terms.json").read_text())
@@ -174,3 +174,18 @@ def test_people_words_are_as_sure_as_the_surest_face(wordnet):
 
     assert weight(0.97) > weight(0.76) > 0  # a croquet ball taken for a face comes after a real face
     assert weight(0.76, 0.97) == weight(0.97)
+
+
+def test_a_kind_is_as_sure_as_its_classes_together(wordnet):
+    # The classifier's classes exclude each other: a cat split over three cat breeds is still surely a cat, surer
+    # than a leopard the classifier is sure of is a cat (WordNet: a leopard is a big cat, a feline, not a cat).
+    breeds = [("tabby", "n02123045", 0.4), ("tiger cat", "n02123159", 0.35), ("Egyptian cat", "n02124075", 0.15)]
+    split = analyse(pb.VisionResult(classes=[pb.Label(label=n, wnid=w, score=s) for n, w, s in breeds]), wordnet)
+    cat = wordnet.by_name("cat.n.01")
+    steps = min(dict(wordnet.chain(wordnet.by_wnid(w))).get(cat) for _, w, _ in breeds)
+    weight = {(t.key, t.value): t.weight for t in split.terms}[("hypernym", "cat")]
+    assert weight == pytest.approx(0.9 * HYPERNYM_DECAY ** steps, abs=1e-4)
+    one = analyse(pb.VisionResult(classes=[pb.Label(label="tabby", wnid="n02123045", score=0.4)]), wordnet)
+    assert {(t.key, t.value): t.weight for t in one.terms}[("hypernym", "cat")] < weight
+    leopard = analyse(pb.VisionResult(classes=[pb.Label(label="leopard", wnid="n02128385", score=0.8)]), wordnet)
+    assert ("hypernym", "cat") not in {(t.key, t.value) for t in leopard.terms}

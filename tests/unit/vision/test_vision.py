@@ -155,8 +155,24 @@ async def test_stage_gives_classes_or_a_typed_failure(settings, runtime, tmp_pat
     (key, out_good), = await stage.handle("photo.ingested", good)
     (_, out_bad), = await stage.handle("photo.ingested", bad)
     assert key == "photo.vision" and out_good.vision.classes[0].label == "espresso"
-    assert out_good.vision.meta.outcome == pb.OUTCOME_OK and out_good.vision.models["mobilenet_v2"] == "1"
+    assert out_good.vision.meta.outcome == pb.OUTCOME_OK and out_good.vision.models["mobilenet_v2"] == "2"
     assert out_bad.vision.meta.outcome == pb.OUTCOME_FAILED and "cannot decode" in out_bad.vision.meta.reason
+
+
+async def test_the_stage_gives_each_photo_an_embedding_near_what_it_looks_like(settings, runtime, tmp_path):
+    """MobileNetV2's pooled features, unit length: a cropped, smaller copy of the cat is nearer to it than the other
+    photos are."""
+    stage = build_stage(settings, runtime, read_manifest(settings.models_dir)["models"])
+    paths = {name: sample(tmp_path, name) for name in ("chelsea", "coffee", "astronaut", "rocket")}
+    Image.open(paths["chelsea"]).crop((20, 10, 430, 290)).resize((205, 140)).save(tmp_path / "cat.jpg", quality=60)
+    paths["cat"] = tmp_path / "cat.jpg"
+    vectors = {}
+    for name, path in paths.items():
+        (_, out), = await stage.handle("photo.ingested", pb.Record(id=name, file=pb.FileFacts(path=str(path))))
+        vectors[name] = embedding.unpack(out.vision.embedding)
+    assert all(v.shape == (1280,) and abs(float(np.linalg.norm(v)) - 1) < 1e-3 for v in vectors.values())
+    near = {name: float(vectors["chelsea"] @ v) for name, v in vectors.items() if name != "chelsea"}
+    assert max(near, key=near.get) == "cat", near
 
 
 @pytest.mark.parametrize("name, expected", [("astronaut", 1), ("coffee", 0)])

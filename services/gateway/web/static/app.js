@@ -1,39 +1,10 @@
 // picsift web gallery: no build step; every text from photos is set with textContent, never as HTML.
-const $ = (selector) => document.querySelector(selector);
-const state = { csrf: "", user: null, cursor: null, query: "", loading: false, done: false, share: null, view: "grid", lastMonth: null };
-
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (key === "text") node.textContent = value;
-    else if (key === "class") node.className = value;
-    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else node.setAttribute(key, value);
-  }
-  children.forEach((child) => node.append(child));
-  return node;
-}
-
-async function api(path, options = {}) {
-  const headers = { ...(options.headers || {}) };
-  if (options.body !== undefined) headers["Content-Type"] = "application/json";
-  if (options.method && options.method !== "GET") headers["X-CSRF-Token"] = state.csrf;
-  const response = await fetch(path, { ...options, headers, credentials: "same-origin",
-    body: options.body === undefined ? undefined : JSON.stringify(options.body) });
-  const data = response.headers.get("Content-Type")?.includes("json") ? await response.json() : null;
-  if (response.status === 401 && !path.startsWith("/api/auth/login")) { showLogin(); throw new Error("sign in first"); }
-  if (!response.ok) throw new Error((data && data.error) || response.statusText);
-  return data;
-}
-
-function count(n, noun) { return `${n} ${noun}${n === 1 ? "" : "s"}`; }
-
-function say(text, isError = false) {  // the message line: red only for errors
-  $("#message").textContent = text;
-  $("#message").classList.toggle("error", isError);
-}
-
-function showLogin() { $("#app").hidden = true; $("#login").hidden = false; }
+import { $, api, count, el, load, say, showLogin, state } from "/static/core.js";
+import { openAdmin } from "/static/admin.js";
+import { loadOnThisDay } from "/static/onthisday.js";
+import { openUpload, uploadedSince } from "/static/upload.js";
+import { allTiles, forgetTiles, keepNear, tilesOf } from "/static/virtual.js";
+import { paintStars, rateMany, starsBadge, starsControl } from "/static/ratings.js";
 
 async function start() {
   const share = location.pathname.match(/^\/s\/([\w-]+)$/);
@@ -52,7 +23,7 @@ function signedIn(me) {
   const params = new URLSearchParams(location.search);
   $("#q").value = params.get("q") || "";
   const route = location.pathname;
-  if (route === "/admin" && me.user.admin) openAdmin();
+  if (route === "/admin" && me.user.admin) { showView("admin"); openAdmin(); }
   else if (route === "/map") openMap();
   else if (route === "/albums") openAlbums();
   else if (route === "/people") openPeople(params.get("person"));
@@ -72,7 +43,7 @@ $("#login-form").addEventListener("submit", async (event) => {
 
 $("#logout").addEventListener("click", async () => {
   await api("/api/auth/logout", { method: "POST" }).catch(() => {});
-  state.csrf = ""; $("#grid").replaceChildren(); showLogin();
+  state.csrf = ""; $("#grid").replaceChildren(); forgetTiles(); showLogin();
 });
 
 $("#search-form").addEventListener("submit", (event) => {
@@ -98,11 +69,11 @@ function runQuery(q, cursor = null, load = true) {
   state.generation = (state.generation || 0) + 1;  // a page still loading for the last query is dropped
   state.loading = false;
   state.query = q; state.cursor = cursor; state.done = false; state.lastMonth = null;
-  $("#grid").replaceChildren(); $("#facets").replaceChildren(); $("#summary").textContent = ""; say("");
+  $("#grid").replaceChildren(); forgetTiles(); $("#facets").replaceChildren(); $("#summary").textContent = ""; say("");
   $("#share-button").hidden = !q;
   $("#newest").hidden = !cursor;
   showView("grid");
-  if (!q && !cursor && load) loadTimeline();
+  if (!q && !cursor && load) { loadTimeline(); loadOnThisDay(openViewer); } else $("#on-this-day").hidden = true;
   $("#scrubber").hidden = !!q;
   if (load) loadMore();
 }
@@ -115,6 +86,7 @@ function showView(view) {  // the admin page and the map replace the grid (which
   $("#albums").hidden = view !== "albums";
   $("#people").hidden = view !== "people";
   for (const id of ["#grid", "#facets", "#summary", "#more", "#scrubber"]) $(id).hidden = view !== "grid";
+  if (view !== "grid") $("#on-this-day").hidden = true;
   if (view !== "grid") $("#newest").hidden = $("#share-button").hidden = true;
 }
 
@@ -139,15 +111,18 @@ async function loadMore() {
         $("#grid").append(tile(item, item.place || item.taken || ""));
       });
       state.cursor = page.next_cursor;
+      keepNear();
     }
     state.done = !state.cursor;
     state.loading = false;
+    if (!state.done && $("#more").getBoundingClientRect().top < window.innerHeight) requestAnimationFrame(loadMore);  // still in view: no new intersection will come
   } catch (error) {
     if (generation === state.generation) { say(error.message, true); state.done = true; state.loading = false; }
   }
 }
 
 new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) loadMore(); }).observe($("#more"));
+window.addEventListener("scroll", () => { if ($("#more").getBoundingClientRect().top < window.innerHeight) loadMore(); }, { passive: true });  // the end in view after months were given up
 
 // -- timeline: month headers in the grid, a scrubber of the months the server counted -----------------------------
 
@@ -201,7 +176,9 @@ function caption(matched) {
 function tile(item, caption) {
   const figure = el("figure", { class: item.favorite ? "tile favorite" : "tile", "data-id": item.id, tabindex: "0" },
     el("img", { src: item.thumb, alt: item.path ? item.path.split("/").pop() : "", loading: "lazy" }),
+    starsBadge(item.rating || 0),
     el("figcaption", { text: caption || (item.path || "").split("/").pop(), title: caption || "" }));
+  if (item.rating !== undefined) Object.assign(figure.dataset, { rating: String(item.rating), ratedBy: item.rated_by });
   const open = () => state.share ? null : state.selecting ? toggleSelected(figure) : openViewer(item.id);
   figure.addEventListener("click", open);
   figure.addEventListener("keydown", (event) => { if (event.key === "Enter" || (event.key === " " && state.selecting)) { event.preventDefault(); open(); } });
@@ -235,6 +212,7 @@ async function showDetails(id) {  // the dialog over the viewer: marks, boxes, e
   const boxes = [
     ...photo.objects.map((o) => ({ box: o.box, label: `${o.label} ${Math.round((o.score || 0) * 100)}%`, kind: "object" })),
     ...photo.faces.map((f, i) => ({ box: f.box, label: [`face ${i + 1}`, f.gender, f.age ? `~${Math.round(f.age)}` : "", f.emotion].filter(Boolean).join(" "), kind: "face" })),
+    ...(photo.text?.lines || []).map((l) => ({ box: l.box, label: l.text, kind: "text" })),
   ];
   $("#boxes").replaceChildren(...boxes.filter((b) => b.box).map((b) => {
     const node = el("div", { class: `box ${b.kind}` }, el("span", { text: b.label }));
@@ -253,7 +231,7 @@ async function showDetails(id) {  // the dialog over the viewer: marks, boxes, e
     el("section", {}, el("h3", { text: "Place" }), dl([["city", photo.place.city], ["region", photo.place.region], ["country", photo.place.country],
       ["near", photo.place.near ? `${photo.place.near} (${photo.place.near_km} km)` : ""]])),
     el("section", {}, el("h3", { text: "In it" }), dl([["classes", photo.classes.map((c) => c.label)], ["objects", photo.objects.map((o) => o.label)],
-      ["faces", photo.faces.length || ""]])),
+      ["faces", photo.faces.length || ""], ["text", (photo.text?.lines || []).map((l) => l.text)]])),
     el("section", {}, el("h3", { text: "Terms" }), el("p", { text: photo.terms.map((t) => `${t.key}:${t.value} (${t.source})`).join(" · ") })),
   );
   $("#viewer").showModal();
@@ -274,20 +252,20 @@ async function photoSwipe() {
   return viewer.PhotoSwipe;
 }
 
-function slideOf(id, thumb, favorite) {  // the 1280 px rendition; its shape from the tile's thumbnail until it has loaded
+function slideOf(id, thumb, marks = {}) {  // marks: favorite, rating, rated_by as the tile knows them (none: asked)  // the 1280 px rendition; its shape from the tile's thumbnail until it has loaded
   let size = viewer.sizes.get(id) || [1280, 960];
   if (!viewer.sizes.has(id) && thumb?.naturalWidth) {
     const { naturalWidth: w, naturalHeight: h } = thumb;
     const scale = Math.max(w, h) < 320 ? 1 : 1280 / Math.max(w, h);  // a thumbnail below 320 px is the photo's size
     size = [Math.round(w * scale), Math.round(h * scale)];
   }
-  return { id, favorite, src: `/media/${encodeURIComponent(id)}/thumb?size=1280`, msrc: thumb?.currentSrc || undefined,
+  return { id, ...marks, src: `/media/${encodeURIComponent(id)}/thumb?size=1280`, msrc: thumb?.currentSrc || undefined,
     width: size[0], height: size[1], alt: thumb?.alt || "" };
 }
 
 async function openViewer(id, only = null) {
-  const slides = only ? only.map((item) => slideOf(item.id, null, undefined))
-    : [...document.querySelectorAll("#grid .tile")].map((t) => slideOf(t.dataset.id, t.querySelector("img"), t.classList.contains("favorite")));
+  const slides = only ? only.map((item) => slideOf(item.id, null))
+    : allTiles().map((t) => slideOf(t.dataset.id, t.querySelector("img"), tileMarks(t)));
   try {
     const PhotoSwipe = await photoSwipe();
     const pswp = new PhotoSwipe({ dataSource: slides, index: Math.max(0, slides.findIndex((s) => s.id === id)),
@@ -300,6 +278,12 @@ async function openViewer(id, only = null) {
     viewer.pswp = pswp;
     pswp.init();
   } catch (error) { say(error.message, true); }
+}
+
+function tileMarks(tile) {
+  const marks = { favorite: tile.classList.contains("favorite") };
+  if (tile.dataset.rating !== undefined) Object.assign(marks, { rating: Number(tile.dataset.rating), rated_by: tile.dataset.ratedBy });
+  return marks;
 }
 
 function trueSize(pswp, content) {  // once the rendition is in, its own size (zoom goes to its pixels, not a guess)
@@ -319,6 +303,7 @@ const ICONS = {  // drawn here, not taken from a font: a missing glyph would be 
   favourite: ICON('<path class="heart" d="M16 26.5s-9.5-5.9-9.5-12.3a5.2 5.2 0 0 1 9.5-3 5.2 5.2 0 0 1 9.5 3c0 6.4-9.5 12.3-9.5 12.3z"/>'),
   download: ICON('<path class="line" d="M16 6v13m-5.5-5.5L16 19l5.5-5.5M8 25h16"/>'),
   slideshow: ICON('<path class="play" d="M11 8.5v15l12.5-7.5z"/><path class="pause" d="M10 9h4.5v14H10zm7.5 0H22v14h-4.5z"/>'),
+  similar: ICON('<rect class="line" x="6.5" y="8.5" width="10" height="10" rx="1.5"/><rect class="line" x="15.5" y="13.5" width="10" height="10" rx="1.5"/>'),
 };
 
 function whenOpen(pswp) {  // a modal dialog shown while PhotoSwipe fades in would stop its opening half-way
@@ -326,17 +311,26 @@ function whenOpen(pswp) {  // a modal dialog shown while PhotoSwipe fades in wou
 }
 
 function viewerButtons(pswp) {
-  const current = () => pswp.currSlide.data;
+  const current = () => pswp.options.dataSource[pswp.currIndex];
   pswp.ui.registerElement({ name: "info", order: 15, isButton: true, title: "Details and albums", ariaLabel: "Details and albums",
     html: ICONS.info, onClick: () => whenOpen(pswp).then(() => showDetails(current().id)) });
   pswp.ui.registerElement({ name: "favourite", order: 16, isButton: true, title: "Favourite", ariaLabel: "Favourite", html: ICONS.favourite,
     onInit: (button) => pswp.on("change", () => paintFavourite(button, current())),
     onClick: (event, button) => toggleFavourite(button, current()) });
+  pswp.ui.registerElement({ name: "rating", order: 9, isButton: false, appendTo: "root", html: "",
+    onInit: (holder) => { const control = starsControl(current); holder.append(control); pswp.on("change", () => paintStars(control, current())); } });
   pswp.ui.registerElement({ name: "download", order: 17, isButton: true, tagName: "a", title: "Download the original",
     ariaLabel: "Download the original", html: ICONS.download,
     onInit: (link) => pswp.on("change", () => { link.href = `/media/${encodeURIComponent(current().id)}/original?download=1`; link.setAttribute("download", ""); }) });
   pswp.ui.registerElement({ name: "slideshow", order: 18, isButton: true, title: "Slideshow", ariaLabel: "Slideshow", html: ICONS.slideshow,
     onClick: (event, button) => (viewer.timer ? stopSlideshow() : startSlideshow(pswp, button)) });
+  pswp.ui.registerElement({ name: "similar", order: 19, isButton: true, title: "Similar photos", ariaLabel: "Similar photos",
+    html: ICONS.similar, onClick: () => showSimilar(pswp, current().id) });
+}
+
+function showSimilar(pswp, id) {  // her photos most like this one: the `similar:ID` search, in the grid once the viewer has closed
+  pswp.on("destroy", () => { $("#q").value = `similar:${id}`; $("#search-form").requestSubmit(); });
+  whenOpen(pswp).then(() => pswp.close());  // a viewer still opening does not close
 }
 
 async function paintFavourite(button, item) {
@@ -351,7 +345,7 @@ async function toggleFavourite(button, item) {
     const { favorite } = await api(`/api/photos/${encodeURIComponent(item.id)}/favorite`, { method: item.favorite ? "DELETE" : "PUT" });
     item.favorite = favorite;
     paintFavourite(button, item);
-    document.querySelectorAll(`.tile[data-id="${item.id}"]`).forEach((node) => node.classList.toggle("favorite", favorite));
+    tilesOf(item.id).forEach((node) => node.classList.toggle("favorite", favorite));
   } catch (error) { say(error.message, true); }
 }
 
@@ -387,7 +381,7 @@ async function markPhoto(path, method, body) {  // change a mark, then show the 
     const photo = await api(`/api/photos/${encodeURIComponent(id)}`);
     state.photo = photo;
     showMarks(photo);
-    document.querySelectorAll(`.tile[data-id="${id}"]`).forEach((node) => node.classList.toggle("favorite", photo.favorite));
+    tilesOf(id).forEach((node) => node.classList.toggle("favorite", photo.favorite));
     const slide = viewer.pswp?.currSlide?.data;
     if (slide?.id === id) { slide.favorite = photo.favorite; viewer.pswp.dispatch("change"); }
   } catch (error) { say(error.message, true); }
@@ -529,7 +523,7 @@ function endSelecting() {
   state.selecting = false;
   selection.clear();
   document.body.classList.remove("selecting");
-  document.querySelectorAll(".tile.selected").forEach((node) => node.classList.remove("selected"));
+  allTiles().forEach((node) => node.classList.remove("selected"));
   $("#select-button").setAttribute("aria-pressed", "false");
   $("#bulk").hidden = true;
 }
@@ -537,17 +531,17 @@ function endSelecting() {
 function toggleSelected(figure) {
   const id = figure.dataset.id;
   if (selection.has(id)) selection.delete(id); else selection.add(id);
-  document.querySelectorAll(`.tile[data-id="${id}"]`).forEach((node) => node.classList.toggle("selected", selection.has(id)));
+  tilesOf(id).forEach((node) => node.classList.toggle("selected", selection.has(id)));
   showSelected();
 }
 
 function showSelected() {
   $("#bulk-count").textContent = `${count(selection.size, "photo")} selected`;
-  for (const id of ["#bulk-favorite", "#bulk-download", "#bulk-share", "#bulk-album button"]) $(id).disabled = !selection.size;
+  for (const id of ["#bulk-favorite", "#bulk-rating", "#bulk-download", "#bulk-share", "#bulk-album button"]) $(id).disabled = !selection.size;
 }
 
 $("#bulk-all").addEventListener("click", () => {
-  document.querySelectorAll("#grid .tile").forEach((node) => { selection.add(node.dataset.id); node.classList.add("selected"); });
+  allTiles().forEach((node) => { selection.add(node.dataset.id); node.classList.add("selected"); });
   showSelected();
 });
 
@@ -556,7 +550,7 @@ $("#bulk-done").addEventListener("click", endSelecting);
 $("#bulk-favorite").addEventListener("click", async () => {
   try {
     const { ids } = await api("/api/favorites", { method: "POST", body: { ids: [...selection], favorite: true } });
-    ids.forEach((id) => document.querySelectorAll(`.tile[data-id="${id}"]`).forEach((node) => node.classList.add("favorite")));
+    ids.forEach((id) => tilesOf(id).forEach((node) => node.classList.add("favorite")));
     say(`${count(ids.length, "photo")} made favourites`);
   } catch (error) { say(error.message, true); }
 });
@@ -572,6 +566,12 @@ $("#bulk-album").addEventListener("submit", async (event) => {
     $("#bulk-album-name").value = "";
     $("#bulk-album-name").blur();  // its list of albums would cover the bar
   } catch (error) { say(error.message, true); }
+});
+
+$("#bulk-rating").addEventListener("change", async (event) => {
+  const value = event.target.value;
+  event.target.value = "";
+  if (value) await rateMany([...selection], value);
 });
 
 $("#bulk-download").addEventListener("click", async () => {  // the server streams the zip; the browser saves it as it comes
@@ -610,16 +610,17 @@ $("#share-button").addEventListener("click", async () => {
   } catch (error) { say(error.message, true); }
 });
 
-$("#admin-button").addEventListener("click", () => { history.pushState(null, "", "/admin"); openAdmin(); });
+$("#upload-button").addEventListener("click", async () => {
+  try { await openUpload(await api("/api/uploads")); } catch (error) { say(error.message, true); }
+});
+
+$("#upload-dialog").addEventListener("close", () => { if (uploadedSince() && state.view === "grid" && !state.query) runQuery(""); });
+
+$("#admin-button").addEventListener("click", () => { history.pushState(null, "", "/admin"); showView("admin"); openAdmin(); });
 
 // -- map: Leaflet (vendored from npm, served from /static) over clusters the server made for the box and zoom --------
 
 const mapState = { map: null, markers: null, asked: 0 };
-
-function load(tag, props) {
-  return new Promise((resolve, reject) => document.head.append(el(tag, { ...props, onload: resolve,
-    onerror: () => reject(new Error("the gallery's libraries are missing: run `picsift models build`")) })));
-}
 
 $("#map-button").addEventListener("click", () => { history.pushState(null, "", "/map"); openMap(); });
 
@@ -676,26 +677,6 @@ function clusterIcon(group) {  // markercluster merges pins that overlap on scre
   const size = n < 10 ? "small" : n < 100 ? "medium" : "large";
   return L.divIcon({ className: `marker-cluster marker-cluster-${size}`, iconSize: [40, 40], html: el("div", {}, el("span", { text: String(n) })) });
 }
-
-async function openAdmin() {
-  showView("admin");
-  const [users, failed, dead] = await Promise.all([api("/api/admin/users"), api("/api/admin/failed"), api("/api/admin/dead-letters")]);
-  $("#users tbody").replaceChildren(...users.items.map((u) => el("tr", {}, el("td", { text: u.name }), el("td", { text: u.roots.join(", ") }), el("td", { text: u.admin ? "yes" : "" }))));
-  $("#failed").replaceChildren(...failed.files.map((f) => el("li", { text: `${f.path}: ${f.reason}` })),
-    ...failed.photos.map((p) => el("li", { text: `${p.path}: ${p.stage} failed: ${p.reason}` })));
-  $("#dead").replaceChildren(...dead.items.map((d) => el("li", { text: `${d.stage}: ${d.reason}` })));
-}
-
-$("#add-user").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const form = new FormData(event.target);
-  try {
-    await api("/api/admin/users", { method: "POST", body: { name: form.get("name"), password: form.get("password"), roots: [form.get("roots")], admin: form.get("admin") === "on" } });
-    event.target.reset(); openAdmin();
-  } catch (error) { say(error.message, true); }
-});
-
-$("#rescan").addEventListener("click", () => api("/api/admin/rescan", { method: "POST" }).then(() => say("rescan started"), (e) => say(e.message, true)));
 
 async function showShare(token) {
   state.share = token;

@@ -1,0 +1,38 @@
+"""The text stage on the bus: photo.ingested -> photo.text; decode, then analyse()."""
+from __future__ import annotations
+
+import asyncio
+import time
+
+from proto import pb
+from services.media.decode import DecodeError, decode
+from services.pipeline.stage import Outgoing, Stage
+from services.pipeline.stages import BY_NAME
+from services.text.analyse import analyse
+from services.text.reader import READ_SIZE, TextReader, version
+from services.text.settings import TextSettings
+
+DECL = BY_NAME["text"]
+
+
+def text_of(path: str, reader: TextReader, stage_version: str) -> pb.TextResult:
+    """The result for one file, a failed outcome with the reason when it cannot be decoded."""
+    try:
+        result = analyse(decode(path, READ_SIZE), reader)
+    except DecodeError as exc:
+        result = pb.TextResult(meta=pb.StageMeta(outcome=pb.OUTCOME_FAILED, reason=str(exc)))
+    else:
+        result.meta.outcome = pb.OUTCOME_OK
+    result.meta.stage, result.meta.version, result.meta.finished_at = DECL.name, stage_version, time.time()
+    return result
+
+
+def build_stage(settings: TextSettings) -> Stage:
+    reader = TextReader(settings.threads)
+    stage_version = version()
+
+    async def handle(routing_key: str, record: pb.Record) -> list[Outgoing]:
+        result = await asyncio.to_thread(text_of, record.file.path, reader, stage_version)
+        return [(DECL.publishes, pb.Record(id=record.id, text=result))]
+
+    return Stage(name=DECL.name, subscribes=DECL.subscribes, handle=handle, prefetch=settings.prefetch)

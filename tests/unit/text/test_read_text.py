@@ -1,0 +1,74 @@
+"""The text stage's function on real photos: a sign drawn on a real photo and ICDAR 2015 photos of text are read into
+`text` words with their boxes; photos without text stop after the cheap detection pass."""
+from __future__ import annotations
+
+import pytest
+from PIL import Image
+from skimage import data
+
+from fixtures.corpora import corpus_file
+from fixtures.signs import LINES, SIGN, WORDS, sign_on_coffee
+from proto import pb
+from services.media.decode import decode
+from services.text.analyse import TEXT_WEIGHT, analyse
+from services.text.reader import READ_SIZE, TextReader, version
+from services.text.service import text_of
+
+# ICDAR 2015 (Google Glass photos of incidental text), as MMOCR's tests keep them; the words are their ground truth.
+MMOCR = "open-mmlab/mmocr"
+ICDAR_WORDS = {"img_8.jpg": {"why", "pay", "for", "nothing"}, "img_10.jpg": {"harbourfront"}, "img_9.jpg": {"exit"}}
+
+
+@pytest.fixture(scope="module")
+def reader() -> TextReader:
+    return TextReader(threads=2)
+
+
+def words(result: pb.TextResult) -> set[str]:
+    return {term.value for term in result.terms}
+
+
+def test_a_sign_on_a_real_photo_is_read_into_words_with_their_boxes(reader, tmp_path):
+    sign_on_coffee(tmp_path / "sign.jpg")
+    result = analyse(decode(tmp_path / "sign.jpg", READ_SIZE), reader)
+    assert result.detected
+    assert WORDS <= words(result)
+    assert all(t.key == "text" and t.source == "ocr" and 0 < t.weight <= TEXT_WEIGHT for t in result.terms)
+    left, top, right, bottom = SIGN[0] / 600, SIGN[1] / 400, SIGN[2] / 600, SIGN[3] / 400
+    read = {line.text: line.box for line in result.lines}
+    assert set(read) >= set(LINES)
+    for box in read.values():  # each line's box lies on the sign
+        assert left - 0.02 <= box.x1 < box.x2 <= right + 0.02 and top - 0.02 <= box.y1 < box.y2 <= bottom + 0.02
+
+
+@pytest.mark.parametrize("name", sorted(ICDAR_WORDS))
+def test_real_photos_of_text_give_their_words(reader, tmp_path, name):
+    photo = corpus_file(MMOCR, f"tests/data/det_toy_dataset/imgs/test/{name}", tmp_path)
+    result = analyse(decode(photo, READ_SIZE), reader)
+    assert ICDAR_WORDS[name] <= words(result)
+
+
+def test_photos_without_text_stop_after_the_cheap_pass(reader, samples_dir):
+    photos = [Image.fromarray(data.astronaut()), Image.fromarray(data.chelsea()),
+              decode(samples_dir / "jpg" / "Canon_40D.jpg", READ_SIZE)]
+    for photo in photos:
+        result = analyse(photo, reader)
+        assert (result.detected, list(result.lines), list(result.terms)) == (False, [], [])
+
+
+def test_the_result_carries_the_version_and_a_file_that_cannot_be_read_fails_with_why(reader, tmp_path):
+    sign_on_coffee(tmp_path / "sign.jpg")
+    (tmp_path / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 not a jpeg")
+    good = text_of(str(tmp_path / "sign.jpg"), reader, version())
+    bad = text_of(str(tmp_path / "broken.jpg"), reader, version())
+    assert (good.meta.stage, good.meta.version, good.meta.outcome) == ("text", version(), pb.OUTCOME_OK)
+    assert version().startswith("text-2+rapidocr-1.4.4")
+    assert bad.meta.outcome == pb.OUTCOME_FAILED and "cannot decode" in bad.meta.reason and not bad.lines
+
+
+@pytest.mark.parametrize("size", [(1, 1), (2, 900), (1280, 10), (15, 15), (31, 17)])
+def test_photos_of_any_shape_are_looked_at_without_failing(reader, tmp_path, size):
+    path = tmp_path / "thin.png"
+    Image.new("RGB", size, (200, 120, 40)).save(path)
+    result = text_of(str(path), reader, version())
+    assert (result.meta.outcome, result.detected) == (pb.OUTCOME_OK, False)
