@@ -6,7 +6,12 @@ import logging
 import sys
 import time
 
-from services.pipeline.runner import current_message
+
+def current_message() -> dict:
+    """The photo and stage being handled (the runner's), read when a line is logged: the CLI starts without it."""
+    from services.pipeline.runner import current_message as handled
+
+    return handled()
 
 
 class JsonFormatter(logging.Formatter):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.pipeline.stages import CONSUMERS
@@ -29,6 +29,13 @@ class PipelineSettings(BaseSettings):
     stages: list[str] = Field(default_factory=lambda: list(CONSUMERS),
                               description="the consumer stages this deployment runs; their queues exist from the start")
     metrics_port: int = Field(0, ge=0, description="serve /metrics on this port; 0 = off")
+
+    @field_validator("bus")
+    @classmethod
+    def _bus(cls, value: str) -> str:
+        if value == "memory" or value.startswith(("amqp://", "amqps://")):
+            return value
+        raise ValueError("expected memory or amqp://user:pass@host:5672/vhost")
 
     @property
     def is_memory(self) -> bool:

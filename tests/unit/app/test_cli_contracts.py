@@ -70,8 +70,8 @@ def test_show_json_is_the_whole_record(library, capsys):
     (("search", "beach", "--user", "mallory"), "no user 'mallory'"),
     (("search", "(beach"), "missing ')'"),
     (("show", "f" * 64), "no photo with id or path"),
-    (("search",), "required: query"),
-    (("search", "beach", "--bogus"), "unrecognized arguments: --bogus"),
+    (("search",), "Missing argument 'QUERY...'"),
+    (("search", "beach", "--bogus"), "No such option '--bogus'"),
 ])
 def test_errors_exit_2_with_the_message_as_json_and_on_stderr(library, capsys, argv, says):
     code, answer, err = run(capsys, *argv)

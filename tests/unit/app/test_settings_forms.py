@@ -37,3 +37,21 @@ def test_status_answers_zeros_on_a_fresh_data_dir_and_creates_nothing(monkeypatc
     assert answer["photos"] == 0 and answer["failed"] == [] and answer["skipped"] == 0
     assert answer["stages"] and all(sum(counts.values()) == 0 for counts in answer["stages"].values())
     assert not data.exists()
+
+
+@pytest.mark.parametrize("variable, value, expected", [
+    ("PICSIFT_BUS", "rabbit", "expected memory or amqp://"),
+    ("PICSIFT_MODELS", "/models", "expected local:DIR or grpc://"),
+    ("PICSIFT_STAGES", "exif", "not JSON; expected a JSON list"),
+    ("PICSIFT_INDEX", "sqlite", "bitmap|https?://"),
+    ("PICSIFT_WORKERS", "two", "valid integer"),
+])
+def test_every_bad_setting_a_command_reads_is_one_line_with_the_expected_form(monkeypatch, tmp_path, capsys,
+                                                                             variable, value, expected):
+    monkeypatch.setenv("PICSIFT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv(variable, value)
+    (tmp_path / "media").mkdir()
+    assert main(["index", str(tmp_path / "media"), "--json"]) == 2
+    out, err = capsys.readouterr()
+    assert json.loads(out)["error"] == f"{variable}={value!r}: " + json.loads(out)["error"].split(": ", 1)[1]
+    assert expected in err and len(err.strip().splitlines()) == 1
