@@ -1,8 +1,13 @@
 """The query language: what people type becomes the right tree, and nothing they type crashes it."""
+import time
+from datetime import datetime, timezone
+
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from services.search.query.ast import And, DateRange, FaceCount, Filter, Near, Not, Or, Person, Phrase, Word
+from services.search.query.ast import (
+    And, DateRange, FaceCount, Filter, Near, Not, Or, Person, Phrase, Word, positive_atoms,
+)
 from services.search.query.parser import QueryError, parse
 
 
@@ -34,6 +39,7 @@ def test_two_people_joined_by_and_stay_two_people():
     ("after:2020-05", DateRange(1588291200.0, None)),
     ("before:2020-05-17", DateRange(None, 1589673600.0)),
     ("(cat or dog) -bird", And((Or((Word("cat"), Word("dog"))), Not(Word("bird"))))),
+    ("-(cat or dog)", Not(Or((Word("cat"), Word("dog"))))),     # was (cat or dog): the '-' was dropped
     ("the a of", None),
     ("-", None),
 ])
@@ -45,6 +51,62 @@ def test_near_resolves_a_place_with_a_distance():
     near = parse("near:miami 50km").root
     assert isinstance(near, Near) and near.km == 50 and near.lat == pytest.approx(25.77, abs=0.05)
     assert parse("near:miami").root.km == 25
+
+
+@pytest.mark.parametrize("distance, km", [("500m", 0.5), ("10mi", 16.09), ("2KM", 2), ("3 MI", None)])
+def test_near_distances_in_metres_and_miles_and_the_words_after_them(distance, km):
+    query = parse(f"near:miami {distance} beach")
+    if km is None:  # a distance split from its unit is no distance: the default, then the words
+        assert query.root.nodes[0].km == 25 and query.root.nodes[1:] == (Word("3"), Word("mi"), Word("beach"))
+    else:
+        assert query.root.nodes[0].km == pytest.approx(km, abs=0.01) and query.root.nodes[1:] == (Word("beach"),)
+
+
+def test_a_place_name_is_the_biggest_city_of_that_name():
+    assert parse("near:paris").root.lat == pytest.approx(48.85, abs=0.05)  # Paris, France; not Paris, Texas (33.7)
+
+
+def utc(*date) -> float:
+    return datetime(*date, tzinfo=timezone.utc).timestamp()
+
+
+@pytest.mark.parametrize("text, low, high", [
+    ("2019..", utc(2019, 1, 1), None),
+    ("..2020-05", None, utc(2020, 6, 1)),                          # an end month counts whole
+    ("..2020-12", None, utc(2021, 1, 1)),                          # December ends at the next year
+    ("..2020-02-29", None, utc(2020, 3, 1)),                       # an end day counts whole
+    ("2020-05..2020-05", utc(2020, 5, 1), utc(2020, 6, 1)),
+    ("2020-05-17..2020-05-17", utc(2020, 5, 17), utc(2020, 5, 18)),
+])
+def test_open_and_one_span_ranges(text, low, high):
+    assert parse(text).root == DateRange(low, high)
+
+
+@pytest.fixture
+def new_york_time():
+    """The process's time zone set to New York for one test, then back to what it was."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TZ", "America/New_York")
+        time.tzset()
+        yield
+    time.tzset()
+
+
+def test_dates_are_utc_days_whatever_the_servers_time_zone(new_york_time):
+    assert parse("2020-05-17..2020-05-17").root == DateRange(utc(2020, 5, 17), utc(2020, 5, 18))
+
+
+def test_query_words_are_its_positive_plain_words():
+    """The any-word fallback and the phrase bonus use them: nothing that was negated, whatever its shape."""
+    query = parse('happy woman "red car" beach -dog -(cat or bird) -"blue sky" not (sad man)')
+    assert sorted(query.words()) == sorted(["happy", "woman", "red", "car", "beach"])
+
+
+def test_positive_atoms_are_what_a_hit_is_ranked_by():
+    atoms = positive_atoms(parse('happy woman "red car" camera:canon (beach or sea) -dog').root)
+    assert sorted(map(repr, atoms)) == sorted(map(repr, [
+        Word("happy"), Word("woman"), Phrase(("red", "car")), Filter("camera", "canon"), Word("beach"),
+        Word("sea")]))
 
 
 def test_limit_is_an_option_not_a_word():
@@ -60,6 +122,10 @@ def test_limit_is_an_option_not_a_word():
     ("limit:0", "limit must be", 0),
     ("after:may", "is not a date", 0),
     ("2021..2019", "ends before it starts", 0),
+    ("2020-05-17..2020-05-16", "ends before it starts", 0),
+    ("cat 2020-13..", "not a date range", 4),
+    ("cat ..2019-02-30", "not a date range", 4),
+    ("..", "a range needs a start or an end", 0),
     ("near:xyzzyville", "unknown place", 0),
     ("faces:many", "faces takes", 0),
 ])
@@ -67,7 +133,7 @@ def test_errors_point_at_the_spot(text, message, position):
     with pytest.raises(QueryError) as error:
         parse(text)
     assert message in error.value.message and error.value.position == position
-    assert "»" in str(error.value)
+    assert f"at position {position + 1}:" in str(error.value) and "»" in str(error.value)  # counted from 1 for people
 
 
 @settings(max_examples=400, deadline=None)
