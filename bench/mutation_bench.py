@@ -1,6 +1,8 @@
 """Mutation testing of the core modules with mutmut: does each module's fast tests notice when its code is changed?
 
-Usage: .venv/bin/python bench/mutation_bench.py [--only query,vocabulary,...] [--work DIR] [--out FILE]
+Usage: .venv/bin/python bench/mutation_bench.py [--only query,vocabulary,...] [--work DIR] [--out FILE] [--again]
+  --again  after adding tests: reuses the copies of the last run, runs changed functions' mutants and every survivor
+           again, and shows the share killed before beside the share now
 Each module is mutated in its own copy of the tree under --work (the worktree is never touched) against only the fast
 tests that cover it, one mutant at a time (a 2-core machine is shared). Not for CI: a module takes minutes.
 The table counts every mutant mutmut makes; a mutant no selected test runs counts as survived. The mutants judged
@@ -62,12 +64,7 @@ def prepare(module: Module, work: Path) -> None:
     """A fresh copy of the tree with the module's mutmut settings appended to its pyproject.toml."""
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    for name in COPIED:
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, work / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, work / name)
+    refresh(work)
     selection = [*module.tests, *(f"--deselect={test}" for test in module.deselect)]
     settings = (f"\n[tool.mutmut]\nsource_paths = [\"services\"]\nalso_copy = [\"proto\"]\n"
                 f"only_mutate = {list(module.files)!r}\npytest_add_cli_args_test_selection = {selection!r}\n"
@@ -76,19 +73,46 @@ def prepare(module: Module, work: Path) -> None:
         pyproject.write(settings.replace("'", '"'))
 
 
-def mutate(module: Module, work: Path) -> tuple[Counter, dict[str, str], float]:
-    """Runs mutmut in the copy; the status of every mutant and the minutes it took."""
-    environment = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+def refresh(work: Path) -> None:
+    """The worktree's current code and tests copied over the copy (its pyproject.toml only when new)."""
+    for name in COPIED:
+        source, target = REPO / name, work / name
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True)
+        elif not target.exists():
+            shutil.copy2(source, target)
+
+
+def mutate(module: Module, work: Path, names: list[str] | None = None) -> float:
+    """Runs mutmut in the copy (all mutants without a result, or the named ones again); the minutes it took."""
     started = time.monotonic()
-    run = subprocess.run(["nice", "-n", "10", str(MUTMUT), "run", "--max-children", "1"], cwd=work,
-                         env=environment, capture_output=True, text=True)
-    minutes = (time.monotonic() - started) / 60
+    run = subprocess.run(["nice", "-n", "10", str(MUTMUT), "run", "--max-children", "1", *(names or [])], cwd=work,
+                         env=_environment(), capture_output=True, text=True)
     if run.returncode != 0:
         raise SystemExit(f"mutmut failed on {module.name}:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}")
-    listing = subprocess.run([str(MUTMUT), "results", "--all", "true"], cwd=work, env=environment,
+    return (time.monotonic() - started) / 60
+
+
+def results(work: Path) -> dict[str, str]:
+    """The status of every mutant of the copy."""
+    listing = subprocess.run([str(MUTMUT), "results", "--all", "true"], cwd=work, env=_environment(),
                              capture_output=True, text=True, check=True).stdout
-    statuses = {m.group(1): m.group(2) for m in map(RESULT_LINE.match, listing.splitlines()) if m}
-    return Counter(_bucket(status) for status in statuses.values()), statuses, minutes
+    return {m.group(1): m.group(2) for m in map(RESULT_LINE.match, listing.splitlines()) if m}
+
+
+def again(module: Module, work: Path) -> tuple[dict[str, str], float]:
+    """After tests were added: the copy takes the current code and tests; mutants of changed functions run, then
+    every survivor runs again. Killed mutants stay killed (tests were added, none removed). Returns the statuses
+    before and the minutes."""
+    before = results(work)
+    refresh(work)
+    minutes = mutate(module, work)
+    survivors = [name for name, status in results(work).items() if _bucket(status) == SURVIVED]
+    return before, minutes + (mutate(module, work, survivors) if survivors else 0.0)
+
+
+def _environment() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
 
 
 def _bucket(status: str) -> str:
@@ -103,18 +127,25 @@ def excuse(mutant: str) -> str | None:
     return next((f"never runs: {why}" for prefix, why in IMPORT_TIME.items() if mutant.startswith(prefix)), None)
 
 
-def table(rows: list[tuple[str, Counter, dict[str, str], float]]) -> list[str]:
+def table(rows: list[tuple[str, dict[str, str], float, dict[str, str] | None]]) -> list[str]:
     lines = [stamp(), f"{'module':<12}{'mutants':>8}{'killed':>8}{'survived':>9}{'timeouts':>9}{'killed %':>9}"
-             f"{'excused':>8}{'of rest %':>10}{'minutes':>8}"]
-    for name, counts, statuses, minutes in rows:
+             f"{'excused':>8}{'of rest %':>10}{'minutes':>8}{'before %':>9}"]
+    for name, statuses, minutes, before in rows:
+        counts = Counter(_bucket(status) for status in statuses.values())
         total, caught = sum(counts.values()), counts[KILLED] + counts[TIMEOUT]
         excused = sum(1 for mutant, status in statuses.items() if _bucket(status) == SURVIVED and excuse(mutant))
+        earlier = f"{_share(*_caught(before)):>8.0f}%" if before else f"{'':>9}"
         lines.append(f"{name:<12}{total:>8}{counts[KILLED]:>8}{counts[SURVIVED]:>9}{counts[TIMEOUT]:>9}"
                      f"{_share(caught, total):>8.0f}%{excused:>8}{_share(caught, total - excused):>9.0f}%"
-                     f"{minutes:>8.1f}")
+                     f"{minutes:>8.1f}{earlier}")
     lines.append("killed % counts timeouts as killed (the mutant hung the tests); excused: survivors that are "
-                 "equivalent or never run (listed below); of rest %: killed among the others")
+                 "equivalent or never run (listed below); of rest %: killed among the others; before %: killed % "
+                 "before the tests were added (--again)")
     return lines
+
+
+def _caught(statuses: dict[str, str]) -> tuple[int, int]:
+    return sum(1 for status in statuses.values() if _bucket(status) != SURVIVED), len(statuses)
 
 
 def _share(part: int, whole: int) -> float:
@@ -135,23 +166,24 @@ def main() -> None:
     parser.add_argument("--only", default=",".join(m.name for m in MODULES), help="modules, comma-separated")
     parser.add_argument("--work", type=Path, default=Path("/tmp/mutation"), help="where the mutated copies go")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "mutation.txt")
+    parser.add_argument("--again", action="store_true",
+                        help="reuse the copies of an earlier run: changed functions and survivors run again")
     args = parser.parse_args()
     chosen = [m for m in MODULES if m.name in args.only.split(",")]
     rows, details = [], []
     for module in chosen:
-        counts, statuses, minutes = mutate(module, _prepared(module, args.work / module.name))
-        rows.append((module.name, counts, statuses, minutes))
-        details += [f"\n{module.name}: surviving mutants (`mutmut show NAME` in {args.work / module.name})",
-                    *survivors(statuses)]
+        work = args.work / module.name
+        if args.again:
+            before, minutes = again(module, work)
+        else:
+            prepare(module, work)
+            before, minutes = None, mutate(module, work)
+        statuses = results(work)
+        rows.append((module.name, statuses, minutes, before))
+        details += [f"\n{module.name}: surviving mutants (`mutmut show NAME` in {work})", *survivors(statuses)]
         print("\n".join(table(rows)), flush=True)
-    report = "\n".join([*table(rows), *details]) + "\n"
-    args.out.write_text(report, encoding="utf-8")
+    args.out.write_text("\n".join([*table(rows), *details]) + "\n", encoding="utf-8")
     print(f"written to {args.out}")
-
-
-def _prepared(module: Module, work: Path) -> Path:
-    prepare(module, work)
-    return work
 
 
 if __name__ == "__main__":
