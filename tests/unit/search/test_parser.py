@@ -6,9 +6,13 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from services.search.query.ast import (
-    And, DateRange, FaceCount, Filter, Near, Not, Or, Person, Phrase, Word, positive_atoms,
+    And, DateRange, FaceCount, Filter, Marked, Near, Not, Or, Person, Phrase, Word, positive_atoms,
 )
 from services.search.query.parser import QueryError, parse
+
+
+def utc(*date) -> float:
+    return datetime(*date, tzinfo=timezone.utc).timestamp()
 
 
 def test_pigallery_sentence_drops_filler_and_binds_the_person():
@@ -62,12 +66,33 @@ def test_near_distances_in_metres_and_miles_and_the_words_after_them(distance, k
         assert query.root.nodes[0].km == pytest.approx(km, abs=0.01) and query.root.nodes[1:] == (Word("beach"),)
 
 
+@pytest.mark.parametrize("text, root", [
+    ("since:2020", DateRange(utc(2020, 1, 1), None)),
+    ("people:2", FaceCount(2, 2)),
+    ("album:summer", Marked("album", "summer")),
+])
+def test_keys_people_also_type(text, root):
+    assert parse(text).root == root
+
+
+def test_until_is_an_end_and_limits_run_from_1_to_1000():
+    assert parse("until:2020").root.start is None and parse("until:2020").root.end is not None
+    assert (parse("limit:1").limit, parse("limit:1000").limit) == (1, 1000)
+
+
+def test_an_open_face_count_has_no_upper_bound_a_photo_could_reach():
+    count = parse("faces:2..").root
+    assert count.low == 2 and count.high >= 1000
+
+
+@pytest.mark.parametrize("text, lat", [("near:rio-de-janeiro", -22.91), ("near:san_francisco", 37.77)])
+def test_place_names_with_dashes_or_underscores_for_spaces(text, lat):
+    near = parse(text).root
+    assert near.lat == pytest.approx(lat, abs=0.05) and near.place == text.split(":")[1]
+
+
 def test_a_place_name_is_the_biggest_city_of_that_name():
     assert parse("near:paris").root.lat == pytest.approx(48.85, abs=0.05)  # Paris, France; not Paris, Texas (33.7)
-
-
-def utc(*date) -> float:
-    return datetime(*date, tzinfo=timezone.utc).timestamp()
 
 
 @pytest.mark.parametrize("text, low, high", [
@@ -120,6 +145,7 @@ def test_limit_is_an_option_not_a_word():
     ("cat )", "unexpected ')'", 4),
     ("cat or", "'or' needs something after it", 4),
     ("limit:0", "limit must be", 0),
+    ("limit:1001", "limit must be", 0),
     ("after:may", "is not a date", 0),
     ("2021..2019", "ends before it starts", 0),
     ("2020-05-17..2020-05-16", "ends before it starts", 0),
