@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from services.search.query.ast import (
-    And, DateRange, FaceCount, Filter, Marked, Near, Not, Or, Person, Phrase, Word, positive_atoms,
+    And, DateRange, FaceCount, Filter, Marked, Named, Near, Not, Or, Person, Phrase, Word, positive_atoms,
 )
 from services.search.query.parser import QueryError, parse
 
@@ -70,9 +70,19 @@ def test_near_distances_in_metres_and_miles_and_the_words_after_them(distance, k
     ("since:2020", DateRange(utc(2020, 1, 1), None)),
     ("people:2", FaceCount(2, 2)),
     ("album:summer", Marked("album", "summer")),
+    ("person:Anna", Named("anna")),
+    ("taken:2019..2020", DateRange(utc(2019, 1, 1), utc(2021, 1, 1))),
+    ("date:2019..", DateRange(utc(2019, 1, 1), None)),
+    ("tag:Dogs", Filter("tag", "dog")),
 ])
 def test_keys_people_also_type(text, root):
     assert parse(text).root == root
+
+
+def test_the_askers_people_are_named_and_the_query_keeps_its_text():
+    query = parse("Anna on the beach", names=frozenset({"anna"}))
+    assert query.root == And((Word("beach"), Named("anna"))) and query.text == "Anna on the beach"
+    assert parse("anna").root == Word("anna") and parse("anna").limit is None  # someone else's anna is a word
 
 
 def test_until_is_an_end_and_limits_run_from_1_to_1000():
@@ -146,7 +156,9 @@ def test_limit_is_an_option_not_a_word():
     ("cat or", "'or' needs something after it", 4),
     ("limit:0", "limit must be", 0),
     ("limit:1001", "limit must be", 0),
+    ("cat year:2021..2019", "ends before it starts", 4),
     ("after:may", "is not a date", 0),
+    ("after:2020-05-17-01", "is not a date", 0),
     ("2021..2019", "ends before it starts", 0),
     ("2020-05-17..2020-05-16", "ends before it starts", 0),
     ("cat 2020-13..", "not a date range", 4),
