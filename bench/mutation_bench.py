@@ -28,7 +28,7 @@ from stamp import REPO, stamp
 MUTMUT = Path(sys.executable).with_name("mutmut")
 COPIED = ("services", "proto", "tests", "pyproject.toml")
 RESULT_LINE = re.compile(r"^\s*(\S+): (.+)$")
-KILLED, SURVIVED, TIMEOUT = "killed", "survived", "timeout"
+KILLED, SURVIVED, TIMEOUT, NOT_RUN = "killed", "survived", "timeout", "not checked"
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,8 @@ def prepare(module: Module, work: Path) -> None:
     selection = [*module.tests, *(f"--deselect={test}" for test in module.deselect)]
     settings = (f"\n[tool.mutmut]\nsource_paths = [\"services\"]\nalso_copy = [\"proto\"]\n"
                 f"only_mutate = {list(module.files)!r}\npytest_add_cli_args_test_selection = {selection!r}\n"
-                f"pytest_add_cli_args = [\"-p\", \"no:randomly\", \"-x\", \"-q\"]\n")
+                f"pytest_add_cli_args = [\"-p\", \"no:randomly\", \"-x\", \"-q\"]\n"
+                f"timeout_multiplier = 3.0\n")  # a mutant that loops is stopped at 3x its tests' CPU time, not 15x
     with open(work / "pyproject.toml", "a", encoding="utf-8") as pyproject:
         pyproject.write(settings.replace("'", '"'))
 
@@ -105,14 +106,16 @@ def results(work: Path) -> dict[str, str]:
 
 
 def again(module: Module, work: Path) -> tuple[dict[str, str], float]:
-    """After tests were added: the copy takes the current code and tests; mutants of changed functions run, then
-    every survivor runs again. Killed mutants stay killed (tests were added, none removed). Returns the statuses
-    before and the minutes."""
+    """After tests were added: the copy takes the current code and tests; every survivor runs again, then the
+    mutants of functions that changed. Killed mutants stay killed (tests were added, none removed); mutants an
+    interrupted run never reached stay unrun. Returns the statuses before and the minutes."""
     before = results(work)
     refresh(work)
-    minutes = mutate(module, work)
-    survivors = [name for name, status in results(work).items() if _bucket(status) == SURVIVED]
-    return before, minutes + (mutate(module, work, survivors) if survivors else 0.0)
+    survivors = [name for name, status in before.items() if _bucket(status) == SURVIVED]
+    minutes = mutate(module, work, survivors) if survivors else 0.0
+    changed = [name for name, status in results(work).items()
+               if status == NOT_RUN and before.get(name, KILLED) != NOT_RUN]
+    return before, minutes + (mutate(module, work, changed) if changed else 0.0)
 
 
 def _environment() -> dict[str, str]:
@@ -120,8 +123,8 @@ def _environment() -> dict[str, str]:
 
 
 def _bucket(status: str) -> str:
-    """killed, timeout, or survived (a mutant no test runs is a survivor too)."""
-    return status if status in (KILLED, TIMEOUT) else SURVIVED
+    """killed, timeout, not run (an interrupted run), or survived (a mutant no test runs is a survivor too)."""
+    return status if status in (KILLED, TIMEOUT, NOT_RUN) else SURVIVED
 
 
 def excuse(mutant: str) -> str | None:
@@ -132,24 +135,25 @@ def excuse(mutant: str) -> str | None:
 
 
 def table(rows: list[tuple[str, dict[str, str], float, dict[str, str] | None]]) -> list[str]:
-    lines = [stamp(), f"{'module':<12}{'mutants':>8}{'killed':>8}{'survived':>9}{'timeouts':>9}{'killed %':>9}"
-             f"{'excused':>8}{'of rest %':>10}{'minutes':>8}{'before %':>9}"]
+    lines = [stamp(), f"{'module':<12}{'mutants':>8}{'not run':>8}{'killed':>8}{'survived':>9}{'timeouts':>9}"
+             f"{'killed %':>9}{'excused':>8}{'of rest %':>10}{'minutes':>8}{'before %':>9}"]
     for name, statuses, minutes, before in rows:
         counts = Counter(_bucket(status) for status in statuses.values())
-        total, caught = sum(counts.values()), counts[KILLED] + counts[TIMEOUT]
+        run, caught = sum(counts.values()) - counts[NOT_RUN], counts[KILLED] + counts[TIMEOUT]
         excused = sum(1 for mutant, status in statuses.items() if _bucket(status) == SURVIVED and excuse(mutant))
         earlier = f"{_share(*_caught(before)):>8.0f}%" if before else f"{'':>9}"
-        lines.append(f"{name:<12}{total:>8}{counts[KILLED]:>8}{counts[SURVIVED]:>9}{counts[TIMEOUT]:>9}"
-                     f"{_share(caught, total):>8.0f}%{excused:>8}{_share(caught, total - excused):>9.0f}%"
-                     f"{minutes:>8.1f}{earlier}")
-    lines.append("killed % counts timeouts as killed (the mutant hung the tests); excused: survivors that are "
-                 "equivalent or never run (listed below); of rest %: killed among the others; before %: killed % "
-                 "before the tests were added (--again)")
+        lines.append(f"{name:<12}{sum(counts.values()):>8}{counts[NOT_RUN]:>8}{counts[KILLED]:>8}"
+                     f"{counts[SURVIVED]:>9}{counts[TIMEOUT]:>9}{_share(caught, run):>8.0f}%{excused:>8}"
+                     f"{_share(caught, run - excused):>9.0f}%{minutes:>8.1f}{earlier}")
+    lines.append("killed %: of the mutants run, killed or timed out (the mutant hung the tests); not run: left by an "
+                 "interrupted run; excused: survivors that are equivalent or never run (listed below); of rest %: "
+                 "killed among the others; before %: killed % before the tests were added (--again)")
     return lines
 
 
 def _caught(statuses: dict[str, str]) -> tuple[int, int]:
-    return sum(1 for status in statuses.values() if _bucket(status) != SURVIVED), len(statuses)
+    buckets = Counter(_bucket(status) for status in statuses.values())
+    return buckets[KILLED] + buckets[TIMEOUT], len(statuses) - buckets[NOT_RUN]
 
 
 def _share(part: int, whole: int) -> float:
