@@ -13,6 +13,7 @@ function bodies (module-level tables are not).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -108,8 +109,12 @@ def results(work: Path) -> dict[str, str]:
 def again(module: Module, work: Path) -> tuple[dict[str, str], float]:
     """After tests were added: the copy takes the current code and tests; every survivor runs again, then the
     mutants of functions that changed. Killed mutants stay killed (tests were added, none removed); mutants an
-    interrupted run never reached stay unrun. Returns the statuses before and the minutes."""
-    before = results(work)
+    interrupted run never reached stay unrun. Returns the statuses of the first run (kept in the copy across several
+    --again runs) and the minutes."""
+    first = work / "first-run.json"
+    if not first.exists():
+        first.write_text(json.dumps(results(work)), encoding="utf-8")
+    before = json.loads(first.read_text(encoding="utf-8"))
     refresh(work)
     survivors = [name for name, status in before.items() if _bucket(status) == SURVIVED]
     minutes = mutate(module, work, survivors) if survivors else 0.0

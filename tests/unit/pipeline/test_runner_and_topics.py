@@ -74,6 +74,21 @@ async def test_log_lines_know_the_stage_key_attempt_and_photo_being_handled():
     assert current_message() == {}  # nothing left behind for the next message's lines
 
 
+async def test_a_file_event_is_known_by_its_path_and_a_retry_is_logged_with_its_reason(caplog):
+    seen = []
+
+    async def handle(key, event):
+        seen.append(current_message()["photo_id"])
+        raise Retry("index busy")
+
+    runner = StageRunner(Stage("ingest", ("file.removed",), handle), SETTINGS, StageMetrics())
+    with caplog.at_level(logging.WARNING):
+        await runner.handle(Delivery("file.removed", encode(pb.FileEvent(path="/m/a.jpg"))))
+    assert seen == ["/m/a.jpg"]
+    assert "ingest: attempt 1 failed (index busy); retry in 1.0s" in caplog.messages
+    assert runner.metrics.registry.get_sample_value("picsift_stage_seconds_count", {"stage": "ingest"}) == 1
+
+
 async def test_a_dead_letter_is_logged_with_stage_key_and_reason(caplog):
     async def handle(key, record):
         raise Reject("not a photo")
