@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 from skimage import data
 
-from proto import embedding
+from proto import embedding, pb
 from services.media.decode import decode
 from services.vision.analyse import VisionModels, analyse
 from services.vision.build import build_models, read_manifest
@@ -18,6 +18,7 @@ from services.vision.runtime.grpc_serving import GrpcRuntime, ServingUnavailable
 from services.vision.runtime.local import LocalRuntime
 from services.vision.runtime.onnx_runtime import OnnxRuntime
 from services.vision.runtime.port import ModelError
+from services.vision.service import build_stage
 from services.vision.settings import VisionSettings
 
 # Real photos with faces, people, cars, cups, boats (what vision saw in them: tests/unit/semantic/real_photo_terms.json)
@@ -155,6 +156,24 @@ async def test_grpc_server_down_is_a_retryable_error_and_a_wrong_version_a_clear
     with pytest.raises(ModelError, match="NOT_FOUND"):
         await pinned.predict("mobilenet_v2", {"images": images[:1]})
     await pinned.close()
+
+
+async def test_the_vision_stage_batches_photos_into_shared_tf_serving_requests(models_dir, tf_serving, tmp_path):
+    """Production's path: the stage over gRPC; eight photos handled side by side are two classifier requests."""
+    target, servicer = await tf_serving(models_dir)
+    runtime = GrpcRuntime(target, versions(models_dir))
+    settings = VisionSettings(vision_batch_size=4, vision_batch_wait_ms=60_000)  # full batches only
+    stage = build_stage(settings, runtime, read_manifest(models_dir)["models"])
+    records = []
+    for i, name in enumerate(["coffee", "chelsea"] * 4):
+        path = tmp_path / f"{i}.jpg"
+        Image.fromarray(getattr(data, name)()).convert("RGB").save(path)
+        records.append(pb.Record(id=str(i), file=pb.FileFacts(path=str(path))))
+    outputs = await asyncio.gather(*(stage.handle("photo.ingested", record) for record in records))
+    best = [out.vision.classes[0].label for ((_, out),) in outputs]
+    assert best[0] == "espresso" and best[1] in {"tabby", "tiger cat", "Egyptian cat"}
+    assert servicer.requests_by_model["mobilenet_v2"] == 2 and servicer.requests_by_model["centernet"] == 8
+    await runtime.close()
 
 
 @pytest.mark.parametrize("runtime_class", [LocalRuntime, OnnxRuntime])

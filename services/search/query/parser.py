@@ -124,8 +124,9 @@ class _Parser:
     def unary(self) -> Node | None:
         token = self.tokens[self.i]
         lowered = token.text.lower()
-        if lowered == "not" or (token.text.startswith("-") and len(token.text) > 1 and not token.text[1].isdigit()):
-            if lowered == "not":
+        if (lowered == "not" or self.negates_group(token)
+                or (token.text.startswith("-") and len(token.text) > 1 and not token.text[1].isdigit())):
+            if lowered == "not" or token.text == "-":
                 self.i += 1
             else:
                 self.tokens[self.i] = Token(token.text[1:], token.position + 1)
@@ -134,6 +135,12 @@ class _Parser:
             inner = self.unary()
             return Not(inner) if inner is not None else None
         return self.atom()
+
+    def negates_group(self, token: Token) -> bool:
+        """A '-' written against a '(': '-(cat or dog)' excludes the group (the tokenizer splits them)."""
+        following = self.tokens[self.i + 1] if self.i + 1 < len(self.tokens) else None
+        return token.text == "-" and following is not None and following.text == "(" and \
+            following.position == token.position + 1
 
     def atom(self) -> Node | None:
         token = self.tokens[self.i]

@@ -1,11 +1,19 @@
 """The query language: what people type becomes the right tree, and nothing they type crashes it."""
+import time
+from datetime import datetime, timezone
+
 import pytest
 from hypothesis import given, settings, strategies as st
 
 from services.search.query.ast import (
-    And, DateRange, FaceCount, Filter, Near, Not, Or, Person, Phrase, Rated, Similar, Word,
+    And, DateRange, FaceCount, Filter, Marked, Named, Near, Not, Or, Person, Phrase, Rated, Similar, Word,
+    positive_atoms,
 )
 from services.search.query.parser import QueryError, parse
+
+
+def utc(*date) -> float:
+    return datetime(*date, tzinfo=timezone.utc).timestamp()
 
 
 def test_pigallery_sentence_drops_filler_and_binds_the_person():
@@ -47,6 +55,7 @@ def test_two_people_joined_by_and_stay_two_people():
     ("after:2020-05", DateRange(1588291200.0, None)),
     ("before:2020-05-17", DateRange(None, 1589673600.0)),
     ("(cat or dog) -bird", And((Or((Word("cat"), Word("dog"))), Not(Word("bird"))))),
+    ("-(cat or dog)", Not(Or((Word("cat"), Word("dog"))))),     # was (cat or dog): the '-' was dropped
     ("the a of", None),
     ("-", None),
 ])
@@ -60,6 +69,93 @@ def test_near_resolves_a_place_with_a_distance():
     assert parse("near:miami").root.km == 25
 
 
+@pytest.mark.parametrize("distance, km", [("500m", 0.5), ("10mi", 16.09), ("2KM", 2), ("3 MI", None)])
+def test_near_distances_in_metres_and_miles_and_the_words_after_them(distance, km):
+    query = parse(f"near:miami {distance} beach")
+    if km is None:  # a distance split from its unit is no distance: the default, then the words
+        assert query.root.nodes[0].km == 25 and query.root.nodes[1:] == (Word("3"), Word("mi"), Word("beach"))
+    else:
+        assert query.root.nodes[0].km == pytest.approx(km, abs=0.01) and query.root.nodes[1:] == (Word("beach"),)
+
+
+@pytest.mark.parametrize("text, root", [
+    ("since:2020", DateRange(utc(2020, 1, 1), None)),
+    ("people:2", FaceCount(2, 2)),
+    ("album:summer", Marked("album", "summer")),
+    ("person:Anna", Named("anna")),
+    ("taken:2019..2020", DateRange(utc(2019, 1, 1), utc(2021, 1, 1))),
+    ("date:2019..", DateRange(utc(2019, 1, 1), None)),
+    ("tag:Dogs", Filter("tag", "dog")),
+])
+def test_keys_people_also_type(text, root):
+    assert parse(text).root == root
+
+
+def test_the_askers_people_are_named_and_the_query_keeps_its_text():
+    query = parse("Anna on the beach", names=frozenset({"anna"}))
+    assert query.root == And((Word("beach"), Named("anna"))) and query.text == "Anna on the beach"
+    assert parse("anna").root == Word("anna") and parse("anna").limit is None  # someone else's anna is a word
+
+
+def test_until_is_an_end_and_limits_run_from_1_to_1000():
+    assert parse("until:2020").root.start is None and parse("until:2020").root.end is not None
+    assert (parse("limit:1").limit, parse("limit:1000").limit) == (1, 1000)
+
+
+def test_an_open_face_count_has_no_upper_bound_a_photo_could_reach():
+    count = parse("faces:2..").root
+    assert count.low == 2 and count.high >= 1000
+
+
+@pytest.mark.parametrize("text, lat", [("near:rio-de-janeiro", -22.91), ("near:san_francisco", 37.77)])
+def test_place_names_with_dashes_or_underscores_for_spaces(text, lat):
+    near = parse(text).root
+    assert near.lat == pytest.approx(lat, abs=0.05) and near.place == text.split(":")[1]
+
+
+def test_a_place_name_is_the_biggest_city_of_that_name():
+    assert parse("near:paris").root.lat == pytest.approx(48.85, abs=0.05)  # Paris, France; not Paris, Texas (33.7)
+
+
+@pytest.mark.parametrize("text, low, high", [
+    ("2019..", utc(2019, 1, 1), None),
+    ("..2020-05", None, utc(2020, 6, 1)),                          # an end month counts whole
+    ("..2020-12", None, utc(2021, 1, 1)),                          # December ends at the next year
+    ("..2020-02-29", None, utc(2020, 3, 1)),                       # an end day counts whole
+    ("2020-05..2020-05", utc(2020, 5, 1), utc(2020, 6, 1)),
+    ("2020-05-17..2020-05-17", utc(2020, 5, 17), utc(2020, 5, 18)),
+])
+def test_open_and_one_span_ranges(text, low, high):
+    assert parse(text).root == DateRange(low, high)
+
+
+@pytest.fixture
+def new_york_time():
+    """The process's time zone set to New York for one test, then back to what it was."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TZ", "America/New_York")
+        time.tzset()
+        yield
+    time.tzset()
+
+
+def test_dates_are_utc_days_whatever_the_servers_time_zone(new_york_time):
+    assert parse("2020-05-17..2020-05-17").root == DateRange(utc(2020, 5, 17), utc(2020, 5, 18))
+
+
+def test_query_words_are_its_positive_plain_words():
+    """The any-word fallback and the phrase bonus use them: nothing that was negated, whatever its shape."""
+    query = parse('happy woman "red car" beach -dog -(cat or bird) -"blue sky" not (sad man)')
+    assert sorted(query.words()) == sorted(["happy", "woman", "red", "car", "beach"])
+
+
+def test_positive_atoms_are_what_a_hit_is_ranked_by():
+    atoms = positive_atoms(parse('happy woman "red car" camera:canon (beach or sea) -dog').root)
+    assert sorted(map(repr, atoms)) == sorted(map(repr, [
+        Word("happy"), Word("woman"), Phrase(("red", "car")), Filter("camera", "canon"), Word("beach"),
+        Word("sea")]))
+
+
 def test_limit_is_an_option_not_a_word():
     query = parse("beach limit:5")
     assert (query.root, query.limit) == (Word("beach"), 5)
@@ -71,8 +167,15 @@ def test_limit_is_an_option_not_a_word():
     ("cat )", "unexpected ')'", 4),
     ("cat or", "'or' needs something after it", 4),
     ("limit:0", "limit must be", 0),
+    ("limit:1001", "limit must be", 0),
+    ("cat year:2021..2019", "ends before it starts", 4),
     ("after:may", "is not a date", 0),
+    ("after:2020-05-17-01", "is not a date", 0),
     ("2021..2019", "ends before it starts", 0),
+    ("2020-05-17..2020-05-16", "ends before it starts", 0),
+    ("cat 2020-13..", "not a date range", 4),
+    ("cat ..2019-02-30", "not a date range", 4),
+    ("..", "a range needs a start or an end", 0),
     ("near:xyzzyville", "unknown place", 0),
     ("faces:many", "faces takes", 0),
     ("cat rating:6", "rating takes 0 to 5 stars", 4),
@@ -86,7 +189,7 @@ def test_errors_point_at_the_spot(text, message, position):
     with pytest.raises(QueryError) as error:
         parse(text)
     assert message in error.value.message and error.value.position == position
-    assert "»" in str(error.value)
+    assert f"at position {position + 1}:" in str(error.value) and "»" in str(error.value)  # counted from 1 for people
 
 
 @settings(max_examples=400, deadline=None)

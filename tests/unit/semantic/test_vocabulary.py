@@ -11,7 +11,7 @@ from services.search.index.bitmap import BitmapIndex
 from services.semantic.analyse import analyse
 from services.semantic.wordnet import WordNet
 from services.search.store import RecordStore
-from services.vocabulary import EMOTION_WORDS, GENDER_WORDS, is_face_word
+from services.vocabulary import EMOTION_WORDS, GENDER_WORDS, is_face_word, synonyms, words_of
 
 AGES = (5, 15, 25, 35, 45, 55, 75)
 
@@ -59,3 +59,19 @@ def test_sorrowful_woman_is_not_a_happy_woman_beside_a_sad_man(tmp_path, wordnet
     index.close()
     store.close()
 
+
+
+@pytest.mark.parametrize("typed, group", [
+    ("Ladies", ("lady", "woman")),                   # the plural is normalized first, then its group follows
+    ("guy", ("guy", "man", "gentleman")),
+    ("automobiles", ("automobile", "car", "auto")),
+    ("zebra", ("zebra",)),                           # a word with no synonym stands alone
+])
+def test_a_synonym_group_is_the_word_itself_first_then_the_others(typed, group):
+    found = synonyms(typed)
+    assert found[0] == group[0] and sorted(found[1:]) == sorted(group[1:])
+
+
+def test_words_of_text_are_lower_case_words_without_punctuation():
+    assert words_of("Sorrowful Woman, near the Sea-Shore; it's 2019!") == [
+        "sorrowful", "woman", "near", "the", "sea-shore", "it's", "2019"]
