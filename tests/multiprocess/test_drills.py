@@ -125,7 +125,7 @@ def test_a_poison_message(cluster):
     publish(cluster, [(INGESTED, POISON), (VISION, POISON)])
     cluster.wait_complete(DONE)
     wait_until(lambda: sum(map(len, dead_letters(cluster).values())) == 6, 60, "the poison in the dead-letter queues")
-    letters = dead_letters(cluster)
+    letters = {stage: items for stage, items in dead_letters(cluster).items() if items}  # stages not started: none
     assert {stage: len(items) for stage, items in letters.items()} == {"exif": 1, "hashes": 1, "vision": 1,
                                                                       "semantic": 1, "indexer": 2}
     assert all("DecodeError" in items[0]["reason"] for items in letters.values()), letters
