@@ -39,29 +39,54 @@ def rabbitmqctl(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(["rabbitmqctl", *args], capture_output=True, text=True, timeout=60)
 
 
-def broker_reachable() -> bool:
+AMQP_HEADER = b"AMQP\x00\x00\x09\x01"
+METHOD_FRAME = 1
+
+
+def broker_answers(timeout: float = 5) -> bool:
+    """True when the broker answers the AMQP handshake (a hung broker still accepts TCP, then stays silent)."""
     import socket
 
     try:
-        with socket.create_connection((BROKER_HOST, 5672), timeout=1):
-            return True
+        with socket.create_connection((BROKER_HOST, 5672), timeout=timeout) as sock:
+            sock.sendall(AMQP_HEADER)
+            return sock.recv(1)[:1] == bytes([METHOD_FRAME])
     except OSError:
         return False
 
 
-def ensure_broker() -> None:
-    """Start the machine's RabbitMQ if it is installed but stopped; fail loudly if it cannot run."""
-    if broker_reachable():
-        return
+def start_broker() -> None:
+    """Start the machine's RabbitMQ (after stopping a hung one) and wait until it answers."""
     if shutil.which("rabbitmq-server") is None:
         pytest.fail("RabbitMQ is not installed: scripts/setup.sh installs it")
+    if BROKER_HOST not in ("127.0.0.1", "localhost"):
+        pytest.fail(f"the RabbitMQ at {BROKER_HOST} does not answer")
+    subprocess.run(["pkill", "-9", "-f", "beam.smp"], capture_output=True)
     subprocess.run(["rabbitmq-server", "-detached"], capture_output=True, timeout=60)
-    deadline = time.monotonic() + 90
-    while not broker_reachable():
+    deadline = time.monotonic() + 120
+    while not broker_answers():
         if time.monotonic() > deadline:
-            pytest.fail("RabbitMQ did not start within 90 s")
+            pytest.fail("RabbitMQ did not start within 120 s")
         time.sleep(1)
     rabbitmqctl("await_startup")
+
+
+def ensure_broker() -> None:
+    """A broker that answers: start it if stopped, restart it if hung; fail loudly if it cannot run."""
+    if not broker_answers():
+        start_broker()
+    if rabbitmqctl_answers():
+        return
+    start_broker()
+    if not rabbitmqctl_answers():
+        pytest.fail("RabbitMQ answers AMQP but not rabbitmqctl within 30 s")
+
+
+def rabbitmqctl_answers() -> bool:
+    try:
+        return subprocess.run(["rabbitmqctl", "list_vhosts"], capture_output=True, timeout=30).returncode == 0
+    except subprocess.TimeoutExpired:
+        return False
 
 
 @pytest.fixture(scope="session")
