@@ -316,8 +316,9 @@ async def search(request: web.Request) -> web.Response:
                                                  people_routes.lookup_for(request), similar_routes.lookup_for(request))
     except (QueryError, CursorError) as exc:
         raise error(web.HTTPBadRequest, str(exc)) from None
-    hits = []
+    hits, files = [], {}
     for hit in result["hits"]:
+        files[hit["id"]] = hit.pop("stars")
         matched = len(hit["matched"])
         hit_view(hit, hit.pop("paths"))  # the user's own paths of the photo
         if len(hit["matched"]) < matched:  # it matched through a word of another user's copy of the same bytes
@@ -326,7 +327,7 @@ async def search(request: web.Request) -> web.Response:
         hit["thumb"] = f"/media/{hit['id']}/thumb"
         hits.append(hit)
     result["hits"] = hits
-    await marks_routes.mark_flags(request, hits)
+    await marks_routes.mark_flags(request, hits, files)
     return json_response(result)
 
 

@@ -15,6 +15,7 @@ from services.gateway.responses import json_response
 from services.gateway.security import session_of
 from services.gateway.validation import parse_query
 from services.search.index.browse import year_start
+from services.search.index.port import file_stars
 from services.search.store import sort_time
 
 
@@ -47,7 +48,7 @@ async def on_this_day(request: web.Request) -> web.Response:
         year = datetime.datetime.fromtimestamp(sort_time(record)).year
         items.append({**photo_item(record, path_in_scope(record, user.roots) or ""), "year": year,
                       "years_ago": today.year - year})
-    await mark_flags(request, items)
+    await mark_flags(request, items, {record.id: file_stars(record) for record in records})
     return json_response({"date": today.isoformat(), "total": total, "items": items})
 
 

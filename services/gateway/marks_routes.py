@@ -31,18 +31,16 @@ def lookup_for(request: web.Request):
     return marks_of(request).lookup(session_of(request).user.name)
 
 
-async def mark_flags(request: web.Request, items: list[dict]) -> None:
-    """Mark each photo item or hit with whether it is her favourite and its rating (hers, else the file's)."""
-    from services.gateway.app import gw
-
+async def mark_flags(request: web.Request, items: list[dict], files: dict[str, int]) -> None:
+    """Mark each photo item or hit with whether it is her favourite and its rating (hers, else the file's stars,
+    given by the caller from what it already read)."""
     owner, ids = session_of(request).user.name, [item["id"] for item in items]
 
-    def read() -> tuple[set[str], dict[str, int], dict[str, int]]:
+    def read() -> tuple[set[str], dict[str, int]]:
         marks = marks_of(request)
-        files = {record.id: file_stars(record) for record in gw(request).store.get_many(ids)}
-        return marks.favorites(owner, ids), marks.ratings(owner, ids), files
+        return marks.favorites(owner, ids), marks.ratings(owner, ids)
 
-    liked, hers, files = await asyncio.to_thread(read)
+    liked, hers = await asyncio.to_thread(read)
     for item in items:
         item["favorite"] = item["id"] in liked
         item.update(rating_of(item["id"], hers, files))

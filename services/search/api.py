@@ -158,7 +158,8 @@ class SearchService:
 def shape(result: SearchResult, explain: bool) -> dict:
     hits = []
     for hit in result.hits:
-        item = {"id": hit.id, "path": hit.path, "paths": hit.paths, "score": hit.score, "matched": hit.matched}
+        item = {"id": hit.id, "path": hit.path, "paths": hit.paths, "score": hit.score, "matched": hit.matched,
+                "stars": hit.stars}
         if explain:
             item["explain"] = hit.explain
         hits.append(item)

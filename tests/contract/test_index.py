@@ -387,6 +387,8 @@ def test_ratings_take_her_own_stars_over_the_files_within_her_roots(service_over
     assert found("rating:>=4 -cat") == {"aa03", "aa04"}
     assert found("rating:1 or rating:2") == {"aa01"}  # aa03's file says 2; she says 5
     assert set(ids(service.search_sync("rating:5", [BOB], marks=lambda node: set()))) == {"bb01"}
+    hits = service.search_sync("cat or dog", [ALICE])["hits"]  # each hit carries its file's own stars
+    assert {hit["id"]: hit["stars"] for hit in hits} == {"aa01": 5, "aa02": 4, "aa03": 2, "aa04": 0, "aa05": 0}
 
 
 def test_an_index_made_before_ratings_takes_them_when_opened_again(request):

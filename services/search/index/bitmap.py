@@ -159,8 +159,9 @@ class BitmapIndex(Index):
             page = answer.ranked[offset:offset + limit].tolist()
             page_ids = [self._postings.ids[doc] for doc in page]
             paths = self._store.paths_of(page_ids)
-            hits = [Hit(photo_id, [p for p in paths.get(photo_id, ()) if under_roots(p, roots)], round(score, 4))
-                    for photo_id, score in zip(page_ids, answer.scores[offset:offset + limit].tolist())]
+            stars = self._postings.stars[page].tolist()
+            hits = [Hit(photo_id, [p for p in paths.get(photo_id, ()) if under_roots(p, roots)], round(score, 4), star)
+                    for photo_id, score, star in zip(page_ids, answer.scores[offset:offset + limit].tolist(), stars)]
             wanted = {layer for atom in atoms for term in self._terms_for(atom) for layer in self._postings.layers_of[term]}
             asked = asker_matches(atoms)
             for hit, doc in zip(hits, page):

@@ -222,7 +222,7 @@ def search_body(query: Query, roots: list[str] | None, offset: int, limit: int) 
         "sort": [{"_score": "desc"}, {"sort_time": "desc"}] if query.root is not None else [{"sort_time": "desc"}],
         "from": offset, "size": limit, "track_total_hits": True,
         "aggs": {key: {"terms": {"field": f"facets.{key}", "size": FACET_SIZE}} for key in FACET_KEYS},
-        "_source": ["paths", "terms"],
+        "_source": ["paths", "terms", "stars"],
     }
 
 
@@ -280,7 +280,7 @@ class ElasticIndex(Index):
         for raw in response["hits"]["hits"]:
             source = raw["_source"]
             inside = [p for p in sorted(source["paths"]) if under_roots(p, roots)]
-            hit = Hit(raw["_id"], inside, round(raw.get("_score") or 0.0, 4))
+            hit = Hit(raw["_id"], inside, round(raw.get("_score") or 0.0, 4), source.get("stars", 0))
             explain_hit(hit, [(t["weight"], t["key"], t["value"], t["source"], t["face"]) for t in source["terms"]
                               if any(matches(t["key"], t["value"], atom) for atom in atoms)]
                         + asked.get(hit.id, []), atoms, explain)

@@ -33,6 +33,7 @@ class Hit:
     id: str
     paths: list[str]  # its paths under the asker's roots, sorted
     score: float
+    stars: int = 0  # the file's own XMP rating, 0-5 (see file_stars)
     matched: list[str] = field(default_factory=list)
     explain: list[dict] = field(default_factory=list)
 

@@ -121,6 +121,8 @@ async def test_her_rating_wins_over_the_files_is_shown_everywhere_and_found_by_r
     back = await world.client.delete(f"/api/photos/{beach}/rating", headers=headers)
     assert (await back.json()) == {"id": beach, "rating": 4, "rated_by": "file"}
     assert await ids_found(world.client, "rating:4..5") == sorted([beach, cat])
+    hits = (await (await world.client.get("/api/search", params={"q": "beach or cat"})).json())["hits"]
+    assert {h["id"]: (h["rating"], h["rated_by"]) for h in hits} == {cat: (5, "you"), beach: (4, "file")}
     for bad in ({"rating": 6}, {"rating": -1}, {"rating": "5"}, {"rating": 2.5}, {}):
         refused = await world.client.put(f"/api/photos/{cat}/rating", json=bad, headers=headers)
         assert refused.status == 400 and "error" in await refused.json()
