@@ -86,9 +86,19 @@ def value_forms(key: str, value: str) -> tuple[tuple[str, float, bool, bool], ..
 def names_of(raw: list[tuple[str, str, str, float, int]]) -> set[str]:
     """What a photo is called whole by its labels, objects, synonyms and hypernyms (with their head words): the head
     words of its names it keeps."""
-    names = {normalize_value(value) for key, value, *_ in raw if key in COMPOUND_KEYS}
-    return names | {value.rsplit(" ", 1)[-1] for key, value, *_ in raw if key in CATEGORY_KEYS for value in
-                    [normalize_value(value)]}
+    names: set[str] = set()
+    for key, value, *_ in raw:
+        names.update(_names_in(key, value))
+    return names
+
+
+@lru_cache(maxsize=1 << 17)  # values repeat across photos
+def _names_in(key: str, value: str) -> tuple[str, ...]:
+    """The names one term value gives its photo: a compound's whole value, a category's last word."""
+    if key not in COMPOUND_KEYS and key not in CATEGORY_KEYS:
+        return ()
+    normal = normalize_value(value)
+    return ((normal,) if key in COMPOUND_KEYS else ()) + ((normal.rsplit(" ", 1)[-1],) if key in CATEGORY_KEYS else ())
 
 
 def file_stars(record: pb.Record) -> int:

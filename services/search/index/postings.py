@@ -35,7 +35,7 @@ class Postings:
         self.docs: list[BitMap] = []        # per term: every photo holding it
         self.faces: list[BitMap] = []       # per term: (photo, face) pairs, for words bound to one person
         self.layers_of: list[list[int]] = []  # per term: its layers
-        self.layer_of: dict[tuple[int, int, str, bool], int] = {}
+        self.layer_of: dict[tuple[int, tuple[int, str, bool]], int] = {}  # (term, (level, source, whole))
         self.layers: list[tuple[int, int, str, bool]] = []  # per layer: (term, weight level, source, whole)
         self.layer_docs: list[BitMap] = []
         self.values: list[str] = []         # every word-matchable value, sorted: a prefix is a range
@@ -108,7 +108,7 @@ class Postings:
                 best[term if term is not None else self._new_term(FOLDER, folder, new_values)] = (0, "path", False)
             layers = []
             for term, info in best.items():
-                layer = self.layer_of.get((term, *info))
+                layer = self.layer_of.get((term, info))
                 if layer is None:
                     layer = self._new_layer(term, *info)
                 layers.append(layer)
@@ -182,7 +182,7 @@ class Postings:
 
     def _new_layer(self, term: int, level: int, source: str, whole: bool) -> int:
         layer = len(self.layers)
-        self.layer_of[(term, level, source, whole)] = layer
+        self.layer_of[(term, (level, source, whole))] = layer
         self.layers.append((term, level, source, whole))
         self.layer_docs.append(BitMap())
         self.layers_of[term].append(layer)
@@ -207,7 +207,7 @@ class Postings:
                 self.terms_of_value.setdefault(value, []).append(term)
         self.values, self.folders = sorted(self.terms_of_value), sorted(folders)
         self.term_of = {kv: term for term, kv in enumerate(self.terms)}
-        self.layer_of = {info: layer for layer, info in enumerate(self.layers)}
+        self.layer_of = {(info[0], info[1:]): layer for layer, info in enumerate(self.layers)}
         self._doc_of = None  # made when first needed: a reader that only answers queries never needs it
         self.layers_of = [[] for _ in self.terms]
         for layer, (term, *_) in enumerate(self.layers):
