@@ -1,4 +1,6 @@
-"""Over 1,000 broken files made from the real samples, through `picsift index --json`: one typed outcome each."""
+"""Broken files made from the real samples, through `picsift index --json`: one typed outcome each. CI takes the
+smallest source photo of each format (over 600 files, every kind of damage); PICSIFT_TEST_SOAK=1 takes three per
+format (over 1,000 files)."""
 from __future__ import annotations
 
 import json
@@ -10,12 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.broken_corpus import write_broken_corpus
+from fixtures.broken_corpus import SOURCES_PER_FORMAT, write_broken_corpus
 from proto import pb
 from services.media.formats import SUPPORTED
 
 REPO = Path(__file__).resolve().parents[2]
 HANG_SECONDS = 480
+WHOLE = bool(os.environ.get("PICSIFT_TEST_SOAK"))
 
 pytestmark = pytest.mark.slow
 
@@ -40,9 +43,11 @@ def stored(data_dir: Path) -> tuple[list[pb.Record], dict[str, str]]:
 
 
 def test_every_broken_file_gets_exactly_one_typed_outcome(samples_dir, tmp_path):
-    corpus = write_broken_corpus(samples_dir, tmp_path / "broken", seed=12)
+    per_format = SOURCES_PER_FORMAT if WHOLE else 1
+    corpus = write_broken_corpus(samples_dir, tmp_path / "broken", seed=12, per_format=per_format)
     files = {str(path) for path in corpus.made_from}
-    assert len(files) >= 1000 and corpus.formats == set(SUPPORTED.values()), "every format ingest reads"
+    assert len(files) >= (1000 if WHOLE else 600), len(files)
+    assert corpus.formats == set(SUPPORTED.values()), "every format ingest reads"
 
     done = picsift_index(corpus.root, tmp_path / "data")
 
@@ -60,4 +65,4 @@ def test_every_broken_file_gets_exactly_one_typed_outcome(samples_dir, tmp_path)
     assert {p: "failed" for p in (i["path"] for i in summary["failed"])} | \
         {p: "skipped" for p in (i["path"] for i in summary["skipped"])} == outcomes
     assert {item["path"] for item in summary["incomplete"]} <= set(indexed)
-    assert summary["indexed"] > 100 and len(summary["failed"]) > 100, "the corpus holds both kinds"
+    assert summary["indexed"] > (100 if WHOLE else 30) and len(summary["failed"]) > 100, "the corpus holds both kinds"
