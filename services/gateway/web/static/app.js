@@ -3,7 +3,7 @@ import { $, api, count, el, load, say, showLogin, state } from "/static/core.js"
 import { openAdmin } from "/static/admin.js";
 import { loadOnThisDay } from "/static/onthisday.js";
 import { openUpload, uploadedSince } from "/static/upload.js";
-import { allTiles, forgetTiles, keepNear, tilesOf } from "/static/virtual.js";
+import { allTiles, keepNear, tilesOf } from "/static/virtual.js";
 import { paintStars, rateMany, starsBadge, starsControl } from "/static/ratings.js";
 
 async function start() {
@@ -43,7 +43,7 @@ $("#login-form").addEventListener("submit", async (event) => {
 
 $("#logout").addEventListener("click", async () => {
   await api("/api/auth/logout", { method: "POST" }).catch(() => {});
-  state.csrf = ""; $("#grid").replaceChildren(); forgetTiles(); showLogin();
+  state.csrf = ""; $("#grid").replaceChildren(); showLogin();
 });
 
 $("#search-form").addEventListener("submit", (event) => {
@@ -69,7 +69,7 @@ function runQuery(q, cursor = null, load = true) {
   state.generation = (state.generation || 0) + 1;  // a page still loading for the last query is dropped
   state.loading = false;
   state.query = q; state.cursor = cursor; state.done = false; state.lastMonth = null;
-  $("#grid").replaceChildren(); forgetTiles(); $("#facets").replaceChildren(); $("#summary").textContent = ""; say("");
+  $("#grid").replaceChildren(); $("#facets").replaceChildren(); $("#summary").textContent = ""; say("");
   $("#share-button").hidden = !q;
   $("#newest").hidden = !cursor;
   showView("grid");
@@ -102,6 +102,7 @@ async function loadMore() {
       if (!state.cursor) { showFacets(result.facets); $("#summary").textContent = result.partial ? `No photo has every word: ${result.total} with most of them` : count(result.total, "photo"); }
       result.hits.forEach((hit) => $("#grid").append(tile(hit, caption(hit.matched))));
       state.cursor = result.next_cursor;
+      keepNear();
     } else {
       const page = await api(`/api/photos?limit=60${cursor}`);
       if (generation !== state.generation) return;
