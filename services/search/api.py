@@ -52,8 +52,9 @@ MAX_SMART_DEPTH = 8  # smart albums within smart albums
 MAX_SMART_EXPANSIONS = 64  # smart albums read for one query
 
 
-class SmartAlbumLoop(QueryError):
-    """A smart album whose query leads back to itself (or nests too deep): a query that cannot be run."""
+class SavedQueryError(QueryError):
+    """A smart album's query that cannot be run: it asks for nothing, leads back to its own album, or nests too
+    deep."""
 
     def __init__(self, message: str):
         ValueError.__init__(self, message)
@@ -62,7 +63,7 @@ class SmartAlbumLoop(QueryError):
 
 def expand_smart(query: Query, smart: SmartLookup, parse_saved: Callable[[str], Query]) -> Query:
     """The query with each `album:NAME` of a smart album replaced by its saved query's tree, read now (photos that
-    came since match too); an album that leads back to itself is a SmartAlbumLoop."""
+    came since match too); an album that leads back to itself is a SavedQueryError."""
     read = 0
 
     def walk(node: Node | None, trail: tuple[str, ...]) -> Node | None:
@@ -73,12 +74,12 @@ def expand_smart(query: Query, smart: SmartLookup, parse_saved: Callable[[str], 
                 return node
             key, read = album_key(node.name), read + 1
             if key in trail:
-                raise SmartAlbumLoop(f"smart album '{key}' refers to itself: {' → '.join((*trail, key))}")
+                raise SavedQueryError(f"smart album '{key}' refers to itself: {' → '.join((*trail, key))}")
             if len(trail) >= MAX_SMART_DEPTH or read > MAX_SMART_EXPANSIONS:
-                raise SmartAlbumLoop(f"smart albums nest too deep or too often: {' → '.join((*trail, key))}")
+                raise SavedQueryError(f"smart albums nest too deep or too often: {' → '.join((*trail, key))}")
             root = parse_saved(saved).root
             if root is None:
-                raise SmartAlbumLoop(f"smart album '{key}' asks for nothing")
+                raise SavedQueryError(f"smart album '{key}' asks for nothing")
             return walk(root, (*trail, key))
         if isinstance(node, Not):
             return Not(walk(node.node, trail))
@@ -94,7 +95,7 @@ def check_saved(name: str, text: str, smart: SmartLookup, gazetteer: Gazetteer |
     for something and not lead back to `name`; else a QueryError."""
     query = parse(text, gazetteer)
     if query.root is None:
-        raise SmartAlbumLoop(f"'{text}' asks for nothing: a smart album needs words to search")
+        raise SavedQueryError(f"'{text}' asks for nothing: a smart album needs words to search")
     key = album_key(name)
 
     def as_saved(other: str) -> str | None:
@@ -234,4 +235,4 @@ def shape(result: SearchResult, explain: bool) -> dict:
             "next_cursor": encode_cursor(result.next_offset)}
 
 
-__all__ = ["SearchService", "QueryError", "CursorError", "SmartAlbumLoop"]
+__all__ = ["SearchService", "QueryError", "CursorError", "SavedQueryError"]
