@@ -307,13 +307,18 @@ async def get_photo(request: web.Request) -> web.Response:
                               "albums": albums, **marks_routes.rating_of(record.id, hers, {record.id: file_stars(record)})})
 
 
+def asker_lookups(request: web.Request) -> dict:
+    """What only the signed-in user knows, for her searches: her marks, people, similar photos and smart albums."""
+    return {"marks": marks_routes.lookup_for(request), "people": people_routes.lookup_for(request),
+            "similar": similar_routes.lookup_for(request), "smart": marks_routes.smart_for(request)}
+
+
 async def search(request: web.Request) -> web.Response:
     user = user_of(request)
     params = parse_query(request, m.SearchQuery)
     try:
         result = await gw(request).search.search(params.q, list(user.roots), params.cursor, params.limit,
-                                                 params.explain, marks_routes.lookup_for(request),
-                                                 people_routes.lookup_for(request), similar_routes.lookup_for(request))
+                                                 params.explain, **asker_lookups(request))
     except (QueryError, CursorError) as exc:
         raise error(web.HTTPBadRequest, str(exc)) from None
     hits, files = [], {}
@@ -622,8 +627,10 @@ ROUTES = [
         "of your media folder; indexed as any new file", m.Uploaded, query=m.UploadQuery, status=201,
         upload=True, errors=("400", "401", "403", "409", "413", "415")),
     Api("GET", "/api/albums", marks_routes.list_albums, "Your albums", m.AlbumList),
-    Api("POST", "/api/albums", marks_routes.create_album, "Make an album", m.AlbumOut, body=m.AlbumBody, status=201,
-        errors=("400", "401", "403", "413")),
+    Api("POST", "/api/albums", marks_routes.create_album, "Make an album, or save a search as a smart album",
+        m.AlbumOut, body=m.AlbumBody, status=201, errors=("400", "401", "403", "413")),
+    Api("PATCH", "/api/albums/{album}", marks_routes.change_album, "Rename an album, or give a smart album a new "
+        "search", m.AlbumOut, body=m.AlbumChange, errors=("400", "401", "403", "404", "413")),
     Api("DELETE", "/api/albums/{album}", marks_routes.delete_album, "Delete an album (not its photos)", m.Ok),
     Api("POST", "/api/albums/{album}/photos", marks_routes.add_to_album, "Add your photos to an album", m.AlbumOut,
         body=m.AlbumPhotosBody, errors=("400", "401", "403", "404", "413")),

@@ -1,5 +1,7 @@
 """A user's favourites, albums and ratings over HTTP: only photos under her roots can be marked, only her albums are
-seen or changed (another's album id is a 404). Her own rating of a photo wins over its file's XMP rating."""
+seen or changed (another's album id is a 404). Her own rating of a photo wins over its file's XMP rating. A smart
+album is a saved search: its query is checked when saved (it parses and does not lead back to itself) and run when
+listed or opened (`album:NAME`), so it always shows what the search finds now."""
 from __future__ import annotations
 
 import asyncio
@@ -12,7 +14,8 @@ from services.gateway.responses import json_response
 from services.gateway.security import error, session_of
 from services.gateway.validation import parse_body
 from services.search.index.port import file_stars
-from services.search.marks import AlbumError, Marks, UnknownAlbum
+from services.search.api import QueryError
+from services.search.marks import AlbumError, Marks, UnknownAlbum, album_key, album_name
 
 MARKS = web.AppKey("marks", Marks)
 
@@ -29,6 +32,11 @@ def marks_of(request: web.Request) -> Marks:
 def lookup_for(request: web.Request):
     """The search API's mark lookup for the signed-in user (see SearchService.search)."""
     return marks_of(request).lookup(session_of(request).user.name)
+
+
+def smart_for(request: web.Request):
+    """The search API's smart album lookup for the signed-in user (see SearchService.search)."""
+    return marks_of(request).smart(session_of(request).user.name)
 
 
 async def mark_flags(request: web.Request, items: list[dict], files: dict[str, int]) -> None:
@@ -126,15 +134,42 @@ def album_id(request: web.Request) -> int:
 
 
 async def on_albums(request: web.Request, act, status: int = 200) -> web.Response:
-    """Act on her albums off the event loop, then answer with her album list or act's own answer."""
+    """Act on her albums off the event loop, then answer with her album list or act's own answer (smart albums
+    counted as their searches find now)."""
     user = session_of(request).user
     try:
         made = await asyncio.to_thread(act, marks_of(request), user.name)
     except UnknownAlbum as exc:
         raise error(web.HTTPNotFound, str(exc)) from None
-    except AlbumError as exc:
+    except (AlbumError, QueryError) as exc:
         raise error(web.HTTPBadRequest, str(exc)) from None
+    for album in made.get("items", [made]):
+        if album.get("smart"):
+            await count_smart(request, album)
     return json_response(made, status=status)
+
+
+async def count_smart(request: web.Request, album: dict) -> None:
+    """A smart album's count and cover: what `album:NAME` finds for her now (its first hit is the cover)."""
+    from services.gateway.app import asker_lookups, gw
+
+    try:
+        found = await gw(request).search.search(album["query"], list(session_of(request).user.roots), None, 1,
+                                                **asker_lookups(request))
+    except QueryError:  # saved before a smart album it names was changed to lead back to it: it finds nothing
+        found = {"total": 0, "hits": []}
+    album.update(count=found["total"], cover=found["hits"][0]["id"] if found["hits"] else None)
+
+
+def check_smart(request: web.Request, marks: Marks, owner: str, name: str, query: str, old: str | None = None):
+    """The query about to be saved as her smart album `name` (old: its name until now): it parses and leads nowhere
+    back to itself, else a QueryError (blocking)."""
+    from services.gateway.app import gw
+
+    def saved(other: str) -> str | None:
+        return None if old is not None and album_key(other) == album_key(old) else marks.saved_query(owner, other)
+
+    gw(request).search.check_saved(album_name(name), query, saved)
 
 
 async def list_albums(request: web.Request) -> web.Response:
@@ -143,8 +178,32 @@ async def list_albums(request: web.Request) -> web.Response:
 
 
 async def create_album(request: web.Request) -> web.Response:
-    name = (await parse_body(request, m.AlbumBody)).name
-    return await on_albums(request, lambda marks, owner: marks.create_album(owner, name), status=201)
+    """An album of photos, or a smart album: a named search (its query)."""
+    body = await parse_body(request, m.AlbumBody)
+
+    def create(marks: Marks, owner: str) -> dict:
+        if body.query is not None:
+            check_smart(request, marks, owner, body.name, body.query)
+        return marks.create_album(owner, body.name, body.query)
+
+    return await on_albums(request, create, status=201)
+
+
+async def change_album(request: web.Request) -> web.Response:
+    """Rename one of her albums, or give a smart album a new search."""
+    album, body = album_id(request), await parse_body(request, m.AlbumChange)
+    if body.name is None and body.query is None:
+        raise error(web.HTTPBadRequest, "give a new name, a new query (a smart album's), or both")
+    roots = list(session_of(request).user.roots)
+
+    def change(marks: Marks, owner: str) -> dict:
+        now = marks.album(owner, album, roots)
+        if now["smart"]:
+            check_smart(request, marks, owner, body.name or now["name"], body.query or now["query"], now["name"])
+        marks.change_album(owner, album, body.name, body.query)
+        return marks.album(owner, album, roots)
+
+    return await on_albums(request, change)
 
 
 async def delete_album(request: web.Request) -> web.Response:
@@ -162,7 +221,7 @@ async def add_to_album(request: web.Request) -> web.Response:
         for photo_id in ids:
             scoped_record(request, photo_id, roots)
         marks.add(owner, album, ids)
-        return next(a for a in marks.albums(owner, list(roots)) if a["id"] == album)
+        return marks.album(owner, album, list(roots))
 
     return await on_albums(request, add)
 

@@ -398,8 +398,18 @@ class MapSettings(BaseModel):
 
 # -- favourites and albums ----------------------------------------------------------------------------
 
+MAX_ALBUM_NAME = 200
+
+
 class AlbumBody(Model):
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=MAX_ALBUM_NAME)
+    query: str | None = Field(None, min_length=1, max_length=MAX_QUERY,
+                              description="a search to save: a smart album, which shows what it finds now")
+
+
+class AlbumChange(Model):
+    name: str | None = Field(None, min_length=1, max_length=MAX_ALBUM_NAME, description="its new name")
+    query: str | None = Field(None, min_length=1, max_length=MAX_QUERY, description="a smart album's new search")
 
 
 class AlbumPhotosBody(Model):
@@ -458,8 +468,10 @@ class FavoriteOut(BaseModel):
 class AlbumOut(BaseModel):
     id: int
     name: str
-    count: int = Field(description="its photos under your folders")
-    cover: str | None = Field(description="the id of the photo added last")
+    count: int = Field(description="its photos under your folders (a smart album's: what its search finds now)")
+    cover: str | None = Field(description="the id of the photo added last (a smart album's: its first hit)")
+    smart: bool = Field(description="a saved search: `album:NAME` runs its query")
+    query: str | None = Field(description="a smart album's saved search")
 
 
 class AlbumList(BaseModel):

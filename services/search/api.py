@@ -7,6 +7,7 @@ import json
 from typing import Callable, Protocol
 
 from services.search.index.browse import Month
+from services.search.marks import album_key
 from services.search.index.port import Index, MapCluster, SearchResult
 from services.search.pool import ReaderPool
 from services.search.query.ast import (
@@ -43,6 +44,64 @@ ALL_STARS = Rated(0, 5)  # every photo she rated
 # The photos most like one photo among the asker's, most similar first, with their similarity (services/similar);
 # None when she cannot see that photo.
 SimilarLookup = Callable[[str], "list[tuple[str, float]] | None"]
+
+
+# The query of the asker's smart album of that name; None when she has no smart album of that name.
+SmartLookup = Callable[[str], "str | None"]
+MAX_SMART_DEPTH = 8  # smart albums within smart albums
+MAX_SMART_EXPANSIONS = 64  # smart albums read for one query
+
+
+class SavedQueryError(QueryError):
+    """A smart album's query that cannot be run: it asks for nothing, leads back to its own album, or nests too
+    deep."""
+
+    def __init__(self, message: str):
+        ValueError.__init__(self, message)
+        self.message, self.position = message, 0
+
+
+def expand_smart(query: Query, smart: SmartLookup, parse_saved: Callable[[str], Query]) -> Query:
+    """The query with each `album:NAME` of a smart album replaced by its saved query's tree, read now (photos that
+    came since match too); an album that leads back to itself is a SavedQueryError."""
+    read = 0
+
+    def walk(node: Node | None, trail: tuple[str, ...]) -> Node | None:
+        nonlocal read
+        if isinstance(node, Marked) and node.kind == "album" and node.name:
+            saved = smart(node.name)
+            if saved is None:
+                return node
+            key, read = album_key(node.name), read + 1
+            if key in trail:
+                raise SavedQueryError(f"smart album '{key}' refers to itself: {' → '.join((*trail, key))}")
+            if len(trail) >= MAX_SMART_DEPTH or read > MAX_SMART_EXPANSIONS:
+                raise SavedQueryError(f"smart albums nest too deep or too often: {' → '.join((*trail, key))}")
+            root = parse_saved(saved).root
+            if root is None:
+                raise SavedQueryError(f"smart album '{key}' asks for nothing")
+            return walk(root, (*trail, key))
+        if isinstance(node, Not):
+            return Not(walk(node.node, trail))
+        if isinstance(node, (And, Or)):
+            return type(node)(tuple(walk(child, trail) for child in node.nodes))
+        return node
+
+    return Query(walk(query.root, ()), query.limit, query.text)
+
+
+def check_saved(name: str, text: str, smart: SmartLookup, gazetteer: Gazetteer | None = None) -> None:
+    """A query about to be saved as the smart album `name` (with smart: her other smart albums): it must parse, ask
+    for something and not lead back to `name`; else a QueryError."""
+    query = parse(text, gazetteer)
+    if query.root is None:
+        raise SavedQueryError(f"'{text}' asks for nothing: a smart album needs words to search")
+    key = album_key(name)
+
+    def as_saved(other: str) -> str | None:
+        return text if album_key(other) == key else smart(other)
+
+    expand_smart(Query(Marked("album", name)), as_saved, lambda saved: parse(saved, gazetteer))
 
 
 class PeopleLookup(Protocol):
@@ -106,31 +165,41 @@ class SearchService:
         self.readers = readers  # reader processes that answer searches and suggestions, if any
         self.gazetteer = Gazetteer()
 
-    def _plan(self, text: str, cursor: str | None, limit: int | None,
-              names: frozenset[str] = frozenset()) -> tuple[Query, int, int]:
+    def _plan(self, text: str, cursor: str | None, limit: int | None, marks: MarkLookup | None,
+              people: PeopleLookup | None, similar: SimilarLookup | None,
+              smart: SmartLookup | None) -> tuple[Query, int, int]:
+        """The query as an index runs it (her smart albums expanded, what only she knows filled in), with its
+        offset and page size; blocking (her lookups read the store)."""
+        names = people.names() if people else frozenset()
         query = parse(text, self.gazetteer, names)
+        if smart is not None:
+            query = expand_smart(query, smart, lambda saved: parse(saved, self.gazetteer, names))
+        query = resolve_asker(query, marks, people, similar) if asks_asker(query.root) else query
         return query, decode_cursor(cursor), min(limit or query.limit or DEFAULT_LIMIT, MAX_LIMIT)
 
     def search_sync(self, text: str, roots: list[str] | None, cursor: str | None = None,
                     limit: int | None = None, explain: bool = False, marks: MarkLookup | None = None,
-                    people: PeopleLookup | None = None, similar: SimilarLookup | None = None) -> dict:
-        query, offset, size = self._plan(text, cursor, limit, people.names() if people else frozenset())
-        query = resolve_asker(query, marks, people, similar) if asks_asker(query.root) else query
+                    people: PeopleLookup | None = None, similar: SimilarLookup | None = None,
+                    smart: SmartLookup | None = None) -> dict:
+        query, offset, size = self._plan(text, cursor, limit, marks, people, similar, smart)
         return shape(self.index.search(query, roots, offset, size, explain), explain)
 
     async def search(self, text: str, roots: list[str] | None, cursor: str | None = None,
                      limit: int | None = None, explain: bool = False, marks: MarkLookup | None = None,
-                     people: PeopleLookup | None = None, similar: SimilarLookup | None = None) -> dict:
+                     people: PeopleLookup | None = None, similar: SimilarLookup | None = None,
+                     smart: SmartLookup | None = None) -> dict:
         """marks: the asker's ids for `favorite` and `album:NAME`; people: her named people; similar: her photos
-        like one of hers (all read off the event loop); without them those words find nothing."""
-        if self.readers is None:  # her names, the query's parse and its run: one hop off the event loop
+        like one of hers; smart: her smart albums' queries (all read off the event loop); without them those words
+        find nothing."""
+        if self.readers is None:  # her lookups, the query's parse and its run: one hop off the event loop
             return await asyncio.to_thread(self.search_sync, text, roots, cursor, limit, explain, marks, people,
-                                           similar)
-        names = await asyncio.to_thread(people.names) if people else frozenset()
-        query, offset, size = self._plan(text, cursor, limit, names)
-        if asks_asker(query.root):
-            query = await asyncio.to_thread(resolve_asker, query, marks, people, similar)
+                                           similar, smart)
+        query, offset, size = await asyncio.to_thread(self._plan, text, cursor, limit, marks, people, similar, smart)
         return shape(await self._run("search", query, roots, offset, size, explain), explain)
+
+    def check_saved(self, name: str, text: str, smart: SmartLookup) -> None:
+        """See check_saved: with this service's place names."""
+        check_saved(name, text, smart, self.gazetteer)
 
     async def suggest(self, prefix: str, roots: list[str] | None, limit: int = 10) -> list[dict]:
         return await self._run("suggest", prefix, roots, limit)
@@ -167,4 +236,4 @@ def shape(result: SearchResult, explain: bool) -> dict:
             "next_cursor": encode_cursor(result.next_offset)}
 
 
-__all__ = ["SearchService", "QueryError", "CursorError"]
+__all__ = ["SearchService", "QueryError", "CursorError", "SavedQueryError"]

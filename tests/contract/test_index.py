@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 import pytest
 
 from proto import pb
-from services.search.api import CursorError, SearchService
+from services.search.api import CursorError, QueryError, SearchService, SavedQueryError, check_saved
 from services.search.index.bitmap import BitmapIndex
 from services.search.index.elastic import ElasticIndex
 from services.search.store import RecordStore, sort_time
@@ -318,6 +318,33 @@ def test_favorite_and_album_find_the_ids_her_marks_hold_within_her_roots(service
     assert found("album:trip or dog") == {"aa01", "aa03", "aa04"}
     assert found("album:nothing") == set()
     assert set(ids(service.search_sync("favorite", [ALICE]))) == set()  # no lookup: no marks
+
+
+def test_a_smart_album_finds_what_its_saved_query_finds_now_and_a_loop_is_a_query_error(service):
+    """`album:NAME` of a smart album is its saved query, expanded before the index sees the query (api.expand_smart):
+    the same on every adapter, combined with the rest of the query; nested ones expand, loops are refused."""
+    saved = {"pets": "cat or dog", "pet trip": "album:trip album:pets", "canon pets": 'album:pets camera:canon',
+             "ouro": "album:boros", "boros": "dog or album:ouro"}
+
+    def found(text, smart=saved.get):
+        return set(ids(service.search_sync(text, [ALICE], marks=lambda node: {"aa01", "aa03"} if node.name == "trip"
+                                           else set(), smart=smart)))
+
+    assert found("album:pets") == {"aa03", "aa04"}
+    assert found("album:pets", smart=None) == set()  # no lookup: an album of photos (none here)
+    assert found('album:"pet trip"') == {"aa03"}
+    assert found('album:"canon pets"') == {"aa03"}
+    assert found("album:pets -album:trip") == {"aa04"}
+    assert found("album:pets or album:trip") == {"aa01", "aa03", "aa04"}
+    assert found("album:trip") == {"aa01", "aa03"}  # an album of photos stays one
+    with pytest.raises(SavedQueryError, match="ouro → boros → ouro"):
+        found("cat or album:ouro")
+    check_saved("pets", "cat or album:trip", saved.get)  # saving may change an album's own query
+    for name, text in (("pets", "album:\"pet trip\""), ("trip", "album:\"pet trip\""), ("new", "album:new")):
+        with pytest.raises(SavedQueryError, match="itself"):
+            check_saved(name, text, saved.get)
+    with pytest.raises(QueryError, match="missing"):
+        check_saved("new", "(cat", saved.get)
 
 
 def test_similar_finds_the_neighbours_the_lookup_gives_ranked_by_similarity(service):

@@ -101,7 +101,8 @@ def cmd_search(words: tuple[str, ...], user: str | None, explain: bool, limit: i
         result = SearchService(index).search_sync(" ".join(words), roots, limit=limit, explain=explain,
                                                   marks=marks.lookup(owner) if marks else None,
                                                   people=NamedPeople(book, store, owner, roots),
-                                                  similar=similar_lookup(index, alike, store, roots))
+                                                  similar=similar_lookup(index, alike, store, roots),
+                                                  smart=marks.smart(owner) if marks else None)
     except (QueryError, CursorError) as exc:
         raise CommandError(str(exc)) from None
     finally:

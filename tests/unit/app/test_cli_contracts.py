@@ -53,11 +53,15 @@ def test_search_with_a_user_finds_her_favourites_and_albums(library, capsys, tmp
     marks = Marks(tmp_path / "data" / "picsift.db")
     marks.favorite("alice", library["alice"], True)
     marks.add("alice", marks.create_album("alice", "Summer Trip")["id"], [library["alice"]])
+    marks.create_album("alice", "Beaches", "beach")  # a smart album: her search for beach
+    marks.create_album("alice", "Ouro", "album:ouro")  # saved around the API's check: a loop
     marks.close()
-    for query in ("favorite", 'album:"summer trip"'):
+    for query in ("favorite", 'album:"summer trip"', "album:beaches"):
         assert [hit["id"] for hit in run(capsys, "search", query, "--user", "Alice")[1]["hits"]] == [library["alice"]]
         assert run(capsys, "search", query, "--user", "bob")[1]["hits"] == []
     assert run(capsys, "search", "favorite")[1]["hits"] == []  # no user: nobody's marks
+    code, out, err = run(capsys, "search", "album:ouro", "--user", "alice")
+    assert code == 2 and "refers to itself" in out["error"]
 
 
 def test_show_json_is_the_whole_record(library, capsys):

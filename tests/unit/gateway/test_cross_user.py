@@ -23,6 +23,7 @@ BODIES = {  # a plausible body per POST route, so the handler is reached, not ju
     "/api/admin/users": {"name": "mallory", "password": "long enough pw", "roots": ["/"], "admin": True},
     "/api/albums": {"name": "stolen"},
     "/api/albums/{album}/photos": {"ids": ["{id}"]},
+    "/api/albums/{album}": {"name": "stolen", "query": "dog"},
     "/api/people/{id}": {"name": "stolen"},
     "/api/people/{id}/merge": {"into": 1},
     "/api/favorites": {"ids": ["{id}"], "favorite": False},
@@ -70,6 +71,7 @@ async def scene(world, sign_in, jpeg_factory):
     album = await (await world.client.post("/api/albums", json={"name": "quetzalalbum"}, headers=headers)).json()
     await world.client.post(f"/api/albums/{album['id']}/photos", json={"ids": [SHARED, world.ids["alice/cat.jpg"]]},
                             headers=headers)
+    await world.client.post("/api/albums", json={"name": "quetzalsmart", "query": "zanzibarvault"}, headers=headers)
     await world.client.put(f"/api/photos/{SHARED}/favorite", headers=headers)
     await world.client.put(f"/api/photos/{SHARED}/rating", json={"rating": 5}, headers=headers)
     person = (await (await world.client.get("/api/people")).json())["people"][0]["id"]
@@ -80,7 +82,7 @@ async def scene(world, sign_in, jpeg_factory):
     session_id = gateway.users.sessions(gateway.users.get("alice"))[0]["id"]
     secrets = {"zanzibarvault", "quetzalfile", world.ids["alice/cat.jpg"], world.ids["alice/beach.jpg"],
                share["token"], share["id"], live["id"], live["key"], str(media / "alice")}
-    secrets.update({"quetzalalbum", "quetzalperson"})
+    secrets.update({"quetzalalbum", "quetzalperson", "quetzalsmart"})
     return {"person": person, "download": download["url"].rsplit("/", 1)[1], "share": share, "revoked": revoked["key"], "secrets": secrets, "alice_key": live["key"], "live_id": live["id"],
             "session_id": session_id, "album": album["id"]}
 
@@ -157,7 +159,8 @@ async def test_no_route_leaks_or_changes_another_users_things(world, sign_in, sc
     names = {u.name for u in users.list()}
     assert names == {"alice", "bob", "root"}
     albums = (await (await world.client.get("/api/albums", headers={"X-API-Key": scene["alice_key"]})).json())["items"]
-    assert [(a["name"], a["count"]) for a in albums] == [("quetzalalbum", 2)]
+    assert [(a["name"], a["count"], a["query"]) for a in albums] == [("quetzalalbum", 2, None),
+                                                                     ("quetzalsmart", 1, "zanzibarvault")]
     photo = await (await world.client.get(f"/api/photos/{SHARED}", headers={"X-API-Key": scene["alice_key"]})).json()
     assert photo["favorite"] is True and (photo["rating"], photo["rated_by"]) == (5, "you")
     people = (await (await world.client.get("/api/people", headers={"X-API-Key": scene["alice_key"]})).json())["people"]

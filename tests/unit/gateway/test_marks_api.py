@@ -1,7 +1,9 @@
 """Favourites and albums over HTTP: hers alone, searchable, kept through re-indexing and reprocessing."""
 from __future__ import annotations
 
+from fixtures.gateway import add_photo
 from proto import pb
+from services.search.marks import Marks
 
 
 async def ids_found(client, query: str) -> list[str]:
@@ -49,7 +51,8 @@ async def test_albums_are_hers_and_searchable_by_name(world, sign_in):
     out = await world.client.delete(f"/api/albums/{album['id']}/photos/{beach}", headers=headers)
     assert out.status == 200
     listed = (await (await world.client.get("/api/albums")).json())["items"]
-    assert listed == [{"id": album["id"], "name": "Summer Trip", "count": 1, "cover": cat}]
+    assert listed == [{"id": album["id"], "name": "Summer Trip", "count": 1, "cover": cat, "smart": False,
+                       "query": None}]
 
     bob = {"X-CSRF-Token": await sign_in(world.client, "bob")}
     assert (await (await world.client.get("/api/albums")).json())["items"] == []
@@ -81,6 +84,77 @@ async def test_marks_survive_reindexing_and_reprocessing(world, sign_in):
     again.vision.meta.outcome = pb.OUTCOME_OK
     gateway.search.index.upsert(gateway.store.merge(again))
     assert await ids_found(world.client, "favorite album:pets") == [cat]
+
+
+async def test_a_smart_album_is_her_saved_search_showing_what_it_finds_now(world, sign_in):
+    cat, beach = world.ids["alice/cat.jpg"], world.ids["alice/beach.jpg"]
+    headers = {"X-CSRF-Token": await sign_in(world.client, "alice")}
+    made = await world.client.post("/api/albums", json={"name": "Beaches", "query": "beach"}, headers=headers)
+    album = await made.json()
+    assert made.status == 201, album
+    assert (album["smart"], album["query"], album["count"], album["cover"]) == (True, "beach", 1, beach)
+    assert await ids_found(world.client, "album:beaches") == [beach]  # bob's beach is not hers
+    assert await ids_found(world.client, "album:beaches or cat") == sorted([beach, cat])
+    assert await ids_found(world.client, "-album:beaches") == [cat]
+    shore = add_photo(world, "alice", "shore.jpg", 77, label="beach")  # a new photo that matches: in it, unasked
+    assert await ids_found(world.client, "album:beaches") == sorted([beach, shore])
+    assert world.gateway.search.index.rebuild(world.gateway.store) == 4  # `picsift reindex`
+    assert await ids_found(world.client, "album:beaches") == sorted([beach, shore])
+
+    renamed = await world.client.patch(f"/api/albums/{album['id']}", json={"name": "Sea side"}, headers=headers)
+    assert renamed.status == 200 and (await renamed.json())["name"] == "Sea side"
+    assert await ids_found(world.client, "album:beaches") == []
+    assert await ids_found(world.client, 'album:"sea side"') == sorted([beach, shore])
+    nested = await (await world.client.post("/api/albums", json={"name": "Sea cats", "query": 'album:"sea side" or cat'},
+                                            headers=headers)).json()
+    plain = await (await world.client.post("/api/albums", json={"name": "Plain"}, headers=headers)).json()
+    listed = {a["name"]: (a["smart"], a["count"]) for a in (await (await world.client.get("/api/albums")).json())["items"]}
+    assert listed == {"Plain": (False, 0), "Sea cats": (True, 3), "Sea side": (True, 2)}
+
+    async def refused(method: str, path: str, body: dict, status: int = 400) -> str:
+        response = await world.client.request(method, path, json=body, headers=headers)
+        assert response.status == status, (body, await response.text())
+        return (await response.json()).get("error", "")
+
+    assert "itself" in await refused("PATCH", f"/api/albums/{album['id']}", {"query": 'album:"sea cats"'})
+    assert "itself" in await refused("POST", "/api/albums", {"name": "Loop", "query": "album:loop dog"})
+    await refused("POST", "/api/albums", {"name": "x", "query": "album:later"}, 201)  # later names nothing yet
+    assert "itself" in await refused("POST", "/api/albums", {"name": "Later", "query": "album:x"})
+    y = await (await world.client.post("/api/albums", json={"name": "y", "query": "album:x cat"}, headers=headers)).json()
+    assert "itself" in await refused("PATCH", f"/api/albums/{y['id']}", {"name": "later"})  # later -> x -> later
+    assert "already" in await refused("POST", "/api/albums", {"name": "plain", "query": "cat"})
+    assert "nothing" in await refused("POST", "/api/albums", {"name": "Empty", "query": "   "})
+    assert "nothing" in await refused("POST", "/api/albums", {"name": "Empty", "query": "limit:5 the"})
+    assert "')'" in await refused("POST", "/api/albums", {"name": "Broken", "query": "(cat or dog"})
+    await refused("POST", "/api/albums", {"name": "Empty", "query": ""})
+    assert "name" in await refused("POST", "/api/albums", {"name": "   ", "query": "cat"})
+    await refused("POST", "/api/albums", {"name": "n" * 201, "query": "cat"})
+    await refused("PATCH", f"/api/albums/{album['id']}", {})
+    assert "smart" in await refused("POST", f"/api/albums/{album['id']}/photos", {"ids": [cat]})
+    assert "smart" in await refused("DELETE", f"/api/albums/{album['id']}/photos/{beach}", {})
+    assert "no query" in await refused("PATCH", f"/api/albums/{plain['id']}", {"query": "cat"})
+    loop = Marks(world.gateway.store.path)  # one saved before the check existed: a search of it is a clear 400
+    loop.create_album("alice", "Ouro", "album:boros")
+    loop.create_album("alice", "Boros", "album:ouro")
+    loop.close()
+    response = await world.client.get("/api/search", params={"q": "cat or album:ouro"})
+    assert response.status == 400 and "ouro → boros → ouro" in (await response.json())["error"]
+    listed = {a["name"]: a["count"] for a in (await (await world.client.get("/api/albums")).json())["items"]}
+    assert listed["Ouro"] == 0 and listed["Sea cats"] == 3
+
+    bob = {"X-CSRF-Token": await sign_in(world.client, "bob")}
+    assert "Sea side" not in str(await (await world.client.get("/api/albums")).json())
+    assert await ids_found(world.client, 'album:"sea side"') == []
+    for method in ("PATCH", "DELETE"):
+        response = await world.client.request(method, f"/api/albums/{album['id']}", json={"name": "mine"}, headers=bob)
+        assert response.status == 404
+    his = await (await world.client.post("/api/albums", json={"name": "Sea side", "query": "beach"},
+                                         headers=bob)).json()
+    assert (his["count"], his["cover"]) == (1, world.ids["bob/secret.jpg"])
+    headers = {"X-CSRF-Token": await sign_in(world.client, "alice")}
+    assert (await world.client.delete(f"/api/albums/{album['id']}", headers=headers)).status == 200
+    assert await ids_found(world.client, 'album:"sea side"') == []
+    assert await ids_found(world.client, 'album:"sea cats"') == [cat]  # its album is gone: it names nothing
 
 
 async def test_a_removed_users_marks_go_with_her(world, sign_in, password):

@@ -3,7 +3,7 @@ import { $, api, count, el, load, say, showLogin, state } from "/static/core.js"
 import { openAdmin } from "/static/admin.js";
 import { loadOnThisDay } from "/static/onthisday.js";
 import { openUpload, uploadedSince } from "/static/upload.js";
-import { allTiles, forgetTiles, keepNear, tilesOf } from "/static/virtual.js";
+import { allTiles, keepNear, tilesOf } from "/static/virtual.js";
 import { paintStars, rateMany, starsBadge, starsControl } from "/static/ratings.js";
 
 async function start() {
@@ -43,7 +43,7 @@ $("#login-form").addEventListener("submit", async (event) => {
 
 $("#logout").addEventListener("click", async () => {
   await api("/api/auth/logout", { method: "POST" }).catch(() => {});
-  state.csrf = ""; $("#grid").replaceChildren(); forgetTiles(); showLogin();
+  state.csrf = ""; $("#grid").replaceChildren(); showLogin();
 });
 
 $("#search-form").addEventListener("submit", (event) => {
@@ -69,8 +69,8 @@ function runQuery(q, cursor = null, load = true) {
   state.generation = (state.generation || 0) + 1;  // a page still loading for the last query is dropped
   state.loading = false;
   state.query = q; state.cursor = cursor; state.done = false; state.lastMonth = null;
-  $("#grid").replaceChildren(); forgetTiles(); $("#facets").replaceChildren(); $("#summary").textContent = ""; say("");
-  $("#share-button").hidden = !q;
+  $("#grid").replaceChildren(); $("#facets").replaceChildren(); $("#summary").textContent = ""; say("");
+  $("#share-button").hidden = $("#save-search").hidden = !q;
   $("#newest").hidden = !cursor;
   showView("grid");
   if (!q && !cursor && load) { loadTimeline(); loadOnThisDay(openViewer); } else $("#on-this-day").hidden = true;
@@ -87,7 +87,7 @@ function showView(view) {  // the admin page and the map replace the grid (which
   $("#people").hidden = view !== "people";
   for (const id of ["#grid", "#facets", "#summary", "#more", "#scrubber"]) $(id).hidden = view !== "grid";
   if (view !== "grid") $("#on-this-day").hidden = true;
-  if (view !== "grid") $("#newest").hidden = $("#share-button").hidden = true;
+  if (view !== "grid") $("#newest").hidden = $("#share-button").hidden = $("#save-search").hidden = true;
 }
 
 async function loadMore() {
@@ -102,6 +102,7 @@ async function loadMore() {
       if (!state.cursor) { showFacets(result.facets); $("#summary").textContent = result.partial ? `No photo has every word: ${result.total} with most of them` : count(result.total, "photo"); }
       result.hits.forEach((hit) => $("#grid").append(tile(hit, caption(hit.matched))));
       state.cursor = result.next_cursor;
+      keepNear();
     } else {
       const page = await api(`/api/photos?limit=60${cursor}`);
       if (generation !== state.generation) return;
@@ -408,13 +409,50 @@ async function openAlbums() {
   showView("albums");
   try {
     const { items } = await api("/api/albums");
-    $("#album-list").replaceChildren(...items.map((album) => el("figure", { class: "album", tabindex: "0", "data-id": album.id,
-      onclick: () => { $("#q").value = albumQuery(album.name); $("#search-form").requestSubmit(); } },
-    album.cover ? el("img", { src: `/media/${encodeURIComponent(album.cover)}/thumb`, alt: "" }) : el("div", { class: "empty" }),
-    el("figcaption", { text: `${album.name} · ${count(album.count, "photo")}` }))));
-    if (!items.length) $("#album-list").append(el("p", { text: "No albums yet: open a photo and add it to one." }));
+    $("#album-list").replaceChildren(...items.map(albumCard));
+    if (!items.length) $("#album-list").append(el("p", { text: "No albums yet: open a photo and add it to one, or save a search." }));
   } catch (error) { say(error.message, true); }
 }
+
+// An album's card: its cover opens it (`album:NAME`: a smart album's search runs now), renamed and deleted in place.
+function albumCard(album) {
+  const caption = el("figcaption", { title: album.smart ? `Smart album: ${album.query}` : "" },
+    ...(album.smart ? [el("span", { class: "badge", text: "smart" })] : []), `${album.name} · ${count(album.count, "photo")}`,
+    ...(album.smart ? [el("span", { class: "album-query", text: album.query })] : []));
+  const rename = el("button", { type: "button", text: "Rename", "aria-label": `Rename ${album.name}`, onclick: () => renaming(album, caption) });
+  const remove = el("button", { type: "button", class: "delete", text: "Delete", "aria-label": `Delete ${album.name}`,
+    onclick: () => remove.classList.contains("confirm") ? changeAlbum(album, "DELETE") : Object.assign(remove, { className: "delete confirm", textContent: "Delete?" }) });
+  return el("figure", { class: album.smart ? "album smart" : "album", "data-id": album.id },
+    el("button", { type: "button", class: "cover", "aria-label": `Open ${album.name}`, onclick: () => { $("#q").value = albumQuery(album.name); $("#search-form").requestSubmit(); } },
+      album.cover ? el("img", { src: `/media/${encodeURIComponent(album.cover)}/thumb`, alt: "" }) : el("div", { class: "empty" })),
+    caption, el("div", { class: "album-actions" }, rename, remove));
+}
+
+function renaming(album, caption) {  // the caption becomes its name, to edit; Enter keeps it, Escape does not
+  const name = el("input", { class: "album-name", value: album.name, maxlength: "200", required: "", "aria-label": `New name of ${album.name}`, enterkeyhint: "done" });
+  const form = el("form", { class: "rename-album" }, name);
+  form.addEventListener("submit", (event) => { event.preventDefault(); changeAlbum(album, "PATCH", { name: name.value }); });
+  name.addEventListener("keydown", (event) => { if (event.key === "Escape") openAlbums(); });
+  caption.replaceWith(form);
+  name.select();
+}
+
+async function changeAlbum(album, method, body) {
+  try {
+    await api(`/api/albums/${album.id}`, { method, body });
+    say(method === "DELETE" ? `Deleted ${album.name} (its photos stay)` : `Renamed to ${body.name.trim()}`);
+  } catch (error) { say(error.message, true); }
+  openAlbums();
+}
+
+$("#save-search").addEventListener("submit", async (event) => {  // the search in the grid, kept as a smart album
+  event.preventDefault();
+  try {
+    const album = await api("/api/albums", { method: "POST", body: { name: $("#smart-name").value, query: state.query } });
+    say(`Saved as the smart album ${album.name} (${count(album.count, "photo")} now; new ones that match join it)`);
+    event.target.reset();
+  } catch (error) { say(error.message, true); }
+});
 
 $("#new-album").addEventListener("submit", async (event) => {
   event.preventDefault();
