@@ -19,23 +19,27 @@ class Neighbours:
 
     def __init__(self, book: SimilarBook, store: RecordStore, roots: list[str] | None,
                  settings: SimilarSettings | None = None):
-        self.book, self.store, self.roots = book, store, roots
-        self.count = (settings or SimilarSettings()).count
+        self.book, self.store, self.roots, self.settings = book, store, roots, settings
 
     def __call__(self, photo: str) -> list[tuple[str, float]] | None:
         self.book.follow(self.store.changed_since)
-        return self.book.neighbours(photo, self.roots, self.count)
+        return self.book.neighbours(photo, self.roots, neighbour_count(self.settings))
 
 
 class IndexNeighbours:
     """One user's similar photos from a search engine that keeps the embeddings itself (Elasticsearch's kNN)."""
 
     def __init__(self, index: Index, roots: list[str] | None, settings: SimilarSettings | None = None):
-        self.index, self.roots = index, roots
-        self.count = (settings or SimilarSettings()).count
+        self.index, self.roots, self.settings = index, roots, settings
 
     def __call__(self, photo: str) -> list[tuple[str, float]] | None:
-        return self.index.neighbours(photo, self.roots, self.count)
+        return self.index.neighbours(photo, self.roots, neighbour_count(self.settings))
+
+
+def neighbour_count(settings: SimilarSettings | None) -> int:
+    """How many neighbours to give, read from the settings only when a search asks for similar photos (a lookup is
+    made for every search: reading the environment there cost a third of a search's time on the event loop)."""
+    return (settings or SimilarSettings()).count
 
 
 def lookup(index: Index, book: SimilarBook, store: RecordStore, roots: list[str] | None) -> Neighbours | IndexNeighbours:
