@@ -106,6 +106,38 @@ async def load(session: aiohttp.ClientSession, base: str, paths: list[str], seco
     return len(latencies), latencies, errors
 
 
+WRK_SCRIPT = """
+paths = {%s}
+counter = 0
+wrk.headers["Cookie"] = %s
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter %% #paths) + 1])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %%d %%f %%f %%f %%d\\n", summary.requests, summary.duration / 1e6,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, e.status + e.connect + e.read + e.write + e.timeout))
+end
+"""
+
+
+def wrk_load(base: str, cookie: str, paths: list[str], seconds: float, concurrency: int,
+             scratch: Path) -> tuple[float, float, float, int]:
+    """The same load from wrk (C, one thread): the gateway gets the machine's CPU the Python client takes.
+    (req/s, p50 ms, p95 ms, errors)."""
+    script = scratch / "load.lua"
+    script.write_text(WRK_SCRIPT % (", ".join(lua_string(p) for p in paths), lua_string(cookie)))
+    out = subprocess.run(["wrk", "-t1", f"-c{concurrency}", f"-d{max(1, round(seconds))}s", "-s", str(script), base],
+                         capture_output=True, text=True, check=True).stdout
+    requests, duration, p50, p95, errors = out.rsplit("RESULT ", 1)[1].split()
+    return int(requests) / float(duration), float(p50), float(p95), int(errors)
+
+
+def lua_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
@@ -122,6 +154,9 @@ async def main() -> None:
                              "excluded), so no answer comes from the index's kept answers")
     parser.add_argument("--search-processes", type=int, default=0,
                         help="PICSIFT_GATEWAY_SEARCH_PROCESSES: reader processes that answer searches (0: the gateway's own)")
+    parser.add_argument("--client", choices=("python", "wrk"), default="python",
+                        help="the load generator: this process (aiohttp), or wrk (C; set-up installs it) so the "
+                             "client takes little of the machine")
     args = parser.parse_args()
     data = args.data or Path(tempfile.mkdtemp(prefix="picsift-gateway-bench-"))
     data.mkdir(parents=True, exist_ok=True)
@@ -164,6 +199,11 @@ async def main() -> None:
                 warm = measured = paths
                 if args.distinct_queries and name.startswith("search"):  # no query of the warm-up asked again
                     warm, measured = paths[:len(paths) // 2], paths[len(paths) // 2:]
+                if args.client == "wrk":
+                    cookie = "; ".join(f"{c.key}={c.value}" for c in session.cookie_jar)
+                    wrk_load(base, cookie, warm, WARM_UP_SECONDS, args.concurrency, data)
+                    rows.append((name, *wrk_load(base, cookie, measured, args.seconds, args.concurrency, data)))
+                    continue
                 await load(session, base, warm, WARM_UP_SECONDS, args.concurrency)  # caches filled, readers started
                 count, latencies, errors = await load(session, base, measured, args.seconds, args.concurrency)
                 rows.append((name, count / args.seconds, pct(latencies, 0.5), pct(latencies, 0.95), errors))
@@ -174,7 +214,7 @@ async def main() -> None:
             shutil.rmtree(data, ignore_errors=True)
     print(stamp())
     print(f"\n{args.records} records, {args.concurrency} concurrent requests, {args.seconds:.0f} s per endpoint, "
-          f"search processes {args.search_processes or 'none (in the gateway)'}"
+          f"search processes {args.search_processes or 'none (in the gateway)'}, load from {args.client}"
           + (", every search a new query" if args.distinct_queries else ", the 20 queries asked again and again"))
     print(f"{'endpoint':<32} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7}")
     for name, rate, p50, p95, errors in rows:

@@ -9,9 +9,9 @@ command -v "$PYTHON" >/dev/null || PYTHON=python3
 RUNTIME=false; [ "${1:-}" = "--runtime" ] && RUNTIME=true
 
 # System packages: WordNet 3.0; for development also the broker the tests run on, the browser for UI tests and the
-# compose validator.
+# compose validator; wrk loads the gateway bench.
 APT_PACKAGES=(wordnet-base wordnet-sense-index)
-$RUNTIME || APT_PACKAGES+=(rabbitmq-server chromium docker-compose)
+$RUNTIME || APT_PACKAGES+=(rabbitmq-server chromium docker-compose wrk)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

@@ -193,10 +193,10 @@ class BitmapIndex(Index):
     def newest(self, roots: list[str], before: tuple[float, str] | None, limit: int) -> list[str]:
         self.refresh()
         with self._lock:
-            docs, when = self._by_time(roots)
+            docs, when, age = self._by_time(roots)
             start = 0
             if before is not None:  # past the cursor: older, or as old with a smaller id
-                start = int(np.searchsorted(-when, -before[0], side="left"))
+                start = int(np.searchsorted(age, -before[0], side="left"))
                 ids = self._postings.ids
                 while start < len(docs) and when[start] == before[0] and ids[docs[start]] >= before[1]:
                     start += 1
@@ -213,7 +213,7 @@ class BitmapIndex(Index):
     def on_this_day(self, roots: list[str], day: int, before: float, limit: int) -> tuple[list[str], int]:
         self.refresh()
         with self._lock:
-            docs, when = self._by_time(roots)
+            docs, when, _ = self._by_time(roots)
             found = docs[(self._postings.day[docs] == day) & (when < before)]
             return [self._postings.ids[doc] for doc in found[:limit].tolist()], len(found)
 
@@ -233,8 +233,9 @@ class BitmapIndex(Index):
             ids, docs = self._postings.ids, docs[inside]
             return [MapCluster(c.lat, c.lon, c.count, ids[docs[c.first]]) for c in found]
 
-    def _by_time(self, roots: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """The scope's photos newest first (equal times: larger id first) and their times, kept with the scope."""
+    def _by_time(self, roots: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The scope's photos newest first (equal times: larger id first), their times, and those times negated (an
+        ascending array a cursor is found in), kept with the scope."""
         entry = self._scope_entry(roots)
         if entry.by_time is None:
             docs = as_array(entry.docs)
@@ -246,7 +247,7 @@ class BitmapIndex(Index):
             ends = np.r_[starts[1:], len(docs)]
             for a, b in zip(starts[ends - starts > 1].tolist(), ends[ends - starts > 1].tolist()):  # equal times
                 docs[a:b] = sorted(docs[a:b].tolist(), key=lambda d: ids[d], reverse=True)
-            entry.by_time = (docs, when)
+            entry.by_time = (docs, when, -when)
         return entry.by_time
 
     def _scope(self, roots: list[str] | None) -> BitMap:
@@ -472,6 +473,6 @@ class _Answer:
 @dataclass
 class _Scope:
     docs: BitMap
-    by_time: tuple[np.ndarray, np.ndarray] | None = None  # (docs newest first, their times), made when first asked
+    by_time: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # see _by_time; made when first asked
     months: list | None = None  # browse.months of the scope
     geo: tuple | None = None  # its GPS photos newest first: (docs, lat, lon, mercator x, y)
