@@ -152,6 +152,28 @@ class Postings:
             return self.forward_layers[self.forward_offsets[doc]:self.forward_offsets[doc + 1]]
         return NO_LAYERS
 
+    def forward_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every photo's forward list as one flat array and its offsets (what a snapshot saves): the snapshot's runs
+        copied whole, only the lists written since it one by one."""
+        count, base = len(self.ids), len(self.forward_offsets) - 1
+        lengths = np.zeros(count, dtype=np.int64)
+        lengths[:min(base, count)] = np.diff(self.forward_offsets[:min(base, count) + 1])
+        changed = sorted(doc for doc in self.forward_changed if doc < count)
+        for doc in changed:
+            lengths[doc] = len(self.forward_changed[doc])
+        offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        layers = np.empty(int(offsets[-1]), dtype=np.uint32)
+        start = 0
+        for doc in [*changed, count]:  # docs start..doc-1 are as the snapshot has them (or empty past its end)
+            end = min(doc, base)
+            if start < end:
+                layers[offsets[start]:offsets[end]] = \
+                    self.forward_layers[self.forward_offsets[start]:self.forward_offsets[end]]
+            if doc < count:
+                layers[offsets[doc]:offsets[doc + 1]] = self.forward_changed[doc]
+            start = doc + 1
+        return offsets, layers
+
     def _new_doc(self, photo_id: str) -> int:
         doc = len(self.ids)
         self.doc_of[photo_id] = doc

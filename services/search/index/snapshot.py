@@ -18,7 +18,7 @@ from pyroaring import BitMap
 from services.search.index.postings import Postings
 
 CURRENT = "CURRENT"
-FORMAT = 5  # 5: the file's rating (stars) and month-day; 4: a compound's last word only where the photo is named by it too; 3: plural forms by WordNet
+FORMAT = 6  # 6: photo ids in their own file, one per line; 5 5: the file's rating (stars) and month-day; 4: a compound's last word only where the photo is named by it too; 3: plural forms by WordNet
 
 
 def snapshot_dir(store_path: Path | str) -> Path:
@@ -52,20 +52,20 @@ def save(postings: Postings, seq: int, folder: Path, rebuilt: bool = False) -> N
     count = len(postings.ids)
     bitmaps = [postings.visible, *postings.docs, *postings.faces, *postings.layer_docs]
     blobs = [b.serialize() for b in bitmaps]
-    forward = [postings.forward(doc) for doc in range(count)]
+    forward_offsets, forward_layers = postings.forward_arrays()
     arrays = {
         "time": postings.time[:count], "lat": postings.lat[:count], "lon": postings.lon[:count],
         "face_count": postings.face_count[:count], "stars": postings.stars[:count],
         "day": postings.day[:count],
         "bitmap_ends": np.cumsum([len(b) for b in blobs], dtype=np.int64),
-        "forward_offsets": np.concatenate([[0], np.cumsum([len(f) for f in forward], dtype=np.int64)]),
-        "forward_layers": np.concatenate(forward) if forward else np.zeros(0, dtype=np.uint32),
+        "forward_offsets": forward_offsets, "forward_layers": forward_layers,
     }
     for key, array in arrays.items():
         np.save(work / f"{key}.npy", array)
     (work / "bitmaps.bin").write_bytes(b"".join(blobs))
+    (work / "ids.txt").write_text("\n".join(postings.ids))  # hex ids: no newline in one; JSON took a second at 1M
     (work / "meta.json").write_text(json.dumps({
-        "format": FORMAT, "seq": seq, "terms": postings.terms, "layers": postings.layers, "ids": postings.ids,
+        "format": FORMAT, "seq": seq, "terms": postings.terms, "layers": postings.layers,
     }))
     for file in work.iterdir():
         _sync(file)
@@ -91,12 +91,13 @@ def load(folder: Path) -> tuple[Postings, int] | None:
             return None
         arrays = {f.stem: np.load(f, mmap_mode="r") for f in live.glob("*.npy")}
         blob = (live / "bitmaps.bin").read_bytes()
+        ids = (live / "ids.txt").read_text()
     except (FileNotFoundError, ValueError):  # removed by a newer save while we read: the caller tries again
         return None
     postings = Postings()
     postings.terms = [tuple(kv) for kv in meta["terms"]]
     postings.layers = [(term, level, source, bool(whole)) for term, level, source, whole in meta["layers"]]
-    postings.ids = meta["ids"]
+    postings.ids = ids.split("\n") if ids else []
     ends = arrays["bitmap_ends"].tolist()
     view = memoryview(blob)
     bitmaps = iter(BitMap.deserialize(view[start:end]) for start, end in zip([0, *ends[:-1]], ends))

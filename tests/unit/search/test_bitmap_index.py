@@ -5,6 +5,7 @@ from proto import pb
 from services.search.api import SearchService
 from services.search.index import snapshot
 from services.search.index.bitmap import BitmapIndex
+from services.search.index.postings import Postings
 from services.search.store import RecordStore
 
 
@@ -192,3 +193,21 @@ def test_a_snapshot_keeps_the_files_stars_and_the_days(tmp_path):
     assert reader.on_this_day(["/m"], 704, year_start(2020), 10) == (["a1", "a0"], 2)
     reader.close()
     store.close()
+
+
+def test_a_snapshot_keeps_every_photos_forward_list_across_saves(tmp_path):
+    """A photo's layers (what an update takes it out of) survive save and load: the snapshot's own, those changed
+    since it, removed ones and new ones, over two saves."""
+    postings = Postings()
+    postings.apply([photo(f"a{n}", f"/m/a{n}.jpg", "zebra", f"tag{n}") for n in range(6)])
+    snapshot.save(postings, 1, tmp_path)
+    loaded, _ = snapshot.load(tmp_path)
+    loaded.apply([photo("a2", "/m/a2.jpg", "okapi"), photo("a7", "/m/a7.jpg", "lion", "zebra")])  # changed, new
+    loaded.apply([pb.Record(id="a4")])  # no paths and no terms now: an empty list
+    snapshot.save(loaded, 2, tmp_path)
+    again, _ = snapshot.load(tmp_path)
+    assert again.ids == loaded.ids == ["a0", "a1", "a2", "a3", "a4", "a5", "a7"]
+    for doc in range(len(loaded.ids)):
+        assert again.forward(doc).tolist() == loaded.forward(doc).tolist(), loaded.ids[doc]
+    assert {again.terms[again.layers[layer][0]] for layer in again.forward(2).tolist()} >= {("label", "okapi")}
+    assert again.forward(4).tolist() == [] and len(again.forward(6)) > 0
