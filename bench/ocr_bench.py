@@ -10,11 +10,12 @@ leaving out lines read inside a "###" region (text the annotators could not read
 per photo (each word once), summed over photos.
 Photos as libraries hold them, for the cost and the skip rate: every 10th class's photo of ImageNet's samples (a bare
 mirror from `fetch github:EliSchwartz/imagenet-sample-images`), and the exif samples (real cameras; many are test
-pictures with words on them: orientation marks, adverts, documents). Each file goes through the stage's own text_of
+pictures with words on them: orientation marks, adverts, documents), and camera-size photos: 12 MP JPEGs made from the
+samples' real photos as bench/index_bench.py makes them (--camera of them). Each file goes through the stage's own text_of
 (decode at 1280 px, cheap pass, reading where text was found), one photo at a time, best of --rounds; beside it the
 cost of reading every photo (no cheap pass) and of the hashes stage.
 Saves the table under bench/results/ocr.txt.
-Usage: PYTHONPATH=. .venv/bin/python bench/ocr_bench.py [--mmocr GITDIR] [--imagenet GITDIR] [--every 10] [--rounds 1]
+Usage: PYTHONPATH=. .venv/bin/python bench/ocr_bench.py [--mmocr GITDIR] [--imagenet GITDIR] [--every 10] [--camera 30] [--rounds 1]
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ import subprocess
 import time
 from pathlib import Path
 
+from index_bench import camera_photos
 from stamp import REPO, stamp
 
 from services.hashes.service import hashes_of
@@ -170,6 +172,7 @@ def main() -> None:
     parser.add_argument("--mmocr", type=Path, default=Path("/work/.mirror/open-mmlab+mmocr/repo"))
     parser.add_argument("--imagenet", type=Path, default=Path("/work/.mirror/EliSchwartz+imagenet-sample-images/repo"))
     parser.add_argument("--every", type=int, default=10, help="take every n-th ImageNet class")
+    parser.add_argument("--camera", type=int, default=30, help="12 MP photos made from the samples")
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--work", type=Path, default=Path("/tmp/ocr/bench"))
     args = parser.parse_args()
@@ -188,7 +191,7 @@ def main() -> None:
               "stage on the same photos"]
     library = imagenet(args.imagenet, args.work, args.every)
     costs({"ICDAR 2015 (text)": [p for p, _, _ in photos], f"ImageNet, 1 class in {args.every}": library,
-           "exif samples": samples()}, reader, args.rounds, lines)
+           "exif samples": samples(), "12 MP from the samples": camera_photos(args.camera)}, reader, args.rounds, lines)
     text = "\n".join(lines)
     print(text)
     (REPO / "bench" / "results" / "ocr.txt").write_text(text + "\n")
