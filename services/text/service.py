@@ -1,4 +1,4 @@
-"""The text stage on the bus: photo.ingested -> photo.text; decode, then analyse()."""
+"""The text stage on the bus: photo.ingested -> photo.text; analyse() decoding the file at the sizes it needs."""
 from __future__ import annotations
 
 import asyncio
@@ -9,7 +9,7 @@ from services.media.decode import DecodeError, decode
 from services.pipeline.stage import Outgoing, Stage
 from services.pipeline.stages import BY_NAME
 from services.text.analyse import analyse
-from services.text.reader import READ_SIZE, TextReader, version
+from services.text.reader import TextReader, version
 from services.text.settings import TextSettings
 
 DECL = BY_NAME["text"]
@@ -18,7 +18,7 @@ DECL = BY_NAME["text"]
 def text_of(path: str, reader: TextReader, stage_version: str) -> pb.TextResult:
     """The result for one file, a failed outcome with the reason when it cannot be decoded."""
     try:
-        result = analyse(decode(path, READ_SIZE), reader)
+        result = analyse(lambda size: decode(path, size), reader)
     except DecodeError as exc:
         result = pb.TextResult(meta=pb.StageMeta(outcome=pb.OUTCOME_FAILED, reason=str(exc)))
     else:
