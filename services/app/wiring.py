@@ -37,8 +37,9 @@ def store_path(settings: PipelineSettings) -> Path:
 
 
 def analysis_stages() -> dict[str, Callable[[], Stage]]:
-    """Each analysis stage that can run here, by name, built on demand."""
-    return {name: partial(registry.build, spec) for name, spec in registry.runnable().items()}
+    """Each analysis stage that can run here, by name, built on demand; the ones built share their dependencies."""
+    provided: dict = {}
+    return {name: partial(registry.build, spec, provided) for name, spec in registry.runnable().items()}
 
 
 def open_index(settings: PipelineSettings) -> Index:
