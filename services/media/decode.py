@@ -15,10 +15,12 @@ class DecodeError(ValueError):
     """An image that cannot become pixels, with why."""
 
 
-def decode(path: Path | str, size: int = DECODE_SIZE) -> Image.Image:
+def decode(path: Path | str, size: int = DECODE_SIZE, shrink: bool = True) -> Image.Image:
     """First frame, EXIF orientation applied, RGB (CMYK, 16-bit, palette and alpha converted), its long side at most
-    `size` px; a JPEG's quantisation tables kept in info["quantization"]."""
-    return shrunk(drafted(path, size), size)
+    `size` px (shrink False: as decoded, a JPEG at the draft scale just above `size`); a JPEG's quantisation tables
+    kept in info["quantization"]."""
+    image = drafted(path, size)
+    return shrunk(image, size) if shrink else image
 
 
 def draft_size(path: Path | str, size: int) -> tuple[int, int]:

@@ -16,7 +16,7 @@ from services.media.decode import decode, draft_size, drafted, shrunk
 
 MAX_BYTES = 96 << 20  # a dozen drafts of 12 MP photos at half size, or fifty at a quarter
 
-Decoder = Callable[[Path | str, int], Image.Image]  # decode()'s shape: a path and a size to the photo at that size
+Decoder = Callable[..., Image.Image]  # decode()'s shape: (path, size, shrink=True) to the photo at that size
 
 
 class SharedDecodes:
@@ -29,8 +29,9 @@ class SharedDecodes:
         self._lock = threading.Lock()
         self._drafts: OrderedDict[tuple[str, tuple[int, int]], Future] = OrderedDict()
 
-    def decode(self, photo_id: str, path: Path | str, size: int) -> Image.Image:
-        """What decode(path, size) gives, a copy of its own (a stage may change it), for the photo with this id."""
+    def decode(self, photo_id: str, path: Path | str, size: int, shrink: bool = True) -> Image.Image:
+        """What decode(path, size, shrink) gives, a copy of its own (a stage may change it), for the photo with this
+        id."""
         key = (photo_id, draft_size(path, size))
         with self._lock:
             future = self._drafts.get(key)
@@ -50,7 +51,8 @@ class SharedDecodes:
                     self._drafts.pop(key, None)
                 raise
             self._trim()
-        return shrunk(future.result().copy(), size)
+        image = future.result().copy()
+        return shrunk(image, size) if shrink else image
 
     def held_bytes(self) -> int:
         with self._lock:

@@ -18,19 +18,21 @@ MIN_WORD_LENGTH = 2   # single letters and digits are mostly misread edges
 MAX_LINES = 200       # a page of text; the rest of a dense document adds little to finding it
 MAX_WORDS = 300
 
-Look = Callable[[int], Image.Image]  # the photo upright with its long side at most n px, decoded at about that size
+Look = Callable[..., Image.Image]  # decode()'s shape for one photo: (size, shrink=True) to the photo at that size
 
 
 def analyse(look: Look, reader: TextReader) -> pb.TextResult:
-    """Look for text cheaply: the photo decoded at DETECT_SIZE and the detection model at that size (decoding a
-    camera photo big costs as much as detecting). Where it finds some, decode at READ_SIZE, look again at
-    READ_DETECT_SIZE (small text) unless the photo is no bigger than the first look saw it, and read the lines."""
-    glance = look(DETECT_SIZE)
+    """Look for text cheaply: the photo decoded small (a JPEG's draft just above DETECT_SIZE, which the detection
+    model's own resize brings to DETECT_SIZE: decoding a camera photo big costs as much as detecting; shrinking it
+    smoothly first hides small text) and the detection model at DETECT_SIZE. Where it finds some, decode at READ_SIZE,
+    look again at READ_DETECT_SIZE (small text) unless the photo is no bigger than the first look saw it, and read
+    the lines."""
+    glance = look(DETECT_SIZE, shrink=False)
     found = reader.boxes(glance, DETECT_SIZE)
     if not found:
         return pb.TextResult(detected=False)
     image = look(READ_SIZE)
-    if image.size != glance.size:
+    if max(image.size) > DETECT_SIZE:
         found = reader.boxes(image, READ_DETECT_SIZE)
     lines = sorted(reader.read(image, found), key=lambda line: -line.score)[:MAX_LINES]
     lines.sort(key=lambda line: (line.box[1], line.box[0]))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from functools import partial
 
 from proto import pb
 from services.media.decode import DecodeError, decode
@@ -19,7 +20,7 @@ DECL = BY_NAME["text"]
 def text_of(path: str, reader: TextReader, stage_version: str, decoder: Decoder = decode) -> pb.TextResult:
     """The result for one file, a failed outcome with the reason when it cannot be decoded."""
     try:
-        result = analyse(lambda size: decoder(path, size), reader)
+        result = analyse(partial(decoder, path), reader)
     except DecodeError as exc:
         result = pb.TextResult(meta=pb.StageMeta(outcome=pb.OUTCOME_FAILED, reason=str(exc)))
     else:

@@ -26,14 +26,15 @@ def reader() -> TextReader:
 
 
 def decoded(path) -> Look:
-    return lambda size: decode(path, size)
+    return lambda size, shrink=True: decode(path, size, shrink)
 
 
 def in_memory(image: Image.Image) -> Look:
-    """An image already in memory, seen at any size as decode() gives it."""
-    def look(size: int) -> Image.Image:
+    """An image already in memory, seen as decode() gives it (not shrunk: as if decoded whole)."""
+    def look(size: int, shrink: bool = True) -> Image.Image:
         copy = image.copy()
-        copy.thumbnail((size, size), Image.Resampling.BILINEAR, reducing_gap=2.0)
+        if shrink:
+            copy.thumbnail((size, size), Image.Resampling.BILINEAR, reducing_gap=2.0)
         return copy
     return look
 
@@ -104,13 +105,14 @@ class Watched:
 
 def test_the_cheap_pass_sees_a_camera_photo_decoded_small_and_only_photos_with_text_are_decoded_big(reader, tmp_path):
     sign, blank = tmp_path / "sign.jpg", tmp_path / "cat.jpg"
-    camera = (4000, 3000)
+    camera, draft = (4000, 3000), 1000  # a 12 MP JPEG's draft just above DETECT_SIZE: a quarter of its sides
     Image.open(sign_on_coffee(tmp_path / "small-sign.jpg")).resize(camera).save(sign, quality=90)
     Image.fromarray(data.chelsea()).resize(camera).save(blank, quality=90)
-    for photo, detections in ((blank, [(DETECT_SIZE, DETECT_SIZE)]),
-                              (sign, [(DETECT_SIZE, DETECT_SIZE), (READ_SIZE, READ_DETECT_SIZE)])):
+    glance = ((DETECT_SIZE, False), (draft, DETECT_SIZE))  # (decode asked, detection given)
+    reading = ((READ_SIZE, True), (READ_SIZE, READ_DETECT_SIZE))
+    for photo, passes in ((blank, [glance]), (sign, [glance, reading])):
         asked, watched = [], Watched(reader)
-        result = analyse(lambda size: asked.append(size) or decode(photo, size), watched)
-        assert (watched.detections, asked) == (detections, [size for size, _ in detections])
+        result = analyse(lambda size, shrink=True: asked.append((size, shrink)) or decode(photo, size, shrink), watched)
+        assert (asked, watched.detections) == ([a for a, _ in passes], [d for _, d in passes])
         assert result.detected == (photo == sign)
     assert WORDS <= words(result)
