@@ -30,27 +30,29 @@ from services.text.service import text_of
 VISION, HASHES = 512, 1024
 
 
-def sizes_asked(photos: list[Path]) -> dict[Path, tuple[int, ...]]:
-    """The sizes the stages decode each photo at (reading only where the cheap pass finds text)."""
+def sizes_asked(photos: list[Path]) -> dict[Path, tuple[tuple[int, bool], ...]]:
+    """The sizes the stages decode each photo at, shrunk to them or not (reading only where the cheap pass finds
+    text)."""
     reader = TextReader(threads=2)
-    return {p: (VISION, HASHES, DETECT_SIZE, *((READ_SIZE,) if text_of(str(p), reader, version()).detected else ()))
-            for p in photos}
+    reading = ((READ_SIZE, True),)
+    return {p: ((VISION, True), (HASHES, True), (DETECT_SIZE, False),
+                *(reading if text_of(str(p), reader, version()).detected else ())) for p in photos}
 
 
-def alone(asked: dict[Path, tuple[int, ...]]) -> float:
+def alone(asked: dict[Path, tuple[tuple[int, bool], ...]]) -> float:
     start = time.perf_counter()
     for path, sizes in asked.items():
-        for size in sizes:
-            decode(path, size)
+        for size, shrink in sizes:
+            decode(path, size, shrink)
     return (time.perf_counter() - start) * 1000 / len(asked)
 
 
-def shared(asked: dict[Path, tuple[int, ...]]) -> float:
+def shared(asked: dict[Path, tuple[tuple[int, bool], ...]]) -> float:
     decodes = SharedDecodes()
     start = time.perf_counter()
     for path, sizes in asked.items():
-        for size in sizes:
-            decodes.decode(path.name, path, size)
+        for size, shrink in sizes:
+            decodes.decode(path.name, path, size, shrink)
     return (time.perf_counter() - start) * 1000 / len(asked)
 
 
@@ -87,7 +89,7 @@ def main() -> None:
             times[name].append((alone if name == "alone" else shared)(asked))
     decodes = sum(len(s) for s in asked.values())
     lines = [stamp(), f"decoding {len(asked)} 12 MP JPEGs as vision ({VISION} px), hashes ({HASHES} px) and the text "
-             f"stage ({DETECT_SIZE} px, {READ_SIZE} px for the {sum(READ_SIZE in s for s in asked.values())} it reads) "
+             f"stage ({DETECT_SIZE} px, {READ_SIZE} px for the {sum((READ_SIZE, True) in s for s in asked.values())} it reads) "
              f"ask: {decodes / len(asked):.2f} decodes per photo; ms per photo, best of {args.rounds} alternating rounds",
              f"{'each stage decoding alone':<34} {min(times['alone']):6.1f}  (rounds: "
              + " ".join(f"{t:.0f}" for t in times["alone"]) + ")",

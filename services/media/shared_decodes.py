@@ -59,10 +59,12 @@ class SharedDecodes:
             return sum(_bytes(f) for f in self._drafts.values() if f.done())
 
     def _trim(self) -> None:
-        """Drop the least recently used decodes until the rest fit (ones still decoding stay)."""
+        """Drop decodes until the rest fit (ones still decoding stay): the biggest first, as a half-size draft holds
+        four quarter-size ones and spares one decode as they do each; least recently used first among equals."""
         with self._lock:
             held = sum(_bytes(f) for f in self._drafts.values() if f.done())
-            for key in [k for k, f in self._drafts.items() if f.done()]:
+            done = [k for k, f in self._drafts.items() if f.done()]
+            for key in sorted(done, key=lambda k: -_bytes(self._drafts[k])):  # a stable sort: LRU order kept
                 if held <= self.max_bytes:
                     break
                 held -= _bytes(self._drafts.pop(key))

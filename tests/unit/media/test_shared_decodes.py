@@ -1,6 +1,6 @@
 """Stages in one process decode a photo once: the vision stage (512 px) and the text stage's cheap pass (640 px) share
 one JPEG draft, hashes (1024 px) and reading text (1280 px) another; each gets decode()'s very pixels, a copy of its
-own; the decodes kept are bounded in bytes, and a file that cannot be decoded fails every stage asking for it."""
+own; the decodes kept are bounded in bytes (the biggest dropped first), and a file that cannot be decoded fails every stage asking for it."""
 from __future__ import annotations
 
 import asyncio
@@ -67,6 +67,19 @@ def test_the_decodes_kept_stay_within_their_bytes_least_recently_used_dropped_fi
     decodes.decode("3", paths[3], 512)   # the newest is still there
     decodes.decode("0", paths[0], 512)   # the oldest was dropped
     assert (decodes.misses, decodes.hits) == (5, 1)
+
+
+def test_the_biggest_decodes_go_first(tmp_path):
+    sizes = {"small-0": (100, 100), "big": (200, 100), "small-1": (100, 100)}
+    for name, size in sizes.items():
+        Image.new("RGB", size, (90, 90, 90)).save(tmp_path / f"{name}.png")
+    decodes = SharedDecodes(max_bytes=3 * 100 * 100 * 3)
+    for name in sizes:   # 4 units of 3: the big one goes, not the oldest
+        decodes.decode(name, tmp_path / f"{name}.png", 512)
+    decodes.decode("small-0", tmp_path / "small-0.png", 512)
+    assert (decodes.misses, decodes.hits) == (3, 1)
+    decodes.decode("big", tmp_path / "big.png", 512)
+    assert (decodes.misses, decodes.hits) == (4, 1)
 
 
 def test_a_file_that_cannot_be_decoded_fails_each_time_and_is_not_kept(tmp_path):
