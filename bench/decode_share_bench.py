@@ -89,8 +89,9 @@ def main() -> None:
             times[name].append((alone if name == "alone" else shared)(asked))
     decodes = sum(len(s) for s in asked.values())
     lines = [stamp(), f"decoding {len(asked)} 12 MP JPEGs as vision ({VISION} px), hashes ({HASHES} px) and the text "
-             f"stage ({DETECT_SIZE} px, {READ_SIZE} px for the {sum((READ_SIZE, True) in s for s in asked.values())} it reads) "
-             f"ask: {decodes / len(asked):.2f} decodes per photo; ms per photo, best of {args.rounds} alternating rounds",
+             f"stage ({DETECT_SIZE} px, {READ_SIZE} px for the {sum((READ_SIZE, True) in s for s in asked.values())} "
+             f"it reads) ask: {decodes / len(asked):.2f} decodes per photo; ms per photo, best of {args.rounds} "
+             "alternating rounds",
              f"{'each stage decoding alone':<34} {min(times['alone']):6.1f}  (rounds: "
              + " ".join(f"{t:.0f}" for t in times["alone"]) + ")",
              f"{'one SharedDecodes for the stages':<34} {min(times['shared']):6.1f}  (rounds: "

@@ -11,11 +11,12 @@ per photo (each word once), summed over photos.
 Photos as libraries hold them, for the cost and the skip rate: every 10th class's photo of ImageNet's samples (a bare
 mirror from `fetch github:EliSchwartz/imagenet-sample-images`), and the exif samples (real cameras; many are test
 pictures with words on them: orientation marks, adverts, documents), and camera-size photos: 12 MP JPEGs made from the
-samples' real photos as bench/index_bench.py makes them (--camera of them). Each file goes through the stage's own text_of
-(decode at 1280 px, cheap pass, reading where text was found), one photo at a time, best of --rounds; beside it the
-cost of reading every photo (no cheap pass) and of the hashes stage.
+samples' real photos as bench/index_bench.py makes them (--camera of them). Each file goes through the stage's own
+text_of (the cheap pass on the photo decoded small, decoding at 1280 px and reading where it found text), one photo at
+a time, best of --rounds; beside it the cost of reading every photo (no cheap pass) and of the hashes stage.
 Saves the table under bench/results/ocr.txt.
-Usage: PYTHONPATH=. .venv/bin/python bench/ocr_bench.py [--mmocr GITDIR] [--imagenet GITDIR] [--every 10] [--camera 30] [--rounds 1]
+Usage: PYTHONPATH=. .venv/bin/python bench/ocr_bench.py [--mmocr GITDIR] [--imagenet GITDIR] [--every 10] [--camera 30]
+       [--rounds 1]
 """
 from __future__ import annotations
 
@@ -180,12 +181,13 @@ def main() -> None:
     settings = TextSettings()
     reader = TextReader(settings.threads)
     photos = icdar(args.mmocr, args.work)
-    lines = [stamp(), f"text stage {version()}: cheap pass = the detection model at {DETECT_SIZE} px; where it finds a "
-             f"box, detection again at {READ_DETECT_SIZE} px (photos larger than {DETECT_SIZE} px), orientation and "
-             f"recognition of the lines cut from the photo at {READ_SIZE} px; {settings.threads} threads",
+    lines = [stamp(), f"text stage {version()}: cheap pass = the detection model at {DETECT_SIZE} px on the photo "
+             f"decoded small (a JPEG's draft just above it); where it finds a box, detection again at "
+             f"{READ_DETECT_SIZE} px (photos larger than {DETECT_SIZE} px), orientation and recognition of the lines "
+             f"cut from the photo at {READ_SIZE} px; {settings.threads} threads",
              "", f"word accuracy on {len(photos)} real photos of text (ICDAR 2015, via MMOCR's tests)"]
     accuracy(photos, reader, args.rounds, lines)
-    lines += ["", f"cost per photo, mean ms (decode at 1280 px included; best of {args.rounds}); read: share the cheap "
+    lines += ["", f"cost per photo, mean ms (decoding included; best of {args.rounds}); read: share the cheap "
               "pass sent to reading; skipped: share it did not; stage: the text stage; read all: decoding and reading",
               "every photo (no cheap pass: detection at 960 px, recognition where it finds boxes); hashes: the hashes "
               "stage on the same photos"]

@@ -1,6 +1,7 @@
 """Stages in one process decode a photo once: the vision stage (512 px) and the text stage's cheap pass (640 px) share
 one JPEG draft, hashes (1024 px) and reading text (1280 px) another; each gets decode()'s very pixels, a copy of its
-own; the decodes kept are bounded in bytes (the biggest dropped first), and a file that cannot be decoded fails every stage asking for it."""
+own; the decodes kept are bounded in bytes (the biggest dropped first), and a file that cannot be decoded fails every
+stage asking for it."""
 from __future__ import annotations
 
 import asyncio
