@@ -10,11 +10,13 @@ leaving out lines read inside a "###" region (text the annotators could not read
 per photo (each word once), summed over photos.
 Photos as libraries hold them, for the cost and the skip rate: every 10th class's photo of ImageNet's samples (a bare
 mirror from `fetch github:EliSchwartz/imagenet-sample-images`), and the exif samples (real cameras; many are test
-pictures with words on them: orientation marks, adverts, documents). Each file goes through the stage's own text_of
-(decode at 1280 px, cheap pass, reading where text was found), one photo at a time, best of --rounds; beside it the
-cost of reading every photo (no cheap pass) and of the hashes stage.
+pictures with words on them: orientation marks, adverts, documents), and camera-size photos: 12 MP JPEGs made from the
+samples' real photos as bench/index_bench.py makes them (--camera of them). Each file goes through the stage's own
+text_of (the cheap pass on the photo decoded small, decoding at 1280 px and reading where it found text), one photo at
+a time, best of --rounds; beside it the cost of reading every photo (no cheap pass) and of the hashes stage.
 Saves the table under bench/results/ocr.txt.
-Usage: PYTHONPATH=. .venv/bin/python bench/ocr_bench.py [--mmocr GITDIR] [--imagenet GITDIR] [--every 10] [--rounds 1]
+Usage: PYTHONPATH=. .venv/bin/python bench/ocr_bench.py [--mmocr GITDIR] [--imagenet GITDIR] [--every 10] [--camera 30]
+       [--rounds 1]
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ import subprocess
 import time
 from pathlib import Path
 
+from index_bench import camera_photos
 from stamp import REPO, stamp
 
 from services.hashes.service import hashes_of
@@ -170,6 +173,7 @@ def main() -> None:
     parser.add_argument("--mmocr", type=Path, default=Path("/work/.mirror/open-mmlab+mmocr/repo"))
     parser.add_argument("--imagenet", type=Path, default=Path("/work/.mirror/EliSchwartz+imagenet-sample-images/repo"))
     parser.add_argument("--every", type=int, default=10, help="take every n-th ImageNet class")
+    parser.add_argument("--camera", type=int, default=30, help="12 MP photos made from the samples")
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--work", type=Path, default=Path("/tmp/ocr/bench"))
     args = parser.parse_args()
@@ -177,18 +181,19 @@ def main() -> None:
     settings = TextSettings()
     reader = TextReader(settings.threads)
     photos = icdar(args.mmocr, args.work)
-    lines = [stamp(), f"text stage {version()}: cheap pass = the detection model at {DETECT_SIZE} px; where it finds a "
-             f"box, detection again at {READ_DETECT_SIZE} px (photos larger than {DETECT_SIZE} px), orientation and "
-             f"recognition of the lines cut from the photo at {READ_SIZE} px; {settings.threads} threads",
+    lines = [stamp(), f"text stage {version()}: cheap pass = the detection model at {DETECT_SIZE} px on the photo "
+             f"decoded small (a JPEG's draft just above it); where it finds a box, detection again at "
+             f"{READ_DETECT_SIZE} px (photos larger than {DETECT_SIZE} px), orientation and recognition of the lines "
+             f"cut from the photo at {READ_SIZE} px; {settings.threads} threads",
              "", f"word accuracy on {len(photos)} real photos of text (ICDAR 2015, via MMOCR's tests)"]
     accuracy(photos, reader, args.rounds, lines)
-    lines += ["", f"cost per photo, mean ms (decode at 1280 px included; best of {args.rounds}); read: share the cheap "
+    lines += ["", f"cost per photo, mean ms (decoding included; best of {args.rounds}); read: share the cheap "
               "pass sent to reading; skipped: share it did not; stage: the text stage; read all: decoding and reading",
               "every photo (no cheap pass: detection at 960 px, recognition where it finds boxes); hashes: the hashes "
               "stage on the same photos"]
     library = imagenet(args.imagenet, args.work, args.every)
     costs({"ICDAR 2015 (text)": [p for p, _, _ in photos], f"ImageNet, 1 class in {args.every}": library,
-           "exif samples": samples()}, reader, args.rounds, lines)
+           "exif samples": samples(), "12 MP from the samples": camera_photos(args.camera)}, reader, args.rounds, lines)
     text = "\n".join(lines)
     print(text)
     (REPO / "bench" / "results" / "ocr.txt").write_text(text + "\n")

@@ -53,7 +53,8 @@ BENCHES = (
     Bench("duplicates", (), ("--sizes", "10000",)),
     Bench("people", (), ("--faces", "0",), (FACES, DEEPFACE)),
     Bench("relevance", (), ("--every", "20"), (IMAGENET, FACES, DEEPFACE)),
-    Bench("ocr", (), ("--every", "50"), (MMOCR, IMAGENET)),
+    Bench("ocr", (), ("--every", "50", "--camera", "10"), (MMOCR, IMAGENET)),
+    Bench("decode_share", (), ("--photos", "10", "--rounds", "2", "--index", "10")),
     Bench("similar", (str(MIRRORS / IMAGENET / "repo"),), (str(MIRRORS / IMAGENET / "repo"),), (IMAGENET,)),
 )
 

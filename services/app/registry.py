@@ -36,12 +36,24 @@ def model_runtime():
     return LocalRuntime(settings.models_dir, settings.vision_threads)
 
 
-PROVIDERS = {"model_runtime": model_runtime}
+def decodes():
+    """Photos decoded once for the stages of this process that read the same file (vision, hashes, text)."""
+    from services.media.shared_decodes import SharedDecodes
+
+    return SharedDecodes()
 
 
-def build(spec: StageSpec) -> Stage:
-    """The stage with the dependencies it names, each provided by the host."""
-    return spec.build(**{need: PROVIDERS[need]() for need in spec.needs})
+PROVIDERS = {"model_runtime": model_runtime, "decodes": decodes}
+
+
+def build(spec: StageSpec, provided: dict | None = None) -> Stage:
+    """The stage with the dependencies it names, each provided by the host: made on first need and shared by the
+    stages built with the same `provided`."""
+    provided = {} if provided is None else provided
+    for need in spec.needs:
+        if need not in provided:
+            provided[need] = PROVIDERS[need]()
+    return spec.build(**{need: provided[need] for need in spec.needs})
 
 
 def runnable() -> dict[str, StageSpec]:

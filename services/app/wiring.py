@@ -36,9 +36,11 @@ def store_path(settings: PipelineSettings) -> Path:
     return settings.data_dir / "picsift.db"
 
 
-def analysis_stages() -> dict[str, Callable[[], Stage]]:
-    """Each analysis stage that can run here, by name, built on demand."""
-    return {name: partial(registry.build, spec) for name, spec in registry.runnable().items()}
+def analysis_stages(share_decodes: bool = True) -> dict[str, Callable[[], Stage]]:
+    """Each analysis stage that can run here, by name, built on demand; the ones built share their dependencies (a
+    stage alone in its process decodes on its own: it would keep decodes no other stage asks for)."""
+    provided: dict = {} if share_decodes else {"decodes": None}
+    return {name: partial(registry.build, spec, provided) for name, spec in registry.runnable().items()}
 
 
 def open_index(settings: PipelineSettings) -> Index:
@@ -69,7 +71,7 @@ def embedded_pipeline(settings: PipelineSettings) -> Pipeline:
 
 def service_pipeline(settings: PipelineSettings, name: str) -> Pipeline:
     """One named consumer service on the configured bus."""
-    factories = analysis_stages()
+    factories = analysis_stages(share_decodes=False)
     if name in ("indexer", "search"):
         store = writable_store(settings)
         return Pipeline(settings, make_bus(settings), store, [indexer_stage(settings, store)])

@@ -4,11 +4,11 @@ from __future__ import annotations
 from services.pipeline.stages import BY_NAME, StageSpec, from_file
 
 
-def build():
+def build(decodes):
     from services.hashes.service import build_stage
     from services.hashes.settings import HashesSettings
 
-    return build_stage(HashesSettings())
+    return build_stage(HashesSettings(), decodes)
 
 
 def version() -> str:
@@ -17,4 +17,5 @@ def version() -> str:
     return VERSION
 
 
-SPEC = StageSpec(BY_NAME["hashes"], build=build, version=version, reprocess_input=from_file)
+SPEC = StageSpec(BY_NAME["hashes"], build=build, version=version, reprocess_input=from_file,
+                 needs=("decodes",))

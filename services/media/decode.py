@@ -5,6 +5,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
+from services.media.formats import is_raw
 from services.media.pixels import open_image
 
 DECODE_SIZE = 512
@@ -14,9 +15,31 @@ class DecodeError(ValueError):
     """An image that cannot become pixels, with why."""
 
 
-def decode(path: Path | str, size: int = DECODE_SIZE) -> Image.Image:
-    """First frame, EXIF orientation applied, RGB (CMYK, 16-bit, palette and alpha converted); a JPEG's
-    quantisation tables kept in info["quantization"]."""
+def decode(path: Path | str, size: int = DECODE_SIZE, shrink: bool = True) -> Image.Image:
+    """First frame, EXIF orientation applied, RGB (CMYK, 16-bit, palette and alpha converted), its long side at most
+    `size` px (shrink False: as decoded, a JPEG at the draft scale just above `size`); a JPEG's quantisation tables
+    kept in info["quantization"]."""
+    image = drafted(path, size)
+    return shrunk(image, size) if shrink else image
+
+
+def draft_size(path: Path | str, size: int) -> tuple[int, int]:
+    """The size (before orientation) drafted() decodes the photo at for `size`: decodes whose drafts match are the same
+    pixels. Read from the header; (0, 0) for raws (their preview is decoded whole)."""
+    if is_raw(path):
+        return (0, 0)
+    try:
+        with Image.open(path) as image:
+            if image.format == "JPEG":
+                image.draft("RGB", (size, size))
+            return image.size
+    except Exception as exc:  # noqa: BLE001 - as in drafted(): any decoder error is the file's
+        raise DecodeError(f"cannot decode: {type(exc).__name__}: {exc}") from exc
+
+
+def drafted(path: Path | str, size: int) -> Image.Image:
+    """The photo as decode() describes it, at the smallest JPEG draft scale still at least `size` px (other formats
+    whole)."""
     try:
         with open_image(path) as image:
             if image.format == "JPEG":
@@ -35,5 +58,10 @@ def decode(path: Path | str, size: int = DECODE_SIZE) -> Image.Image:
         raise DecodeError(f"cannot decode: {type(exc).__name__}: {exc}") from exc
     if rgb.width < 1 or rgb.height < 1:
         raise DecodeError("the image has no pixels")
-    rgb.thumbnail((size, size), Image.Resampling.BILINEAR, reducing_gap=2.0)
     return rgb
+
+
+def shrunk(image: Image.Image, size: int) -> Image.Image:
+    """The image itself, its long side brought down to at most `size` px."""
+    image.thumbnail((size, size), Image.Resampling.BILINEAR, reducing_gap=2.0)
+    return image

@@ -1,10 +1,13 @@
-"""The text stage's pure function: an upright image to the lines read in it and their words as `text` terms."""
+"""The text stage's pure function: a photo (decoded at the sizes it asks for) to the lines read in it and their words
+as `text` terms."""
 from __future__ import annotations
+
+from typing import Callable
 
 from PIL import Image
 
 from proto import pb
-from services.text.reader import DETECT_SIZE, READ_DETECT_SIZE, Line, TextReader
+from services.text.reader import DETECT_SIZE, READ_DETECT_SIZE, READ_SIZE, Line, TextReader
 from services.vocabulary import words_of
 
 # A word read in a photo says less about what the photo shows than a label does (a shop sign reading "dog" is not a
@@ -15,13 +18,20 @@ MIN_WORD_LENGTH = 2   # single letters and digits are mostly misread edges
 MAX_LINES = 200       # a page of text; the rest of a dense document adds little to finding it
 MAX_WORDS = 300
 
+Look = Callable[..., Image.Image]  # decode()'s shape for one photo: (size, shrink=True) to the photo at that size
 
-def analyse(image: Image.Image, reader: TextReader) -> pb.TextResult:
-    """Look for text cheaply (the detection model at DETECT_SIZE); where it finds some, look again at
-    READ_DETECT_SIZE (small text) unless the photo is no bigger than the first look saw it, and read the lines."""
-    found = reader.boxes(image, DETECT_SIZE)
+
+def analyse(look: Look, reader: TextReader) -> pb.TextResult:
+    """Look for text cheaply: the photo decoded small (a JPEG's draft just above DETECT_SIZE, which the detection
+    model's own resize brings to DETECT_SIZE: decoding a camera photo big costs as much as detecting; shrinking it
+    smoothly first hides small text) and the detection model at DETECT_SIZE. Where it finds some, decode at READ_SIZE,
+    look again at READ_DETECT_SIZE (small text) unless the photo is no bigger than the first look saw it, and read
+    the lines."""
+    glance = look(DETECT_SIZE, shrink=False)
+    found = reader.boxes(glance, DETECT_SIZE)
     if not found:
         return pb.TextResult(detected=False)
+    image = look(READ_SIZE)
     if max(image.size) > DETECT_SIZE:
         found = reader.boxes(image, READ_DETECT_SIZE)
     lines = sorted(reader.read(image, found), key=lambda line: -line.score)[:MAX_LINES]

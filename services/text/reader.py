@@ -12,8 +12,8 @@ from importlib.metadata import version as package_version
 import numpy as np
 from PIL import Image
 
-RULES = "text-2"  # 2: read from a second detection at 960 px (or the cheap pass's own boxes on small photos)
-DETECT_SIZE = 640       # the long side of the cheap pass: the detection model alone
+RULES = "text-3"  # 3: the cheap pass on the photo decoded small (a JPEG draft); 2: read after detecting at 960 px
+DETECT_SIZE = 640       # the long side of the cheap pass: the detection model alone, on the photo decoded small
 READ_DETECT_SIZE = 960  # the long side text is looked for again on photos the cheap pass found text in
 READ_SIZE = 1280        # the long side the photo is decoded at: lines are cut from it for recognition
 MIN_LINE_SCORE = 0.5    # recognition confidence below which a line is dropped (RapidOCR's own default)

@@ -4,11 +4,11 @@ from __future__ import annotations
 from services.pipeline.stages import BY_NAME, StageSpec, from_file
 
 
-def build():
+def build(decodes):
     from services.text.service import build_stage
     from services.text.settings import TextSettings
 
-    return build_stage(TextSettings())
+    return build_stage(TextSettings(), decodes)
 
 
 def version() -> str:
@@ -17,4 +17,5 @@ def version() -> str:
     return version()
 
 
-SPEC = StageSpec(BY_NAME["text"], build=build, version=version, reprocess_input=from_file)
+SPEC = StageSpec(BY_NAME["text"], build=build, version=version, reprocess_input=from_file,
+                 needs=("decodes",))

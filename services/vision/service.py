@@ -10,7 +10,8 @@ from services.pipeline.stage import Outgoing, Stage
 from services.pipeline.stages import BY_NAME
 from services.vision.analyse import VisionModels, analyse, used_models
 from services.vision.batcher import Batcher, batchable_models
-from services.media.decode import DecodeError, decode
+from services.media.decode import DECODE_SIZE, DecodeError
+from services.media.shared_decodes import SharedDecodes, decoder_for
 from services.vision.runtime.port import ModelError, ModelRuntime
 from services.vision.settings import VisionSettings
 
@@ -23,15 +24,17 @@ def stage_version(manifest: dict) -> str:
     return f"{STAGE_VERSION}:" + "+".join(f"{m.name}@{manifest[m.name]['version']}" for m in used_models(manifest))
 
 
-def build_stage(settings: VisionSettings, runtime: ModelRuntime, manifest: dict) -> Stage:
-    """The stage over the given runtime, with a Batcher in front of it so messages share model calls."""
+def build_stage(settings: VisionSettings, runtime: ModelRuntime, manifest: dict,
+                decodes: SharedDecodes | None = None) -> Stage:
+    """The stage over the given runtime, with a Batcher in front of it so messages share model calls; photos decoded
+    through `decodes` when stages beside it share them."""
     models = VisionModels.load(manifest, settings.models_dir, settings.vision_top_k, settings.vision_min_score)
     batcher = Batcher(runtime, batchable_models(manifest), settings.vision_batch_size, settings.vision_batch_wait_ms)
     version = stage_version(manifest)
 
     async def handle(routing_key: str, record: pb.Record) -> list[Outgoing]:
         try:
-            image = await asyncio.to_thread(decode, record.file.path)
+            image = await asyncio.to_thread(decoder_for(decodes, record.id), record.file.path, DECODE_SIZE)
         except DecodeError as exc:
             result = pb.VisionResult(meta=pb.StageMeta(outcome=pb.OUTCOME_FAILED, reason=str(exc)))
         else:

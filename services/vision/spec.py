@@ -19,11 +19,11 @@ def missing() -> str:
     return "" if Classifier.name in _manifest() else f"no models in {models_dir} (run `picsift models build`)"
 
 
-def build(model_runtime):
+def build(model_runtime, decodes):
     from services.vision.service import build_stage
     from services.vision.settings import VisionSettings
 
-    return build_stage(VisionSettings(), model_runtime, _manifest())
+    return build_stage(VisionSettings(), model_runtime, _manifest(), decodes)
 
 
 def version() -> str:
@@ -33,4 +33,4 @@ def version() -> str:
 
 
 SPEC = StageSpec(BY_NAME["vision"], build=build, version=version, reprocess_input=from_file, missing=missing,
-                 needs=("model_runtime",))
+                 needs=("model_runtime", "decodes"))
