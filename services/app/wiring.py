@@ -63,9 +63,11 @@ def indexer_stage(settings: PipelineSettings, store: RecordStore) -> Stage:
 
 
 def embedded_pipeline(settings: PipelineSettings) -> Pipeline:
-    """Every stage in this process on the in-memory bus, writing the SQLite store and index."""
+    """Every stage of the settings (PICSIFT_STAGES; all by default) in this process on the in-memory bus, writing the
+    SQLite store and index (the indexer always)."""
     store = writable_store(settings)
-    stages = [indexer_stage(settings, store), *(make() for make in analysis_stages().values())]
+    stages = [indexer_stage(settings, store),
+              *(make() for name, make in analysis_stages().items() if name in settings.stages)]
     return Pipeline(settings, InMemoryBus(), store, stages)
 
 

@@ -23,3 +23,16 @@ def test_a_built_stage_consumes_and_publishes_what_it_declares():
 
 def test_a_deployment_declares_every_consumer_by_default():
     assert PipelineSettings().stages == list(CONSUMERS)
+
+
+def test_the_embedded_pipeline_runs_the_stages_the_settings_name(tmp_path, monkeypatch):
+    from services.app.wiring import embedded_pipeline
+
+    monkeypatch.setenv("PICSIFT_STAGES", '["exif", "hashes", "indexer"]')  # no OCR, no vision: a cheap library
+    pipeline = embedded_pipeline(PipelineSettings(data_dir=tmp_path))
+    assert sorted(stage.name for stage in pipeline.stages) == ["exif", "hashes", "indexer"]
+    pipeline.store.close()
+    monkeypatch.delenv("PICSIFT_STAGES")
+    everything = embedded_pipeline(PipelineSettings(data_dir=tmp_path / "all"))
+    assert sorted(stage.name for stage in everything.stages) == sorted(CONSUMERS)
+    everything.store.close()
