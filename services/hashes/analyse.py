@@ -7,8 +7,9 @@ from PIL import Image
 
 from proto import pb
 
-VERSION = "hashes-1"
-DECODE_SIZE = 1024  # the long side sharpness is measured at: big enough to see what JPEG quality 30 blurs
+VERSION = "hashes-2"  # 2: sharpness at 1000 px (was 1024): its values differ, so copies are measured again
+DECODE_SIZE = 1000  # the long side sharpness is measured at: big enough to see what JPEG quality 30 blurs, and a
+#                     12 MP photo's quarter-size JPEG draft as vision's decode, shared, not a half-size draft resized
 
 
 # The JPEG standard's luminance table (Annex K, row by row, as Pillow gives a file's tables), and IJG's tables for

@@ -1,6 +1,6 @@
-"""Each photo decoded once per process for every stage that needs it at a size the same JPEG draft serves (vision at
-512 px and the text stage's cheap pass at 640 px share a draft; hashes at 1024 px and reading text at 1280 px share
-another), kept a short while, bounded in bytes."""
+"""Each photo decoded once per process for every stage that needs it at a size the same JPEG draft serves (of a 12 MP
+photo, vision at 512 px, hashes at 1000 px and the text stage's cheap pass at 640 px share the quarter-size draft;
+reading text at 1280 px takes the half-size one), kept a short while, bounded in bytes."""
 from __future__ import annotations
 
 import threading

@@ -1,5 +1,5 @@
-"""Stages in one process decode a photo once: the vision stage (512 px) and the text stage's cheap pass (640 px) share
-one JPEG draft, hashes (1024 px) and reading text (1280 px) another; each gets decode()'s very pixels, a copy of its
+"""Stages in one process decode a photo once: the vision stage (512 px), hashes (1000 px) and the text stage's cheap
+pass (640 px) share one JPEG draft, reading text (1280 px) another; each gets decode()'s very pixels, a copy of its
 own; the decodes kept are bounded in bytes (the biggest dropped first), and a file that cannot be decoded fails every
 stage asking for it."""
 from __future__ import annotations
@@ -30,13 +30,13 @@ def camera_photo(tmp_path_factory):
 
 def test_sizes_one_draft_serves_are_decoded_once_into_decodes_very_pixels(camera_photo):
     decodes = SharedDecodes()
-    for size in (512, 640, 1024, 1280):
+    for size in (512, 640, 1000, 1024, 1280):
         shared = decodes.decode("cat", camera_photo, size)
         alone = decode(camera_photo, size)
         assert (shared.size, shared.tobytes(), shared.info["quantization"]) == (
             alone.size, alone.tobytes(), alone.info["quantization"])
     assert decodes.decode("cat", camera_photo, 640, shrink=False).size == decode(camera_photo, 640, shrink=False).size
-    assert (decodes.misses, decodes.hits) == (2, 3)
+    assert (decodes.misses, decodes.hits) == (2, 4)
 
 
 def test_each_stage_gets_a_copy_of_its_own(camera_photo):
@@ -102,6 +102,6 @@ def test_stages_built_together_share_their_decodes(tmp_path):
     hashed = asyncio.run(hashes.handle(INGESTED, record))[0][1].hashes
     read = asyncio.run(text.handle(INGESTED, record))[0][1].text
     assert hashed.meta.outcome == read.meta.outcome == pb.OUTCOME_OK and WORDS <= {t.value for t in read.terms}
-    # hashes decoded the photo's half-size draft (1024 px), which reading it at 1280 px found; the cheap pass at 640 px
-    # needed the quarter-size draft
+    # hashes decoded the photo's quarter-size draft (1000 px), which the cheap pass at 640 px found; reading it at
+    # 1280 px needed the half-size draft
     assert (provided["decodes"].misses, provided["decodes"].hits) == (2, 1)
