@@ -73,8 +73,8 @@ class BitmapIndex(Index):
         self._facet_cache: tuple[int, dict] = (-1, {})
         self._by_doc = np.zeros(0, dtype=np.float32)  # scratch for scoring, one slot per photo number
         self._id_keys = np.zeros(0, dtype=np.uint64)  # see _id_order
-        self._load_snapshot()
-        self.refresh()
+        self._load_snapshot()  # the changes after it are taken in by the first read or write (refresh), so a
+        #                        rebuild over a snapshot of older code reads the store once, not twice
 
     @classmethod
     def open(cls, store_path: Path | str, **options) -> "BitmapIndex":

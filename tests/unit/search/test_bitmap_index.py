@@ -211,3 +211,25 @@ def test_a_snapshot_keeps_every_photos_forward_list_across_saves(tmp_path):
         assert again.forward(doc).tolist() == loaded.forward(doc).tolist(), loaded.ids[doc]
     assert {again.terms[again.layers[layer][0]] for layer in again.forward(2).tolist()} >= {("label", "okapi")}
     assert again.forward(4).tolist() == [] and len(again.forward(6)) > 0
+
+
+class CountingStore(RecordStore):
+    """The real store, counting the records the index reads from its change feed."""
+
+    read = 0
+
+    def changed_since(self, seq, limit=5000):
+        changes = super().changed_since(seq, limit)
+        self.read += len(changes)
+        return changes
+
+
+def test_reindex_reads_the_store_once(tmp_path):
+    store = CountingStore(tmp_path / "p.db")
+    for n in range(5):
+        store.merge(photo(f"a{n}", f"/m/a{n}.jpg", "zebra"))
+    index = BitmapIndex(store)  # no snapshot yet (or one of older code): all five are still to be taken in
+    assert index.rebuild(store) == 5 and store.read == 5
+    assert sorted(found(index, "zebra")) == [f"a{n}" for n in range(5)]
+    index.close()
+    store.close()
