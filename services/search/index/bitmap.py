@@ -101,12 +101,15 @@ class BitmapIndex(Index):
         """Take in every record the store changed since the last look (other processes' writes too)."""
         with self._lock:
             self._look_for_snapshot()
-            while changes := self._store.changed_since(self._seq, CHANGES_PER_READ):
-                self._postings.apply([record for _, record in changes])
-                self._seq = changes[-1][0]
-                self._unsaved += len(changes)
-            if self._unsaved >= max(self._save_after, len(self._postings.ids) // 20):
-                self.save()
+            self._take_in_changes()
+
+    def _take_in_changes(self) -> None:
+        while changes := self._store.changed_since(self._seq, CHANGES_PER_READ):
+            self._postings.apply([record for _, record in changes])
+            self._seq = changes[-1][0]
+            self._unsaved += len(changes)
+        if self._unsaved >= max(self._save_after, len(self._postings.ids) // 20):
+            self.save()
 
     def rebuild(self, store: RecordStore) -> int:
         """Forget what is applied and take in the whole store again, then save: what the index holds follows
@@ -116,7 +119,7 @@ class BitmapIndex(Index):
             self._postings, self._seq, self._unsaved, self._scopes = Postings(), 0, 0, {}
             self._answers.clear()
             self._facet_cache, self._id_keys = (-1, {}), np.zeros(0, dtype=np.uint64)
-            self.refresh()
+            self._take_in_changes()  # from the store alone: never from a snapshot, which is what is rebuilt
             self.save(rebuilt=True)
             return len(self._postings.visible)
 
