@@ -26,8 +26,13 @@ def reasons_of(record: pb.Record) -> dict[str, str]:
     return {stage: meta.reason for stage, meta in metas.items() if meta.reason}
 
 
+def term_lists(record: pb.Record) -> tuple:
+    """The record's term lists: its own (path words) and each stage's."""
+    return record.terms, record.exif.terms, record.semantic.terms, record.text.terms
+
+
 def all_terms(record: pb.Record) -> list[pb.Term]:
-    return [*record.terms, *record.exif.terms, *record.semantic.terms, *record.text.terms]
+    return [term for terms in term_lists(record) for term in terms]
 
 
 def record_to_dict(record: pb.Record) -> dict:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from proto import pb
 from services.search.index.browse import Month
 from services.search.query.ast import Query
-from services.search.record_view import all_terms
+from services.search.record_view import term_lists
 from services.search.policy import COMPOUND_KEYS, is_partial, normalize_value, tiers, with_compounds
 
 if TYPE_CHECKING:
@@ -88,12 +88,12 @@ def names_of(raw: list[tuple[str, str, str, float, int]]) -> set[str]:
     words of its names it keeps."""
     names: set[str] = set()
     for key, value, *_ in raw:
-        names.update(_names_in(key, value))
+        names.update(names_in(key, value))
     return names
 
 
 @lru_cache(maxsize=1 << 17)  # values repeat across photos
-def _names_in(key: str, value: str) -> tuple[str, ...]:
+def names_in(key: str, value: str) -> tuple[str, ...]:
     """The names one term value gives its photo: a compound's whole value, a category's last word."""
     if key not in COMPOUND_KEYS and key not in CATEGORY_KEYS:
         return ()
@@ -109,10 +109,11 @@ def file_stars(record: pb.Record) -> int:
 def raw_terms(record: pb.Record) -> list[tuple[str, str, str, float, int]]:
     """(key, value, source, weight, face) of every term of a record, the file's date only where EXIF has none (kept
     under its own key: `year:` finds it, the year facet, which counts dates people can trust, does not)."""
-    raw = all_terms(record)
-    keys = {t.key for t in raw}
-    return [(t.key, t.value, t.source, t.weight, t.face) for t in raw
-            if t.key not in DATE_FALLBACKS or DATE_FALLBACKS[t.key] not in keys]
+    raw = [(t.key, t.value, t.source, t.weight, t.face) for terms in term_lists(record) for t in terms]
+    keys = {term[0] for term in raw}
+    if keys.isdisjoint(DATE_FALLBACKS):
+        return raw
+    return [term for term in raw if term[0] not in DATE_FALLBACKS or DATE_FALLBACKS[term[0]] not in keys]
 
 
 def index_terms(record: pb.Record) -> list[IndexTerm]:

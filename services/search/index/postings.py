@@ -9,6 +9,7 @@ take the photo out of exactly the postings it was in.
 from __future__ import annotations
 
 import bisect
+from collections import defaultdict
 import math
 import posixpath
 
@@ -17,7 +18,7 @@ from pyroaring import BitMap
 
 from proto import pb
 from services.search.index.browse import month_day
-from services.search.index.port import file_stars, names_of, raw_terms, value_forms
+from services.search.index.port import file_stars, names_in, raw_terms, value_forms
 from services.search.store import sort_time
 
 LEVELS = 20  # weights are kept to 1/20: finer differences are noise, and each level is a bitmap to rank by
@@ -35,7 +36,7 @@ class Postings:
         self.docs: list[BitMap] = []        # per term: every photo holding it
         self.faces: list[BitMap] = []       # per term: (photo, face) pairs, for words bound to one person
         self.layers_of: list[list[int]] = []  # per term: its layers
-        self.layer_of: dict[tuple[int, tuple[int, str, bool]], int] = {}  # (term, (level, source, whole))
+        self.layer_of: dict[tuple[int, int, str, bool], int] = {}  # (term, level, source, whole)
         self.layers: list[tuple[int, int, str, bool]] = []  # per layer: (term, weight level, source, whole)
         self.layer_docs: list[BitMap] = []
         self.values: list[str] = []         # every word-matchable value, sorted: a prefix is a range
@@ -55,7 +56,7 @@ class Postings:
         self.forward_layers = NO_LAYERS
         self.forward_changed: dict[int, np.ndarray] = {}    # forward lists written since the snapshot
         self.version = 0  # changes with every apply: what was computed from the postings may be stale
-        self._forms: dict[tuple[str, str], tuple] = {}  # a term value's (term, weight factor, whole) forms
+        self._forms: dict[tuple[str, str], tuple] = {}  # a term value's forms (see _expand) and names (names_in)
 
     @property
     def doc_of(self) -> dict[str, int]:
@@ -67,7 +68,7 @@ class Postings:
 
     def apply(self, records: list[pb.Record]) -> None:
         """Put each record in (replacing its earlier version), adding to each touched bitmap once."""
-        adds: dict[int, list[int]] = {}
+        adds: defaultdict[int, list[int]] = defaultdict(list)
         pairs: dict[int, list[int]] = {}
         new_values: list[str] = []
         self.version += 1
@@ -86,12 +87,15 @@ class Postings:
             if record.paths:
                 self.visible.add(doc)
             best: dict[int, tuple[int, str, bool]] = {}
-            raw = raw_terms(record)
-            names = names_of(raw)
-            for key, value, source, weight, face in raw:
-                forms = self._forms.get((key, value))
-                if forms is None:
-                    forms = self._forms[(key, value)] = self._expand(key, value, new_values)
+            expanded, names = [], set()
+            for key, value, source, weight, face in raw_terms(record):
+                entry = self._forms.get((key, value))
+                if entry is None:
+                    entry = self._forms[(key, value)] = (self._expand(key, value, new_values), names_in(key, value))
+                if entry[1]:
+                    names.update(entry[1])
+                expanded.append((entry[0], source, weight, face))
+            for forms, source, weight, face in expanded:
                 for term, factor, whole, head in forms:
                     if head is not None and head not in names:
                         continue
@@ -108,11 +112,11 @@ class Postings:
                 best[term if term is not None else self._new_term(FOLDER, folder, new_values)] = (0, "path", False)
             layers = []
             for term, info in best.items():
-                layer = self.layer_of.get((term, info))
+                layer = self.layer_of.get((term, *info))
                 if layer is None:
                     layer = self._new_layer(term, *info)
                 layers.append(layer)
-                adds.setdefault(layer, []).append(doc)
+                adds[layer].append(doc)
             self.forward_changed[doc] = np.array(layers, dtype=np.uint32)
         for layer, docs in adds.items():
             self.layer_docs[layer].update(docs)
@@ -204,7 +208,7 @@ class Postings:
 
     def _new_layer(self, term: int, level: int, source: str, whole: bool) -> int:
         layer = len(self.layers)
-        self.layer_of[(term, (level, source, whole))] = layer
+        self.layer_of[(term, level, source, whole)] = layer
         self.layers.append((term, level, source, whole))
         self.layer_docs.append(BitMap())
         self.layers_of[term].append(layer)
@@ -229,7 +233,7 @@ class Postings:
                 self.terms_of_value.setdefault(value, []).append(term)
         self.values, self.folders = sorted(self.terms_of_value), sorted(folders)
         self.term_of = {kv: term for term, kv in enumerate(self.terms)}
-        self.layer_of = {(info[0], info[1:]): layer for layer, info in enumerate(self.layers)}
+        self.layer_of = {info: layer for layer, info in enumerate(self.layers)}
         self._doc_of = None  # made when first needed: a reader that only answers queries never needs it
         self.layers_of = [[] for _ in self.terms]
         for layer, (term, *_) in enumerate(self.layers):

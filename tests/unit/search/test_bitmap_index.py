@@ -7,6 +7,8 @@ from services.search.index import snapshot
 from services.search.index.bitmap import BitmapIndex
 from services.search.index.postings import Postings
 from services.search.store import RecordStore
+from services.semantic.analyse import analyse
+from services.semantic.wordnet import WordNet
 
 
 def photo(photo_id: str, path: str, *labels: str) -> pb.Record:
@@ -236,3 +238,21 @@ def test_reindex_reads_the_store_once(tmp_path):
     assert again.rebuild(store) == 5 and store.read == 10
     again.close()
     store.close()
+
+
+def test_a_compounds_last_word_is_held_only_where_the_photo_is_called_by_it():
+    # What the semantic stage writes for two classifier labels: a tiger shark is called a shark by its hypernyms,
+    # so "shark" finds it as a label too; nothing calls a hot dog a dog.
+    wordnet = WordNet()
+    records = []
+    for photo_id, synset in (("tigershark", "tiger_shark.n.01"), ("hotdog", "hotdog.n.02")):
+        record = photo(photo_id, f"/m/{photo_id}.jpg")
+        record.vision.classes.append(pb.Label(label=wordnet.words(synset)[0], wnid=wordnet.wnid(synset), score=0.9))
+        record.semantic.CopyFrom(analyse(record.vision, wordnet))
+        records.append(record)
+    postings = Postings()
+    postings.apply(records)
+    assert ("label", "tiger shark") in postings.terms_held("tigershark")
+    assert ("label", "shark") in postings.terms_held("tigershark")
+    assert ("label", "hot dog") in postings.terms_held("hotdog")
+    assert ("label", "dog") not in postings.terms_held("hotdog")
