@@ -48,7 +48,9 @@ def build(data: Path, n: int) -> None:
         if len(batch) == BATCH or i == n - 1:
             store.merge_many(batch)
             batch = []
-    BitmapIndex(store).close()
+    index = BitmapIndex(store)
+    index.rebuild(store)  # taken in and saved as the snapshot the gateway opens
+    index.close()
     store.close()
 
 
