@@ -8,6 +8,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from concurrent.futures import ThreadPoolExecutor
 from typing import Awaitable, Callable
 
 from aiohttp import web
@@ -22,6 +23,7 @@ from services.gateway.browse_routes import photos_cursor
 from services.gateway.audit import AuditLog, request_ids
 from services.gateway import models as m
 from services.gateway.openapi import Api, build
+from services.gateway.resources import READS, quick_read
 from services.gateway.responses import json_response
 from services.gateway.security import (
     SESSION_COOKIE, LoginThrottle, make_auth_middleware, make_forwarded_middleware, make_headers_middleware,
@@ -36,10 +38,9 @@ from services.media.containment import open_inside
 from services.pipeline.layout import thumb_path, thumbs_dir
 from services.search.api import CursorError, QueryError, SearchService
 from services.search.index.browse import month_of
-from services.search.index.port import file_stars
 from services.search.marks import Marks
 from services.search.record_view import reasons_of, record_to_dict
-from services.search.store import RecordStore, sort_time, under_roots
+from services.search.store import Card, RecordStore, card_of, file_stars, under_roots
 
 WEB_DIR = Path(__file__).parent / "web"
 SHARE_MAX_PHOTOS = m.SHARE_MAX_PHOTOS
@@ -77,6 +78,7 @@ async def _owned_resources(app: web.Application):
     """Close what the gateway opened itself (users, its search index) when the app stops; the store is the host's."""
     yield
     gateway = app[GATEWAY]
+    app[READS].shutdown()
     gateway.users.close()
     gateway.search.close()
 
@@ -91,6 +93,7 @@ def create_app(gateway: Gateway) -> web.Application:
                                        make_auth_middleware(gateway.users, gateway.settings.allowed_origins)],
                           client_max_size=MAX_BODY)
     app[GATEWAY] = gateway
+    app[READS] = gateway.search.reads = ThreadPoolExecutor(1, thread_name_prefix="gateway-reads")
     app.cleanup_ctx.append(_owned_resources)
     app.add_routes([web.route(api.method, api.path, api.handler) for api in ROUTES])
     app.cleanup_ctx.append(people_routes.open_people(gateway))
@@ -103,7 +106,6 @@ def create_app(gateway: Gateway) -> web.Application:
 
 def gw(request: web.Request) -> Gateway:
     return request.app[GATEWAY]
-
 
 def user_of(request: web.Request) -> User:
     return session_of(request).user
@@ -247,13 +249,12 @@ async def end_session(request: web.Request) -> web.Response:
 
 # -- photos and search --------------------------------------------------------------------------------
 
-def photo_item(record: pb.Record, path: str) -> dict:
-    return {"id": record.id, "path": path, "taken": record.exif.taken_at or None,
-            "width": record.file.width, "height": record.file.height,
-            "thumb": f"/media/{record.id}/thumb", "place": record.exif.place.city if record.exif.has_place else None}
+def photo_item(card: Card, path: str) -> dict:
+    return {"id": card.id, "path": path, "taken": card.taken, "width": card.width, "height": card.height,
+            "thumb": f"/media/{card.id}/thumb", "place": card.city}
 
 
-def path_in_scope(record: pb.Record, roots: tuple[str, ...]) -> str | None:
+def path_in_scope(record: pb.Record | Card, roots: tuple[str, ...]) -> str | None:
     """The first of the photo's paths under one of the roots, or None: the photo is not the user's."""
     paths = record.paths if len(record.paths) == 1 else sorted(record.paths)
     return next((path for path in paths if under_roots(path, roots)), None)
@@ -268,17 +269,14 @@ def scoped_record(request: web.Request, photo_id: str, roots: tuple[str, ...]) -
 
 
 def newest_page(g: "Gateway", marks: Marks, user: User, cursor: tuple[float, str] | None, limit: int) -> dict:
-    """The page from the search index's time order, each photo from the store with her favourites and ratings."""
-    records = g.store.get_many(g.search.index.newest(list(user.roots), cursor, limit))
-    ids = [r.id for r in records]
-    liked, hers = marks.favorites(user.name, ids), marks.ratings(user.name, ids)
-    items, when = [], 0.0
-    for record in records:
-        when = sort_time(record)
-        items.append({**photo_item(record, path_in_scope(record, user.roots) or ""), "month": month_of(when),
-                      "favorite": record.id in liked,
-                      **marks_routes.rating_of(record.id, hers, {record.id: file_stars(record)})})
-    next_cursor = photos_cursor(when, records[-1].id) if len(records) == limit else None
+    """The page from the search index's time order, each photo's card from the store with her favourites and
+    ratings."""
+    cards = g.store.cards(g.search.index.newest(list(user.roots), cursor, limit))
+    ids = [card.id for card in cards]
+    liked, hers, files = marks.favorites(user.name, ids), marks.ratings(user.name, ids), {c.id: c.stars for c in cards}
+    items = [{**photo_item(card, path_in_scope(card, user.roots) or ""), "month": month_of(card.when),
+              "favorite": card.id in liked, **marks_routes.rating_of(card.id, hers, files)} for card in cards]
+    next_cursor = photos_cursor(cards[-1].when, cards[-1].id) if len(cards) == limit else None
     return {"items": items, "next_cursor": next_cursor}
 
 
@@ -292,19 +290,21 @@ async def list_photos(request: web.Request) -> web.Response:
             cursor = (float(when), str(last))
         except (ValueError, TypeError):
             raise error(web.HTTPBadRequest, "invalid cursor") from None
-    return json_response(await asyncio.to_thread(newest_page, gw(request), marks_routes.marks_of(request), user,
-                                                 cursor, limit))
+    return json_response(await quick_read(request, newest_page, gw(request), marks_routes.marks_of(request), user,
+                                          cursor, limit))
 
 
 async def get_photo(request: web.Request) -> web.Response:
-    user = user_of(request)
-    record, path = scoped_record(request, request.match_info["id"], user.roots)
-    marks = marks_routes.marks_of(request)
-    liked, albums, hers = await asyncio.to_thread(lambda: (marks.favorites(user.name, [record.id]),
-                                                           marks.albums_of(user.name, record.id),
-                                                           marks.ratings(user.name, [record.id])))
+    user, marks = user_of(request), marks_routes.marks_of(request)
+
+    def read() -> tuple:
+        record, path = scoped_record(request, request.match_info["id"], user.roots)
+        return (record, marks.favorites(user.name, [record.id]), marks.albums_of(user.name, record.id),
+                marks.ratings(user.name, [record.id]))
+
+    record, liked, albums, hers = await quick_read(request, read)
     return json_response({**photo_view(record_to_dict(record), record, user.roots), "favorite": bool(liked),
-                              "albums": albums, **marks_routes.rating_of(record.id, hers, {record.id: file_stars(record)})})
+                          "albums": albums, **marks_routes.rating_of(record.id, hers, {record.id: file_stars(record)})})
 
 
 def asker_lookups(request: web.Request) -> dict:
@@ -360,7 +360,7 @@ async def original(request: web.Request) -> web.StreamResponse:
     """The file, opened and then checked to be inside the user's folders on disk (a link swapped in for it, or a
     path that leaves the folders through a linked folder, is a 404), sent from that open descriptor."""
     roots, download = user_of(request).roots, parse_query(request, m.OriginalQuery).download
-    _, path = scoped_record(request, request.match_info["id"], roots)
+    _, path = await quick_read(request, scoped_record, request, request.match_info["id"], roots)
     try:
         fd = await asyncio.to_thread(open_inside, path, roots)
     except OSError:
@@ -397,7 +397,7 @@ def thumb_response(request: web.Request, photo_id: str) -> web.FileResponse:
 
 
 async def thumbnail(request: web.Request) -> web.FileResponse:
-    record, _ = scoped_record(request, request.match_info["id"], user_of(request).roots)
+    record, _ = await quick_read(request, scoped_record, request, request.match_info["id"], user_of(request).roots)
     return thumb_response(request, record.id)
 
 
@@ -448,7 +448,7 @@ async def shared(request: web.Request) -> web.Response:
         record = gw(request).store.get(photo_id)
         path = path_in_scope(record, share.user.roots) if record else None
         if path:
-            item = photo_item(record, Path(path).name)
+            item = photo_item(card_of(record), Path(path).name)
             item["thumb"] = f"/api/shares/public/{request.match_info['token']}/thumb/{photo_id}"
             if share.hide_meta:
                 item["taken"] = item["place"] = None

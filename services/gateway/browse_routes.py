@@ -3,7 +3,6 @@ earlier years, grid clusters for the map (all from the search index, within her 
 settings."""
 from __future__ import annotations
 
-import asyncio
 import base64
 import datetime
 import json
@@ -11,12 +10,11 @@ import json
 from aiohttp import web
 
 from services.gateway import models as m
+from services.gateway.resources import quick_read
 from services.gateway.responses import json_response
 from services.gateway.security import session_of
 from services.gateway.validation import parse_query
 from services.search.index.browse import year_start
-from services.search.index.port import file_stars
-from services.search.store import sort_time
 
 
 def photos_cursor(when: float, last: str) -> str:
@@ -42,13 +40,13 @@ async def on_this_day(request: web.Request) -> web.Response:
     today = query.date or datetime.date.today()
     ids, total = await gw(request).search.on_this_day(list(user.roots), today.month * 100 + today.day,
                                                       year_start(today.year), query.limit)
-    records = await asyncio.to_thread(gw(request).store.get_many, ids)
+    cards = await quick_read(request, gw(request).store.cards, ids)
     items = []
-    for record in records:
-        year = datetime.datetime.fromtimestamp(sort_time(record)).year
-        items.append({**photo_item(record, path_in_scope(record, user.roots) or ""), "year": year,
+    for card in cards:
+        year = datetime.datetime.fromtimestamp(card.when).year
+        items.append({**photo_item(card, path_in_scope(card, user.roots) or ""), "year": year,
                       "years_ago": today.year - year})
-    await mark_flags(request, items, {record.id: file_stars(record) for record in records})
+    await mark_flags(request, items, {card.id: card.stars for card in cards})
     return json_response({"date": today.isoformat(), "total": total, "items": items})
 
 

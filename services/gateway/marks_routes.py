@@ -9,11 +9,11 @@ import asyncio
 from aiohttp import web
 
 from services.gateway import models as m
-from services.gateway.resources import kept_open
+from services.gateway.resources import kept_open, quick_read
 from services.gateway.responses import json_response
 from services.gateway.security import error, session_of
 from services.gateway.validation import parse_body
-from services.search.index.port import file_stars
+from services.search.store import file_stars
 from services.search.api import QueryError
 from services.search.marks import AlbumError, Marks, UnknownAlbum, album_key, album_name
 
@@ -48,7 +48,7 @@ async def mark_flags(request: web.Request, items: list[dict], files: dict[str, i
         marks = marks_of(request)
         return marks.favorites(owner, ids), marks.ratings(owner, ids)
 
-    liked, hers = await asyncio.to_thread(read)
+    liked, hers = await quick_read(request, read)
     for item in items:
         item["favorite"] = item["id"] in liked
         item.update(rating_of(item["id"], hers, files))

@@ -1,7 +1,6 @@
 """Who is asking and may they: sessions or API keys, CSRF on state changes, login throttling, safe headers."""
 from __future__ import annotations
 
-import asyncio
 
 import hmac
 import time
@@ -12,6 +11,7 @@ from aiohttp import web
 
 from services.gateway.users import Session, UserStore
 from services.gateway.validation import error
+from services.gateway.resources import quick_read
 
 SESSION_COOKIE = "picsift_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -89,9 +89,9 @@ def make_auth_middleware(users: UserStore, allowed_origins: list[str] = ()):
         session = None
         key = request.headers.get(API_KEY_HEADER)
         if key:
-            session = await asyncio.to_thread(users.api_key, key)
+            session = await quick_read(request, users.api_key, key)
         elif (token := request.cookies.get(SESSION_COOKIE)) is not None:
-            session = await asyncio.to_thread(users.session, token)
+            session = await quick_read(request, users.session, token)
         request[SESSION] = session
         public = request.path in PUBLIC_PATHS or request.path.startswith(PUBLIC_PREFIXES)
         if session is None and not public:

@@ -1,11 +1,12 @@
 """The search service's query API, used by the CLI and the gateway: text in, the `search --json` shape out."""
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
+from concurrent.futures import Executor
 from typing import Callable, Protocol
 
+from services.pipeline.off_loop import off_loop
 from services.search.index.browse import Month
 from services.search.marks import album_key
 from services.search.index.port import Index, MapCluster, SearchResult
@@ -163,6 +164,7 @@ class SearchService:
     def __init__(self, index: Index, readers: ReaderPool | None = None):
         self.index = index
         self.readers = readers  # reader processes that answer searches and suggestions, if any
+        self.reads: Executor | None = None  # the threads its blocking work runs on (None: asyncio's default ones)
         self.gazetteer = Gazetteer()
 
     def _plan(self, text: str, cursor: str | None, limit: int | None, marks: MarkLookup | None,
@@ -192,9 +194,9 @@ class SearchService:
         like one of hers; smart: her smart albums' queries (all read off the event loop); without them those words
         find nothing."""
         if self.readers is None:  # her lookups, the query's parse and its run: one hop off the event loop
-            return await asyncio.to_thread(self.search_sync, text, roots, cursor, limit, explain, marks, people,
-                                           similar, smart)
-        query, offset, size = await asyncio.to_thread(self._plan, text, cursor, limit, marks, people, similar, smart)
+            return await off_loop(self.reads, self.search_sync, text, roots, cursor, limit, explain, marks, people,
+                                        similar, smart)
+        query, offset, size = await off_loop(self.reads, self._plan, text, cursor, limit, marks, people, similar, smart)
         return shape(await self._run("search", query, roots, offset, size, explain), explain)
 
     def check_saved(self, name: str, text: str, smart: SmartLookup) -> None:
@@ -216,7 +218,7 @@ class SearchService:
     async def _run(self, method: str, *args):
         if self.readers is not None:
             return await self.readers.call(method, *args)
-        return await asyncio.to_thread(getattr(self.index, method), *args)
+        return await off_loop(self.reads, getattr(self.index, method), *args)
 
     def close(self) -> None:
         self.index.close()

@@ -197,6 +197,7 @@ def cmd_reindex(as_json: bool) -> int:
 
     store, index = open_store(), open_index(PipelineSettings())
     try:
+        store.fill_cards()  # the list's tiles of records saved by older code
         count = index.rebuild(store)
     finally:
         index.close()

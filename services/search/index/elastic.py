@@ -12,7 +12,7 @@ from elasticsearch import Elasticsearch, helpers
 
 from proto import embedding, pb
 from services.search.index import browse
-from services.search.index.port import Hit, Index, MapCluster, SearchResult, file_stars, index_terms
+from services.search.index.port import Hit, Index, MapCluster, SearchResult, index_terms
 from services.search.policy import (
     FACET_KEYS, FILTER_KEYS, PHRASE_BONUS, asker_matches, explain_hit, in_facets, matches, normalize_value,
     word_values,
@@ -23,7 +23,7 @@ from services.search.query.ast import (
 )
 from services.search.record_view import status_of
 from services.pipeline.stages import STATUS_STAGES
-from services.search.store import sort_time, under_roots
+from services.search.store import file_stars, sort_time, under_roots
 
 KEYWORD = {"type": "keyword"}
 EMBEDDING_DIMS = 1280

@@ -101,11 +101,6 @@ def names_in(key: str, value: str) -> tuple[str, ...]:
     return ((normal,) if key in COMPOUND_KEYS else ()) + ((normal.rsplit(" ", 1)[-1],) if key in CATEGORY_KEYS else ())
 
 
-def file_stars(record: pb.Record) -> int:
-    """The file's XMP rating as 0-5 stars (a rejected photo's -1, or nonsense, counts as unrated)."""
-    return min(max(record.exif.rating, 0), 5)
-
-
 def raw_terms(record: pb.Record) -> list[tuple[str, str, str, float, int]]:
     """(key, value, source, weight, face) of every term of a record, the file's date only where EXIF has none (kept
     under its own key: `year:` finds it, the year facet, which counts dates people can trust, does not)."""

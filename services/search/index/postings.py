@@ -18,8 +18,8 @@ from pyroaring import BitMap
 
 from proto import pb
 from services.search.index.browse import month_day
-from services.search.index.port import file_stars, names_in, raw_terms, value_forms
-from services.search.store import sort_time
+from services.search.index.port import names_in, raw_terms, value_forms
+from services.search.store import file_stars, sort_time
 
 LEVELS = 20  # weights are kept to 1/20: finer differences are noise, and each level is a bitmap to rank by
 FACES_PER_PHOTO = 256  # a (photo, face) pair is stored as photo * FACES_PER_PHOTO + face
