@@ -14,6 +14,7 @@ from PIL import Image
 from fixtures.raw import write_dng
 from proto import SCHEMA_VERSION, pb
 from services.ingest import examine as ex
+from services.media.containment import LINK_OUTSIDE
 from services.pipeline.layout import thumb_path
 
 SIZES = (320, 64)
@@ -211,7 +212,17 @@ def test_a_pipe_or_folder_with_a_photos_name_is_not_a_regular_file(catalog, tmp_
     path = tmp_path / "photo.jpg"
     make(path)
     result = run(path, tmp_path, catalog, tmp_path)  # a pipe is never opened: nothing blocks on it
-    assert (result.kind, result.path, result.reason) == (ex.SKIPPED, str(path), "not a regular file")
+    assert (result.kind, result.path, result.root, result.reason) == (ex.SKIPPED, str(path), str(tmp_path),
+                                                                      "not a regular file")
+
+
+def test_a_link_is_skipped_under_its_own_path(samples_dir, catalog, tmp_path):
+    link = tmp_path / "media" / "theirs.jpg"
+    link.parent.mkdir()
+    link.symlink_to(samples_dir / SAMPLE)
+    result = run(link, link.parent, catalog, tmp_path)
+    assert (result.kind, result.path, result.root, result.reason) == (ex.SKIPPED, str(link), str(link.parent),
+                                                                      LINK_OUTSIDE)
 
 
 def test_every_kind_of_read_error_gets_its_reason(tmp_path):
