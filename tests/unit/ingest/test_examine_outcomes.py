@@ -287,3 +287,14 @@ def test_only_found_photos_count_as_photos():
     photos = {ex.NEW, ex.DUPLICATE, ex.MOVED, ex.STACKED}
     for kind in (*photos, ex.UNCHANGED, ex.SKIPPED, ex.FAILED, ex.REMOVED):
         assert ex.Examined(kind, "/p.jpg", "/").is_photo is (kind in photos)
+
+
+def test_a_photo_in_a_format_under_another_name_keeps_its_format_and_claims_no_image_mime(samples_dir, catalog,
+                                                                                         tmp_path):
+    misnamed = tmp_path / "scan.jpg"
+    with Image.open(samples_dir / SAMPLE) as picture:
+        picture.save(misnamed, "PPM")  # a real picture, but a netpbm file, not a JPEG
+    result = run(misnamed, tmp_path, catalog, tmp_path)
+    assert (result.kind, result.record.file.format, result.record.file.mime) == (ex.NEW, "PPM",
+                                                                                "application/octet-stream")
+    assert (result.record.file.width, result.record.file.height) == (100, 68)
