@@ -65,8 +65,7 @@ def test_a_photo_asked_for_no_thumbnails_is_whole_without_them(samples_dir, cata
 def test_a_photo_without_thumbnail_says_why_in_its_outcome(samples_dir, catalog, tmp_path):
     data = (samples_dir / SAMPLE).read_bytes()
     cut = tmp_path / "cut.jpg"
-    scan = data.rindex(b"\xff\xda")  # the picture's start of scan, after the headers (and EXIF's thumbnail)
-    cut.write_bytes(data[: (scan + len(data)) // 2])  # the headers whole, the picture cut in half
+    cut.write_bytes(cut_in_half(data))
     result = run(cut, tmp_path, catalog, tmp_path)
     assert (result.kind, result.record.file.has_thumbs, result.record.ingest.outcome) == (
         ex.NEW, False, pb.OUTCOME_PARTIAL)
@@ -86,7 +85,8 @@ def test_a_duplicate_is_published_with_its_file_facts_and_its_thumbnails_are_not
     shutil.rmtree(tmp_path / "thumbs")
     duplicate = run(copy, root, catalog, tmp_path)
     stat = copy.stat()
-    assert (duplicate.kind, duplicate.reason, duplicate.is_photo) == (ex.DUPLICATE, "", True)
+    assert (duplicate.kind, duplicate.path, duplicate.root, duplicate.reason, duplicate.is_photo) == (
+        ex.DUPLICATE, str(copy), str(root), "", True)
     assert (duplicate.bytes, duplicate.mtime_ns) == (stat.st_size, stat.st_mtime_ns)
     record = duplicate.record
     assert (list(record.paths), record.file.path, record.file.size, record.file.width) == ([str(copy)], str(copy),
@@ -163,16 +163,25 @@ class ChangedAfterDecoding:
         return result
 
 
-@pytest.mark.parametrize("change", ["replaced", "removed"])
+def cut_in_half(data: bytes) -> bytes:
+    """A JPEG with its headers whole and its picture cut: readable, but no thumbnail can be made of it."""
+    scan = data.rindex(b"\xff\xda")  # the picture's start of scan, after the headers (and EXIF's thumbnail)
+    return data[: (scan + len(data)) // 2]
+
+
+@pytest.mark.parametrize("change", ["replaced", "removed", "replaced before its thumbnails were made"])
 def test_a_file_replaced_or_removed_while_read_is_not_indexed_and_leaves_no_thumbnail(samples_dir, catalog, tmp_path,
                                                                                       jpeg_factory, change):
     other = jpeg_factory(tmp_path / "other.jpg", seed=13)
-    changes = {"replaced": lambda path: os.replace(other, path), "removed": lambda path: path.unlink()}
+    changes = {"removed": lambda path: path.unlink()}
     photo = tmp_path / "media" / "mine.jpg"
     photo.parent.mkdir()
-    photo.write_bytes((samples_dir / SAMPLE).read_bytes())
-    result = run(photo, photo.parent, catalog, tmp_path, decoder=ChangedAfterDecoding(changes[change]))
-    assert (result.kind, result.reason, result.record) == (ex.FAILED, ex.CHANGED_WHILE_READ, None)
+    data = (samples_dir / SAMPLE).read_bytes()
+    photo.write_bytes(cut_in_half(data) if change.endswith("made") else data)
+    result = run(photo, photo.parent, catalog, tmp_path,
+                 decoder=ChangedAfterDecoding(changes.get(change, lambda path: os.replace(other, path))))
+    assert (result.kind, result.path, result.root, result.reason, result.record) == (
+        ex.FAILED, str(photo), str(photo.parent), ex.CHANGED_WHILE_READ, None)
     assert thumbnails(tmp_path) == []
 
 
@@ -298,3 +307,16 @@ def test_a_photo_in_a_format_under_another_name_keeps_its_format_and_claims_no_i
     assert (result.kind, result.record.file.format, result.record.file.mime) == (ex.NEW, "PPM",
                                                                                 "application/octet-stream")
     assert (result.record.file.width, result.record.file.height) == (100, 68)
+
+
+def test_a_file_that_is_no_picture_or_vanished_fails_under_its_path(catalog, tmp_path):
+    broken = tmp_path / "media" / "text.jpg"
+    broken.parent.mkdir()
+    broken.write_bytes(b"this is not a jpeg at all")
+    result = run(broken, broken.parent, catalog, tmp_path)
+    assert (result.kind, result.path, result.root, result.id, result.record) == (
+        ex.FAILED, str(broken), str(broken.parent), hashlib.sha256(broken.read_bytes()).hexdigest(), None)
+    assert result.reason.startswith("not a readable image: UnidentifiedImageError")
+    gone = run(broken.parent / "gone.jpg", broken.parent, catalog, tmp_path)
+    assert (gone.kind, gone.path, gone.root, gone.reason) == (
+        ex.FAILED, str(broken.parent / "gone.jpg"), str(broken.parent), "file vanished before it could be read")
