@@ -12,9 +12,10 @@ from services.gateway.users import UserStore
 
 PASSWORD = "a long enough password"
 ALLOWED = "https://photos.example"  # an origin allowed for CORS
-TILES = "https://tiles.example"  # the map's tile server, allowed to serve images
-POLICY = ("default-src 'self'; img-src 'self' data: blob: https://tiles.example; style-src 'self'; "
-          "script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+TILES = ("https://tiles.example", "https://b.tiles.example")  # the map's tile servers, allowed to serve images
+POLICY = ("default-src 'self'; img-src 'self' data: blob: https://tiles.example https://b.tiles.example; "
+          "style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+          "form-action 'self'")
 
 
 async def who(request: web.Request) -> web.Response:
@@ -53,7 +54,8 @@ class Site:
         return {"Cookie": f"{security.SESSION_COOKIE}={token}"}, csrf
 
     def key(self, name: str, read_only: bool = False) -> dict:
-        return {security.API_KEY_HEADER: self.users.create_api_key(self.users.get(name), "k", read_only=read_only)["key"]}
+        key = self.users.create_api_key(self.users.get(name), "k", read_only=read_only)["key"]
+        return {security.API_KEY_HEADER: key}
 
     async def call(self, method: str, path: str, headers: dict | None = None) -> tuple[int, dict | str, dict]:
         async with self.client.request(method, path, headers=headers or {}) as response:
@@ -74,7 +76,7 @@ def users(tmp_path_factory):
 
 async def site_of(users: UserStore, trusted: list[str]):
     app = web.Application(middlewares=[security.make_forwarded_middleware(trusted),
-                                       security.make_headers_middleware([ALLOWED], (TILES,)),
+                                       security.make_headers_middleware([ALLOWED], TILES),
                                        security.make_auth_middleware(users, [ALLOWED])])
     for path in ("/api/who", "/", "/login", "/api/auth/login", "/static/app.js", "/s/token", "/api/shares/public/t",
                  "/statics"):
