@@ -69,6 +69,13 @@ EQUIVALENT: dict[str, str] = {
         "headers.get('origin'): aiohttp's request headers are case-insensitive (CIMultiDict), the same header",
     "services.gateway.security.x_same_origin__mutmut_5":
         "headers.get('ORIGIN'): aiohttp's request headers are case-insensitive (CIMultiDict), the same header",
+    "services.ingest.examine.x_shown_path__mutmut_7": "decode('UTF-8'): Python's codec names ignore case, the same codec",
+    "services.ingest.examine.x_file_event__mutmut_3":
+        "outcome=None leaves the enum unset, which reads as its default 0, OUTCOME_UNSPECIFIED, the value replaced",
+    "services.ingest.examine.x_file_event__mutmut_5":
+        ".get(kind) gives None for other kinds: the enum left unset reads as 0, OUTCOME_UNSPECIFIED, the same",
+    "services.ingest.examine.x_is_stable__mutmut_3":
+        "seconds >= 0: with 0 seconds it calls time.sleep(0), which returns at once; no caller can tell",
 }
 # Functions that run once at import, in mutmut's parent process, before it picks a mutant: their mutants never run.
 IMPORT_TIME: dict[str, str] = {
