@@ -69,7 +69,8 @@ EQUIVALENT: dict[str, str] = {
         "headers.get('origin'): aiohttp's request headers are case-insensitive (CIMultiDict), the same header",
     "services.gateway.security.x_same_origin__mutmut_5":
         "headers.get('ORIGIN'): aiohttp's request headers are case-insensitive (CIMultiDict), the same header",
-    "services.ingest.examine.x_shown_path__mutmut_7": "decode('UTF-8'): Python's codec names ignore case, the same codec",
+    "services.ingest.examine.x_shown_path__mutmut_7":
+        "decode('UTF-8'): Python's codec names ignore case, the same codec",
     "services.ingest.examine.x_file_event__mutmut_3":
         "outcome=None leaves the enum unset, which reads as its default 0, OUTCOME_UNSPECIFIED, the value replaced",
     "services.ingest.examine.x_file_event__mutmut_5":
