@@ -27,9 +27,14 @@ from pathlib import Path
 from stamp import REPO, stamp
 
 MUTMUT = Path(sys.executable).with_name("mutmut")
-COPIED = ("services", "proto", "tests", "pyproject.toml")
+COPIED = ("services", "proto", "tests")
 RESULT_LINE = re.compile(r"^\s*(\S+): (.+)$")
 KILLED, SURVIVED, TIMEOUT, NOT_RUN = "killed", "survived", "timeout", "not checked"
+# A mutant's wall-time limit is (its tests' time + this) x 3: a mutant that loops is stopped at 3x, not 15x. The margin
+# (mutmut's default: 1 s) is for pytest's own start in a niced child on a loaded machine, which a test of 0.03 s
+# under a limit of 3.1 s does not always make.
+STARTUP_SECONDS = 10.0
+SECTION = "## module: "  # starts each module's part of the results file
 
 
 @dataclass(frozen=True)
@@ -48,15 +53,30 @@ MODULES = (
            ("tests/unit/semantic/test_vocabulary.py", "tests/unit/search/test_parser.py"),
            ("tests/unit/search/test_parser.py::test_no_input_crashes_the_parser",)),
     Module("runner", ("services/pipeline/runner.py",), ("tests/unit/pipeline/test_runner_and_topics.py",)),
-    Module("examine", ("services/ingest/examine.py",), ("tests/unit/ingest/test_examine.py",)),
+    Module("examine", ("services/ingest/examine.py",),
+           ("tests/unit/ingest/test_examine.py", "tests/unit/ingest/test_examine_outcomes.py",
+            "tests/unit/ingest/test_decoding.py::test_examine_turns_an_overrun_into_a_failed_outcome")),
     Module("security", ("services/gateway/security.py",),
-           ("tests/unit/gateway/test_cross_user.py", "tests/unit/gateway/test_login_throttle.py")),
+           ("tests/unit/gateway/test_security.py", "tests/unit/gateway/test_login_throttle.py",
+            "tests/unit/gateway/test_cross_user.py")),
 )
 
 # Mutants no test can kill because the behaviour is the same; checked by reading each one (`mutmut show NAME`).
 EQUIVALENT: dict[str, str] = {
     "services.search.query.parser.xǁ_Parserǁkeyed__mutmut_140":
         "a filter value with a space normalized anyway: WordNet's lemmas and the age spellings hold no spaces",
+    "services.gateway.security.x_same_origin__mutmut_4":
+        "headers.get('origin'): aiohttp's request headers are case-insensitive (CIMultiDict), the same header",
+    "services.gateway.security.x_same_origin__mutmut_5":
+        "headers.get('ORIGIN'): aiohttp's request headers are case-insensitive (CIMultiDict), the same header",
+    "services.ingest.examine.x_shown_path__mutmut_7":
+        "decode('UTF-8'): Python's codec names ignore case, the same codec",
+    "services.ingest.examine.x_file_event__mutmut_3":
+        "outcome=None leaves the enum unset, which reads as its default 0, OUTCOME_UNSPECIFIED, the value replaced",
+    "services.ingest.examine.x_file_event__mutmut_5":
+        ".get(kind) gives None for other kinds: the enum left unset reads as 0, OUTCOME_UNSPECIFIED, the same",
+    "services.ingest.examine.x_is_stable__mutmut_3":
+        "seconds >= 0: with 0 seconds it calls time.sleep(0), which returns at once; no caller can tell",
 }
 # Functions that run once at import, in mutmut's parent process, before it picks a mutant: their mutants never run.
 IMPORT_TIME: dict[str, str] = {
@@ -66,27 +86,29 @@ IMPORT_TIME: dict[str, str] = {
 
 
 def prepare(module: Module, work: Path) -> None:
-    """A fresh copy of the tree with the module's mutmut settings appended to its pyproject.toml."""
+    """A fresh copy of the tree, set up for the module."""
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     refresh(work)
+    configure(module, work)
+
+
+def configure(module: Module, work: Path) -> None:
+    """The worktree's pyproject.toml with the module's mutmut settings appended (when its test selection changed
+    since the copy's last run, mutmut runs every mutant again)."""
     selection = [*module.tests, *(f"--deselect={test}" for test in module.deselect)]
     settings = (f"\n[tool.mutmut]\nsource_paths = [\"services\"]\nalso_copy = [\"proto\"]\n"
                 f"only_mutate = {list(module.files)!r}\npytest_add_cli_args_test_selection = {selection!r}\n"
                 f"pytest_add_cli_args = [\"-p\", \"no:randomly\", \"-x\", \"-q\"]\n"
-                f"timeout_multiplier = 3.0\n")  # a mutant that loops is stopped at 3x its tests' CPU time, not 15x
-    with open(work / "pyproject.toml", "a", encoding="utf-8") as pyproject:
-        pyproject.write(settings.replace("'", '"'))
+                f"timeout_multiplier = 3.0\ntimeout_constant = {STARTUP_SECONDS}\n")
+    text = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    (work / "pyproject.toml").write_text(text + settings.replace("'", '"'), encoding="utf-8")
 
 
 def refresh(work: Path) -> None:
-    """The worktree's current code and tests copied over the copy (its pyproject.toml only when new)."""
+    """The worktree's current code and tests copied over the copy."""
     for name in COPIED:
-        source, target = REPO / name, work / name
-        if source.is_dir():
-            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True)
-        elif not target.exists():
-            shutil.copy2(source, target)
+        shutil.copytree(REPO / name, work / name, ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True)
 
 
 def mutate(module: Module, work: Path, names: list[str] | None = None) -> float:
@@ -116,6 +138,7 @@ def again(module: Module, work: Path) -> tuple[dict[str, str], float]:
         first.write_text(json.dumps(results(work)), encoding="utf-8")
     before = json.loads(first.read_text(encoding="utf-8"))
     refresh(work)
+    configure(module, work)
     survivors = [name for name, status in before.items() if _bucket(status) == SURVIVED]
     minutes = mutate(module, work, survivors) if survivors else 0.0
     changed = [name for name, status in results(work).items()
@@ -124,7 +147,10 @@ def again(module: Module, work: Path) -> tuple[dict[str, str], float]:
 
 
 def _environment() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    """The copy's own code first; one OpenMP thread: mutmut forks each mutant's test run from a process whose tests
+    already decoded a raw with libraw, and GNU OpenMP's threads hang in a forked child (every surviving mutant of a
+    function a raw test runs was a 'timeout')."""
+    return {**{k: v for k, v in os.environ.items() if k != "PYTHONPATH"}, "OMP_NUM_THREADS": "1"}
 
 
 def _bucket(status: str) -> str:
@@ -183,7 +209,6 @@ def main() -> None:
                         help="reuse the copies of an earlier run: changed functions and survivors run again")
     args = parser.parse_args()
     chosen = [m for m in MODULES if m.name in args.only.split(",")]
-    rows, details = [], []
     for module in chosen:
         work = args.work / module.name
         if args.again:
@@ -192,11 +217,20 @@ def main() -> None:
             prepare(module, work)
             before, minutes = None, mutate(module, work)
         statuses = results(work)
-        rows.append((module.name, statuses, minutes, before))
-        details += [f"\n{module.name}: surviving mutants (`mutmut show NAME` in {work})", *survivors(statuses)]
-        print("\n".join(table(rows)), flush=True)
-    args.out.write_text("\n".join([*table(rows), *details]) + "\n", encoding="utf-8")
+        section = [*table([(module.name, statuses, minutes, before)]),
+                   f"\n{module.name}: surviving mutants (`mutmut show NAME` in {work})", *survivors(statuses)]
+        print("\n".join(section), flush=True)
+        write_section(args.out, module.name, section)
     print(f"written to {args.out}")
+
+
+def write_section(out: Path, name: str, lines: list[str]) -> None:
+    """The module's section of the results file replaced (or added): the other modules' results stay."""
+    text = out.read_text(encoding="utf-8") if out.exists() else ""
+    head, *parts = re.split(r"^(?=" + re.escape(SECTION) + r")", text, flags=re.MULTILINE)
+    sections = {part.splitlines()[0][len(SECTION):].strip(): part.rstrip("\n") + "\n" for part in parts}
+    sections[name] = "\n".join([f"{SECTION}{name}", *lines]) + "\n"
+    out.write_text(head + "\n".join(sections.values()), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -45,6 +45,49 @@ def test_failures_are_forgotten_after_the_window(clock):
     assert throttle.blocked("anna", "a") == 0
 
 
+def test_a_success_clears_the_names_failures_from_that_address_only(clock):
+    throttle = LoginThrottle(attempts=2, window_seconds=600)
+    for address in ("10.0.0.1", "10.0.0.2"):
+        throttle.failed("anna", address)
+        throttle.failed("anna", address)
+    throttle.succeeded("anna", "10.0.0.1")
+    assert (throttle.blocked("anna", "10.0.0.1"), throttle.blocked("anna", "10.0.0.2")) == (0, 1)
+
+
+def test_a_pause_counts_from_the_last_failure_and_stops_growing_at_five_minutes(clock):
+    throttle = LoginThrottle(attempts=1, window_seconds=10_000)
+    throttle.failed("anna", "a")
+    clock[0] += 0.25
+    assert throttle.blocked("anna", "a") == 0.75
+    for _ in range(11):
+        throttle.failed("anna", "a")
+    assert throttle.blocked("anna", "a") == 300  # 2 ** 11 s, held to the longest pause
+
+
+def test_a_failure_exactly_as_old_as_the_window_still_counts(clock):
+    throttle = LoginThrottle(attempts=1, window_seconds=60)
+    for _ in range(10):
+        throttle.failed("anna", "a")  # a pause of 2 ** 9 s, held to 300
+    clock[0] += 60
+    assert throttle.blocked("anna", "a") == 240
+    clock[0] += 0.001
+    assert throttle.blocked("anna", "a") == 0
+
+
+def test_past_the_tracked_limit_the_oldest_pairs_and_addresses_are_forgotten(clock, monkeypatch):
+    monkeypatch.setattr(LoginThrottle, "MAX_TRACKED", 2)
+    throttle = LoginThrottle(attempts=1, window_seconds=600)
+    for name, address in (("a", "x"), ("b", "y"), ("c", "z")):
+        throttle.failed(name, address)
+    assert [throttle.blocked(n, address) for n, address in (("a", "x"), ("b", "y"), ("c", "z"))] == [0, 1, 1]
+    spray = LoginThrottle(attempts=1, window_seconds=600)  # four names from one address: paused over any name
+    for n in range(LoginThrottle.SPRAY_FACTOR):
+        spray.failed(f"name{n}", "x")
+    spray.failed("other", "y")
+    spray.failed("other", "z")  # x, the oldest address, is forgotten
+    assert spray.blocked("someone-new", "x") == 0
+
+
 async def test_spraying_names_through_the_api_gets_429(world, password):
     for n in range(3 * LoginThrottle.SPRAY_FACTOR):  # the world's gateway allows 3 failures per name
         response = await world.client.post("/api/auth/login", json={"username": f"guess{n}", "password": "x"})

@@ -1,6 +1,7 @@
 """A decoder that hangs, crashes its process or raises fails its own file, and the next file decodes."""
 from __future__ import annotations
 
+import hashlib
 import time
 
 import pytest
@@ -58,7 +59,9 @@ def test_examine_turns_an_overrun_into_a_failed_outcome(samples_dir, tmp_path):
         found = examine(biggest, samples_dir, Catalog(":memory:"), tmp_path / "thumbs", (1280,), pool)
     finally:
         pool.close()
-    assert (found.kind, found.reason) == (FAILED, "decoding took longer than 0.001 s: stopped")
+    assert (found.kind, found.path, found.root, found.reason, found.id) == (
+        FAILED, str(biggest), str(samples_dir), "decoding took longer than 0.001 s: stopped",
+        hashlib.sha256(biggest.read_bytes()).hexdigest())
 
 
 def test_decoder_processes_are_replaced_after_their_share_of_files():

@@ -9,17 +9,10 @@ from proto import pb
 from services.ingest import examine as ex
 from services.ingest.catalog import Catalog
 from services.media.containment import LINK_INSIDE, LINK_OUTSIDE
-from services.media.formats import register_openers
 from services.ingest.hashing import sha256_file
 from services.pipeline.layout import thumb_path
 
 SIZES = (320, 64)
-
-
-@pytest.fixture
-def catalog(tmp_path):
-    register_openers()
-    return Catalog(tmp_path / "ingest.db")
 
 
 def run(path: Path, root: Path, catalog: Catalog, tmp_path: Path) -> ex.Examined:
