@@ -15,8 +15,9 @@ T = TypeVar("T")
 
 
 async def quick_read(request: web.Request, call: Callable[..., T], *args) -> T:
-    """A quick blocking read of the request path, off the event loop on the reads thread."""
-    return await off_loop(request.app[READS], call, *args)
+    """A quick blocking read of the request path, off the event loop on the reads thread (asyncio's default
+    threads in an app that keeps none, such as the security layers' own tests)."""
+    return await off_loop(request.app.get(READS), call, *args)
 
 
 def kept_open(key: web.AppKey, make: Callable[[], object]):
