@@ -83,6 +83,7 @@ class RecordStore:
                 self._db.execute("ALTER TABLE photos ADD COLUMN added REAL NOT NULL DEFAULT 0")
             if "card" not in columns:  # what its tile shows (NULL: saved before this column; made from the record)
                 self._db.execute("ALTER TABLE photos ADD COLUMN card TEXT")
+            self._db.execute("CREATE INDEX IF NOT EXISTS photos_without_card ON photos (id) WHERE card IS NULL")
 
     def close(self) -> None:
         with self._lock:
