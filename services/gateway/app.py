@@ -261,11 +261,20 @@ def path_in_scope(record: pb.Record | Card, roots: tuple[str, ...]) -> str | Non
 
 
 def scoped_record(request: web.Request, photo_id: str, roots: tuple[str, ...]) -> tuple[pb.Record, str]:
-    record = gw(request).store.get(photo_id)
-    path = path_in_scope(record, roots) if record is not None else None
-    if record is None or path is None:
+    """The user's photo and its path under her roots (blocking), or a 404."""
+    return _in_scope(gw(request).store.get(photo_id), roots)
+
+
+def scoped_card(request: web.Request, photo_id: str, roots: tuple[str, ...]) -> tuple[Card, str]:
+    """The same for a check that needs no more than the photo's card (no record parsed)."""
+    return _in_scope(next(iter(gw(request).store.cards([photo_id])), None), roots)
+
+
+def _in_scope(photo: pb.Record | Card | None, roots: tuple[str, ...]) -> tuple:
+    path = path_in_scope(photo, roots) if photo is not None else None
+    if photo is None or path is None:
         raise error(web.HTTPNotFound, "no such photo")
-    return record, path
+    return photo, path
 
 
 def newest_page(g: "Gateway", marks: Marks, user: User, cursor: tuple[float, str] | None, limit: int) -> dict:
@@ -360,7 +369,7 @@ async def original(request: web.Request) -> web.StreamResponse:
     """The file, opened and then checked to be inside the user's folders on disk (a link swapped in for it, or a
     path that leaves the folders through a linked folder, is a 404), sent from that open descriptor."""
     roots, download = user_of(request).roots, parse_query(request, m.OriginalQuery).download
-    _, path = await quick_read(request, scoped_record, request, request.match_info["id"], roots)
+    _, path = await quick_read(request, scoped_card, request, request.match_info["id"], roots)
     try:
         fd = await asyncio.to_thread(open_inside, path, roots)
     except OSError:
@@ -397,8 +406,8 @@ def thumb_response(request: web.Request, photo_id: str) -> web.FileResponse:
 
 
 async def thumbnail(request: web.Request) -> web.FileResponse:
-    record, _ = await quick_read(request, scoped_record, request, request.match_info["id"], user_of(request).roots)
-    return thumb_response(request, record.id)
+    card, _ = await quick_read(request, scoped_card, request, request.match_info["id"], user_of(request).roots)
+    return thumb_response(request, card.id)
 
 
 # -- shares ------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from aiohttp import web
 
 from services.gateway import models as m
 from services.gateway.downloads import Sink, attachment, unique_names, write_zip
+from services.gateway.resources import quick_read
 from services.gateway.responses import json_response
 from services.gateway.security import error, session_of
 from services.gateway.validation import parse_body
@@ -44,11 +45,11 @@ def open_downloads(gateway):
 
 
 async def create_download(request: web.Request) -> web.Response:
-    from services.gateway.app import scoped_record
+    from services.gateway.app import scoped_card
 
     user, ids = session_of(request).user, list(dict.fromkeys((await parse_body(request, m.DownloadBody)).ids))
     for photo_id in ids:
-        scoped_record(request, photo_id, user.roots)
+        await quick_read(request, scoped_card, request, photo_id, user.roots)
     links, now = request.app[SELECTIONS], time.time()
     for token in [t for t, s in links.items() if s.expires < now]:
         del links[token]

@@ -13,7 +13,6 @@ from services.gateway.resources import kept_open, quick_read
 from services.gateway.responses import json_response
 from services.gateway.security import error, session_of
 from services.gateway.validation import parse_body
-from services.search.store import file_stars
 from services.search.api import QueryError
 from services.search.marks import AlbumError, Marks, UnknownAlbum, album_key, album_name
 
@@ -63,10 +62,10 @@ def rating_of(photo_id: str, hers: dict[str, int], files: dict[str, int]) -> dic
 
 async def mine(request: web.Request) -> str:
     """The photo id of the path, if the photo is under her roots (else a 404)."""
-    from services.gateway.app import scoped_record
+    from services.gateway.app import scoped_card
 
     photo_id = request.match_info["id"]
-    await asyncio.to_thread(scoped_record, request, photo_id, session_of(request).user.roots)
+    await quick_read(request, scoped_card, request, photo_id, session_of(request).user.roots)
     return photo_id
 
 
@@ -78,14 +77,14 @@ async def set_favorite(request: web.Request) -> web.Response:
 
 async def set_favorites(request: web.Request) -> web.Response:
     """Many of her photos made favourites, or favourites no more, at once (all hers, or none changed)."""
-    from services.gateway.app import scoped_record
+    from services.gateway.app import scoped_card
 
     body, user = await parse_body(request, m.FavoritesBody), session_of(request).user
     ids = list(dict.fromkeys(body.ids))
 
     def mark() -> None:
         for photo_id in ids:
-            scoped_record(request, photo_id, user.roots)
+            scoped_card(request, photo_id, user.roots)
         for photo_id in ids:
             marks_of(request).favorite(user.name, photo_id, body.favorite)
 
@@ -95,29 +94,29 @@ async def set_favorites(request: web.Request) -> web.Response:
 
 async def set_rating(request: web.Request) -> web.Response:
     """PUT: her stars for the photo; DELETE: hers no more (the file's rating shows again)."""
-    from services.gateway.app import scoped_record
+    from services.gateway.app import scoped_card
 
     photo_id, user = request.match_info["id"], session_of(request).user
     stars = (await parse_body(request, m.RatingBody)).rating if request.method == "PUT" else None
 
     def rate() -> dict:
-        record, _ = scoped_record(request, photo_id, user.roots)
+        card, _ = scoped_card(request, photo_id, user.roots)
         marks_of(request).rate(user.name, [photo_id], stars)
         return {"id": photo_id, **rating_of(photo_id, {} if stars is None else {photo_id: stars},
-                                            {photo_id: file_stars(record)})}
+                                            {photo_id: card.stars})}
 
     return json_response(await asyncio.to_thread(rate))
 
 
 async def set_ratings(request: web.Request) -> web.Response:
     """Her stars for many of her photos at once, or hers taken away (all hers, or none changed)."""
-    from services.gateway.app import scoped_record
+    from services.gateway.app import scoped_card
 
     body, user = await parse_body(request, m.RatingsBody), session_of(request).user
     ids = list(dict.fromkeys(body.ids))
 
     def rate() -> list[dict]:
-        files = {photo_id: file_stars(scoped_record(request, photo_id, user.roots)[0]) for photo_id in ids}
+        files = {photo_id: scoped_card(request, photo_id, user.roots)[0].stars for photo_id in ids}
         marks_of(request).rate(user.name, ids, body.rating)
         hers = {} if body.rating is None else dict.fromkeys(ids, body.rating)
         return [{"id": photo_id, **rating_of(photo_id, hers, files)} for photo_id in ids]
@@ -212,14 +211,14 @@ async def delete_album(request: web.Request) -> web.Response:
 
 
 async def add_to_album(request: web.Request) -> web.Response:
-    from services.gateway.app import scoped_record
+    from services.gateway.app import scoped_card
 
     album, ids = album_id(request), (await parse_body(request, m.AlbumPhotosBody)).ids
     roots = session_of(request).user.roots
 
     def add(marks: Marks, owner: str) -> dict:
         for photo_id in ids:
-            scoped_record(request, photo_id, roots)
+            scoped_card(request, photo_id, roots)
         marks.add(owner, album, ids)
         return marks.album(owner, album, list(roots))
 

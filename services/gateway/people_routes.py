@@ -7,7 +7,7 @@ from aiohttp import web
 
 from services.gateway.faces import box_area, face_crop
 from services.gateway.models import MergeBody, NameBody
-from services.gateway.resources import kept_open
+from services.gateway.resources import kept_open, quick_read
 from services.gateway.responses import json_response
 from services.gateway.security import error, session_of
 from services.gateway.validation import parse_body
@@ -71,14 +71,14 @@ async def show_person(request: web.Request) -> web.Response:
 
 async def person_face(request: web.Request) -> web.Response:
     """Her person's largest face among her photos, as a square JPEG (the gallery rounds it)."""
-    from services.gateway.app import gw, scoped_record
+    from services.gateway.app import gw, scoped_card
 
     person = person_id(request, request.match_info["id"])
     shown = await acted(request, lambda book, owner, roots: book.photos(owner, roots, person))
     if not shown["photos"]:
         raise error(web.HTTPNotFound, "no face of this person in your photos")
     best = max(shown["photos"], key=lambda photo: box_area(photo["box"]))
-    scoped_record(request, best["id"], session_of(request).user.roots)
+    await quick_read(request, scoped_card, request, best["id"], session_of(request).user.roots)
     thumb = thumb_path(thumbs_dir(gw(request).data_dir), best["id"], max(THUMB_SIZES))
     try:
         body = await asyncio.to_thread(face_crop, thumb, best["box"])
