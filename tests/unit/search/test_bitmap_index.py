@@ -1,9 +1,11 @@
 """The bitmap index follows the record store: other processes' writes, updates and removals are seen."""
 from __future__ import annotations
 
+import gc
+
 from proto import pb
 from services.search.api import SearchService
-from services.search.index import snapshot
+from services.search.index import bitmap, snapshot
 from services.search.index.bitmap import BitmapIndex
 from services.search.index.postings import Postings
 from services.search.store import RecordStore
@@ -256,3 +258,31 @@ def test_a_compounds_last_word_is_held_only_where_the_photo_is_called_by_it():
     assert ("label", "shark") in postings.terms_held("tigershark")
     assert ("label", "hot dog") in postings.terms_held("hotdog")
     assert ("label", "dog") not in postings.terms_held("hotdog")
+
+
+def _collected(obj) -> bool:
+    """Whether Python's cyclic collector still walks the object (gc.get_objects leaves frozen ones out)."""
+    return any(o is obj for o in gc.get_objects())
+
+
+def test_a_loaded_or_rebuilt_index_is_left_out_of_the_cyclic_collector(tmp_path, monkeypatch):
+    path = tmp_path / "p.db"
+    store = RecordStore(path)
+    monkeypatch.setattr(bitmap, "FREEZE_AFTER", 3)
+    try:
+        writer = BitmapIndex(store, save_after=2)
+        for n in range(3):
+            store.merge(photo(f"a{n}", f"/m/a{n}.jpg", "zebra"))
+        writer.refresh()  # three photos taken in at once
+        assert not _collected(writer._postings.ids)
+        gc.unfreeze()
+        writer.upsert(store.merge(photo("b1", "/m/b1.jpg", "okapi")))  # one more: not worth a freeze
+        assert _collected(writer._postings.ids)
+        writer.save()
+        reader = BitmapIndex.open(path)
+        assert found(reader, "okapi") == ["b1"]  # opened from the snapshot
+        assert not _collected(reader._postings.ids)
+        reader.close()
+        store.close()
+    finally:
+        gc.unfreeze()
