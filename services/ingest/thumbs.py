@@ -27,5 +27,5 @@ def write_thumbnails(source: Path, thumbs_dir: Path, photo_id: str, sizes: tuple
             target = thumb_path(thumbs_dir, photo_id, size)
             target.parent.mkdir(parents=True, exist_ok=True)
             partial = target.with_suffix(".part")
-            upright.save(partial, "JPEG", quality=85, optimize=True)
+            upright.save(partial, "JPEG", quality=85)  # no optimize pass: twice the encoding for 1.3% fewer bytes
             os.replace(partial, target)
