@@ -7,9 +7,10 @@ from PIL import Image
 
 from proto import pb
 
-VERSION = "hashes-2"  # 2: sharpness at 1000 px (was 1024): its values differ, so copies are measured again
-DECODE_SIZE = 1000  # the long side sharpness is measured at: big enough to see what JPEG quality 30 blurs, and a
-#                     12 MP photo's quarter-size JPEG draft as vision's decode, shared, not a half-size draft resized
+VERSION = "hashes-3"  # 3: a 12 MP photo measured on its quarter-size draft, as 2 meant to (2 decoded the half-size
+#                       draft and shrank it: Pillow drafts cover a square box); 2: at 1000 px (was 1024)
+DECODE_SIZE = 1000  # the long side sharpness is measured at: big enough to see what JPEG quality 30 blurs, and (the
+#                     draft chosen by the long side) a 12 MP photo's quarter-size JPEG draft as vision's decode, shared
 
 
 # The JPEG standard's luminance table (Annex K, row by row, as Pillow gives a file's tables), and IJG's tables for

@@ -18,7 +18,7 @@ DECL = BY_NAME["hashes"]
 def hashes_of(path: str, decoder: Decoder = decode) -> pb.HashesResult:
     """The result for one file, a failed outcome with the reason when it cannot be decoded."""
     try:
-        result = analyse(decoder(path, DECODE_SIZE))
+        result = analyse(decoder(path, DECODE_SIZE, long_side=True))
     except DecodeError as exc:
         return pb.HashesResult(meta=pb.StageMeta(stage=DECL.name, version=VERSION, outcome=pb.OUTCOME_FAILED,
                                                  reason=str(exc), finished_at=time.time()))

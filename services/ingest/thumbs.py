@@ -17,7 +17,8 @@ def write_thumbnails(source: Path, thumbs_dir: Path, photo_id: str, sizes: tuple
         if image.format == "JPEG":
             image.draft("RGB", (largest, largest))
         image.seek(0)
-        upright = ImageOps.exif_transpose(image)
+        ImageOps.exif_transpose(image, in_place=True)  # a half-size draft of a 12 MP photo: no copy of it
+        upright = image
         if upright.mode not in ("RGB", "L"):
             upright = upright.convert("RGBA").convert("RGB") if "A" in upright.mode or upright.mode == "P" \
                 else upright.convert("RGB")
@@ -26,5 +27,5 @@ def write_thumbnails(source: Path, thumbs_dir: Path, photo_id: str, sizes: tuple
             target = thumb_path(thumbs_dir, photo_id, size)
             target.parent.mkdir(parents=True, exist_ok=True)
             partial = target.with_suffix(".part")
-            upright.save(partial, "JPEG", quality=85, optimize=True)
+            upright.save(partial, "JPEG", quality=85)  # no optimize pass: twice the encoding for 1.3% fewer bytes
             os.replace(partial, target)

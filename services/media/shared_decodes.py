@@ -16,7 +16,7 @@ from services.media.decode import decode, draft_size, drafted, shrunk
 
 MAX_BYTES = 96 << 20  # a dozen drafts of 12 MP photos at half size, or fifty at a quarter
 
-Decoder = Callable[..., Image.Image]  # decode()'s shape: (path, size, shrink=True) to the photo at that size
+Decoder = Callable[..., Image.Image]  # decode()'s shape: (path, size, shrink=True, long_side=False) to the photo
 
 
 class SharedDecodes:
@@ -29,10 +29,11 @@ class SharedDecodes:
         self._lock = threading.Lock()
         self._drafts: OrderedDict[tuple[str, tuple[int, int]], Future] = OrderedDict()
 
-    def decode(self, photo_id: str, path: Path | str, size: int, shrink: bool = True) -> Image.Image:
-        """What decode(path, size, shrink) gives, a copy of its own (a stage may change it), for the photo with this
-        id."""
-        key = (photo_id, draft_size(path, size))
+    def decode(self, photo_id: str, path: Path | str, size: int, shrink: bool = True,
+               long_side: bool = False) -> Image.Image:
+        """What decode(path, size, shrink, long_side) gives, a copy of its own (a stage may change it), for the photo
+        with this id."""
+        key = (photo_id, draft_size(path, size, long_side))
         with self._lock:
             future = self._drafts.get(key)
             owner = future is None
@@ -44,7 +45,7 @@ class SharedDecodes:
                 self.hits += 1
         if owner:
             try:
-                future.set_result(drafted(path, size))
+                future.set_result(drafted(path, size, long_side))
             except Exception as exc:
                 future.set_exception(exc)
                 with self._lock:

@@ -14,8 +14,9 @@ from skimage import data
 from fixtures.signs import WORDS, sign_on_coffee
 from proto import pb
 from services.app import registry
-from services.media.decode import DecodeError, decode
-from services.media.shared_decodes import SharedDecodes
+from services.hashes.service import hashes_of
+from services.media.decode import DECODE_SIZE, DecodeError, decode
+from services.media.shared_decodes import SharedDecodes, decoder_for
 from services.pipeline.stage import INGESTED
 
 CAMERA = (4000, 3000)
@@ -37,6 +38,22 @@ def test_sizes_one_draft_serves_are_decoded_once_into_decodes_very_pixels(camera
             alone.size, alone.tobytes(), alone.info["quantization"])
     assert decodes.decode("cat", camera_photo, 640, shrink=False).size == decode(camera_photo, 640, shrink=False).size
     assert (decodes.misses, decodes.hits) == (2, 4)
+
+
+@pytest.mark.parametrize("full", [(4000, 3000), (3000, 4000), (6000, 4000), (4032, 3024)])
+def test_a_draft_chosen_by_the_long_side_is_the_smallest_whose_long_side_is_at_least_the_size(tmp_path, full):
+    path = tmp_path / "photo.jpg"
+    Image.new("RGB", full, (120, 90, 60)).save(path, quality=90)
+    drafted = decode(path, 1000, shrink=False, long_side=True)
+    assert max(drafted.size) >= 1000 > max(drafted.size) // 2   # the next draft down would be too small
+    assert decode(path, 1000, long_side=True).size == decode(path, 1000).size
+
+
+def test_hashes_measure_the_draft_vision_decoded(camera_photo):
+    decodes = SharedDecodes()
+    decodes.decode("cat", camera_photo, DECODE_SIZE)   # the vision stage's decode
+    assert hashes_of(str(camera_photo), decoder_for(decodes, "cat")).meta.outcome == pb.OUTCOME_OK
+    assert (decodes.misses, decodes.hits) == (1, 1)
 
 
 def test_each_stage_gets_a_copy_of_its_own(camera_photo):
