@@ -34,6 +34,8 @@ CREATE TABLE IF NOT EXISTS photo_status (
 );
 DROP TABLE IF EXISTS search_terms;  -- the former SQLite search index: the bitmap index replaced it
 DROP TABLE IF EXISTS search_photos;
+-- what each photo's tile shows, apart from the records: a page of the list reads a few small rows, not records
+CREATE TABLE IF NOT EXISTS cards (id TEXT PRIMARY KEY, card TEXT NOT NULL, sort_time REAL NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS file_outcomes (
   path TEXT PRIMARY KEY,
   root TEXT NOT NULL,
@@ -81,9 +83,6 @@ class RecordStore:
             self._db.execute("CREATE INDEX IF NOT EXISTS photos_seq ON photos (seq)")
             if "added" not in columns:  # when each photo first came in (0: before this column; its update time)
                 self._db.execute("ALTER TABLE photos ADD COLUMN added REAL NOT NULL DEFAULT 0")
-            if "card" not in columns:  # what its tile shows (NULL: saved before this column; made from the record)
-                self._db.execute("ALTER TABLE photos ADD COLUMN card TEXT")
-            self._db.execute("CREATE INDEX IF NOT EXISTS photos_without_card ON photos (id) WHERE card IS NULL")
 
     def close(self) -> None:
         with self._lock:
@@ -175,26 +174,32 @@ class RecordStore:
         return [r for r in records if r.paths]
 
     def cards(self, photo_ids: list[str]) -> list[Card]:
-        """The tiles of the visible photos of these ids, in the order given, in one query: no record is parsed but
-        those saved before cards were kept."""
+        """The tiles of the visible photos of these ids, in the order given: no record is read but those saved before
+        cards were kept."""
+        marks = ','.join('?' * len(photo_ids))
         with self._lock:
             rows = {row[0]: row for row in self._db.execute(
-                f"SELECT id, card, sort_time, CASE WHEN card IS NULL THEN record END FROM photos "
-                f"WHERE id IN ({','.join('?' * len(photo_ids))})", photo_ids)} if photo_ids else {}
-        found = (_card(*rows[i]) for i in photo_ids if i in rows)
-        return [card for card in found if card.paths]
+                f"SELECT id, card, sort_time FROM cards WHERE id IN ({marks})", photo_ids)} if photo_ids else {}
+            older = [i for i in photo_ids if i not in rows]
+            made = {i: card_of(_parse(blob)) for i, blob in self._db.execute(
+                f"SELECT id, record FROM photos WHERE id IN ({','.join('?' * len(older))})", older)} if older else {}
+        found = (_card(*rows[i]) if i in rows else made.get(i) for i in photo_ids)
+        return [card for card in found if card is not None and card.paths]
 
     def fill_cards(self, batch: int = 5000) -> int:
         """Keep the cards of records saved before cards were kept (`picsift reindex`); how many were made."""
-        made = 0
-        while True:
+        made, last = 0, ""
+        while True:  # one pass in id order (a fresh NOT EXISTS scan per batch would read the library again each time)
             with self._lock, self._transaction():
-                rows = self._db.execute("SELECT id, record FROM photos WHERE card IS NULL LIMIT ?", (batch,)).fetchall()
-                self._db.executemany("UPDATE photos SET card = ? WHERE id = ?",
-                                     [(card_json(_parse(blob)), photo_id) for photo_id, blob in rows])
-            made += len(rows)
-            if len(rows) < batch:
-                return made
+                ids = [row[0] for row in self._db.execute("SELECT id FROM photos WHERE id > ? ORDER BY id LIMIT ?",
+                                                          (last, batch))]
+                if not ids:
+                    return made
+                last, marks = ids[-1], ",".join("?" * len(ids))
+                for _, blob in self._db.execute(f"SELECT id, record FROM photos p WHERE id IN ({marks}) AND NOT "
+                                                f"EXISTS (SELECT 1 FROM cards c WHERE c.id = p.id)", ids).fetchall():
+                    self._save_card(_parse(blob))
+                    made += 1
 
     def paths_of(self, photo_ids: list[str]) -> dict[str, list[str]]:
         """Each id's paths, sorted, in one query."""
@@ -313,13 +318,18 @@ class RecordStore:
              if meta.outcome != pb.OUTCOME_UNSPECIFIED],
         )
         self._db.execute(
-            "INSERT INTO photos (id, record, sort_time, updated, added, seq, card) "
-            "VALUES (?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM photos), ?) "
+            "INSERT INTO photos (id, record, sort_time, updated, added, seq) "
+            "VALUES (?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM photos)) "
             "ON CONFLICT(id) DO UPDATE SET record=excluded.record, sort_time=excluded.sort_time, "
-            "updated=excluded.updated, seq=excluded.seq, card=excluded.card",
-            (record.id, record.SerializeToString(deterministic=True), sort_time(record), now := time.time(), now,
-             card_json(record)),
+            "updated=excluded.updated, seq=excluded.seq",
+            (record.id, record.SerializeToString(deterministic=True), sort_time(record), now := time.time(), now),
         )
+        self._save_card(record)
+
+    def _save_card(self, record: pb.Record) -> None:
+        self._db.execute("INSERT INTO cards (id, card, sort_time) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE "
+                         "SET card=excluded.card, sort_time=excluded.sort_time",
+                         (record.id, card_json(record), sort_time(record)))
 
 
 @dataclass(frozen=True)
@@ -342,15 +352,13 @@ def card_of(record: pb.Record) -> Card:
 
 
 def card_json(record: pb.Record) -> str:
-    """A record's card as stored (its id and sort time are columns of their own)."""
+    """A record's card as the cards table keeps it (its id and sort time are columns of their own)."""
     card = card_of(record)
     return json.dumps([card.paths, card.taken, card.width, card.height, card.city, card.stars], ensure_ascii=False,
                       separators=(",", ":"))
 
 
-def _card(photo_id: str, stored: str | None, when: float, blob: bytes | None) -> Card:
-    if stored is None:  # saved before cards were kept
-        return card_of(_parse(blob))
+def _card(photo_id: str, stored: str, when: float) -> Card:
     paths, taken, width, height, city, stars = json.loads(stored)
     return Card(photo_id, tuple(paths), taken, width, height, city, when, stars)
 

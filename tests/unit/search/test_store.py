@@ -77,10 +77,10 @@ def test_records_saved_before_cards_were_kept_get_the_same_cards(tmp_path):
     store.merge(_photo("b", "/m/b.jpg"))
     kept = store.cards(["a", "b"])
     with sqlite3.connect(tmp_path / "s.db") as db:  # as an older version left them
-        db.execute("UPDATE photos SET card = NULL")
+        db.execute("DELETE FROM cards")
     assert store.cards(["a", "b"]) == kept  # made from the record meanwhile
     assert store.fill_cards(batch=1) == 2
     with sqlite3.connect(tmp_path / "s.db") as db:
-        assert db.execute("SELECT COUNT(*) FROM photos WHERE card IS NULL").fetchone()[0] == 0
+        assert db.execute("SELECT COUNT(*) FROM cards").fetchone()[0] == 2
     assert store.cards(["a", "b"]) == kept
     assert store.fill_cards() == 0
