@@ -13,6 +13,8 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from services.pipeline.sqlite import use_wal
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (
   name TEXT PRIMARY KEY, password_hash TEXT NOT NULL, roots TEXT NOT NULL, admin INTEGER NOT NULL, created REAL NOT NULL
@@ -92,16 +94,22 @@ class UserStore:
         self._hasher = PasswordHasher()  # argon2id with the library's current parameters
         self._unknown_hash = self._hasher.hash(secrets.token_hex(16))  # what an unknown name's password is checked on
         with self._lock:
-            self._db.execute("PRAGMA journal_mode=WAL")
+            use_wal(self._db)
             self._db.execute("PRAGMA foreign_keys=ON")
             self._db.executescript(SCHEMA)
-            for table, columns in ADDED_COLUMNS.items():
-                held = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
-                for column, kind in columns.items():
-                    if column not in held:
-                        self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
-                self._db.execute(f"UPDATE {table} SET {PUBLIC_IDS[table]} = lower(hex(randomblob(8))) "
-                                 f"WHERE {PUBLIC_IDS[table]} IS NULL")
+            self._db.execute("BEGIN IMMEDIATE")  # services starting together add the columns one at a time, once
+            try:
+                for table, columns in ADDED_COLUMNS.items():
+                    held = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
+                    for column, kind in columns.items():
+                        if column not in held:
+                            self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+                    self._db.execute(f"UPDATE {table} SET {PUBLIC_IDS[table]} = lower(hex(randomblob(8))) "
+                                     f"WHERE {PUBLIC_IDS[table]} IS NULL")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
 
     def close(self) -> None:
         self._db.close()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 
@@ -11,6 +12,20 @@ def open_sqlite(path: Path | str, schema: str, timeout: float = 30.0) -> sqlite3
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=timeout)
-    db.execute("PRAGMA journal_mode=WAL")
+    use_wal(db, timeout)
     db.executescript(schema)
     return db
+
+
+def use_wal(db: sqlite3.Connection, timeout: float = 30.0) -> None:
+    """Put the file in WAL mode. Processes opening a new file together each try to, and SQLite answers "locked" at
+    once, not after its busy timeout, to all but one: they try again until the timeout."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)

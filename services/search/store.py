@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Iterator
 
 from proto import SCHEMA_VERSION, pb
+from services.pipeline.sqlite import use_wal
 from services.pipeline.stages import STAGE_PARTS, STATUS_STAGES
 
 
@@ -74,15 +75,16 @@ class RecordStore:
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=timeout)
         self._lock = threading.RLock()
         with self._lock:
-            self._db.execute("PRAGMA journal_mode=WAL")
+            use_wal(self._db)
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(SCHEMA)
-            columns = {row[1] for row in self._db.execute("PRAGMA table_info(photos)")}
-            if "seq" not in columns:  # the change feed readers of other processes follow
-                self._db.execute("ALTER TABLE photos ADD COLUMN seq INTEGER NOT NULL DEFAULT 0")
-            self._db.execute("CREATE INDEX IF NOT EXISTS photos_seq ON photos (seq)")
-            if "added" not in columns:  # when each photo first came in (0: before this column; its update time)
-                self._db.execute("ALTER TABLE photos ADD COLUMN added REAL NOT NULL DEFAULT 0")
+            with self._transaction():  # services starting together add the columns one at a time, once
+                columns = {row[1] for row in self._db.execute("PRAGMA table_info(photos)")}
+                if "seq" not in columns:  # the change feed readers of other processes follow
+                    self._db.execute("ALTER TABLE photos ADD COLUMN seq INTEGER NOT NULL DEFAULT 0")
+                self._db.execute("CREATE INDEX IF NOT EXISTS photos_seq ON photos (seq)")
+                if "added" not in columns:  # when each photo first came in (0: before this column; its update time)
+                    self._db.execute("ALTER TABLE photos ADD COLUMN added REAL NOT NULL DEFAULT 0")
 
     def close(self) -> None:
         with self._lock:
