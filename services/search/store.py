@@ -200,7 +200,7 @@ class RecordStore:
                 last, marks = ids[-1], ",".join("?" * len(ids))
                 for _, blob in self._db.execute(f"SELECT id, record FROM photos p WHERE id IN ({marks}) AND NOT "
                                                 f"EXISTS (SELECT 1 FROM cards c WHERE c.id = p.id)", ids).fetchall():
-                    self._save_card(_parse(blob))
+                    self._save_card(card_of(_parse(blob)))
                     made += 1
 
     def paths_of(self, photo_ids: list[str]) -> dict[str, list[str]]:
@@ -324,14 +324,14 @@ class RecordStore:
             "VALUES (?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM photos)) "
             "ON CONFLICT(id) DO UPDATE SET record=excluded.record, sort_time=excluded.sort_time, "
             "updated=excluded.updated, seq=excluded.seq",
-            (record.id, record.SerializeToString(deterministic=True), sort_time(record), now := time.time(), now),
+            (record.id, record.SerializeToString(deterministic=True), (card := card_of(record)).when,
+             now := time.time(), now),
         )
-        self._save_card(record)
+        self._save_card(card)
 
-    def _save_card(self, record: pb.Record) -> None:
+    def _save_card(self, card: Card) -> None:
         self._db.execute("INSERT INTO cards (id, card, sort_time) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE "
-                         "SET card=excluded.card, sort_time=excluded.sort_time",
-                         (record.id, card_json(record), sort_time(record)))
+                         "SET card=excluded.card, sort_time=excluded.sort_time", (card.id, _card_json(card), card.when))
 
 
 @dataclass(frozen=True)
@@ -353,9 +353,8 @@ def card_of(record: pb.Record) -> Card:
                 record.exif.place.city if record.exif.has_place else None, sort_time(record), file_stars(record))
 
 
-def card_json(record: pb.Record) -> str:
-    """A record's card as the cards table keeps it (its id and sort time are columns of their own)."""
-    card = card_of(record)
+def _card_json(card: Card) -> str:
+    """A card as the cards table keeps it (its id and sort time are columns of their own)."""
     return json.dumps([card.paths, card.taken, card.width, card.height, card.city, card.stars], ensure_ascii=False,
                       separators=(",", ":"))
 
