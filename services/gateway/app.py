@@ -7,8 +7,8 @@ import json
 import os
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Awaitable, Callable
 
 from aiohttp import web
@@ -40,7 +40,7 @@ from services.search.api import CursorError, QueryError, SearchService
 from services.search.index.browse import month_of
 from services.search.marks import Marks
 from services.search.record_view import reasons_of, record_to_dict
-from services.search.store import Card, RecordStore, card_of, file_stars, under_roots
+from services.search.store import Card, RecordStore, file_stars, under_roots
 
 WEB_DIR = Path(__file__).parent / "web"
 SHARE_MAX_PHOTOS = m.SHARE_MAX_PHOTOS
@@ -106,6 +106,7 @@ def create_app(gateway: Gateway) -> web.Application:
 
 def gw(request: web.Request) -> Gateway:
     return request.app[GATEWAY]
+
 
 def user_of(request: web.Request) -> User:
     return session_of(request).user
@@ -453,12 +454,10 @@ async def share_of(request: web.Request):
 async def shared(request: web.Request) -> web.Response:
     share = await share_of(request)
     items = []
-    for photo_id in share.photo_ids:
-        record = gw(request).store.get(photo_id)
-        path = path_in_scope(record, share.user.roots) if record else None
-        if path:
-            item = photo_item(card_of(record), Path(path).name)
-            item["thumb"] = f"/api/shares/public/{request.match_info['token']}/thumb/{photo_id}"
+    for card in await quick_read(request, gw(request).store.cards, list(share.photo_ids)):
+        if path := path_in_scope(card, share.user.roots):
+            item = photo_item(card, Path(path).name)
+            item["thumb"] = f"/api/shares/public/{request.match_info['token']}/thumb/{card.id}"
             if share.hide_meta:
                 item["taken"] = item["place"] = None
             items.append(item)
@@ -469,7 +468,7 @@ async def shared_thumb(request: web.Request) -> web.FileResponse:
     share, photo_id = await share_of(request), request.match_info["id"]
     if photo_id not in share.photo_ids:
         raise error(web.HTTPNotFound, "no such photo in this share")
-    scoped_record(request, photo_id, share.user.roots)
+    await quick_read(request, scoped_card, request, photo_id, share.user.roots)
     return thumb_response(request, photo_id)
 
 

@@ -37,3 +37,14 @@ async def test_a_share_can_hide_place_and_date(world, sign_in):
     assert (item["taken"], item["place"]) == ("2021-06-01T10:00:00", "Arezzo")
     item = (await (await world.client.get(f"/api/shares/public/{hidden['token']}")).json())["items"][0]
     assert (item["taken"], item["place"]) == (None, None)
+
+
+async def test_a_share_shows_only_what_is_still_under_its_owners_folders(world):
+    # A share whose list names a photo of someone else's folders (made before her folders changed): the public view
+    # and its thumbnails show her own photo, never the other.
+    alice = world.gateway.users.get("alice")
+    own, other = world.ids["alice/beach.jpg"], world.ids["bob/secret.jpg"]
+    share = world.gateway.users.create_share(alice, [own, other], "", hours=1)
+    items = (await (await world.client.get(f"/api/shares/public/{share['token']}")).json())["items"]
+    assert [item["id"] for item in items] == [own]
+    assert (await world.client.get(f"/api/shares/public/{share['token']}/thumb/{other}")).status == 404
