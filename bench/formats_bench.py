@@ -81,7 +81,7 @@ def _with_small_preview(path: Path, photo: Image.Image, preview: Image.Image) ->
 
 def measure(path: Path, repeat: int, thumbs: Path, results) -> None:
     """In a fresh process: ms per identify, thumbnails and vision decode; the peak RSS they add over the imports."""
-    from services.ingest.thumbs import write_thumbnails
+    from services.media.thumbs import write_thumbnails
     from services.media.formats import identify, register_openers
     from services.media.decode import decode
 

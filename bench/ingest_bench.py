@@ -20,7 +20,7 @@ from PIL import Image
 
 from services.pipeline.host import Pipeline
 from services.ingest.catalog import Catalog
-from services.ingest.decoding import IN_PROCESS, Decoder, IsolatedDecoder
+from services.media.decoders import IN_PROCESS, Decoder, IsolatedDecoder
 from services.media.formats import register_openers
 from services.ingest.service import IngestService
 from services.ingest.settings import IngestSettings

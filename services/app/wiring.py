@@ -10,7 +10,7 @@ from typing import Callable
 from services.app import registry
 from services.app.output import CommandError
 from services.ingest.catalog import Catalog
-from services.ingest.decoding import IsolatedDecoder
+from services.media.decoders import IsolatedDecoder
 from services.ingest.examine import Examined
 from services.ingest.service import IngestService
 from services.ingest.settings import IngestSettings

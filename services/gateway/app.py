@@ -23,6 +23,7 @@ from services.gateway.browse_routes import photos_cursor
 from services.gateway.audit import AuditLog, request_ids
 from services.gateway import models as m
 from services.gateway.openapi import Api, build
+from services.gateway.previews import PREVIEWS, open_previews
 from services.gateway.resources import READS, quick_read
 from services.gateway.responses import json_response
 from services.gateway.security import (
@@ -35,7 +36,6 @@ from services.gateway.views import PATH_KEYS, hit_view, path_words, photo_view
 from services.gateway.validation import MAX_BODY, error, errors_middleware, parse_body, parse_query
 from services.gateway.downloads import attachment
 from services.media.containment import open_inside
-from services.pipeline.layout import thumb_path, thumbs_dir
 from services.search.api import CursorError, QueryError, SearchService
 from services.search.index.browse import month_of
 from services.search.marks import Marks
@@ -95,6 +95,7 @@ def create_app(gateway: Gateway) -> web.Application:
     app[GATEWAY] = gateway
     app[READS] = gateway.search.reads = ThreadPoolExecutor(1, thread_name_prefix="gateway-reads")
     app.cleanup_ctx.append(_owned_resources)
+    app.cleanup_ctx.append(open_previews(gateway.data_dir, gateway.settings.preview_seconds))
     app.add_routes([web.route(api.method, api.path, api.handler) for api in ROUTES])
     app.cleanup_ctx.append(people_routes.open_people(gateway))
     app.cleanup_ctx.append(marks_routes.open_marks(gateway))
@@ -398,17 +399,19 @@ class OpenFileResponse(web.FileResponse):
                 self._fd = None
 
 
-def thumb_response(request: web.Request, photo_id: str) -> web.FileResponse:
+async def thumb_response(request: web.Request, photo_id: str, original: str, roots: tuple[str, ...]) -> web.FileResponse:
+    """The asked size of the photo's thumbnail (made now from `original` if it was not made at ingest)."""
     size = parse_query(request, m.ThumbQuery).size
-    path = thumb_path(thumbs_dir(gw(request).data_dir), photo_id, size)
-    if not path.is_file():
+    path = await request.app[PREVIEWS].path(photo_id, size, original, roots)
+    if path is None:
         raise error(web.HTTPNotFound, "no thumbnail for this photo")
     return web.FileResponse(path, headers={"Cache-Control": "private, max-age=86400"})
 
 
 async def thumbnail(request: web.Request) -> web.FileResponse:
-    card, _ = await quick_read(request, scoped_card, request, request.match_info["id"], user_of(request).roots)
-    return thumb_response(request, card.id)
+    roots = user_of(request).roots
+    card, path = await quick_read(request, scoped_card, request, request.match_info["id"], roots)
+    return await thumb_response(request, card.id, path, roots)
 
 
 # -- shares ------------------------------------------------------------------------------------------
@@ -468,8 +471,8 @@ async def shared_thumb(request: web.Request) -> web.FileResponse:
     share, photo_id = await share_of(request), request.match_info["id"]
     if photo_id not in share.photo_ids:
         raise error(web.HTTPNotFound, "no such photo in this share")
-    await quick_read(request, scoped_card, request, photo_id, share.user.roots)
-    return thumb_response(request, photo_id)
+    _, path = await quick_read(request, scoped_card, request, photo_id, share.user.roots)
+    return await thumb_response(request, photo_id, path, share.user.roots)
 
 
 # -- status, admin, metrics --------------------------------------------------------------------------

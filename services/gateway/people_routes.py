@@ -13,7 +13,8 @@ from services.gateway.security import error, session_of
 from services.gateway.validation import parse_body
 from services.people.book import PeopleBook, PersonError, UnknownPerson
 from services.people.service import NamedPeople, open_book, refreshed
-from services.pipeline.layout import THUMB_SIZES, thumb_path, thumbs_dir
+from services.gateway.previews import PREVIEWS
+from services.pipeline.layout import THUMB_SIZES
 
 PEOPLE = web.AppKey("people", PeopleBook)
 
@@ -71,19 +72,22 @@ async def show_person(request: web.Request) -> web.Response:
 
 async def person_face(request: web.Request) -> web.Response:
     """Her person's largest face among her photos, as a square JPEG (the gallery rounds it)."""
-    from services.gateway.app import gw, scoped_card
+    from services.gateway.app import scoped_card
 
     person = person_id(request, request.match_info["id"])
     shown = await acted(request, lambda book, owner, roots: book.photos(owner, roots, person))
     if not shown["photos"]:
         raise error(web.HTTPNotFound, "no face of this person in your photos")
     best = max(shown["photos"], key=lambda photo: box_area(photo["box"]))
-    await quick_read(request, scoped_card, request, best["id"], session_of(request).user.roots)
-    thumb = thumb_path(thumbs_dir(gw(request).data_dir), best["id"], max(THUMB_SIZES))
+    roots = session_of(request).user.roots
+    _, original = await quick_read(request, scoped_card, request, best["id"], roots)
+    thumb = await request.app[PREVIEWS].path(best["id"], max(THUMB_SIZES), original, roots)
     try:
-        body = await asyncio.to_thread(face_crop, thumb, best["box"])
-    except OSError:  # no thumbnail, or one that cannot be read
-        raise error(web.HTTPNotFound, "no thumbnail to show this face from") from None
+        body = await asyncio.to_thread(face_crop, thumb, best["box"]) if thumb else None
+    except OSError:  # a thumbnail that cannot be read
+        body = None
+    if body is None:
+        raise error(web.HTTPNotFound, "no thumbnail to show this face from")
     return web.Response(body=body, content_type="image/jpeg", headers={"Cache-Control": "private, no-cache"})
 
 

@@ -29,6 +29,8 @@ class GatewaySettings(BaseSettings):
     map_max_zoom: int = Field(19, ge=1, le=22)
     upload_max_mb: int = Field(200, ge=1, le=1_000_000, description="the largest upload from the browser (a request, "
                                "so each file in it), in MB")
+    preview_seconds: float = Field(30, gt=0, description="the longest a photo's preview may take to make on first "
+                                   "view; a file that takes longer gets none")
     assets_dir: Path = Field(default_factory=lambda: Path.home() / ".cache" / "picsift" / "web",
                              description="the gallery's npm libraries (Leaflet), built by `picsift models build`")
 

@@ -1,76 +1,11 @@
-"""Decoders run where a hostile file can be stopped: a worker process with a time limit, killed on overrun."""
+"""What ingest decodes of a new file, run in a decoder (services/media/decoders.py): its format and size, and the
+thumbnails made at ingest."""
 from __future__ import annotations
 
-import multiprocessing
-import threading
-from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
-from typing import Callable, Protocol, TypeVar
 
-from pebble import ProcessExpired, ProcessPool
-
-from services.media.formats import identify, register_openers
-from services.ingest.thumbs import write_thumbnails
-
-T = TypeVar("T")
-
-
-class DecodeError(Exception):
-    """A decoder overran its time or died; the reason is for users."""
-
-
-class Decoder(Protocol):
-    def run(self, function: Callable[..., T], *args) -> T: ...
-
-    def close(self) -> None: ...
-
-
-class InProcessDecoder:
-    """Decodes in the calling thread: for tests and tools that read trusted files."""
-
-    def run(self, function: Callable[..., T], *args) -> T:
-        return function(*args)
-
-    def close(self) -> None:
-        return None
-
-
-DECODES_PER_PROCESS = 200  # then the process is replaced: what decoders keep of big or hostile files goes with it
-
-
-class IsolatedDecoder:
-    """A pool of decoder processes; a decode past `timeout` seconds, or one that crashes its process, fails alone.
-    Each process decodes at most `per_process` files, so the pool's memory does not grow with the library."""
-
-    def __init__(self, workers: int, timeout: float, per_process: int = DECODES_PER_PROCESS):
-        self.workers, self.timeout, self.per_process = workers, timeout, per_process
-        self._pool: ProcessPool | None = None
-        self._lock = threading.Lock()
-
-    def _started(self) -> ProcessPool:
-        """The pool, started on first use (a scan with nothing new starts no process)."""
-        with self._lock:
-            if self._pool is None:
-                # spawn, not fork: the parent runs threads and models that a forked child must not inherit mid-lock
-                self._pool = ProcessPool(max_workers=self.workers, max_tasks=self.per_process,
-                                         initializer=register_openers, context=multiprocessing.get_context("spawn"))
-            return self._pool
-
-    def run(self, function: Callable[..., T], *args) -> T:
-        future = self._started().schedule(function, args=args, timeout=self.timeout)
-        try:
-            return future.result()
-        except FutureTimeout as exc:
-            raise DecodeError(f"decoding took longer than {self.timeout:g} s: stopped") from exc
-        except ProcessExpired as exc:
-            raise DecodeError(f"the decoder crashed on this file (exit code {exc.exitcode})") from exc
-
-    def close(self) -> None:
-        with self._lock:
-            if self._pool is not None:
-                self._pool.stop()
-                self._pool.join()
-                self._pool = None
+from services.media.formats import identify
+from services.media.thumbs import write_thumbnails
 
 
 def decode_photo(path: Path, thumbs_dir: Path, photo_id: str, sizes: tuple[int, ...]) -> tuple[tuple, str]:
@@ -90,5 +25,3 @@ def describe(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
-
-IN_PROCESS = InProcessDecoder()

@@ -10,7 +10,8 @@ from stat import S_ISREG
 
 from proto import SCHEMA_VERSION, pb
 from services.ingest.catalog import Catalog
-from services.ingest.decoding import IN_PROCESS, DecodeError, Decoder, decode_photo, describe
+from services.ingest.decoding import decode_photo, describe
+from services.media.decoders import IN_PROCESS, DecodeError, Decoder
 from services.media.formats import MIME, identify, is_candidate
 from services.media.containment import link_reason
 from services.ingest.hashing import sha256_file

@@ -14,7 +14,8 @@ from watchfiles import Change, awatch
 
 from services.ingest import examine as ex
 from services.ingest.catalog import Catalog
-from services.ingest.decoding import IN_PROCESS, Decoder, describe
+from services.ingest.decoding import describe
+from services.media.decoders import IN_PROCESS, Decoder
 from services.ingest.settings import IngestSettings
 from services.pipeline.bus import Bus
 from services.pipeline.stage import FILE_FAILED, FILE_REMOVED, FILE_SKIPPED, INGESTED, PATH_ADDED, encode

@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from services.pipeline.layout import THUMB_SIZES
+from services.pipeline.layout import MADE_AT_INGEST
 
 
 class IngestSettings(BaseSettings):
@@ -16,7 +16,8 @@ class IngestSettings(BaseSettings):
 
     media_root: Annotated[list[Path], NoDecode] = Field(
         default_factory=list, description="roots to scan and watch: one folder, several joined by `:`, or a JSON list")
-    thumb_sizes: tuple[int, ...] = THUMB_SIZES
+    thumb_sizes: tuple[int, ...] = Field(MADE_AT_INGEST, description="thumbnail sizes made at ingest; the gallery's "
+                                         "other sizes are made when a photo is first opened (e.g. [320, 1280]: all now)")
     stable_seconds: float = Field(1.0, ge=0, description="a file must keep size and mtime this long")
     poll: bool = Field(False, description="poll instead of inotify (network filesystems)")
     poll_interval_ms: int = 2000

@@ -12,9 +12,10 @@ from services.media.formats import is_raw
 
 
 @contextmanager
-def open_image(path: Path | str) -> Iterator[Image.Image]:
-    """The image, closed on exit; callers still apply EXIF orientation (a raw preview carries none)."""
-    if is_raw(path):
+def open_image(path: Path | str, raw_file: bool | None = None) -> Iterator[Image.Image]:
+    """The image, closed on exit; callers still apply EXIF orientation (a raw preview carries none). `raw_file`:
+    whether it is a raw when its name does not tell (a /proc/self/fd path)."""
+    if is_raw(path) if raw_file is None else raw_file:
         image = raw.preview(path)
         try:
             yield image

@@ -9,7 +9,7 @@ import os
 
 from fixtures.browser import signed_in
 from fixtures.gateway import add_photo
-from services.pipeline.layout import THUMB_SIZES, thumb_path, thumbs_dir
+from services.pipeline.layout import MADE_AT_INGEST, thumb_path, thumbs_dir
 from fixtures.waiting import until
 from proto import pb
 
@@ -38,7 +38,7 @@ async def test_far_months_and_far_rows_of_search_results_give_their_tiles_up_and
     shared = add_photo(world, "bob", "gradient.jpg", 4242)  # one real thumbnail, linked for every photo
     thumbs = thumbs_dir(gateway.data_dir)
     for record in records:
-        for size in THUMB_SIZES:
+        for size in MADE_AT_INGEST:
             thumb_path(thumbs, record.id, size).parent.mkdir(exist_ok=True)
             os.link(thumb_path(thumbs, shared, size), thumb_path(thumbs, record.id, size))
     total = MONTHS * PER_MONTH + 2  # and her two undated photos

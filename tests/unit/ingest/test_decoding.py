@@ -7,7 +7,7 @@ import time
 import pytest
 
 from services.ingest.catalog import Catalog
-from services.ingest.decoding import DecodeError, IsolatedDecoder
+from services.media.decoders import DecodeError, IsolatedDecoder
 from services.ingest.examine import FAILED, NEW, examine
 from fixtures.decoders import crashes, doubles, hangs, raises
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from services.ingest.thumbs import write_thumbnails
+from services.media.thumbs import write_thumbnails
 from services.pipeline.layout import thumb_path
 
 SIZES = (80, 320)
