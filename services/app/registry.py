@@ -30,10 +30,10 @@ def model_runtime():
     if settings.vision_engine == "onnx":
         from services.vision.runtime.onnx_runtime import OnnxRuntime
 
-        return OnnxRuntime(settings.models_dir, settings.vision_threads)
+        return OnnxRuntime(settings.models_dir, settings.vision_threads, settings.vision_parallel)
     from services.vision.runtime.local import LocalRuntime
 
-    return LocalRuntime(settings.models_dir, settings.vision_threads)
+    return LocalRuntime(settings.models_dir, settings.vision_threads, settings.vision_parallel)
 
 
 def decodes():

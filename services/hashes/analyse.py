@@ -25,8 +25,9 @@ IJG_TABLES = np.clip((LUMINANCE[None, :] * _SCALES[:, None] + 50) // 100, 1, 255
 def analyse(image: Image.Image) -> pb.HashesResult:
     """pHash and dHash (imagehash, 64 bits each), and what ranks near-copies of one size: the JPEG quality the
     file was saved at (from its quantisation table; 100 for lossless formats) and the sharpness."""
-    return pb.HashesResult(phash=as_int(imagehash.phash(image)), dhash=as_int(imagehash.dhash(image)),
-                           sharpness=sharpness(image), quality=jpeg_quality(image.info.get("quantization")))
+    grey = image.convert("L")  # what each of the three starts from (imagehash converts to grey first): made once
+    return pb.HashesResult(phash=as_int(imagehash.phash(grey)), dhash=as_int(imagehash.dhash(grey)),
+                           sharpness=sharpness(grey), quality=jpeg_quality(image.info.get("quantization")))
 
 
 def as_int(hashed: imagehash.ImageHash) -> int:
@@ -35,8 +36,8 @@ def as_int(hashed: imagehash.ImageHash) -> int:
 
 
 def sharpness(image: Image.Image) -> float:
-    """Variance of the Laplacian of the grey image as decoded; it ranks copies of one size (resolution first)."""
-    grey = np.asarray(image.convert("L"), np.float32)
+    """Variance of the Laplacian of the image as decoded, in grey; it ranks copies of one size (resolution first)."""
+    grey = np.asarray(image if image.mode == "L" else image.convert("L"), np.float32)
     if min(grey.shape) < 3:
         return 0.0
     laplacian = (grey[:-2, 1:-1] + grey[2:, 1:-1] + grey[1:-1, :-2] + grey[1:-1, 2:] - 4 * grey[1:-1, 1:-1])

@@ -1,5 +1,5 @@
-"""What both in-process runtimes share: each model loaded once on first use, run on one worker thread so inference
-never blocks the event loop, calls counted so batching can be seen."""
+"""What both in-process runtimes share: each model loaded once on first use, run on worker threads so inference never
+blocks the event loop (`parallel` calls at once, each on `threads` threads), calls counted so batching can be seen."""
 from __future__ import annotations
 
 import abc
@@ -16,14 +16,14 @@ from services.vision.runtime.port import ModelError, ModelRuntime, check_batch
 
 
 class InProcessRuntime(ModelRuntime):
-    def __init__(self, models_dir: Path, threads: int = 2):
+    def __init__(self, models_dir: Path, threads: int = 1, parallel: int = 2):
         self.models_dir = models_dir
         self.threads = threads
         self.calls = 0
         self.calls_by_model: Counter[str] = Counter()
         self._models: dict[str, object] = {}
         self._lock = threading.Lock()
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=type(self).__name__)
+        self._executor = ThreadPoolExecutor(max_workers=parallel, thread_name_prefix=type(self).__name__)
         self.manifest = read_manifest(models_dir)["models"]
 
     @abc.abstractmethod
@@ -45,8 +45,9 @@ class InProcessRuntime(ModelRuntime):
 
     def _run(self, model: str, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         outputs = self._call(self._loaded(model), inputs)
-        self.calls += 1
-        self.calls_by_model[model] += 1
+        with self._lock:
+            self.calls += 1
+            self.calls_by_model[model] += 1
         return check_batch(model, inputs, outputs)
 
     async def predict(self, model: str, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:

@@ -38,7 +38,7 @@ def classifier(settings, top_k: int = 3) -> Classifier:
 
 @pytest.fixture
 async def runtime(settings):
-    runtime = OnnxRuntime(settings.models_dir, threads=2)  # the default local runtime; TensorFlow's: tests/contract
+    runtime = OnnxRuntime(settings.models_dir)  # the default local runtime (one thread per call, two calls at once)
     yield runtime
     await runtime.close()
 
@@ -266,3 +266,14 @@ def test_a_face_inside_an_animal_and_no_person_is_dropped():
     assert human_faces([face], [cat]) == []
     assert human_faces([face], [cat, person]) == [face]   # someone holding a cat
     assert human_faces([face], [elsewhere]) == [face]
+
+
+async def test_calls_side_by_side_answer_as_calls_one_at_a_time(settings, runtime, tmp_path):
+    """The runtime runs two model calls at once on one session each model: every answer is the one its own call
+    gives alone, whichever calls run together (ONNX Runtime's sessions take concurrent runs)."""
+    model = classifier(settings)
+    images = [model.preprocess(decode(sample(tmp_path, name)))[None] for name in ("astronaut", "coffee", "chelsea")]
+    alone = [(await runtime.predict(Classifier.name, {"images": x}))["probabilities"] for x in images]
+    together = await asyncio.gather(*(runtime.predict(Classifier.name, {"images": images[i % 3]}) for i in range(12)))
+    for i, answer in enumerate(together):
+        np.testing.assert_allclose(answer["probabilities"], alone[i % 3], rtol=1e-4, atol=1e-6)
