@@ -84,11 +84,18 @@ def index(photos: list[Path], work: Path, engine: str) -> dict:
     summary = result["summary"]
     if summary["indexed"] != len(photos) or summary.get("failed") or summary.get("incomplete"):
         raise RuntimeError(f"expected {len(photos)} indexed, got {json.dumps(summary)[:2000]}")
-    store = RecordStore(work / "data" / "picsift.db")
-    result["done"] = sorted(max(getattr(record, part).meta.finished_at for part in STAGES) - launched
-                            for record in store.iter_all())
-    store.close()
+    result["done"] = completions(work / "data", launched)
     return result
+
+
+def completions(data_dir: Path, launched: float) -> list[float]:
+    """Each photo's completion (its stages' latest finish), seconds after the launch, ascending."""
+    store = RecordStore(data_dir / "picsift.db")
+    try:
+        return sorted(max(getattr(record, part).meta.finished_at for part in STAGES) - launched
+                      for record in store.iter_all())
+    finally:
+        store.close()
 
 
 def main() -> None:
