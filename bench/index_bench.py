@@ -7,7 +7,7 @@ finished_at of its stages in the record store: start-up is the launch to the fir
 the photos done between the first and the last fifth of completions over the time between them (no start-up, no
 drain). Memory is the command's process tree (decoder workers included), sampled every 50 ms; CPU is the tree's.
 On cores shared with other work, wall time follows the machine's load: the load is printed beside every figure.
-Saves bench/results/index.txt.
+Puts its table on top of bench/results/index.txt.
 Usage: PYTHONPATH=. .venv/bin/python bench/index_bench.py [--photos 60] [--engines onnx,tensorflow]
 """
 from __future__ import annotations
@@ -25,7 +25,7 @@ from PIL import Image, ImageOps
 
 from ingest_rss_bench import SAMPLES, run_index
 from services.search.store import RecordStore
-from stamp import stamp
+from stamp import save_newest_first, stamp
 
 SIZE = (4000, 3000)
 PHOTOS = Path(tempfile.gettempdir()) / "picsift-index-bench-photos"
@@ -127,7 +127,7 @@ def main() -> None:
                  "come fast (only vision and semantic are left): compare engines by the whole run and its CPU.")
     text = "\n".join(lines)
     print(text)
-    (Path(__file__).parent / "results" / "index.txt").write_text(text + "\n")
+    save_newest_first("index.txt", text)
 
 
 if __name__ == "__main__":

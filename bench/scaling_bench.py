@@ -7,7 +7,7 @@ every stage ("each once": checked path by path, it fails when a photo is missing
 index_bench.py: all = photos over the launch to the last photo done; steady = the middle three fifths of
 completions (no start-up, no drain). CPU: every process of the run, decoder workers included. The text stage is left
 out of both (PICSIFT_STAGES), as the cluster runs no text service.
-Saves bench/results/scaling.txt.
+Puts its table on top of bench/results/scaling.txt.
 Usage: PYTHONPATH=. .venv/bin/python bench/scaling_bench.py [--photos 200] [--workers 1,2] [--amqp URL]
 """
 from __future__ import annotations
@@ -32,7 +32,7 @@ from fixtures.cluster import Cluster, missing_or_extra, wait_until  # noqa: E402
 from index_bench import STAGES, camera_photos, completions, index  # noqa: E402
 from services.vision.build import build_models  # noqa: E402
 from services.vision.settings import VisionSettings  # noqa: E402
-from stamp import stamp  # noqa: E402
+from stamp import save_newest_first, stamp  # noqa: E402
 
 
 def tree_cpu(pid: int) -> float:
@@ -122,7 +122,7 @@ def main() -> None:
         print(lines[-1], flush=True)
     text = "\n".join(lines)
     print("\n" + text)
-    (Path(__file__).parent / "results" / "scaling.txt").write_text(text + "\n")
+    save_newest_first("scaling.txt", text)
 
 
 if __name__ == "__main__":

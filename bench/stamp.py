@@ -36,3 +36,10 @@ def publish(rows: list[str], name: str) -> None:
     text = "\n".join(rows)
     print(text)
     (REPO / "bench" / "results" / f"{name}.txt").write_text(text + "\n")
+
+
+def save_newest_first(name: str, text: str) -> None:
+    """bench/results/NAME with this run's table on top of the earlier ones (runs under other code stay readable)."""
+    path = REPO / "bench" / "results" / name
+    earlier = path.read_text() if path.exists() else ""
+    path.write_text(text.rstrip("\n") + "\n\n" + earlier if earlier else text.rstrip("\n") + "\n")
