@@ -46,3 +46,17 @@ def test_a_raw_libraw_cannot_open_fails_alone_with_a_reason(tmp_path):
     raw = corpus_file("exiftool/exiftool", "t/images/CanonRaw.cr2", tmp_path)  # a CR2 cut to its metadata
     found = examine(raw, tmp_path, Catalog(":memory:"), tmp_path / "thumbs", (256,))
     assert (found.kind, found.record) == (FAILED, None) and "LibRawFileUnsupportedError" in found.reason
+
+
+@pytest.mark.parametrize("repo, path, size", READABLE, ids=[p for _, p, _ in READABLE])
+def test_a_real_raws_preview_is_made_through_its_checked_descriptor(tmp_path, repo, path, size):
+    """The gateway's first-view preview reads the raw through /proc/self/fd (no suffix): still read as a raw."""
+    from PIL import Image
+
+    from services.media.thumbs import write_preview
+    from services.pipeline.layout import thumb_path
+
+    raw = corpus_file(repo, path, tmp_path)
+    write_preview(str(raw), (str(tmp_path),), tmp_path / "thumbs", "ab" * 32, 400)
+    with Image.open(thumb_path(tmp_path / "thumbs", "ab" * 32, 400)) as preview:
+        assert max(preview.size) == 400 and (preview.width > preview.height) == (size[0] > size[1])
