@@ -13,7 +13,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from services.pipeline.sqlite import use_wal
+from services.pipeline.sqlite import Immediate, use_wal
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (
@@ -97,8 +97,7 @@ class UserStore:
             use_wal(self._db)
             self._db.execute("PRAGMA foreign_keys=ON")
             self._db.executescript(SCHEMA)
-            self._db.execute("BEGIN IMMEDIATE")  # services starting together add the columns one at a time, once
-            try:
+            with Immediate(self._db):  # services starting together add the columns one at a time, once
                 for table, columns in ADDED_COLUMNS.items():
                     held = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
                     for column, kind in columns.items():
@@ -106,10 +105,6 @@ class UserStore:
                             self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
                     self._db.execute(f"UPDATE {table} SET {PUBLIC_IDS[table]} = lower(hex(randomblob(8))) "
                                      f"WHERE {PUBLIC_IDS[table]} IS NULL")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
 
     def close(self) -> None:
         self._db.close()

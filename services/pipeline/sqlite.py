@@ -29,3 +29,17 @@ def use_wal(db: sqlite3.Connection, timeout: float = 30.0) -> None:
             if "locked" not in str(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(0.02)
+
+
+class Immediate:
+    """A write transaction: BEGIN IMMEDIATE (the write lock taken at once, waiting the busy timeout for it) ...
+    COMMIT, rolled back on error. A class, not a generator: the record store takes one per save."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.db.execute("ROLLBACK" if exc_type else "COMMIT")

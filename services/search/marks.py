@@ -8,10 +8,9 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
-from services.pipeline.sqlite import open_sqlite
+from services.pipeline.sqlite import Immediate, open_sqlite
 from services.search.query.ast import Rated
 from services.search.store import root_clause
 
@@ -226,15 +225,8 @@ class Marks:
                                  (owner,))
             self._db.execute("DELETE FROM albums WHERE owner = ?", (owner,))
 
-    @contextmanager
-    def _transaction(self):
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+    def _transaction(self) -> Immediate:
+        return Immediate(self._db)
 
     def _own(self, owner: str, album: int, smart: bool | None = None) -> None:
         """Her album, else UnknownAlbum; of the kind asked for (smart or of photos), if asked, else SmartAlbumError."""

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Iterator
 
 from proto import SCHEMA_VERSION, pb
-from services.pipeline.sqlite import use_wal
+from services.pipeline.sqlite import Immediate, use_wal
 from services.pipeline.stages import STAGE_PARTS, STATUS_STAGES
 
 
@@ -272,7 +272,7 @@ class RecordStore:
     # -- internals ----------------------------------------------------------------------------
 
     def _transaction(self):
-        return _Transaction(self._db)
+        return Immediate(self._db)
 
     def _detach(self, path: str, keep: str) -> None:
         """A path whose bytes changed no longer belongs to the photo it showed before."""
@@ -416,16 +416,3 @@ def _parse(blob: bytes) -> pb.Record:
     record = pb.Record()
     record.ParseFromString(blob)
     return record
-
-
-class _Transaction:
-    """BEGIN IMMEDIATE ... COMMIT, rolled back on error."""
-
-    def __init__(self, db: sqlite3.Connection):
-        self.db = db
-
-    def __enter__(self):
-        self.db.execute("BEGIN IMMEDIATE")
-
-    def __exit__(self, exc_type, exc, tb):
-        self.db.execute("ROLLBACK" if exc_type else "COMMIT")

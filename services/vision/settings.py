@@ -24,7 +24,7 @@ class VisionSettings(BaseSettings):
     vision_threads: int = Field(1, ge=1, description="threads per model call (ONNX Runtime or TensorFlow)")
     vision_parallel: int = Field(2, ge=1, description="model calls run at once, each on its own thread(s): with "
                                  "cores shared by the other stages, calls side by side on one thread each cost ~20% "
-                                 "less CPU than one call on two (bench/vision_bench.py)")
+                                 "less CPU than one call on two (bench/results/index.txt)")
     vision_top_k: int = Field(5, ge=1)
     vision_min_score: float = Field(0.03, ge=0, le=1)
     vision_prefetch: int = Field(16, ge=1)
