@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from pathlib import Path
+from typing import Callable
 
 from aiohttp import web
 
@@ -15,16 +17,21 @@ from services.pipeline.layout import THUMB_SIZES, thumb_path, thumbs_dir
 
 log = logging.getLogger(__name__)
 
+RETRY_AFTER_SECONDS = 600.0  # an original that could not be read (a drive not mounted yet) is tried again after this
+
 
 class Previews:
     """Each missing thumbnail made once, however many requests ask for it at the same time; one that cannot be
-    made is not tried again by this process (a hostile file costs its time limit once)."""
+    made is not tried again for `retry_after` seconds (a hostile file costs its time limit once in that while; an
+    original back on a remounted drive gets its preview then)."""
 
-    def __init__(self, thumbs_root: Path, decoder: Decoder):
+    def __init__(self, thumbs_root: Path, decoder: Decoder, retry_after: float = RETRY_AFTER_SECONDS,
+                 clock: Callable[[], float] = time.monotonic):
         self.thumbs_root, self.decoder = thumbs_root, decoder
+        self.retry_after, self.clock = retry_after, clock
         self.made = 0
         self._making: dict[tuple[str, int], asyncio.Future] = {}
-        self._failed: set[tuple[str, int]] = set()
+        self._failed: dict[tuple[str, int], float] = {}  # when each one last failed
 
     async def path(self, photo_id: str, size: int, original: str, roots: tuple[str, ...]) -> Path | None:
         """The thumbnail of this size, made from `original` (checked to be inside `roots` when opened) if it is
@@ -37,7 +44,7 @@ class Previews:
 
     async def _made(self, photo_id: str, size: int, original: str, roots: tuple[str, ...]) -> bool:
         key = (photo_id, size)
-        if key in self._failed:
+        if self._failed_lately(key):
             return False
         making = self._making.get(key)
         if making is None:
@@ -46,11 +53,16 @@ class Previews:
         try:
             await asyncio.shield(making)  # a client that leaves does not stop the others' preview
         except Exception as exc:  # noqa: BLE001 - the original gone, outside the folders, unreadable or overrunning
-            if key not in self._failed:
-                self._failed.add(key)
+            if not self._failed_lately(key):  # each request that waited for it sees the failure: logged once
+                self._failed[key] = self.clock()
                 log.warning("no %d px thumbnail of %s from %s: %s", size, photo_id, original, exc)
             return False
+        self._failed.pop(key, None)
         return True
+
+    def _failed_lately(self, key: tuple[str, int]) -> bool:
+        failed = self._failed.get(key)
+        return failed is not None and self.clock() - failed < self.retry_after
 
     async def _make(self, photo_id: str, size: int, original: str, roots: tuple[str, ...]) -> None:
         await asyncio.to_thread(self.decoder.run, write_preview, original, tuple(roots), self.thumbs_root, photo_id,

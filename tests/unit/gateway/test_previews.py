@@ -83,15 +83,24 @@ async def test_a_link_swapped_in_for_the_original_never_becomes_the_preview(worl
     assert world.client.app[PREVIEWS].made == 0
 
 
-async def test_an_original_gone_shows_the_small_thumbnail_and_is_not_tried_again(world, sign_in, samples_dir):
+async def test_an_original_gone_shows_the_small_thumbnail_and_is_tried_again_after_a_while(world, sign_in,
+                                                                                           samples_dir):
     photo_id = await a_real_photo(world, samples_dir)
     (world.media / "alice" / "phone.jpg").unlink()
+    previews = world.client.app[PREVIEWS]
+    now = [1000.0]
+    previews.clock = lambda: now[0]
     await sign_in(world.client, "alice")
     small = thumb_path(thumbs_dir(world.gateway.data_dir), photo_id, min(THUMB_SIZES)).read_bytes()
     assert await fetched(world, photo_id) == (200, small)
-    shutil.copyfile(samples_dir / REAL, world.media / "alice" / "phone.jpg")  # back: this process does not retry
-    assert await fetched(world, photo_id) == (200, small)
-    assert world.client.app[PREVIEWS].made == 0
+    shutil.copyfile(samples_dir / REAL, world.media / "alice" / "phone.jpg")  # back, as a drive mounted again
+    now[0] += previews.retry_after - 1
+    assert await fetched(world, photo_id) == (200, small)  # a hostile file costs its time limit once in a while
+    assert previews.made == 0
+    now[0] += 1
+    status, body = await fetched(world, photo_id)
+    assert status == 200 and max(Image.open(io.BytesIO(body)).size) == PREVIEW
+    assert previews.made == 1
 
 
 async def test_no_thumbnail_at_all_and_no_original_is_a_404(world, sign_in, samples_dir):
