@@ -1,6 +1,6 @@
 """The embedded mode against every service its own OS process on RabbitMQ (1, 2 vision workers), the same photos.
 
-The photos: index_bench.py's 12 MP JPEGs made from the samples' real photos. The embedded row is `picsift index`
+The photos: index_bench.py's 12 MP JPEGs made from real photos (a third with faces). The embedded row is `picsift index`
 (index_bench.py's run); each distributed row starts indexer, exif, semantic, hashes, N vision workers and ingest
 (tests/fixtures/cluster.py, a vhost of its own) and waits until the store and the index hold every photo once with
 every stage ("each once": checked path by path, it fails when a photo is missing, doubled or incomplete). Rates as in
