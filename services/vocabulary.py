@@ -6,6 +6,7 @@ and cannot drift: a word the semantic stage writes on a face is a face-bound wor
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -64,6 +65,19 @@ def _face_written_words() -> frozenset[str]:
 FACE_WORDS = _face_written_words()
 
 
+def _face_aspects() -> dict[str, tuple[str, str]]:
+    """Each face word's aspect and meaning: ("gender", "female") for woman and lady, ("emotion", "happy") for
+    smiling, ("age", "20ies"); "young" and "adult" span bands and have none."""
+    meanings = [("gender", key, (*GENDER_WORDS[key], *GENDER_NOUNS[key])) for key in GENDER_WORDS]
+    meanings += [("emotion", words[0], words) for words in EMOTION_WORDS.values()]
+    meanings += [("age", band[0], band) for _, band in AGE_BANDS]
+    return {other: (aspect, meaning) for aspect, meaning, words in meanings for word in words
+            for other in (word, *_SYNONYMS.get(word, ()))}
+
+
+_FACE_ASPECTS = _face_aspects()
+
+
 def normalize(word: str) -> str:
     """Lower case, a noun's base form as WordNet's morphy finds it, ages spelled one way: 'Women' -> 'woman',
     'dogs' -> 'dog', 'sunglasses' stays (a noun of its own), '20s' -> '20ies'. Words WordNet lacks stay as typed."""
@@ -108,8 +122,15 @@ def synonyms(word: str) -> tuple[str, ...]:
 
 
 def words_of(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text)]
+    """The words of a text, lower case; composed first (NFC), so an accent typed apart stays in its word."""
+    return [w.lower() for w in _WORD.findall(unicodedata.normalize("NFC", text))]
 
 
 def is_face_word(word: str) -> bool:
     return normalize(word) in FACE_WORDS
+
+
+def face_aspect(word: str) -> tuple[str, str] | None:
+    """What a face word says about a person: (aspect, meaning), e.g. ("gender", "male") for "guy"; None for other
+    words and for "young" and "adult"."""
+    return _FACE_ASPECTS.get(normalize(word))

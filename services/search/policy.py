@@ -5,7 +5,9 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from services.search.query.ast import Alike, And, AtLeast, Compound, FacesOf, Filter, Node, Or, Phrase, Query, Word
+from services.search.query.ast import (
+    Alike, And, AtLeast, Compound, FacesOf, Filter, Node, Or, Person, Phrase, Query, Word,
+)
 from services.vocabulary import AGE_BANDS, EMOTION_WORDS, GENDER_WORDS, normalize, synonyms, words_of
 
 if TYPE_CHECKING:
@@ -42,13 +44,28 @@ def in_facets(key: str, value: str) -> bool:
 
 
 def tiers(query: Query) -> list[Query]:
-    """Every word first (a whole-phrase match ranked above), then, when no photo holds them all and the query has
-    three plain words or more, the photos holding most of them, as a partial result (see is_partial)."""
+    """Every word first (a whole-phrase match ranked above; a person's words on one face), then, when no photo holds
+    them all and the query has three plain words or more, the photos holding most of them, as a partial result (see
+    is_partial): there a person's words count one by one, wherever in the photo ("happy woman 20ies dress" finds a
+    happy woman in a dress of another age)."""
     root = query.root
     runs = [query]
-    if isinstance(root, And) and len(root.nodes) >= 3 and all(isinstance(n, Word) for n in root.nodes):
-        runs.append(Query(AtLeast(root.nodes, len(root.nodes) // 2 + 1), query.limit, query.text))
+    words = plain_words(root) if isinstance(root, And) else None
+    if words is not None and len(words) >= 3:
+        runs.append(Query(AtLeast(words, len(words) // 2 + 1), query.limit, query.text))
     return runs
+
+
+def plain_words(root: And) -> tuple[Node, ...] | None:
+    """The query's words, a person's each on its own; None when it asks for more than words (a filter, a date, a
+    named person, a negation: those hold in every tier)."""
+    words: list[Node] = []
+    for node in root.nodes:
+        parts = node.words if isinstance(node, Person) else (node,)
+        if not all(isinstance(part, Word) for part in parts):
+            return None
+        words.extend(parts)
+    return tuple(words)
 
 
 def with_compounds(query: Query) -> Query:

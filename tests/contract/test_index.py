@@ -161,6 +161,27 @@ def test_photos_holding_most_words_are_a_labelled_partial_result(service_over):
     assert service.search_sync("tabby zebra", [ALICE])["partial"] is False
 
 
+def test_a_persons_words_count_one_by_one_in_the_partial_result(service_over):
+    # No photo holds a happy woman in her 20ies in a dress: the happy woman of 40 in a dress holds three of the four
+    # words and comes back, marked partial; the sad man in a dress holds one and does not. The first tier still binds
+    # the person: a happy man beside a sad woman of 20 is no happy woman in her 20ies.
+    service = service_over([
+        record("pp01", f"{ALICE}/a.jpg", [("label", "dress")], faces=[("female", 44.0, "happy")]),
+        record("pp02", f"{ALICE}/b.jpg", [("label", "dress")], faces=[("male", 50.0, "sad")]),
+        record("pp03", f"{ALICE}/c.jpg", faces=[("male", 25.0, "happy"), ("female", 24.0, "sad")])])
+    result = service.search_sync("happy woman in her 20ies wearing a dress", [ALICE])
+    assert result["partial"] is True and set(ids(result)) == {"pp01", "pp03"}
+    assert service.search_sync("happy woman 20ies", [ALICE])["total"] == 0
+
+
+def test_two_people_need_no_and_between_them(service_over):
+    service = service_over([
+        record("tp01", f"{ALICE}/a.jpg", faces=[("male", 30.0, "happy"), ("female", 30.0, "sad")]),
+        record("tp02", f"{ALICE}/b.jpg", faces=[("male", 30.0, "sad"), ("female", 30.0, "happy")])])
+    assert set(ids(service.search_sync("woman man", [ALICE]))) == {"tp01", "tp02"}
+    assert ids(service.search_sync("happy man sad woman", [ALICE])) == ["tp01"]
+
+
 def test_two_words_no_photo_holds_together_find_nothing(service_over):
     service = service_over([record("sm01", f"{ALICE}/a.jpg", [("label", "mountain bike"), ("hypernym", "bicycle")]),
                             record("sm02", f"{ALICE}/b.jpg", [("label", "snowmobile")])])

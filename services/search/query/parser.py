@@ -2,27 +2,35 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from services.search.query.ast import (
     And, DateRange, FaceCount, Filter, Marked, Named, Near, Node, Not, Or, Person, Phrase, Query, Rated, Similar, Word,
 )
-from services.vocabulary import is_face_word, normalize
+from services.vocabulary import face_aspect, is_face_word, normalize
 
 # The original PiGallery's filler words, plus pronouns that stand in sentences people type.
 FILLER = frozenset({"in", "a", "an", "the", "of", "with", "using", "wearing", "and", "at", "during", "on",
                     "having", "eating", "her", "his", "their", "my", "is", "are", "was", "from", "to"})
 PERSON_BOUNDARIES = frozenset({"and", "with", ","})  # "sad woman and happy man" are two people
 FAVORITE_WORDS = frozenset({"favorite", "favorites", "favourite", "favourites"})  # the asker's favourites
+NEGATIONS = frozenset({"not", "without"})
+DATE_WORDS = frozenset({"after", "since", "before", "until"})  # "before 2010" as before:2010
 DEFAULT_NEAR_KM = 25.0
 MAX_LIMIT = 1000
+MAX_DEPTH = 100  # groups and negations inside each other: no one means deeper (and deeper would overflow the stack)
+MAX_PLACE_WORDS = 3  # "near new york city"
 TOKEN = re.compile(r'\s+|,|\(|\)|"[^"]*"?|[^\s,()"]+(?:"[^"]*"?)?')
 KEY = re.compile(r"^([a-z][a-z_-]*):(.*)$", re.IGNORECASE)
 RANGE = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)?\.\.(\d{4}(?:-\d{2}(?:-\d{2})?)?)?$")
 STARS = re.compile(r"^(?:(\d)(?:\.\.(\d)?)?|\.\.(\d)|(>=|>|<=|<)(\d))$")
 MAX_STARS = 5
 DISTANCE = re.compile(r"^(\d+(?:\.\d+)?)\s*(km|m|mi)$", re.IGNORECASE)
+DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+DAY_OR_MONTH = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?$")  # a bare "2008-10" is that month ("2008" is a word)
 
 
 class QueryError(ValueError):
@@ -64,11 +72,12 @@ def parse(text: str, gazetteer: Gazetteer | None = None, names: frozenset[str] =
 
 class _Parser:
     def __init__(self, text: str, gazetteer: Gazetteer, names: frozenset[str] = frozenset()):
-        self.text = text
+        self.text = text = unicodedata.normalize("NFC", text)  # "é" typed as e + accent is the é of the photos
         self.gazetteer = gazetteer
         self.names = names
         self.tokens = [Token(m.group(), m.start()) for m in TOKEN.finditer(text) if m.group().strip()]
         self.i = 0
+        self.depth = 0
         self.limit: int | None = None
 
     def parse(self) -> Query:
@@ -111,6 +120,8 @@ class _Parser:
             node = self.unary()
             if isinstance(node, Named) and any(isinstance(word, Named) for word in person):
                 close_person()  # "anna tom": two people
+            if isinstance(node, Word) and describes_another(node, person):
+                close_person()  # "woman man", "happy woman sad man": two people
             if isinstance(node, Named) or (isinstance(node, Word) and is_face_word(node.text)):
                 person.append(node)
                 continue
@@ -124,17 +135,28 @@ class _Parser:
     def unary(self) -> Node | None:
         token = self.tokens[self.i]
         lowered = token.text.lower()
-        if (lowered == "not" or self.negates_group(token)
-                or (token.text.startswith("-") and len(token.text) > 1 and not token.text[1].isdigit())):
-            if lowered == "not" or token.text == "-":
+        if lowered in NEGATIONS or self.negates_group(token) or (token.text.startswith("-") and len(token.text) > 1):
+            if lowered in NEGATIONS or token.text == "-":
                 self.i += 1
             else:
                 self.tokens[self.i] = Token(token.text[1:], token.position + 1)
             if self.peek() is None or self.peek().text.lower() in ("or", ")"):
                 raise QueryError("nothing to exclude after negation", token.position, self.text)
-            inner = self.unary()
+            with self.nested(token):
+                inner = self.unary()
             return Not(inner) if inner is not None else None
         return self.atom()
+
+    @contextmanager
+    def nested(self, token: Token):
+        """One level deeper (a group or a negation), refused past MAX_DEPTH."""
+        if self.depth >= MAX_DEPTH:
+            raise QueryError(f"groups and negations nest more than {MAX_DEPTH} deep", token.position, self.text)
+        self.depth += 1
+        try:
+            yield
+        finally:
+            self.depth -= 1
 
     def negates_group(self, token: Token) -> bool:
         """A '-' written against a '(': '-(cat or dog)' excludes the group (the tokenizer splits them)."""
@@ -147,7 +169,8 @@ class _Parser:
         self.i += 1
         text = token.text
         if text == "(":
-            inner = self.alternatives()
+            with self.nested(token):
+                inner = self.alternatives()
             closing = self.peek()
             if closing is None or closing.text != ")":
                 raise QueryError("missing ')'", token.position, self.text)
@@ -160,6 +183,14 @@ class _Parser:
             return Phrase(words) if len(words) > 1 else Word(words[0]) if words else None
         if match := RANGE.match(text):
             return self.date_range(match.group(1), match.group(2), token)
+        if DAY_OR_MONTH.match(text):
+            return self.date_range(text, text, token)
+        following = self.peek()
+        if text.lower() in DATE_WORDS and following is not None and DATE.match(following.text):
+            self.i += 1
+            return self.keyed(text.lower(), following.text, token)
+        if text.lower() == "near" and (place := self.place_after()):
+            return self.near(place, token)
         if match := KEY.match(text):
             return self.keyed(match.group(1).lower(), match.group(2).strip('"').lower(), token)
         words = re.findall(r"[^\W_]+(?:-[^\W_]+)*", text.lower())
@@ -211,6 +242,18 @@ class _Parser:
             return And(tuple(Filter(key, normalize(word)) for word in words))
         return Filter(key, normalize(value) if " " not in value else value)
 
+    def place_after(self) -> str | None:
+        """The longest run of the next few words naming a place the gazetteer knows (consumed), else None."""
+        following = self.tokens[self.i:self.i + MAX_PLACE_WORDS]
+        for count in range(len(following), 0, -1):
+            words = following[:count]
+            if all(re.fullmatch(r"[^\W\d_][\w'.-]*", w.text) for w in words):
+                name = " ".join(w.text for w in words)
+                if self.gazetteer.locate(name) is not None:
+                    self.i += count
+                    return name
+        return None
+
     def near(self, place: str, token: Token) -> Near:
         km = DEFAULT_NEAR_KM
         following = self.peek()
@@ -233,6 +276,14 @@ class _Parser:
         if low is not None and high is not None and low >= high:
             raise QueryError("the range ends before it starts", token.position, self.text)
         return DateRange(low, high)
+
+
+def describes_another(word: Word, person: list) -> bool:
+    """Whether a face word says something other than the person's words already say about the same aspect:
+    "woman" after "man", "sad" after "happy" (not "smiling" after "happy": one meaning)."""
+    aspect = face_aspect(word.text)
+    return aspect is not None and any(isinstance(other, Word) and (held := face_aspect(other.text)) is not None
+                                      and held[0] == aspect[0] and held[1] != aspect[1] for other in person)
 
 
 def stars(value: str, token: Token, text: str) -> Rated:

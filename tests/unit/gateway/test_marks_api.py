@@ -1,6 +1,8 @@
 """Favourites and albums over HTTP: hers alone, searchable, kept through re-indexing and reprocessing."""
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from fixtures.gateway import add_photo
 from proto import pb
 from services.search.marks import Marks
@@ -225,3 +227,14 @@ async def test_many_photos_are_rated_at_once_or_not_at_all_and_ratings_survive_r
     assert (await cleared.json())["items"] == [{"id": beach, "rating": 0, "rated_by": "file"}]
     assert await ids_found(world.client, "rating:3") == [cat]
     assert await ids_found(world.client, "rating:0") == [beach]
+
+
+async def test_a_query_nested_past_the_limit_is_refused_and_never_saved(world, sign_in):
+    headers = {"X-CSRF-Token": await sign_in(world.client, "alice")}
+    for deep in ("-" * 600 + "dog", "(" * 300 + "dog" + ")" * 300):
+        for method, path, body in (("POST", "/api/albums", {"name": "deep", "query": deep}),
+                                   ("GET", "/api/search?" + urlencode({"q": deep}), None)):
+            response = await world.client.request(method, path, json=body, headers=headers)
+            assert response.status == 400 and "nest more than" in (await response.json())["error"]
+    listed = await world.client.get("/api/albums")  # was a 500 on every call once such an album was saved
+    assert listed.status == 200 and (await listed.json())["items"] == []

@@ -9,7 +9,7 @@ from services.search.query.ast import (
     And, DateRange, FaceCount, Filter, Marked, Named, Near, Not, Or, Person, Phrase, Rated, Similar, Word,
     positive_atoms,
 )
-from services.search.query.parser import QueryError, parse
+from services.search.query.parser import MAX_DEPTH, QueryError, parse
 
 
 def utc(*date) -> float:
@@ -61,6 +61,55 @@ def test_two_people_joined_by_and_stay_two_people():
 ])
 def test_query_shapes(text, root):
     assert parse(text).root == root
+
+
+@pytest.mark.parametrize("text, root", [
+    ("-2008", Not(Word("2008"))),                                  # was 2008 itself: a '-' before a digit was dropped
+    ("-20ies", Not(Word("20ies"))),
+    ("without people", Not(Word("people"))),
+    ("2008-10", DateRange(utc(2008, 10, 1), utc(2008, 11, 1))),     # a month or a day written bare is that span
+    ("2008-10-22", DateRange(utc(2008, 10, 22), utc(2008, 10, 23))),
+    ("before 2010", DateRange(None, utc(2010, 1, 1))),              # as before:2010
+    ("since 2010-05", DateRange(utc(2010, 5, 1), None)),
+    ("beach after 2019", And((Word("beach"), DateRange(utc(2019, 1, 1), None)))),
+    ("before sunset", And((Word("before"), Word("sunset")))),      # a date word without a date is a word
+    ("cre\u0301mieux", Word("crémieux")),                          # an accent typed apart is composed
+])
+def test_dates_negations_and_accents_as_people_type_them(text, root):
+    assert parse(text).root == root
+
+
+@pytest.mark.parametrize("text, root", [
+    ("woman man", And((Word("woman"), Word("man")))),               # was one face both woman and man: nothing
+    ("happy woman sad man", And((Person((Word("happy"), Word("woman"))), Person((Word("sad"), Word("man")))))),
+    ("neutral man happy woman", And((Person((Word("neutral"), Word("man"))),
+                                     Person((Word("happy"), Word("woman")))))),
+    ("happy smiling woman", Person((Word("happy"), Word("smiling"), Word("woman")))),  # one meaning: one person
+    ("lady woman 20ies", Person((Word("lady"), Word("woman"), Word("20ies")))),
+])
+def test_a_second_word_of_one_aspect_starts_another_person(text, root):
+    assert parse(text).root == root
+
+
+def test_near_written_as_words_is_a_place_when_the_words_name_one():
+    near = parse("near Florence 10km beach").root
+    assert isinstance(near, And) and near.nodes[1:] == (Word("beach"),)
+    assert near.nodes[0].place == "Florence" and near.nodes[0].km == 10 and near.nodes[0].lat == pytest.approx(43.78,
+                                                                                                               abs=0.05)
+    assert parse("near water").root == And((Word("near"), Word("water")))  # no place of that name: words
+
+
+@pytest.mark.parametrize("text", ["(" * 246 + "dog" + ")" * 246, "-" * 494 + "dog", "not " * 1200 + "dog",
+                                  "-(" * 60 + "dog" + ")" * 60])
+def test_nesting_past_the_limit_is_a_query_error_not_a_crash(text):
+    with pytest.raises(QueryError) as error:
+        parse(text)
+    assert "nest more than" in error.value.message
+
+
+def test_nesting_up_to_the_limit_parses():
+    assert parse("(" * MAX_DEPTH + "dog" + ")" * MAX_DEPTH).root == Word("dog")
+    assert parse("-" * MAX_DEPTH + "dog").root is not None
 
 
 def test_near_resolves_a_place_with_a_distance():
