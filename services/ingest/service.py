@@ -15,6 +15,7 @@ from watchfiles import Change, awatch
 from services.ingest import examine as ex
 from services.ingest.catalog import Catalog
 from services.ingest.decoding import describe
+from services.media.containment import LINK_TO_FOLDER
 from services.media.decoders import IN_PROCESS, Decoder
 from services.ingest.settings import IngestSettings
 from services.pipeline.bus import Bus
@@ -193,6 +194,9 @@ class IngestService:
         if change == Change.deleted:
             await self.remove(path, root)
             return
+        if path.is_symlink() and path.is_dir():  # a link to a folder made while watching: skipped, as a scan does
+            await self._emit(ex.Examined(ex.SKIPPED, ex.shown_path(path), ex.shown_path(root), LINK_TO_FOLDER))
+            return
         if path.is_dir():  # a folder moved or copied in; a modified folder just gained an entry
             listed, problems = await asyncio.to_thread(list_files, path) if change == Change.added else ([], [])
             for problem in problems:
@@ -270,8 +274,7 @@ def list_files(target: Path) -> tuple[list[Path], list[ex.Examined]]:
             if is_folder and entry.name.startswith("."):
                 continue  # hidden folders (.thumbnails, .git) are not photo albums
             if links_to_folder:
-                problems.append(ex.Examined(ex.SKIPPED, ex.shown_path(entry.path), shown_root,
-                                            "symbolic link to a folder: not followed"))
+                problems.append(ex.Examined(ex.SKIPPED, ex.shown_path(entry.path), shown_root, LINK_TO_FOLDER))
             elif is_folder:
                 below.append(Path(entry.path))
             else:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 LINK_OUTSIDE = "symbolic link leading outside the media root: not followed"
 LINK_INSIDE = "symbolic link within the media root: not followed (its target is indexed at its own path)"
+LINK_TO_FOLDER = "symbolic link to a folder: not followed"
+LINK_FOLDER = "inside a symbolic link to a folder: not followed"
 
 
 class OutsideRoots(OSError):
@@ -19,10 +21,17 @@ def is_inside(path: str, roots: list[str] | tuple[str, ...]) -> bool:
 
 
 def link_reason(path: Path, root: Path) -> str | None:
-    """Why a file is not followed (it is a symbolic link, leading out of the root or not), or None."""
-    if not path.is_symlink():
+    """Why a file is not followed (it is a symbolic link, leading out of the root or not; or a folder between the root
+    and it is one), or None."""
+    if path.is_symlink():
+        return LINK_INSIDE if is_inside(os.path.realpath(path), [str(root)]) else LINK_OUTSIDE
+    try:
+        below = path.parent.relative_to(root)
+    except ValueError:
         return None
-    return LINK_INSIDE if is_inside(os.path.realpath(path), [str(root)]) else LINK_OUTSIDE
+    if Path(os.path.realpath(path.parent)) != Path(os.path.realpath(root)) / below:
+        return LINK_FOLDER  # a link to another user's folder made under hers: its files are not hers
+    return None
 
 
 def open_inside(path: str, roots: list[str] | tuple[str, ...]) -> int:

@@ -221,3 +221,35 @@ async def test_a_raw_beside_its_jpeg_is_one_photo_with_both_files(tmp_path, samp
     store = RecordStore(store_path(settings))
     assert not store.get(by_path[str(jpeg)].id).stack
     store.close()
+
+
+async def test_a_link_to_a_folder_made_while_watching_is_not_followed(pipeline, tmp_path, settings, jpeg_factory):
+    # Bob links Alice's folder into his while picsift watches both: her photos must not become his (the scan never
+    # followed such a link; the watcher listed it).
+    media = tmp_path / "media"
+    alice, bob = media / "alice", media / "bob"
+    alice.mkdir(parents=True)
+    bob.mkdir()
+    jpeg_factory(alice / "hers.jpg", seed=7, size=(320, 240))
+    ingest = make_ingest(settings, IngestSettings(stable_seconds=0.2, poll=True, poll_interval_ms=100), pipeline.bus)
+    await ingest.scan([media])
+    await pipeline.bus.join()
+    stop, watching = asyncio.Event(), asyncio.Event()
+    watcher = asyncio.create_task(ingest.watch([media], stop, watching))
+    await asyncio.wait_for(watching.wait(), 20)
+    (bob / "link").symlink_to(alice, target_is_directory=True)
+    jpeg_factory(bob / "his.jpg", seed=8, size=(320, 240))  # a file after the link: once it is in, so was the link
+    store = pipeline.store
+
+    async def seen() -> bool:
+        await pipeline.bus.join()
+        return store.id_for_path(str(bob / "his.jpg")) is not None and any(
+            o.path == str(bob / "link") for o in store.outcomes())
+
+    await until(seen)
+    stop.set()
+    await asyncio.wait_for(watcher, 10)
+    assert {o.path: (o.outcome, o.reason) for o in store.outcomes()}[str(bob / "link")] == \
+        ("skipped", "symbolic link to a folder: not followed")
+    assert store.id_for_path(str(bob / "link" / "hers.jpg")) is None
+    assert sorted(p for r in store.iter_all() for p in r.paths) == [str(alice / "hers.jpg"), str(bob / "his.jpg")]

@@ -8,7 +8,7 @@ import pytest
 from proto import pb
 from services.ingest import examine as ex
 from services.ingest.catalog import Catalog
-from services.media.containment import LINK_INSIDE, LINK_OUTSIDE
+from services.media.containment import LINK_FOLDER, LINK_INSIDE, LINK_OUTSIDE
 from services.ingest.hashing import sha256_file
 from services.pipeline.layout import thumb_path
 
@@ -112,6 +112,21 @@ def test_vanished_files_and_links_of_any_kind(tmp_path, catalog, samples_dir):
         "loop1.jpg": (ex.SKIPPED, LINK_INSIDE), "dangling.jpg": (ex.SKIPPED, LINK_INSIDE),
         "elsewhere.jpg": (ex.SKIPPED, LINK_OUTSIDE), "again.jpg": (ex.SKIPPED, LINK_INSIDE)}
     assert outcomes["mine.jpg"].kind == ex.NEW  # the file itself, at its own path
+
+
+def test_a_file_reached_through_a_linked_folder_is_not_followed_a_linked_root_is_fine(tmp_path, catalog,
+                                                                                       samples_dir):
+    theirs = tmp_path / "alice"
+    (theirs / "trip").mkdir(parents=True)
+    (theirs / "trip" / "hers.jpg").write_bytes((samples_dir / "jpg" / "Canon_40D.jpg").read_bytes())
+    root = tmp_path / "bob"
+    (root / "deep").mkdir(parents=True)
+    (root / "deep" / "link").symlink_to(theirs, target_is_directory=True)
+    found = run(root / "deep" / "link" / "trip" / "hers.jpg", root, catalog, tmp_path)
+    assert (found.kind, found.reason) == (ex.SKIPPED, LINK_FOLDER)
+    linked_root = tmp_path / "alice-root"  # a media root may itself be a link: below it is the folder itself
+    linked_root.symlink_to(theirs, target_is_directory=True)
+    assert run(linked_root / "trip" / "hers.jpg", linked_root, catalog, tmp_path).kind == ex.NEW
 
 
 def test_permission_error_reason():
