@@ -22,8 +22,9 @@ RETRY_AFTER_SECONDS = 600.0  # an original that could not be read (a drive not m
 
 class Previews:
     """Each missing thumbnail made once, however many requests ask for it at the same time; one that cannot be
-    made is not tried again for `retry_after` seconds (a hostile file costs its time limit once in that while; an
-    original back on a remounted drive gets its preview then)."""
+    made from a file is not tried from that file again for `retry_after` seconds (a hostile file costs its time
+    limit once in that while; an original back on a remounted drive gets its preview then; another user's copy of
+    the photo is tried at once)."""
 
     def __init__(self, thumbs_root: Path, decoder: Decoder, retry_after: float = RETRY_AFTER_SECONDS,
                  clock: Callable[[], float] = time.monotonic):
@@ -31,7 +32,7 @@ class Previews:
         self.retry_after, self.clock = retry_after, clock
         self.made = 0
         self._making: dict[tuple[str, int], asyncio.Future] = {}
-        self._failed: dict[tuple[str, int], float] = {}  # when each one last failed
+        self._failed: dict[tuple[str, int, str], float] = {}  # when each (photo, size, file) last failed
 
     async def path(self, photo_id: str, size: int, original: str, roots: tuple[str, ...]) -> Path | None:
         """The thumbnail of this size, made from `original` (checked to be inside `roots` when opened) if it is
@@ -43,8 +44,8 @@ class Previews:
         return next((path for path in smaller if path.is_file()), None)
 
     async def _made(self, photo_id: str, size: int, original: str, roots: tuple[str, ...]) -> bool:
-        key = (photo_id, size)
-        if self._failed_lately(key):
+        key, tried = (photo_id, size), (photo_id, size, original)
+        if self._failed_lately(tried):
             return False
         making = self._making.get(key)
         if making is None:
@@ -53,14 +54,14 @@ class Previews:
         try:
             await asyncio.shield(making)  # a client that leaves does not stop the others' preview
         except Exception as exc:  # noqa: BLE001 - the original gone, outside the folders, unreadable or overrunning
-            if not self._failed_lately(key):  # each request that waited for it sees the failure: logged once
-                self._failed[key] = self.clock()
+            if not self._failed_lately(tried):  # each request that waited for it sees the failure: logged once
+                self._failed[tried] = self.clock()
                 log.warning("no %d px thumbnail of %s from %s: %s", size, photo_id, original, exc)
             return False
-        self._failed.pop(key, None)
+        self._failed.pop(tried, None)
         return True
 
-    def _failed_lately(self, key: tuple[str, int]) -> bool:
+    def _failed_lately(self, key: tuple[str, int, str]) -> bool:
         failed = self._failed.get(key)
         return failed is not None and self.clock() - failed < self.retry_after
 

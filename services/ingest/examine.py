@@ -14,7 +14,7 @@ from services.ingest.decoding import decode_photo, describe
 from services.media.decoders import IN_PROCESS, DecodeError, Decoder
 from services.media.formats import MIME, identify, is_candidate
 from services.media.containment import link_reason
-from services.ingest.hashing import sha256_file
+from services.media.content_id import sha256_file
 from services.ingest.stacks import stack_lead
 from services.ingest.terms import path_terms
 from services.pipeline.layout import thumb_path

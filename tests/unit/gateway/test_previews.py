@@ -20,9 +20,7 @@ REAL = "jpg/hdr/canon_hdr_YES.jpg"  # 2048x1536, EXIF orientation 6 (portrait wh
 
 async def a_real_photo(world, samples_dir) -> str:
     """Alice's copy of a real camera photo, with only what ingest makes."""
-    photo_id = add_photo(world, "alice", "phone.jpg", seed=41)
-    shutil.copyfile(samples_dir / REAL, world.media / "alice" / "phone.jpg")
-    return photo_id
+    return add_photo(world, "alice", "phone.jpg", seed=41, source=samples_dir / REAL)
 
 
 async def fetched(world, photo_id: str, size: int = PREVIEW) -> tuple[int, bytes]:
@@ -119,3 +117,24 @@ async def test_another_users_photo_has_no_preview_for_her(world, sign_in, sample
     await sign_in(world.client, "bob")
     assert (await fetched(world, photo_id))[0] == 404
     assert world.client.app[PREVIEWS].made == 0
+
+
+async def test_a_copy_changed_in_place_never_becomes_the_preview_others_see(world, sign_in, samples_dir):
+    # Alice and Bob hold the same photo (one id, one preview for both); Bob overwrites his copy in place before anyone
+    # opened it large. His view must not make the shared preview from his new bytes, nor keep hers from being made.
+    photo_id = await a_real_photo(world, samples_dir)
+    his = world.media / "bob" / "same.jpg"
+    shutil.copyfile(samples_dir / REAL, his)
+    record = world.gateway.store.get(photo_id)
+    record.paths.append(str(his))
+    world.gateway.search.index.upsert(world.gateway.store.merge(record))
+    Image.new("RGB", (800, 600), (255, 0, 0)).save(his, quality=95)  # in place, the same inode
+    await sign_in(world.client, "bob")
+    small = thumb_path(thumbs_dir(world.gateway.data_dir), photo_id, min(THUMB_SIZES)).read_bytes()
+    assert await fetched(world, photo_id) == (200, small)  # his changed copy: the small one until ingest sees it
+    assert not thumb_path(thumbs_dir(world.gateway.data_dir), photo_id, PREVIEW).exists()
+    await sign_in(world.client, "alice")
+    status, body = await fetched(world, photo_id)
+    preview = Image.open(io.BytesIO(body))
+    assert status == 200 and max(preview.size) == PREVIEW and preview.getpixel((10, 10)) != (255, 0, 0)
+    assert world.client.app[PREVIEWS].made == 1

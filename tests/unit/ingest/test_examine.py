@@ -9,7 +9,7 @@ from proto import pb
 from services.ingest import examine as ex
 from services.ingest.catalog import Catalog
 from services.media.containment import LINK_FOLDER, LINK_INSIDE, LINK_OUTSIDE
-from services.ingest.hashing import sha256_file
+from services.media.content_id import sha256_file
 from services.pipeline.layout import thumb_path
 
 SIZES = (320, 64)
