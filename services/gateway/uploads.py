@@ -9,10 +9,11 @@ import os
 import secrets
 from pathlib import Path, PurePosixPath
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 from services.media.containment import is_inside
-from services.media.formats import PILLOW_FORMATS, SUPPORTED, is_raw, register_openers
+from services.media.decoders import Decoder, DecodeError
+from services.media.formats import PILLOW_FORMATS, SUPPORTED, is_raw
 
 DEFAULT_FOLDER = "uploads"
 MAX_NAME_BYTES = 255
@@ -36,6 +37,15 @@ def folder_parts(folder: str) -> list[str]:
         if part == ".." or part.startswith(".") or "\x00" in part or len(part.encode()) > MAX_NAME_BYTES:
             raise UploadError(f"'{part}' cannot be a folder name here (no '..', no hidden folders)")
     return parts
+
+
+def format_of(path: str) -> str | None:
+    """The format Pillow reads the file as (its openers registered in the decoder process), or None."""
+    try:
+        with Image.open(path) as image:
+            return image.format
+    except Exception:  # noqa: BLE001 - any reader error (a bomb, a broken JPEG XL or AVIF) is "not that photo"
+        return None
 
 
 def file_name(name: str) -> str:
@@ -93,14 +103,15 @@ class Upload:
         while view:
             view = view[os.write(self.fd, view):]
 
-    def finish(self) -> Path:
-        """Check it is a photo of its kind, then give it its name (or 'name (2).jpg' when that is taken)."""
+    def finish(self, decoder: Decoder) -> Path:
+        """Check it is a photo of its kind (read by the decoder: a worker process with a time limit), then give it
+        its name (or 'name (2).jpg' when that is taken)."""
         os.fsync(self.fd)
         os.close(self.fd)
         self.fd = -1
         if not self.size:
             raise UploadError(f"'{self.name}' is empty")
-        self._check_type()
+        self._check_type(decoder)
         stem, suffix = os.path.splitext(self.name)
         for n in range(1, 1000):
             final = self.name if n == 1 else f"{stem} ({n}){suffix}"
@@ -121,18 +132,19 @@ class Upload:
         except FileNotFoundError:
             pass
 
-    def _check_type(self) -> None:
+    def _check_type(self, decoder: Decoder) -> None:
         """What the header says it is must be what its name says (a camera raw is checked by ingest, which reads
-        it in a worker process)."""
+        it in a worker process). Read in the decoder's process: a small file can claim a huge image (a JPEG XL is
+        decoded whole when opened), and a hostile one can crash its reader."""
         if is_raw(self.name):
             return
-        register_openers()
         wanted = PILLOW_FORMATS[os.path.splitext(self.name)[1].lower()]
         try:
-            with Image.open(f"/proc/self/fd/{self.folder_fd}/{self.partial}") as image:
-                found = "HEIF" if image.format in ("HEIF", "AVIF") and wanted in ("HEIF", "AVIF") else image.format
-        except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
-            found = None
+            found = decoder.run(format_of, os.path.join(self.folder, self.partial))
+        except DecodeError as exc:
+            raise UploadError(f"'{self.name}' could not be read: {exc}", 415) from None
+        if found in ("HEIF", "AVIF") and wanted in ("HEIF", "AVIF"):
+            found = wanted
         if found != wanted and not (wanted == "JPEG" and found == "MPO"):
             raise UploadError(f"'{self.name}' is not a {wanted} photo" + (f" (it reads as {found})" if found else ""),
                               415)

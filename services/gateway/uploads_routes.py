@@ -6,10 +6,12 @@ from __future__ import annotations
 import asyncio
 import os
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from services.gateway import models as m
 from services.gateway.responses import json_response
+from services.gateway.previews import PREVIEWS
 from services.gateway.security import session_of
 from services.gateway.uploads import DEFAULT_FOLDER, Upload, UploadError, file_name, folder_parts, open_folder
 from services.gateway.validation import error, parse_query
@@ -59,7 +61,7 @@ async def upload(request: web.Request) -> web.Response:
     try:
         reader = await request.multipart()
         while (part := await next_part(reader)) is not None:
-            if not part.filename:
+            if not isinstance(part, BodyPartReader) or not part.filename:  # a field, or a form inside the form
                 await part.release()
                 continue
             saved.append(await save(request, part, folder_fd, folder, limit))
@@ -77,7 +79,15 @@ async def next_part(reader):
     """The form's next part, or None; what is not a part of a form is a ValueError."""
     try:
         return await reader.next()
-    except (AssertionError, RuntimeError) as exc:  # aiohttp's reader on a body that breaks off or lies
+    except (AssertionError, RuntimeError, HttpProcessingError) as exc:  # a body that breaks off or lies, a bad header
+        raise ValueError(str(exc) or type(exc).__name__) from None
+
+
+async def read_chunk(part: BodyPartReader) -> bytes:
+    """The part's next bytes; a part that breaks off or lies is a ValueError, as next_part's."""
+    try:
+        return await part.read_chunk(CHUNK)
+    except (AssertionError, RuntimeError, HttpProcessingError) as exc:
         raise ValueError(str(exc) or type(exc).__name__) from None
 
 
@@ -87,9 +97,9 @@ async def save(request: web.Request, part, folder_fd: int, folder: str, limit: i
 
     upload = await asyncio.to_thread(Upload, folder_fd, folder, file_name(part.filename), limit)
     try:
-        while chunk := await part.read_chunk(CHUNK):
+        while chunk := await read_chunk(part):
             await asyncio.to_thread(upload.write, chunk)
-        path = await asyncio.to_thread(upload.finish)
+        path = await asyncio.to_thread(upload.finish, request.app[PREVIEWS].decoder)
     except BaseException:
         await asyncio.to_thread(upload.abort)
         raise

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import io
 import os
+import struct
+import zlib
 
 import aiohttp
 import numpy as np
 import pytest
 from PIL import Image
+
+from services.media.formats import register_openers
 
 
 
@@ -17,6 +21,22 @@ def photo(kind: str = "JPEG", seed: int = 1, size=(96, 64)) -> bytes:
     out = io.BytesIO()
     Image.fromarray(pixels).save(out, kind)
     return out.getvalue()
+
+
+def png_claiming(width: int, height: int) -> bytes:
+    """A PNG header claiming this size, with no pixels: a decompression bomb to Pillow."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)) + \
+        chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
+
+
+def half_a_jxl() -> bytes:
+    register_openers()  # the JPEG XL plugin
+    made = io.BytesIO()
+    Image.new("RGB", (64, 64), (9, 9, 9)).save(made, "JXL")
+    return made.getvalue()[: len(made.getvalue()) // 2]
 
 
 def form(*files: tuple[str, bytes]) -> aiohttp.FormData:
@@ -57,6 +77,8 @@ async def test_photos_go_into_her_folder_under_their_own_names_never_over_anothe
     ("broken.jpg", b"\xff\xd8\xff garbage", 415, "'broken.jpg' is not a JPEG photo"),
     ("empty.jpg", b"", 400, "'empty.jpg' is empty"),
     (".hidden.jpg", photo(), 400, "not hidden"),
+    ("bomb.png", png_claiming(200_000, 200_000), 415, "'bomb.png' is not a PNG photo"),  # were 500s
+    ("half.jxl", half_a_jxl(), 415, "'half.jxl' is not a JXL photo"),
 ])
 async def test_what_is_not_a_photo_it_reads_is_refused_and_leaves_nothing(world, sign_in, name, content, status,
                                                                            message):
@@ -117,7 +139,12 @@ async def test_a_body_that_is_not_a_readable_form_is_a_400(world, sign_in):
     for content_type, body in (("multipart/form-data", b"x"),  # no boundary
                                ("multipart/form-data; boundary=zz", b"--zz\r\nContent-Disposition: form-data; name=\"file\"; "
                                                                     b"filename=\"a.jpg\"\r\n\r\n\xff\xd8"),  # broken off
-                               ("multipart/form-data; boundary=zz", b"garbage")):
+                               ("multipart/form-data; boundary=zz", b"garbage"),
+                               ("multipart/form-data; boundary=zz", b"--zz\r\nContent-Disposition: form-data; name=\"file\"; "
+                                                                    b"filename=\"a\x01b.jpg\"\r\n\r\nxx\r\n--zz--\r\n"),
+                               ("multipart/form-data; boundary=zz", b"--zz\r\nno colon here\r\n\r\nxx\r\n--zz--\r\n"),
+                               ("multipart/form-data; boundary=zz", b"--zz\r\nContent-Type: multipart/mixed; boundary=yy\r\n"
+                                                                    b"\r\n--yy\r\n\r\nxx\r\n--yy--\r\n--zz--\r\n")):
         refused = await world.client.post("/api/uploads", data=body, headers={**headers, "Content-Type": content_type})
         assert refused.status in (400, 415) and "error" in await refused.json(), (content_type, body)
     assert leftovers(world.media / "alice") == []
