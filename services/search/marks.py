@@ -46,8 +46,9 @@ class UnknownAlbum(LookupError):
 
 
 def album_key(name: str) -> str:
-    """How album names are compared and searched: case and spacing aside ('Summer  Trip' is 'summer trip')."""
-    return " ".join(name.lower().split())
+    """How album names are compared and searched: case, spacing and double quotes aside ('Summer  Trip' is 'summer
+    trip'; 'My "best" shots' is what album:"My best shots" finds, a quote inside quotes being no search)."""
+    return " ".join(name.replace('"', "").lower().split())
 
 
 class Marks:
@@ -56,6 +57,15 @@ class Marks:
     def __init__(self, path: Path | str, timeout: float = 30.0):
         self._db = open_sqlite(path, SCHEMA, timeout)
         self._lock = threading.Lock()
+        self._rekey_quoted()
+
+    def _rekey_quoted(self) -> None:
+        """Albums named with double quotes before their keys left the quotes out get keys as album_key makes them
+        (one whose new key another of hers holds keeps its old key: renaming it makes it findable)."""
+        with Immediate(self._db):
+            for album, name in self._db.execute(
+                    "SELECT album, name FROM albums WHERE instr(name, '\"') > 0").fetchall():
+                self._db.execute("UPDATE OR IGNORE albums SET key = ? WHERE album = ?", (album_key(name), album))
 
     def close(self) -> None:
         with self._lock:

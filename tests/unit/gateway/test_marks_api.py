@@ -1,6 +1,7 @@
 """Favourites and albums over HTTP: hers alone, searchable, kept through re-indexing and reprocessing."""
 from __future__ import annotations
 
+import sqlite3
 from urllib.parse import urlencode
 
 from fixtures.gateway import add_photo
@@ -238,3 +239,25 @@ async def test_a_query_nested_past_the_limit_is_refused_and_never_saved(world, s
             assert response.status == 400 and "nest more than" in (await response.json())["error"]
     listed = await world.client.get("/api/albums")  # was a 500 on every call once such an album was saved
     assert listed.status == 200 and (await listed.json())["items"] == []
+
+
+async def test_an_album_named_with_quotes_opens_as_the_gallery_asks_for_it(world, sign_in):
+    cat = world.ids["alice/cat.jpg"]
+    headers = {"X-CSRF-Token": await sign_in(world.client, "alice")}
+    album = await (await world.client.post("/api/albums", json={"name": 'My "best" shots'}, headers=headers)).json()
+    assert (await world.client.post(f"/api/albums/{album['id']}/photos", json={"ids": [cat]}, headers=headers)).ok
+    assert await ids_found(world.client, 'album:"My best shots"') == [cat]  # the gallery leaves quotes out of names
+
+
+def test_albums_named_with_quotes_before_are_rekeyed_when_opened(tmp_path):
+    Marks(tmp_path / "marks.db").close()
+    with sqlite3.connect(tmp_path / "marks.db") as db:  # as an older picsift kept it: the quotes in the key
+        db.execute("INSERT INTO albums (owner, name, key, created) VALUES ('alice', 'My \"best\" shots', "
+                   "'my \"best\" shots', 0)")
+    marks = Marks(tmp_path / "marks.db")
+    try:
+        assert marks.in_albums("alice", "my best shots") == set()  # found by its new key (and holding nothing)
+        with sqlite3.connect(tmp_path / "marks.db") as db:
+            assert db.execute("SELECT name, key FROM albums").fetchall() == [('My "best" shots', "my best shots")]
+    finally:
+        marks.close()
