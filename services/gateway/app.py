@@ -31,7 +31,7 @@ from services.gateway.security import (
     require_admin, require_password_session, session_of,
 )
 from services.gateway.settings import GatewaySettings
-from services.gateway.users import User, UserError, UserStore
+from services.gateway.users import User, UserError, UserStore, check_roots
 from services.gateway.views import PATH_KEYS, hit_view, path_words, photo_view
 from services.gateway.validation import MAX_BODY, error, errors_middleware, parse_body, parse_query
 from services.gateway.downloads import attachment
@@ -514,6 +514,7 @@ async def admin_add_user(request: web.Request) -> web.Response:
     require_admin(request)
     body = await parse_body(request, m.AddUserBody)  # admin is a JSON boolean: "false" is a true value to bool()
     try:
+        await asyncio.to_thread(check_roots, body.roots)
         user = await asyncio.to_thread(gw(request).users.add, body.name, body.password, body.roots, body.admin)
     except UserError as exc:
         raise error(web.HTTPBadRequest, str(exc)) from None

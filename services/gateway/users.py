@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import secrets
 import sqlite3
 import threading
@@ -43,6 +44,13 @@ MIN_PASSWORD = 10
 
 class UserError(ValueError):
     """A request about users that cannot be done, said plainly."""
+
+
+def check_roots(roots: list[str]) -> None:
+    """Media folders a user is given must be folders there are (that they are absolute, the store checks)."""
+    missing = [root for root in roots if os.path.isabs(root) and not os.path.isdir(root)]
+    if missing:
+        raise UserError(f"media root not found: {', '.join(missing)}")
 
 
 @dataclass(frozen=True)

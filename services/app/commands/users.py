@@ -26,10 +26,13 @@ def users_group() -> None:
 @json_option
 def add(name: str, roots: tuple[Path, ...], admin: bool, password_stdin: bool, as_json: bool) -> int:
     """Add the user NAME (asks for her password twice on the terminal)."""
+    from services.gateway.users import UserError, check_roots
+
     folders = [str(r.absolute()) for r in roots]  # a folder given from here
-    missing = [r for r in folders if not Path(r).is_dir()]
-    if missing:
-        raise CommandError(f"media root not found: {', '.join(missing)}")
+    try:
+        check_roots(folders)
+    except UserError as exc:
+        raise CommandError(str(exc)) from None
     password = read_password(password_stdin)
     return change(as_json, "add", name, lambda users: users.add(name, password, folders, admin=admin))
 

@@ -141,8 +141,11 @@ async def test_admin_manages_users(world, sign_in, password):
         "name": "carol", "password": "long enough pw", "roots": [str(world.media / "alice")]})
     assert added.status == 201
     weak = await world.client.post("/api/admin/users", headers=headers, json={"name": "dan", "password": "short",
-                                                                               "roots": ["/x"]})
+                                                                               "roots": [str(world.media / "bob")]})
     assert weak.status == 400 and "10 characters" in (await weak.json())["error"]
+    nowhere = await world.client.post("/api/admin/users", headers=headers, json={  # as `picsift users add` says
+        "name": "erin", "password": "long enough pw", "roots": [str(world.media / "nowhere")]})
+    assert nowhere.status == 400 and (await nowhere.json())["error"] == f"media root not found: {world.media}/nowhere"
     names = [u["name"] for u in (await (await world.client.get("/api/admin/users")).json())["items"]]
     assert names == ["alice", "bob", "carol", "root"]
     assert (await world.client.delete("/api/admin/users/carol", headers=headers)).status == 200
