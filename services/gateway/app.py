@@ -34,7 +34,7 @@ from services.gateway.settings import GatewaySettings
 from services.gateway.users import User, UserError, UserStore, check_roots
 from services.gateway.views import PATH_KEYS, hit_view, path_words, photo_view
 from services.gateway.validation import MAX_BODY, error, errors_middleware, parse_body, parse_query
-from services.gateway.downloads import attachment
+from services.gateway.downloads import attachment, media_type
 from services.media.containment import open_inside
 from services.search.api import CursorError, QueryError, SearchService
 from services.search.index.browse import month_of
@@ -376,9 +376,9 @@ async def original(request: web.Request) -> web.StreamResponse:
         fd = await asyncio.to_thread(open_inside, path, roots)
     except OSError:
         raise error(web.HTTPNotFound, "no such photo") from None
-    headers = {"Cache-Control": "private, max-age=3600"}
-    if download:
-        headers["Content-Disposition"] = attachment(Path(path).name)
+    name = Path(path).name  # the descriptor's /proc path tells neither its type nor its name
+    headers = {"Cache-Control": "private, max-age=3600", "Content-Type": media_type(name),
+               "Content-Disposition": attachment(name, "attachment" if download else "inline")}
     return OpenFileResponse(fd, headers=headers)
 
 

@@ -1,6 +1,7 @@
 """Downloads: originals saved under their own names, and a selection as a zip streamed while it is read."""
 from __future__ import annotations
 
+import mimetypes
 import os
 import re
 import shutil
@@ -13,10 +14,18 @@ from urllib.parse import quote
 UNSAFE = re.compile(r'[^\x20-\x7e]|["\\]')
 
 
-def attachment(name: str) -> str:
-    """A Content-Disposition saving the file under this name (RFC 6266: an ASCII fallback, then the UTF-8 name)."""
+def attachment(name: str, kind: str = "attachment") -> str:
+    """A Content-Disposition saving the file under this name (RFC 6266: an ASCII fallback, then the UTF-8 name);
+    kind "inline" shows it in the browser, still saved under its name."""
     fallback = UNSAFE.sub("_", name) or "photo"
-    return f'attachment; filename="{fallback}"; filename*=UTF-8\'\'{quote(name.encode("utf-8", "surrogateescape"), safe="")}'
+    return f'{kind}; filename="{fallback}"; filename*=UTF-8\'\'{quote(name.encode("utf-8", "surrogateescape"), safe="")}'
+
+
+def media_type(name: str) -> str:
+    """The file's media type by its name (a HEIF's .hif is no AVIF); raws without one are bytes."""
+    if name.lower().endswith(".hif"):
+        return "image/heif"
+    return mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
 def unique_names(paths: list[str]) -> list[str]:

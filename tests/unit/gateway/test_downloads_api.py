@@ -10,6 +10,7 @@ import zipfile
 from fixtures.gateway import add_photo
 from fixtures.waiting import until
 from services.gateway.downloads import attachment
+from services.media.formats import register_openers
 
 
 def test_the_attachment_header_names_the_file_safely():
@@ -27,8 +28,20 @@ async def test_an_original_downloads_under_its_name_and_is_shown_without_asking(
     assert saved.headers["Content-Disposition"] == "attachment; filename=\"cat.jpg\"; filename*=UTF-8''cat.jpg"
     assert await saved.read() == (world.media / "alice" / "cat.jpg").read_bytes()
     shown = await world.client.get(f"/media/{cat}/original")
-    assert shown.status == 200 and "Content-Disposition" not in shown.headers
+    assert shown.status == 200 and shown.headers["Content-Disposition"].startswith('inline; filename="cat.jpg"')
+    assert shown.headers["Content-Type"] == "image/jpeg"
     assert (await world.client.get(f"/media/{cat}/original", params={"download": "maybe"})).status == 400
+
+
+async def test_an_original_is_sent_with_its_own_type_and_name_whatever_its_kind(world, sign_in, samples_dir):
+    # Served from a checked descriptor (/proc/self/fd/N): its type and name come from the photo's own name (a HEIC
+    # was application/octet-stream saved as "original").
+    register_openers()
+    heic = add_photo(world, "alice", "IMG_5195.HEIC", seed=0, source=samples_dir / "heic" / "IMG_5195.HEIC")
+    await sign_in(world.client, "alice")
+    shown = await world.client.get(f"/media/{heic}/original")
+    assert shown.status == 200 and shown.headers["Content-Type"] == "image/heic"
+    assert 'filename="IMG_5195.HEIC"' in shown.headers["Content-Disposition"]
 
 
 async def test_a_download_swapped_for_a_link_is_refused(world, sign_in):
