@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from playwright.async_api import async_playwright, expect
 
+from fixtures.gateway import add_photo
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -130,4 +132,19 @@ async def test_the_admin_page_has_its_own_route_and_lists_photos_whose_analysis_
     await page.press("#q", "Enter")
     await expect(page.locator("#admin")).to_be_hidden()
     await expect(page.locator(".tile")).to_have_count(2)
+    assert page.errors == []
+
+
+async def test_a_suggestion_of_several_words_is_put_in_quotes(world, page, password):
+    # Taken unquoted, "article of clothing" is three words, "of" dropped: it found 2 photos where the term is on 13.
+    add_photo(world, "alice", "shirt.jpg", seed=61, label="article of clothing")
+    await page.goto(str(world.client.make_url("/")))
+    await page.fill("input[name=username]", "alice")
+    await page.fill("input[name=password]", password)
+    await page.click("#login-form button[type=submit]")
+    await expect(page.locator(".tile")).to_have_count(3)
+    await page.locator("#q").press_sequentially("beach arti")
+    option = page.locator("#suggestions option")
+    await expect(option).to_have_count(1)
+    assert await option.get_attribute("value") == 'beach "article of clothing"'
     assert page.errors == []

@@ -58,10 +58,11 @@ $("#q").addEventListener("input", () => {
   clearTimeout(suggestTimer);
   suggestTimer = setTimeout(async () => {
     const word = $("#q").value.split(/\s+/).pop();
-    if (!word || word.length < 2) return;
+    if (!word || word.length < 2 || word.length > 100) return;  // no term is longer: not worth asking
     const { items } = await api(`/api/suggest?q=${encodeURIComponent(word)}`).catch(() => ({ items: [] }));
     const head = $("#q").value.slice(0, $("#q").value.length - word.length);
-    $("#suggestions").replaceChildren(...items.map((s) => el("option", { value: head + s.value, label: `${s.key}: ${s.value} (${s.count})` })));
+    const term = (value) => (/\s/.test(value) ? `"${value}"` : value);  // several words are one term: a phrase
+    $("#suggestions").replaceChildren(...items.map((s) => el("option", { value: head + term(s.value), label: `${s.key}: ${s.value} (${s.count})` })));
   }, 150);
 });
 
