@@ -177,14 +177,18 @@ class SearchService:
         if smart is not None:
             query = expand_smart(query, smart, lambda saved: parse(saved, self.gazetteer, names))
         query = resolve_asker(query, marks, people, similar) if asks_asker(query.root) else query
-        return query, decode_cursor(cursor), min(limit or query.limit or DEFAULT_LIMIT, MAX_LIMIT)
+        offset = decode_cursor(cursor)
+        size = min(limit or query.limit or DEFAULT_LIMIT, MAX_LIMIT)
+        if query.limit:  # `limit:N` is the most the search finds, however it is paged
+            size = max(1, min(size, query.limit - offset))
+        return query, offset, size
 
     def search_sync(self, text: str, roots: list[str] | None, cursor: str | None = None,
                     limit: int | None = None, explain: bool = False, marks: MarkLookup | None = None,
                     people: PeopleLookup | None = None, similar: SimilarLookup | None = None,
                     smart: SmartLookup | None = None) -> dict:
         query, offset, size = self._plan(text, cursor, limit, marks, people, similar, smart)
-        return shape(self.index.search(query, roots, offset, size, explain), explain)
+        return shape(within_limit(self.index.search(query, roots, offset, size, explain), query, offset), explain)
 
     async def search(self, text: str, roots: list[str] | None, cursor: str | None = None,
                      limit: int | None = None, explain: bool = False, marks: MarkLookup | None = None,
@@ -197,7 +201,8 @@ class SearchService:
             return await off_loop(self.reads, self.search_sync, text, roots, cursor, limit, explain, marks, people,
                                         similar, smart)
         query, offset, size = await off_loop(self.reads, self._plan, text, cursor, limit, marks, people, similar, smart)
-        return shape(await self._run("search", query, roots, offset, size, explain), explain)
+        result = await self._run("search", query, roots, offset, size, explain)
+        return shape(within_limit(result, query, offset), explain)
 
     def check_saved(self, name: str, text: str, smart: SmartLookup) -> None:
         """See check_saved: with this service's place names."""
@@ -224,6 +229,17 @@ class SearchService:
         self.index.close()
         if self.readers is not None:
             self.readers.close()
+
+
+def within_limit(result: SearchResult, query: Query, offset: int) -> SearchResult:
+    """The page as far as the query's `limit:N` reaches: its total at most N, no page after the Nth hit."""
+    if not query.limit:
+        return result
+    result.hits = result.hits[:max(0, query.limit - offset)]
+    result.total = min(result.total, query.limit)
+    if result.next_offset is not None and result.next_offset >= query.limit:
+        result.next_offset = None
+    return result
 
 
 def shape(result: SearchResult, explain: bool) -> dict:

@@ -473,3 +473,14 @@ def test_on_this_day_finds_her_photos_of_this_date_in_earlier_years_newest_first
     assert service.index.on_this_day([ALICE], 601, year_start(2025), 10)[0][0] == "aa04"
     assert service.index.on_this_day([BOB], 601, year_start(2024), 10) == (["bb01"], 1)
     assert service.index.on_this_day([ALICE], 1225, year_start(2024), 10) == ([], 0)
+
+
+def test_limit_in_the_query_is_the_most_it_finds_however_it_is_paged(service):
+    everything = service.search_sync("", [ALICE])["total"]
+    assert everything >= 4
+    whole = service.search_sync("limit:3", [ALICE], limit=60)  # the gallery pages by 60: the query's 3 still hold
+    assert whole["total"] == 3 and len(whole["hits"]) == 3 and whole["next_cursor"] is None
+    first = service.search_sync("limit:3", [ALICE], limit=2)
+    second = service.search_sync("limit:3", [ALICE], first["next_cursor"], limit=2)
+    assert len(first["hits"]) == 2 and len(second["hits"]) == 1 and second["next_cursor"] is None
+    assert [h["id"] for h in first["hits"] + second["hits"]] == [h["id"] for h in whole["hits"]]
