@@ -148,3 +148,26 @@ async def test_a_suggestion_of_several_words_is_put_in_quotes(world, page, passw
     await expect(option).to_have_count(1)
     assert await option.get_attribute("value") == 'beach "article of clothing"'
     assert page.errors == []
+
+
+async def test_back_and_forward_show_the_page_the_address_names(world, page, password):
+    await page.goto(str(world.client.make_url("/")))
+    await page.fill("input[name=username]", "alice")
+    await page.fill("input[name=password]", password)
+    await page.click("#login-form button[type=submit]")
+    await expect(page.locator(".tile")).to_have_count(2)
+    await page.fill("#q", "cat")
+    await page.press("#q", "Enter")
+    await expect(page.locator("#summary")).to_have_text("1 photo")
+    await page.click("#albums-button")
+    await expect(page.locator("#albums")).to_be_visible()
+    await page.go_back()  # was: the address went back, the albums stayed and the grid stayed hidden
+    await expect(page.locator("#albums")).to_be_hidden()
+    await expect(page.locator(".tile")).to_have_count(1)
+    assert await page.input_value("#q") == "cat"
+    await page.go_back()  # the search before: everything
+    await expect(page.locator(".tile")).to_have_count(2)
+    await page.go_forward()
+    await page.go_forward()
+    await expect(page.locator("#albums")).to_be_visible()
+    assert page.url.endswith("/albums") and page.errors == []

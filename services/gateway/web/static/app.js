@@ -20,16 +20,22 @@ function signedIn(me) {
   $("#login").hidden = true; $("#app").hidden = false;
   $("#who").textContent = me.user.name;
   $("#admin-button").hidden = !me.user.admin;
+  openRoute();
+  pollStatus();
+}
+
+function openRoute() {  // the page the address names: on sign-in, and on the browser's back and forward
   const params = new URLSearchParams(location.search);
   $("#q").value = params.get("q") || "";
   const route = location.pathname;
-  if (route === "/admin" && me.user.admin) { showView("admin"); openAdmin(); }
+  if (route === "/admin" && state.user.admin) { showView("admin"); openAdmin(); }
   else if (route === "/map") openMap();
   else if (route === "/albums") openAlbums();
   else if (route === "/people") openPeople(params.get("person"));
   else runQuery($("#q").value);
-  pollStatus();
 }
+
+window.addEventListener("popstate", () => { if (state.csrf && !state.share) openRoute(); });
 
 $("#login-form").addEventListener("submit", async (event) => {
   event.preventDefault();
@@ -49,7 +55,8 @@ $("#logout").addEventListener("click", async () => {
 $("#search-form").addEventListener("submit", (event) => {
   event.preventDefault();
   const q = $("#q").value.trim();
-  history.replaceState(null, "", q ? `/?q=${encodeURIComponent(q)}` : "/");
+  const address = q ? `/?q=${encodeURIComponent(q)}` : "/";
+  if (location.pathname + location.search !== address) history.pushState(null, "", address);  // back: the last search
   runQuery(q);
 });
 
