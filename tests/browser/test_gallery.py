@@ -79,6 +79,7 @@ async def test_a_share_link_opens_signed_out_without_asking_to_sign_in(world, pa
     await expect(page.locator(".tile")).to_have_count(1)
     await expect(page.locator("#summary")).to_have_text("1 shared photo for “cat”")
     await expect(page.locator("#login")).to_be_hidden()
+    await expect(page.locator("header nav")).to_be_hidden()  # was Map, Albums, People, Upload...: "sign in first"
     assert page.errors == []
 
 

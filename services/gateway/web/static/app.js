@@ -727,7 +727,7 @@ function clusterIcon(group) {  // markercluster merges pins that overlap on scre
 async function showShare(token) {
   state.share = token;
   $("#login").hidden = true; $("#app").hidden = false;
-  $("#search-form").hidden = true; $("#logout").hidden = true;
+  $("#search-form").hidden = true; $("header nav").hidden = true;  // a signed-out visitor: no menu of the signed-in
   try {
     const share = await api(`/api/shares/public/${encodeURIComponent(token)}`);
     $("#summary").textContent = `${count(share.items.length, "shared photo")}` + (share.query ? ` for “${share.query}”` : "");
