@@ -51,6 +51,8 @@ async def test_sign_in_browse_search_open_and_sign_out(world, page, password):
     face = page.locator("#boxes .box.face")
     await expect(face).to_be_visible()
     await expect(face).to_contain_text("female")
+    label = face.locator("span")  # light on the label's dark ground (it inherited the dialog's dark text)
+    assert await label.evaluate("e => getComputedStyle(e).color") == "rgb(255, 255, 255)"
     description = page.locator("#details dd", has_text="<script>")
     await expect(description).to_have_text("<script>window.pwned = 1</script>")
     assert await page.evaluate("window.pwned") is None
