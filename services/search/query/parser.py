@@ -29,6 +29,7 @@ RANGE = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)?\.\.(\d{4}(?:-\d{2}(?:-\d{2}
 STARS = re.compile(r"^(?:(\d)(?:\.\.(\d)?)?|\.\.(\d)|(>=|>|<=|<)(\d))$")
 MAX_STARS = 5
 DISTANCE = re.compile(r"^(\d+(?:\.\d+)?)\s*(km|m|mi)$", re.IGNORECASE)
+POSSESSIVE = re.compile(r"(?<=[^\W_])['’]s\b")  # "woman's dress" is a woman and a dress (the 's was a word "s")
 DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 DAY_OR_MONTH = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?$")  # a bare "2008-10" is that month ("2008" is a word)
 
@@ -193,7 +194,7 @@ class _Parser:
             return self.near(place, token)
         if match := KEY.match(text):
             return self.keyed(match.group(1).lower(), match.group(2).strip('"').lower(), token)
-        words = re.findall(r"[^\W_]+(?:-[^\W_]+)*", text.lower())
+        words = re.findall(r"[^\W_]+(?:-[^\W_]+)*", POSSESSIVE.sub("", text.lower()))
         words = [w for w in words if w not in FILLER]
         if not words:
             return None

@@ -74,6 +74,9 @@ def test_query_shapes(text, root):
     ("beach after 2019", And((Word("beach"), DateRange(utc(2019, 1, 1), None)))),
     ("before sunset", And((Word("before"), Word("sunset")))),      # a date word without a date is a word
     ("cre\u0301mieux", Word("crémieux")),                          # an accent typed apart is composed
+    ("woman's dress", And((Word("dress"), Word("woman")))),          # was woman, s and dress: nothing holds an "s"
+    ("women’s", Word("woman")),
+    ("o'brien", And((Word("o"), Word("brien")))),                   # only a final 's is a possessive
 ])
 def test_dates_negations_and_accents_as_people_type_them(text, root):
     assert parse(text).root == root
