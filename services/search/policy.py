@@ -135,10 +135,24 @@ def asker_matches(atoms: list[Node]) -> dict[str, list[tuple[float, str, str, st
     return found
 
 
-def explain_hit(hit: "Hit", found: list[tuple[float, str, str, str, int]], atoms: list[Node], explain: bool) -> None:
+def faces_meeting(persons: list[Person], found: list[tuple[float, str, str, str, int]]) -> set[int]:
+    """The faces of a hit, among its matching terms, that hold every word of one of the persons (a named person's
+    faces as the asker's matches give them)."""
+    met: set[int] = set()
+    for person in persons:
+        holding = [{f[4] for f in found if f[4] and (f[1] == "person" and f[2] == word.name if isinstance(word, FacesOf)
+                                                      else matches(f[1], f[2], word))} for word in person.words]
+        met |= set.intersection(*holding) if holding else set()
+    return met
+
+
+def explain_hit(hit: "Hit", found: list[tuple[float, str, str, str, int]], atoms: list[Node], explain: bool,
+                persons: list[Person] = ()) -> None:
     """Fill a hit's matched terms (best weight first, each once) and, if asked, why: (weight, key, value,
-    source, face) per matching term, with the tier it matched in."""
-    for weight, key, value, source, face in sorted(found, key=lambda f: -f[0]):
+    source, face) per matching term, with the tier it matched in. A term on several faces is shown on a face that
+    met a person the query describes ("sad woman": the sad woman's face, not the happy woman's beside her)."""
+    met = faces_meeting(persons, found)
+    for weight, key, value, source, face in sorted(found, key=lambda f: (bool(f[4]) and f[4] not in met, -f[0])):
         label = f"{key}:{value}"
         if label not in hit.matched:
             hit.matched.append(label)

@@ -484,3 +484,15 @@ def test_limit_in_the_query_is_the_most_it_finds_however_it_is_paged(service):
     second = service.search_sync("limit:3", [ALICE], first["next_cursor"], limit=2)
     assert len(first["hits"]) == 2 and len(second["hits"]) == 1 and second["next_cursor"] is None
     assert [h["id"] for h in first["hits"] + second["hits"]] == [h["id"] for h in whole["hits"]]
+
+
+def test_explain_names_the_face_that_met_the_person(service_over):
+    # A happy woman first, the sad woman second: "sad woman" met face 2, and explain says so for both words (it said
+    # face 1 for "woman": the first face holding the word).
+    service = service_over([record("xf01", f"{ALICE}/a.jpg", faces=[("female", 30.0, "happy"), ("female", 31.0, "sad")])])
+    hit = service.search_sync("sad woman", [ALICE], explain=True)["hits"][0]
+    faces = {e["value"]: e.get("face") for e in hit["explain"]}  # their synonyms too (lady, unhappy...)
+    assert {"woman", "sad"} <= set(faces) and set(faces.values()) == {2}
+    other = service.search_sync("happy woman", [ALICE], explain=True)["hits"][0]
+    faces = {e["value"]: e.get("face") for e in other["explain"]}
+    assert {"woman", "happy"} <= set(faces) and set(faces.values()) == {1}

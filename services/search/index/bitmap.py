@@ -30,7 +30,7 @@ from services.search.policy import (
 from services.search.query.ast import (
     Alike, And, AtLeast, Compound, DateRange, FaceCount, FacesOf, FileRating, Filter, Ids, Near, Node, Not, Or, Person,
     Phrase, Query, Word,
-    positive_atoms,
+    positive_atoms, positive_persons,
 )
 from services.search.store import RecordStore, under_roots
 
@@ -182,9 +182,9 @@ class BitmapIndex(Index):
             hits = [Hit(photo_id, [p for p in paths.get(photo_id, ()) if under_roots(p, roots)], round(score, 4), star)
                     for photo_id, score, star in zip(page_ids, answer.scores[offset:offset + limit].tolist(), stars)]
             wanted = {layer for atom in atoms for term in self._terms_for(atom) for layer in self._postings.layers_of[term]}
-            asked = asker_matches(atoms)
+            asked, persons = asker_matches(atoms), positive_persons(query.root)
             for hit, doc in zip(hits, page):
-                self._explain(hit, doc, wanted, atoms, explain, asked.get(hit.id, []))
+                self._explain(hit, doc, wanted, atoms, explain, asked.get(hit.id, []), persons)
             total = answer.total
             return SearchResult(total, hits, answer.facets, offset + limit if offset + limit < total else None)
 
@@ -426,26 +426,23 @@ class BitmapIndex(Index):
         return self._id_keys
 
     def _explain(self, hit: Hit, doc: int, wanted: set[int], atoms: list[Node], explain: bool,
-                 asked: list[tuple[float, str, str, str, int]]) -> None:
+                 asked: list[tuple[float, str, str, str, int]], persons: list) -> None:
         """The hit's matching terms, from its forward list (`wanted` are the layers of the terms the query's atoms
-        match), and what the asker's own atoms found in it (asker_matches)."""
+        match), on each face holding them, and what the asker's own atoms found in it (asker_matches)."""
         p = self._postings
         found = []
         for layer in sorted(wanted.intersection(p.forward(doc).tolist())):
             term, level, source, _ = p.layers[layer]
             key, value = p.terms[term]
-            found.append((level / LEVELS, key, value, source, self._face_of(term, doc) if explain else 0))
-        explain_hit(hit, found + asked, atoms, explain)
+            found += [(level / LEVELS, key, value, source, face) for face in (self._faces_of(term, doc) if explain
+                                                                              else (0,))]
+        explain_hit(hit, found + asked, atoms, explain, persons)
 
-    def _face_of(self, term: int, doc: int) -> int:
-        """The first face of the photo holding the term (0: the photo as a whole)."""
-        faces = self._postings.faces[term]
+    def _faces_of(self, term: int, doc: int) -> list[int]:
+        """The faces of the photo holding the term, or [0]: the photo as a whole."""
         start = doc * FACES_PER_PHOTO
-        try:
-            pair = faces.next_set_bit(start)
-        except ValueError:  # no pair at or after the photo's
-            return 0
-        return pair - start if pair < start + FACES_PER_PHOTO else 0
+        held = self._postings.faces[term] & BitMap(range(start, start + FACES_PER_PHOTO))
+        return [pair - start for pair in held] or [0]
 
     def _facets(self, matched: BitMap) -> dict[str, list[dict]]:
         """Exact counts over every match, for the facet keys' values shown whole (see _facet_docs)."""

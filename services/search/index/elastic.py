@@ -19,7 +19,7 @@ from services.search.policy import (
 )
 from services.search.query.ast import (
     Alike, And, AtLeast, Compound, DateRange, FaceCount, FacesOf, FileRating, Filter, Ids, Near, Node, Not, Or, Person,
-    Phrase, Query, Word, positive_atoms,
+    Phrase, Query, Word, positive_atoms, positive_persons,
 )
 from services.search.record_view import status_of
 from services.pipeline.stages import STATUS_STAGES
@@ -275,7 +275,7 @@ class ElasticIndex(Index):
 
     def run(self, query: Query, roots: list[str] | None, offset: int, limit: int, explain: bool) -> SearchResult:
         response = self.client.search(index=self.index, **search_body(query, roots, offset, limit))
-        atoms = positive_atoms(query.root)
+        atoms, persons = positive_atoms(query.root), positive_persons(query.root)
         asked, hits = asker_matches(atoms), []
         for raw in response["hits"]["hits"]:
             source = raw["_source"]
@@ -283,7 +283,7 @@ class ElasticIndex(Index):
             hit = Hit(raw["_id"], inside, round(raw.get("_score") or 0.0, 4), source.get("stars", 0))
             explain_hit(hit, [(t["weight"], t["key"], t["value"], t["source"], t["face"]) for t in source["terms"]
                               if any(matches(t["key"], t["value"], atom) for atom in atoms)]
-                        + asked.get(hit.id, []), atoms, explain)
+                        + asked.get(hit.id, []), atoms, explain, persons)
             hits.append(hit)
         total = response["hits"]["total"]["value"]
         facets = {key: [{"value": b["key"], "count": b["doc_count"]} for b in agg["buckets"]]

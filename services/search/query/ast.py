@@ -200,3 +200,10 @@ def positive_atoms(node: Node | None) -> list[Node]:
     if isinstance(node, (Word, Phrase, Compound, Filter, FacesOf, Alike)):
         return [node]
     return []
+
+
+def positive_persons(node: Node | None) -> list[Person]:
+    """The people the query describes (not the negated ones): explain names the face that met each."""
+    if isinstance(node, (And, Or, AtLeast)):
+        return [person for child in node.nodes for person in positive_persons(child)]
+    return [node] if isinstance(node, Person) else []
