@@ -19,7 +19,7 @@ PERSON_BOUNDARIES = frozenset({"and", "with", ","})  # "sad woman and happy man"
 FAVORITE_WORDS = frozenset({"favorite", "favorites", "favourite", "favourites"})  # the asker's favourites
 NEGATIONS = frozenset({"not", "without"})
 DATE_WORDS = frozenset({"after", "since", "before", "until"})  # "before 2010" as before:2010
-DEFAULT_NEAR_KM = 25.0
+DEFAULT_NEAR_KM, MAX_NEAR_KM = 25.0, 20_000.0
 MAX_LIMIT = 1000
 MAX_DEPTH = 100  # groups and negations inside each other: no one means deeper (and deeper would overflow the stack)
 MAX_PLACE_WORDS = 3  # "near new york city"
@@ -224,6 +224,8 @@ class _Parser:
                 raise QueryError("faces takes a number or a range like 2..4", token.position, self.text)
             low = int(match.group(1))
             high = low if match.group(2) is None and ".." not in value else int(match.group(2) or 10**6)
+            if high < low:
+                raise QueryError("the range ends before it starts", token.position, self.text)
             return FaceCount(low, high)
         if key == "near":
             return self.near(value, token)
@@ -262,6 +264,9 @@ class _Parser:
             self.i += 1
             factor = {"km": 1.0, "m": 0.001, "mi": 1.609344}[match.group(2).lower()]
             km = float(match.group(1)) * factor
+            if not 0 < km <= MAX_NEAR_KM:
+                raise QueryError(f"a distance above 0 and up to {MAX_NEAR_KM:g} km (half the way round the Earth)",
+                                 following.position, self.text)
         position = self.gazetteer.locate(place.replace("-", " ").replace("_", " "))
         if position is None:
             raise QueryError(f"unknown place '{place}'", token.position, self.text)

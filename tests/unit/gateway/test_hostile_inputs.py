@@ -11,13 +11,13 @@ SIGNED_IN = [
     "/api/search?q=cat&cursor=eyJvIjogMWUzMDB9",  # {"o": 1e300}
     "/api/search?q=near:%00",
     '/api/search?q=%22',
+    "/api/search?q=near:miami%2099999999999999999999km",  # further than half the way round the Earth
 ]
 ANSWERED = [  # odd but meaningful queries: an answer, not an error
     "/api/search?q=faces:99999999999999999999",
     "/api/search?q=" + "not%20" * 100 + "cat",
     "/api/search?q=" + "(" * 50 + "cat" + ")" * 50,
     "/api/search?q=year:99999999999999999999",
-    "/api/search?q=near:miami%2099999999999999999999km",
     "/api/suggest?q=%00",
 ]
 BODIES = [

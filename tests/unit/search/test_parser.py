@@ -230,6 +230,9 @@ def test_limit_is_an_option_not_a_word():
     ("..", "a range needs a start or an end", 0),
     ("near:xyzzyville", "unknown place", 0),
     ("faces:many", "faces takes", 0),
+    ("faces:4..2", "ends before it starts", 0),                       # was 0 photos, silently
+    ("near:arezzo 0km", "a distance above 0", 12),
+    ("near:arezzo 30000km", "a distance above 0", 12),
     ("cat rating:6", "rating takes 0 to 5 stars", 4),
     ("rating:5..4", "rating takes", 0),
     ("rating:>5", "rating takes", 0),
