@@ -23,6 +23,7 @@ DEFAULT_NEAR_KM, MAX_NEAR_KM = 25.0, 20_000.0
 MAX_LIMIT = 1000
 MAX_DEPTH = 100  # groups and negations inside each other: no one means deeper (and deeper would overflow the stack)
 MAX_PLACE_WORDS = 3  # "near new york city"
+MAX_NAME_WORDS = 4  # "anna maria de souza"
 TOKEN = re.compile(r'\s+|,|\(|\)|"[^"]*"?|[^\s,()"]+(?:"[^"]*"?)?')
 KEY = re.compile(r"^([a-z][a-z_-]*):(.*)$", re.IGNORECASE)
 RANGE = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)?\.\.(\d{4}(?:-\d{2}(?:-\d{2})?)?)?$")
@@ -194,6 +195,8 @@ class _Parser:
             return self.near(place, token)
         if match := KEY.match(text):
             return self.keyed(match.group(1).lower(), match.group(2).strip('"').lower(), token)
+        if name := self.name_from(token):
+            return Named(name)
         words = re.findall(r"[^\W_]+(?:-[^\W_]+)*", POSSESSIVE.sub("", text.lower()))
         words = [w for w in words if w not in FILLER]
         if not words:
@@ -244,6 +247,17 @@ class _Parser:
         if key == "text" and len(words := value.split()) > 1:  # words read in a photo are terms one by one
             return And(tuple(Filter(key, normalize(word)) for word in words))
         return Filter(key, normalize(value) if " " not in value else value)
+
+    def name_from(self, token: Token) -> str | None:
+        """The longest of the asker's people's names of two words or more starting at this token (the rest of it
+        consumed): "anna test" is one person, not two words. Names of one word are found as words are."""
+        following = self.tokens[self.i:self.i + MAX_NAME_WORDS - 1]
+        for count in range(len(following), 0, -1):
+            name = " ".join(t.text.lower() for t in [token, *following[:count]])
+            if name in self.names:
+                self.i += count
+                return name
+        return None
 
     def place_after(self) -> str | None:
         """The longest run of the next few words naming a place the gazetteer knows (consumed), else None."""

@@ -149,6 +149,14 @@ def test_the_askers_people_are_named_and_the_query_keeps_its_text():
     assert parse("anna").root == Word("anna") and parse("anna").limit is None  # someone else's anna is a word
 
 
+def test_a_name_of_several_words_is_one_person():
+    names = frozenset({"anna test", "tom"})
+    assert parse("Anna Test on the beach", names=names).root == And((Word("beach"), Named("anna test")))
+    assert parse("happy anna test", names=names).root == Person((Word("happy"), Named("anna test")))
+    assert parse("anna", names=names).root == Word("anna")  # a part of her name is a word, as before
+    assert parse("anna test tom", names=names).root == And((Named("anna test"), Named("tom")))
+
+
 def test_until_is_an_end_and_limits_run_from_1_to_1000():
     assert parse("until:2020").root.start is None and parse("until:2020").root.end is not None
     assert (parse("limit:1").limit, parse("limit:1000").limit) == (1, 1000)
