@@ -124,5 +124,6 @@ async def test_the_similar_button_shows_her_photos_most_like_this_one(world, siz
     await expect(tiles).to_have_count(3)
     assert [await t.get_attribute("data-id") for t in await tiles.all()] == [
         world.ids[f"alice/look-{seed}.jpg"] for seed in (604, 602, 603)]
+    assert await tiles.first.locator("figcaption").text_content() == "look-604.jpg"  # was the asked photo's id
     await page.shot("viewer-similar")
     assert not page.errors and not await page.csp()

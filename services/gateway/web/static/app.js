@@ -178,8 +178,9 @@ function jumpTo(month) {  // the grid from that month on; "Newest photos" goes b
 $("#newest").addEventListener("click", () => { runQuery(""); window.scrollTo(0, 0); });
 
 // A hit's caption in plain words: the matched terms' values, each once ("dog, pup", not "hypernym:dog, synonym:pup").
-function caption(matched) {
-  return [...new Set(matched.map((term) => term.slice(term.indexOf(":") + 1)))].join(", ");
+function caption(matched) {  // what it matched; "similar:ID" names the photo asked about, not this one
+  const said = matched.filter((term) => !term.startsWith("similar:"));
+  return [...new Set(said.map((term) => term.slice(term.indexOf(":") + 1)))].join(", ");
 }
 
 function tile(item, caption) {
