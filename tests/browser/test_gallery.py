@@ -90,10 +90,14 @@ async def test_the_status_line_counts_and_the_share_message_reads_as_success(wor
     shown in the error colour."""
     from services.gateway.app import Ops
 
+    queued = {"indexer": 3}
+
     async def queues() -> dict[str, int]:
-        return {"indexer": 3}
+        return dict(queued)
 
     world.gateway.ops = Ops(queues=queues)
+    missing: list[str] = []
+    page.on("response", lambda response: missing.append(response.url) if response.status == 404 else None)
     await page.goto(str(world.client.make_url("/")))
     await page.fill("input[name=username]", "alice")
     await page.fill("input[name=password]", password)
@@ -102,6 +106,8 @@ async def test_the_status_line_counts_and_the_share_message_reads_as_success(wor
     await expect(status).to_contain_text("indexer (3 queued)")
     await expect(status).to_contain_text("2 photos ·")
     assert "undefined" not in await status.text_content() and "NaN" not in await status.text_content()
+    queued["indexer"] = 0  # an empty queue says nothing (it read "2 photos · indexer")
+    await expect(status).not_to_contain_text("indexer", timeout=10_000)
     await page.fill("#q", "cat")
     await page.press("#q", "Enter")
     await page.click("#share-button")
@@ -109,7 +115,7 @@ async def test_the_status_line_counts_and_the_share_message_reads_as_success(wor
     await expect(message).to_contain_text("Share link (72 h)")
     assert "error" not in (await message.get_attribute("class") or "")
     await page.screenshot(path=ARTIFACTS / "status-and-share.png")
-    assert page.errors == []
+    assert page.errors == [] and missing == []  # no request of the page is a 404
 
 
 async def test_the_admin_page_has_its_own_route_and_lists_photos_whose_analysis_failed(world, page, password):

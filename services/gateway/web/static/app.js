@@ -643,8 +643,8 @@ async function pollStatus() {
   if ($("#app").hidden) return;
   try {
     const status = await api("/api/status");
-    // a stage known only by its queue (the indexer) has no done/waiting counts
-    const parts = Object.entries(status.stages).map(([stage, s]) => (s.done === undefined ? stage : `${stage} ${s.done}/${s.done + s.waiting}`) + (s.failed ? ` (${s.failed} failed)` : "") + (s.queued ? ` (${s.queued} queued)` : "") + (s.eta_seconds ? ` ~${s.eta_seconds}s` : ""));
+    // a stage known only by its queue (the indexer) has no done/waiting counts: shown only while it holds some
+    const parts = Object.entries(status.stages).filter(([, s]) => s.done !== undefined || s.queued || s.failed).map(([stage, s]) => (s.done === undefined ? stage : `${stage} ${s.done}/${s.done + s.waiting}`) + (s.failed ? ` (${s.failed} failed)` : "") + (s.queued ? ` (${s.queued} queued)` : "") + (s.eta_seconds ? ` ~${s.eta_seconds}s` : ""));
     $("#status").textContent = `${count(status.photos, "photo")} · ${parts.join(" · ")}` + (status.failed_files ? ` · ${count(status.failed_files, "file")} failed` : "");
   } catch { /* the next poll tries again */ }
   setTimeout(pollStatus, 3000);
