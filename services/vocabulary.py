@@ -55,19 +55,9 @@ _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)
 _SYNONYMS = {word: group for group in SYNONYM_GROUPS for word in group}
 
 
-def _face_written_words() -> frozenset[str]:
-    """Every word analysis can write on a face: the tables above and, by synonym, their groups."""
-    words = {w for _, band in AGE_BANDS for w in band} | {YOUNG_WORD, ADULT_WORD}
-    words |= {w for group in (*GENDER_WORDS.values(), *GENDER_NOUNS.values(), *EMOTION_WORDS.values()) for w in group}
-    return frozenset(words | {other for word in words for other in _SYNONYMS.get(word, ())})
-
-
-FACE_WORDS = _face_written_words()
-
-
 def _face_aspects() -> dict[str, tuple[str, str]]:
     """Each face word's aspect and meaning: ("gender", "female") for woman and lady, ("emotion", "happy") for
-    smiling, ("age", "20ies"); "young" and "adult" span bands and have none."""
+    smiling, ("age", "20ies"); the tables above and, by synonym, their groups."""
     meanings = [("gender", key, (*GENDER_WORDS[key], *GENDER_NOUNS[key])) for key in GENDER_WORDS]
     meanings += [("emotion", words[0], words) for words in EMOTION_WORDS.values()]
     meanings += [("age", band[0], band) for _, band in AGE_BANDS]
@@ -76,6 +66,8 @@ def _face_aspects() -> dict[str, tuple[str, str]]:
 
 
 _FACE_ASPECTS = _face_aspects()
+# Every word analysis can write on a face: those with an aspect, and "young" and "adult", which span age bands.
+FACE_WORDS = frozenset(_FACE_ASPECTS) | {YOUNG_WORD, ADULT_WORD}
 
 
 def normalize(word: str) -> str:

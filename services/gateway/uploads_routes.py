@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from typing import Awaitable, TypeVar
 
 from aiohttp import BodyPartReader, web
 from aiohttp.http_exceptions import HttpProcessingError
@@ -18,6 +19,7 @@ from services.gateway.validation import error, parse_query
 from services.media.formats import SUPPORTED
 
 CHUNK = 1 << 20
+T = TypeVar("T")
 MULTIPART_SLACK = 1 << 20  # room for the form's own headers beyond the limit
 
 
@@ -77,16 +79,13 @@ async def upload(request: web.Request) -> web.Response:
 
 async def next_part(reader):
     """The form's next part, or None; what is not a part of a form is a ValueError."""
-    try:
-        return await reader.next()
-    except (AssertionError, RuntimeError, HttpProcessingError) as exc:  # a body that breaks off or lies, a bad header
-        raise ValueError(str(exc) or type(exc).__name__) from None
+    return await form_read(reader.next())
 
 
-async def read_chunk(part: BodyPartReader) -> bytes:
-    """The part's next bytes; a part that breaks off or lies is a ValueError, as next_part's."""
+async def form_read(reading: Awaitable[T]) -> T:
+    """What aiohttp's form reader reads; a body that breaks off or lies, or a bad part header, is a ValueError."""
     try:
-        return await part.read_chunk(CHUNK)
+        return await reading
     except (AssertionError, RuntimeError, HttpProcessingError) as exc:
         raise ValueError(str(exc) or type(exc).__name__) from None
 
@@ -97,7 +96,7 @@ async def save(request: web.Request, part, folder_fd: int, folder: str, limit: i
 
     upload = await asyncio.to_thread(Upload, folder_fd, folder, file_name(part.filename), limit)
     try:
-        while chunk := await read_chunk(part):
+        while chunk := await form_read(part.read_chunk(CHUNK)):
             await asyncio.to_thread(upload.write, chunk)
         path = await asyncio.to_thread(upload.finish, request.app[PREVIEWS].decoder)
     except BaseException:

@@ -26,12 +26,13 @@ MAX_PLACE_WORDS = 3  # "near new york city"
 MAX_NAME_WORDS = 4  # "anna maria de souza"
 TOKEN = re.compile(r'\s+|,|\(|\)|"[^"]*"?|[^\s,()"]+(?:"[^"]*"?)?')
 KEY = re.compile(r"^([a-z][a-z_-]*):(.*)$", re.IGNORECASE)
-RANGE = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)?\.\.(\d{4}(?:-\d{2}(?:-\d{2})?)?)?$")
+DAY = r"\d{4}(?:-\d{2}(?:-\d{2})?)?"  # a year, a month or a day: 2020, 2020-05, 2020-05-17
+RANGE = re.compile(rf"^({DAY})?\.\.({DAY})?$")
 STARS = re.compile(r"^(?:(\d)(?:\.\.(\d)?)?|\.\.(\d)|(>=|>|<=|<)(\d))$")
 MAX_STARS = 5
 DISTANCE = re.compile(r"^(\d+(?:\.\d+)?)\s*(km|m|mi)$", re.IGNORECASE)
 POSSESSIVE = re.compile(r"(?<=[^\W_])['’]s\b")  # "woman's dress" is a woman and a dress (the 's was a word "s")
-DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+DATE = re.compile(rf"^{DAY}$")
 DAY_OR_MONTH = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?$")  # a bare "2008-10" is that month ("2008" is a word)
 
 
