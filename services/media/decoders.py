@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
-from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures import CancelledError, Future, TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, Protocol, TypeVar
 
 from pebble import ProcessExpired, ProcessPool
@@ -44,6 +45,7 @@ class IsolatedDecoder:
     def __init__(self, workers: int, timeout: float, per_process: int = DECODES_PER_PROCESS):
         self.workers, self.timeout, self.per_process = workers, timeout, per_process
         self._pool: ProcessPool | None = None
+        self._running: set[Future] = set()  # cancelled on close: a stopped pool resolves none of them
         self._lock = threading.Lock()
 
     def _started(self) -> ProcessPool:
@@ -57,19 +59,30 @@ class IsolatedDecoder:
 
     def run(self, function: Callable[..., T], *args) -> T:
         future = self._started().schedule(function, args=args, timeout=self.timeout)
+        with self._lock:
+            self._running.add(future)
         try:
             return future.result()
         except FutureTimeout as exc:
             raise DecodeError(f"decoding took longer than {self.timeout:g} s: stopped") from exc
         except ProcessExpired as exc:
             raise DecodeError(f"the decoder crashed on this file (exit code {exc.exitcode})") from exc
+        except (CancelledError, BrokenProcessPool) as exc:  # closed while it was asked for
+            raise DecodeError("the decoder was stopped") from exc
+        finally:
+            with self._lock:
+                self._running.discard(future)
 
     def close(self) -> None:
+        """Stop the processes; a decode still waited for fails (else its thread would wait for ever, and a closing
+        event loop for that thread)."""
         with self._lock:
             if self._pool is not None:
                 self._pool.stop()
                 self._pool.join()
                 self._pool = None
+            for future in self._running:
+                future.cancel()
 
 
 IN_PROCESS = InProcessDecoder()

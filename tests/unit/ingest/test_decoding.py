@@ -74,3 +74,27 @@ def test_decoder_processes_are_replaced_after_their_share_of_files():
     finally:
         pool.close()
     assert len(set(processes)) == 3 and processes[0] == processes[1] != processes[2]
+
+
+def test_closing_the_decoder_ends_a_decode_still_waited_for(decoder):
+    # The gateway closes its decoder with the app: a preview still being made must fail, not leave its thread (and
+    # the closing event loop, which joins it) waiting for ever.
+    import threading
+
+    ended: list[str] = []
+
+    def wait() -> None:
+        try:
+            decoder.run(hangs, 30)
+            ended.append("finished")
+        except DecodeError as exc:
+            ended.append(str(exc))
+
+    waiting = threading.Thread(target=wait)
+    waiting.start()
+    deadline = time.monotonic() + 10
+    while not decoder._running and time.monotonic() < deadline:  # until the decode is asked for
+        time.sleep(0.01)
+    decoder.close()
+    waiting.join(10)
+    assert not waiting.is_alive() and ended == ["the decoder was stopped"]
